@@ -1,0 +1,190 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.conn.ConnEntry;
+import io.jlvs.dataplane.conn.ConnFlags;
+import io.jlvs.dataplane.conn.ConnKey;
+import io.jlvs.dataplane.conn.ConnStateMachine;
+import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.TcpStateTable;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * The input direction of IPVS, the kernel's {@code ip_vs_in()}: for a packet to a virtual service, find
+ * its connection or schedule a new one, move the connection's state, and account for it.
+ * <p>
+ * A connection is written back to the table only when {@link ConnStateMachine} says so (state or flags
+ * changed, or the expiry moved by a second or more), so a packet of an established flow costs one lookup.
+ */
+public final class IpvsIn implements ConnTable.ExpiryListener
+{
+    /** The kernel's default conn_reuse_mode. */
+    static final int CONN_REUSE_MODE = ConnStateMachine.DEFAULT_CONN_REUSE_MODE;
+
+    private final ConnTable conns;
+    private final ConnStateMachine states;
+    private final ConnKey key = new ConnKey();
+    private final ConnEntry entry = new ConnEntry();
+    private final AtomicCounter notForService;
+    private final AtomicCounter noDest;
+    private final AtomicCounter tableFull;
+    private final AtomicCounter destUnavailable;
+    private final AtomicCounter noConnNotSyn;
+    private final AtomicCounter connsCreated;
+    private final AtomicCounter connsExpired;
+    private final AtomicCounter connsReused;
+    private ServiceTable expiryServices;
+
+    public IpvsIn(final ConnTable conns, final ConnTimeouts timeouts, final AtomicCounter[] counters)
+    {
+        this.conns = conns;
+        this.states = new ConnStateMachine(timeouts);
+        this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
+        this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
+        this.tableFull = counters[LbCounterDescriptor.CONN_TABLE_FULL.ordinal()];
+        this.destUnavailable = counters[LbCounterDescriptor.DEST_UNAVAILABLE.ordinal()];
+        this.noConnNotSyn = counters[LbCounterDescriptor.NO_CONN_NOT_SYN.ordinal()];
+        this.connsCreated = counters[LbCounterDescriptor.CONNS_CREATED.ordinal()];
+        this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
+        this.connsReused = counters[LbCounterDescriptor.CONNS_REUSED.ordinal()];
+    }
+
+    /**
+     * Processes one parsed IP packet.
+     *
+     * @return the real server to forward it to, or null when it is dropped (already counted).
+     */
+    public Dest onPacket(final ServiceTable services, final PacketView pkt, final long nowMs)
+    {
+        final Service svc = services.find(pkt.protocol, pkt.af, pkt.daddrHi, pkt.daddrLo, pkt.dport);
+        if (null == svc)
+        {
+            notForService.incrementRelease();
+            return null;
+        }
+
+        key.setFromPacket(pkt);
+        final int protocol = pkt.protocol;
+        boolean hit = conns.lookup(key, entry);
+        if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, CONN_REUSE_MODE, false))
+        {
+            // conn_reuse_mode: a SYN for a connection in TIME_WAIT starts a new one, rescheduled.
+            conns.remove(key);
+            onExpired(key, entry, services);
+            connsReused.incrementRelease();
+            hit = false;
+        }
+
+        final Dest dest;
+        if (hit)
+        {
+            dest = services.destById(entry.destId());
+            if (null == dest)
+            {
+                destUnavailable.incrementRelease();
+                return null;
+            }
+            final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
+            onTransition(result, dest);
+            if ((result & ConnStateMachine.WRITE_BACK) != 0)
+            {
+                conns.update(key, entry);
+            }
+        }
+        else
+        {
+            if (protocol == IpProtocol.TCP && (pkt.tcpFlags & TcpStateTable.TCP_SYN) == 0)
+            {
+                // IPVS schedules TCP only on a SYN (sloppy_tcp off); anything else belongs to no one here.
+                noConnNotSyn.incrementRelease();
+                return null;
+            }
+            dest = svc.scheduler().schedule(svc, pkt);
+            if (null == dest)
+            {
+                noDest.incrementRelease();
+                return null;
+            }
+            newConn(dest, protocol, nowMs);
+            onTransition(states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs), dest);
+            if (!conns.insert(key, entry))
+            {
+                undoNewConn(dest, entry);
+                tableFull.incrementRelease();
+                return null;
+            }
+            dest.stats().onNewConn();
+            svc.stats().onNewConn();
+            connsCreated.incrementRelease();
+        }
+
+        final int length = pkt.l3Length; // IPVS counts skb->len: the IP packet, not the frame
+        dest.stats().onInPacket(length);
+        svc.stats().onInPacket(length);
+        return dest;
+    }
+
+    /** A new connection bound to its dest, counted inactive as the kernel's ip_vs_bind_dest() does. */
+    private void newConn(final Dest dest, final int protocol, final long nowMs)
+    {
+        ConnStateMachine.initNewConn(
+            entry.reset(),
+            ConnFlags.newConnFlags(ConnFlags.destConnFlags(dest.fwdMethod()), protocol, 0),
+            nowMs);
+        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
+        dest.stats().addInactive(1);
+    }
+
+    private void onTransition(final int result, final Dest dest)
+    {
+        if ((result & ConnStateMachine.BECAME_ACTIVE) != 0)
+        {
+            dest.stats().inactiveToActive();
+        }
+        else if ((result & ConnStateMachine.BECAME_INACTIVE) != 0)
+        {
+            dest.stats().activeToInactive();
+        }
+    }
+
+    private static void undoNewConn(final Dest dest, final ConnEntry e)
+    {
+        if (e.isInactive())
+        {
+            dest.stats().addInactive(-1);
+        }
+        else
+        {
+            dest.stats().addActive(-1);
+        }
+    }
+
+    /** Expires at most {@code limit} connections whose time has come. */
+    public int expire(final long nowMs, final int limit, final ForwardingSnapshot snapshot)
+    {
+        expiryServices = snapshot.services();
+        return conns.expire(nowMs, limit, this);
+    }
+
+    @Override
+    public void onExpired(final ConnKey k, final ConnEntry e)
+    {
+        onExpired(k, e, expiryServices);
+    }
+
+    private void onExpired(final ConnKey k, final ConnEntry e, final ServiceTable services)
+    {
+        connsExpired.incrementRelease();
+        final Dest dest = null == services ? null : services.destById(e.destId());
+        if (null != dest)
+        {
+            undoNewConn(dest, e);
+        }
+    }
+}

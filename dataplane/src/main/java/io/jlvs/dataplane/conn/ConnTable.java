@@ -1,0 +1,580 @@
+package io.jlvs.dataplane.conn;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapAbsentEntry;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The connection table: an off-heap Chronicle Map from {@link ConnKey} to {@link ConnEntry}, in memory or
+ * persisted to a file (for example {@code /dev/shm/jlvs/<instance>/conns.dat}) so that a restarted director
+ * finds its connections again.
+ * <h2>Fast path</h2>
+ * {@link #lookup} copies the stored entry out into the caller's flyweight; the agent runs the state machine on
+ * the copy and writes it back with {@link #update} only when {@link ConnStateMachine#onPacket} says so (state or
+ * flags changed, or the expiry moved by {@link ConnStateMachine#WRITE_BACK_GRANULARITY_MS} or more), so a packet
+ * of an established flow costs one lookup. None of {@link #lookup}, {@link #insert}, {@link #update},
+ * {@link #remove} or {@link #expire} allocates after warm-up.
+ * <h2>Capacity</h2>
+ * The table holds at most {@link Context#capacity()} entries. {@link #insert} of a new key into a full table
+ * returns false and stores nothing: new connections are refused while existing ones keep flowing, and the
+ * caller drops the packet and counts it ({@code CONN_TABLE_FULL}). This is the simple end of IPVS's
+ * {@code drop_entry} defence: rather than randomly dropping old entries, refuse new ones; expiry frees room.
+ * <h2>Expiry</h2>
+ * {@link #expire} is incremental: each call visits at most {@code limit} entries, segment by segment, and the
+ * next call resumes where the last stopped, so a full pass over the table takes
+ * {@code size / limit} calls. An entry is expired once {@code now >= expiresMs + expiryGraceMs}; the grace
+ * (by default the write-back granularity) covers the expiry lag that write-back batching allows, so a flow is
+ * never expired early. Within a segment a resumed pass skips the entries already visited; keep segments small
+ * ({@link Context#entriesPerSegment(long)}) so that skipping stays cheap.
+ * <h2>Threads</h2>
+ * One agent owns a table and is its only writer: {@link #lookup}, {@link #insert}, {@link #update},
+ * {@link #remove} and {@link #expire} are called from that agent's thread. {@link #size()} and
+ * {@link #forEach(ConnVisitor)} may be called from any thread (Chronicle's segment locks make them safe; an
+ * iterating reader briefly holds one segment at a time).
+ */
+public final class ConnTable implements AutoCloseable
+{
+    /** The map name, carrying the stored layout's version: a file of another layout is refused. */
+    public static final String MAP_NAME = "jlvs-conns-v1";
+
+    private final ChronicleMap<ConnKey, ConnEntry> map;
+    private final long capacity;
+    private final long expiryGraceMs;
+    private final File file;
+    private final FileChannel lockChannel;
+    private final boolean recovered;
+    private final AtomicLong size = new AtomicLong();
+
+    // expiry cursor, owned by the agent thread
+    private int expirySegment;
+    private long expirySkip;
+
+    // expiry pass state, read by the preallocated predicate
+    private final ConnKey expiryKey = new ConnKey();
+    private final ConnEntry expiryEntry = new ConnEntry();
+    private final Predicate<MapEntry<ConnKey, ConnEntry>> expiryVisitor = this::onExpiryVisit;
+    private ExpiryListener expiryListener;
+    private long expiryNowMs;
+    private long expirySkipRemaining;
+    private int expiryBudget;
+    private int expiryVisited;
+    private int expiryRemoved;
+    private int expiryKept;
+
+    private boolean closed;
+
+    /**
+     * Told of each expired entry found by {@link #expire(long, int, ExpiryListener)}, so the agent can undo the
+     * entry's accounting: decrement the real server's active or inactive count by the entry's
+     * {@link ConnFlags#INACTIVE} flag, or its persistent count for a {@link ConnFlags#TEMPLATE}.
+     * <p>
+     * {@code key} and {@code entry} are the table's scratch instances, valid only during the call.
+     */
+    @FunctionalInterface
+    public interface ExpiryListener
+    {
+        /** The entry has been removed. */
+        void onExpired(ConnKey key, ConnEntry entry);
+
+        /**
+         * Asked before an expired entry is removed. Return false to keep it: {@code entry}, as changed here, is
+         * written back (move {@code expiresMs} forward, or it is offered again on the next pass) and
+         * {@link #onExpired} is not called. IPVS keeps a template that still controls connections for another
+         * 60 s this way. The default removes every expired entry.
+         */
+        default boolean onExpiring(final ConnKey key, final ConnEntry entry)
+        {
+            return true;
+        }
+    }
+
+    /**
+     * Configuration of a {@link ConnTable}, Aeron style: set, then {@link #conclude()}.
+     */
+    public static final class Context
+    {
+        private long capacity = 1 << 20;
+        private long entriesPerSegment = 0;
+        private double maxBloatFactor = 2.0;
+        private long expiryGraceMs = ConnStateMachine.WRITE_BACK_GRANULARITY_MS;
+        private File file;
+
+        /** Most entries the table holds (connections plus templates). */
+        public Context capacity(final long capacity)
+        {
+            this.capacity = capacity;
+            return this;
+        }
+
+        public long capacity()
+        {
+            return capacity;
+        }
+
+        /**
+         * Entries per Chronicle segment, 0 for Chronicle's choice. Smaller segments make a resumed
+         * {@link ConnTable#expire} pass cheaper (it skips at most one segment's visited entries).
+         */
+        public Context entriesPerSegment(final long entriesPerSegment)
+        {
+            this.entriesPerSegment = entriesPerSegment;
+            return this;
+        }
+
+        public long entriesPerSegment()
+        {
+            return entriesPerSegment;
+        }
+
+        /** How far Chronicle may grow segments beyond their planned size (extra tiers) when keys cluster. */
+        public Context maxBloatFactor(final double maxBloatFactor)
+        {
+            this.maxBloatFactor = maxBloatFactor;
+            return this;
+        }
+
+        public double maxBloatFactor()
+        {
+            return maxBloatFactor;
+        }
+
+        /** How long after {@code expiresMs} an entry is removed; at least the write-back granularity. */
+        public Context expiryGraceMs(final long expiryGraceMs)
+        {
+            this.expiryGraceMs = expiryGraceMs;
+            return this;
+        }
+
+        public long expiryGraceMs()
+        {
+            return expiryGraceMs;
+        }
+
+        /** The file to persist to, or null (the default) for an in-memory table. */
+        public Context file(final File file)
+        {
+            this.file = file;
+            return this;
+        }
+
+        public File file()
+        {
+            return file;
+        }
+
+        public Context conclude()
+        {
+            if (capacity < 1)
+            {
+                throw new IllegalArgumentException("capacity must be positive: " + capacity);
+            }
+            if (entriesPerSegment < 0)
+            {
+                throw new IllegalArgumentException("entriesPerSegment must not be negative: " + entriesPerSegment);
+            }
+            if (maxBloatFactor < 1.0)
+            {
+                throw new IllegalArgumentException("maxBloatFactor must be at least 1: " + maxBloatFactor);
+            }
+            if (expiryGraceMs < 0)
+            {
+                throw new IllegalArgumentException("expiryGraceMs must not be negative: " + expiryGraceMs);
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Opens a table. A persisted table whose file exists is reopened with its entries; if the previous owner
+     * did not close it (no clean-close marker beside the file), Chronicle's recovery is run first, which
+     * also releases segment locks a crashed process may have held. Only one process may have the file open:
+     * a lock file beside it enforces this.
+     *
+     * @throws IllegalStateException if the file is in use, or holds another layout.
+     * @throws UncheckedIOException  if the file cannot be created or opened.
+     */
+    public ConnTable(final Context ctx)
+    {
+        ctx.conclude();
+        this.capacity = ctx.capacity();
+        this.expiryGraceMs = ctx.expiryGraceMs();
+        this.file = ctx.file();
+
+        final ChronicleMapBuilder<ConnKey, ConnEntry> builder = ChronicleMapBuilder
+            .of(ConnKey.class, ConnEntry.class)
+            .name(MAP_NAME)
+            .keyMarshaller(ConnKeyMarshaller.INSTANCE)
+            .valueMarshaller(ConnEntryMarshaller.INSTANCE)
+            .constantKeySizeBySample(new ConnKey())
+            .constantValueSizeBySample(new ConnEntry())
+            .entries(capacity)
+            .maxBloatFactor(ctx.maxBloatFactor());
+        if (ctx.entriesPerSegment() > 0)
+        {
+            builder.entriesPerSegment(ctx.entriesPerSegment());
+        }
+
+        if (null == file)
+        {
+            this.lockChannel = null;
+            this.recovered = false;
+            this.map = builder.create();
+        }
+        else
+        {
+            FileChannel channel = null;
+            try
+            {
+                final Path path = file.toPath().toAbsolutePath();
+                final Path dir = path.getParent();
+                if (null != dir)
+                {
+                    Files.createDirectories(dir);
+                }
+                channel = FileChannel.open(
+                    lockPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                final boolean locked;
+                try
+                {
+                    locked = null != channel.tryLock();
+                }
+                catch (final OverlappingFileLockException ex)
+                {
+                    throw new IllegalStateException("connection table already open in this process: " + path, ex);
+                }
+                if (!locked)
+                {
+                    throw new IllegalStateException("connection table in use by another process: " + path);
+                }
+
+                final Path cleanMarker = cleanMarkerPath(path);
+                final boolean existed = Files.exists(path);
+                final boolean wasClean = Files.deleteIfExists(cleanMarker);
+                this.recovered = existed && !wasClean;
+                this.map = recovered ? builder.recoverPersistedTo(file, true) : builder.createPersistedTo(file);
+                this.lockChannel = channel;
+            }
+            catch (final IOException ex)
+            {
+                closeQuietly(channel);
+                throw new UncheckedIOException("cannot open connection table " + file, ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                closeQuietly(channel);
+                throw ex;
+            }
+
+            if (!MAP_NAME.equals(map.name()))
+            {
+                final String name = map.name();
+                map.close();
+                closeQuietly(lockChannel);
+                throw new IllegalStateException(
+                    "connection table " + file + " has layout '" + name + "', expected '" + MAP_NAME + "'");
+            }
+        }
+
+        size.set(map.longSize());
+    }
+
+    /**
+     * Copies the entry for {@code key} into {@code into}.
+     *
+     * @return false when there is no entry ({@code into} is then unchanged).
+     */
+    public boolean lookup(final ConnKey key, final ConnEntry into)
+    {
+        return null != map.getUsing(key, into);
+    }
+
+    /**
+     * Stores a new connection. The caller has just missed on {@link #lookup}; should the key nevertheless
+     * be present, its entry is replaced and the size is unchanged.
+     *
+     * @return false when the table is full: nothing is stored, and the caller drops the packet and counts it.
+     */
+    public boolean insert(final ConnKey key, final ConnEntry entry)
+    {
+        final boolean full = size.getPlain() >= capacity;
+        try (ExternalMapQueryContext<ConnKey, ConnEntry, ?> c = map.queryContext(key))
+        {
+            c.writeLock().lock();
+            final MapAbsentEntry<ConnKey, ConnEntry> absent = c.absentEntry();
+            if (null == absent)
+            {
+                final MapEntry<ConnKey, ConnEntry> present = c.entry();
+                present.doReplaceValue(c.wrapValueAsData(entry));
+                return true;
+            }
+            if (full)
+            {
+                return false;
+            }
+            absent.doInsert(c.wrapValueAsData(entry));
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Chronicle has run out of segment tiers (keys clustered beyond maxBloatFactor): treat as full.
+            return false;
+        }
+        size.setRelease(size.getPlain() + 1);
+        return true;
+    }
+
+    /**
+     * Writes a changed entry back.
+     *
+     * @return false if the key has no entry (nothing is stored).
+     */
+    public boolean update(final ConnKey key, final ConnEntry entry)
+    {
+        try (ExternalMapQueryContext<ConnKey, ConnEntry, ?> c = map.queryContext(key))
+        {
+            c.writeLock().lock();
+            final MapEntry<ConnKey, ConnEntry> present = c.entry();
+            if (null == present)
+            {
+                return false;
+            }
+            present.doReplaceValue(c.wrapValueAsData(entry));
+            return true;
+        }
+    }
+
+    /** Removes the entry for {@code key}; returns false if there was none. */
+    public boolean remove(final ConnKey key)
+    {
+        try (ExternalMapQueryContext<ConnKey, ConnEntry, ?> c = map.queryContext(key))
+        {
+            c.writeLock().lock();
+            final MapEntry<ConnKey, ConnEntry> present = c.entry();
+            if (null == present)
+            {
+                return false;
+            }
+            present.doRemove();
+        }
+        size.setRelease(size.getPlain() - 1);
+        return true;
+    }
+
+    /** Number of entries; may be read from any thread. */
+    public long size()
+    {
+        return size.get();
+    }
+
+    /** Most entries the table holds. */
+    public long capacity()
+    {
+        return capacity;
+    }
+
+    /** True when the table was reopened from a file that had not been closed cleanly (recovery ran). */
+    public boolean wasRecovered()
+    {
+        return recovered;
+    }
+
+    /** Number of Chronicle segments, the unit of expiry progress. */
+    public int segments()
+    {
+        return map.segments();
+    }
+
+    public long offHeapMemoryUsed()
+    {
+        return map.offHeapMemoryUsed();
+    }
+
+    /**
+     * Visits at most {@code limit} entries, continuing where the previous call stopped, removes those
+     * expired at {@code nowMs} and tells {@code listener} of each (which may keep an entry; see
+     * {@link ExpiryListener#onExpiring}). Entries skipped because they were visited earlier in the same segment do not
+     * count towards {@code limit}.
+     *
+     * @return the number of entries removed.
+     */
+    public int expire(final long nowMs, final int limit, final ExpiryListener listener)
+    {
+        if (limit <= 0)
+        {
+            return 0;
+        }
+
+        final int segments = map.segments();
+        expiryListener = listener;
+        expiryNowMs = nowMs;
+        int visited = 0;
+        int removed = 0;
+        int segmentsDone = 0;
+        try
+        {
+            while (visited < limit && segmentsDone < segments)
+            {
+                expirySkipRemaining = expirySkip;
+                expiryBudget = limit - visited;
+                expiryVisited = 0;
+                expiryRemoved = 0;
+                expiryKept = 0;
+
+                final boolean segmentDone;
+                try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(expirySegment))
+                {
+                    segmentDone = c.forEachSegmentEntryWhile(expiryVisitor);
+                }
+
+                visited += expiryVisited;
+                removed += expiryRemoved;
+                if (segmentDone)
+                {
+                    expirySegment = expirySegment + 1 < segments ? expirySegment + 1 : 0;
+                    expirySkip = 0;
+                    segmentsDone++;
+                }
+                else
+                {
+                    expirySkip += expiryVisited - expiryRemoved;
+                }
+            }
+        }
+        finally
+        {
+            expiryListener = null;
+            if (removed > 0)
+            {
+                size.setRelease(size.getPlain() - removed);
+            }
+        }
+
+        return removed;
+    }
+
+    private boolean onExpiryVisit(final MapEntry<ConnKey, ConnEntry> e)
+    {
+        if (expirySkipRemaining > 0)
+        {
+            expirySkipRemaining--;
+            return true;
+        }
+
+        e.value().getUsing(expiryEntry);
+        expiryVisited++;
+        if (expiryNowMs - expiryEntry.expiresMs() >= expiryGraceMs)
+        {
+            e.key().getUsing(expiryKey);
+            if (expiryListener.onExpiring(expiryKey, expiryEntry))
+            {
+                e.doRemove();
+                expiryRemoved++;
+                expiryListener.onExpired(expiryKey, expiryEntry);
+            }
+            else
+            {
+                e.doReplaceValue(e.context().wrapValueAsData(expiryEntry));
+                expiryKept++;
+            }
+        }
+
+        return expiryVisited < expiryBudget;
+    }
+
+    /**
+     * Visits every entry, for {@code ipvsadm -L -c} and a full-table sync; not for the fast path (it
+     * allocates a key and an entry per call). May be called from any thread.
+     *
+     * @return the number of entries visited.
+     */
+    public long forEach(final ConnVisitor visitor)
+    {
+        final ConnKey key = new ConnKey();
+        final ConnEntry entry = new ConnEntry();
+        final long[] count = new long[1];
+        map.forEachEntryWhile(
+            (e) ->
+            {
+                e.key().getUsing(key);
+                e.value().getUsing(entry);
+                count[0]++;
+                return visitor.onConn(key, entry);
+            });
+        return count[0];
+    }
+
+    /**
+     * Closes the map. A persisted table leaves a clean-close marker, so the next open skips recovery.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        map.close();
+        if (null != file)
+        {
+            try
+            {
+                Files.createFile(cleanMarkerPath(file.toPath().toAbsolutePath()));
+            }
+            catch (final IOException ex)
+            {
+                // the next open runs recovery, which is safe, only slower
+            }
+            finally
+            {
+                closeQuietly(lockChannel);
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ConnTable{" + (null == file ? "in-memory" : file.toString()) + ", size=" + size() +
+            ", capacity=" + capacity + ", segments=" + map.segments() + "}";
+    }
+
+    static Path cleanMarkerPath(final Path mapFile)
+    {
+        return mapFile.resolveSibling(mapFile.getFileName() + ".clean");
+    }
+
+    static Path lockPath(final Path mapFile)
+    {
+        return mapFile.resolveSibling(mapFile.getFileName() + ".lock");
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (null != channel)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing more to do
+            }
+        }
+    }
+}

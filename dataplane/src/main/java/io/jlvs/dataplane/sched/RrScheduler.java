@@ -1,0 +1,57 @@
+package io.jlvs.dataplane.sched;
+
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+
+/**
+ * Round robin, as ip_vs_rr.c: continue after the last chosen dest, take the first that is not
+ * overloaded and has weight above zero, wrapping round the list at most once.
+ */
+public final class RrScheduler implements Scheduler
+{
+    /** Index of the last chosen dest; -1 stands for the list head. */
+    private int last = -1;
+
+    @Override
+    public String name()
+    {
+        return "rr";
+    }
+
+    @Override
+    public void initService(final Service svc)
+    {
+        last = -1;
+    }
+
+    @Override
+    public void onDestAdded(final Service svc, final Dest dest)
+    {
+        last = -1;
+    }
+
+    @Override
+    public void onDestRemoved(final Service svc, final Dest dest)
+    {
+        last = -1;
+    }
+
+    @Override
+    public Dest schedule(final Service svc, final PacketView pkt)
+    {
+        final Dest[] dests = svc.dests();
+        final int n = dests.length;
+        for (int step = 1; step <= n; step++)
+        {
+            final int i = (last + step) % n;
+            final Dest d = dests[i];
+            if (!d.isOverloaded() && d.weight() > 0)
+            {
+                last = i;
+                return d;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,162 @@
+package io.jlvs.dataplane.sched;
+
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+
+/**
+ * Weighted round robin, as ip_vs_wrr.c: a current weight {@code cw} steps down from the maximum weight
+ * by the weights' greatest common divisor; each pass over the list picks dests whose weight is at least
+ * {@code cw}. Weights 3:2:1 give A A B A B C. Any change of dests restarts from the head with
+ * {@code cw} recomputed as the kernel's {@code ip_vs_wrr_dest_changed()} does.
+ */
+public final class WrrScheduler implements Scheduler
+{
+    private static final int HEAD = -1;
+    private static final int NONE = -2;
+
+    /** Index of the current dest ({@code mark->cl}); HEAD is the list head. */
+    private int cl = HEAD;
+    /** Current weight. */
+    private int cw;
+    /** Maximum weight, less (gcd - 1). */
+    private int mw;
+    /** Decrement: the gcd of the positive weights. */
+    private int di;
+
+    @Override
+    public String name()
+    {
+        return "wrr";
+    }
+
+    @Override
+    public void initService(final Service svc)
+    {
+        cl = HEAD;
+        di = gcdWeight(svc.dests());
+        mw = maxWeight(svc.dests()) - (di - 1);
+        cw = mw;
+    }
+
+    @Override
+    public void onDestAdded(final Service svc, final Dest dest)
+    {
+        destChanged(svc);
+    }
+
+    @Override
+    public void onDestRemoved(final Service svc, final Dest dest)
+    {
+        destChanged(svc);
+    }
+
+    @Override
+    public void onDestUpdated(final Service svc, final Dest dest)
+    {
+        destChanged(svc);
+    }
+
+    private void destChanged(final Service svc)
+    {
+        cl = HEAD;
+        di = gcdWeight(svc.dests());
+        mw = maxWeight(svc.dests()) - (di - 1);
+        if (cw > mw || cw == 0)
+        {
+            cw = mw;
+        }
+        else if (di > 1)
+        {
+            cw = (cw / di) * di + 1;
+        }
+    }
+
+    @Override
+    public Dest schedule(final Service svc, final PacketView pkt)
+    {
+        if (mw == 0)
+        {
+            return null;
+        }
+        final Dest[] dests = svc.dests();
+        final int n = dests.length;
+        final int last = cl;
+        int stop = NONE;
+        boolean lastPass = false;
+        boolean restarted = false;
+        int from = cl;
+
+        while (true)
+        {
+            for (int i = from + 1; i < n; i++)
+            {
+                final Dest d = dests[i];
+                if (!d.isOverloaded() && d.weight() >= cw)
+                {
+                    cl = i;
+                    return d;
+                }
+                if (i == stop)
+                {
+                    cl = i;
+                    return null;
+                }
+            }
+            from = HEAD;
+            cw -= di;
+            if (cw <= 0)
+            {
+                cw = mw;
+                if (lastPass || last == HEAD)
+                {
+                    cl = HEAD;
+                    return null;
+                }
+                restarted = true;
+            }
+            lastPass = cw <= di;
+            if (lastPass && restarted && last != HEAD)
+            {
+                stop = last;
+            }
+        }
+    }
+
+    static int gcdWeight(final Dest[] dests)
+    {
+        int g = 0;
+        for (final Dest d : dests)
+        {
+            final int w = d.weight();
+            if (w > 0)
+            {
+                g = g > 0 ? gcd(w, g) : w;
+            }
+        }
+        return g > 0 ? g : 1;
+    }
+
+    static int maxWeight(final Dest[] dests)
+    {
+        int max = 0;
+        for (final Dest d : dests)
+        {
+            max = Math.max(max, d.weight());
+        }
+        return max;
+    }
+
+    private static int gcd(final int a, final int b)
+    {
+        int x = a;
+        int y = b;
+        while (y != 0)
+        {
+            final int t = x % y;
+            x = y;
+            y = t;
+        }
+        return x;
+    }
+}

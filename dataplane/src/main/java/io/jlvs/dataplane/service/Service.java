@@ -1,0 +1,144 @@
+package io.jlvs.dataplane.service;
+
+import io.jlvs.dataplane.sched.Scheduler;
+import io.jlvs.dataplane.status.ConnStats;
+
+/**
+ * A virtual service as one forwarding agent sees it: the kernel's {@code struct ip_vs_service}.
+ * <p>
+ * {@link #dests()} is in the kernel's list order: IPVS links a new real server at the head of the
+ * service's list, so the most recently added comes first, and that order decides rr's and wrr's
+ * choices. Each agent has its own copy, so scheduler state ({@link #schedData}) needs no lock.
+ */
+public final class Service
+{
+    /** IP_VS_SVC_F_PERSISTENT. */
+    public static final int F_PERSISTENT = 0x0001;
+    /** IP_VS_SVC_F_ONEPACKET. */
+    public static final int F_ONEPACKET = 0x0004;
+
+    private final int protocol;
+    private final int af;
+    private final long addrHi;
+    private final long addrLo;
+    private final int port;
+    private final int fwmark;
+    private final int flags;
+    private final int persistTimeout;
+    private final long netmask;
+    private final Scheduler scheduler;
+    private final Dest[] dests;
+    private final ConnStats stats;
+
+    /** Private state of the scheduler, set by {@link Scheduler#initService(Service)}. */
+    public Object schedData;
+
+    public Service(
+        final int protocol,
+        final int af,
+        final long addrHi,
+        final long addrLo,
+        final int port,
+        final int fwmark,
+        final int flags,
+        final int persistTimeout,
+        final long netmask,
+        final Scheduler scheduler,
+        final Dest[] dests,
+        final ConnStats stats)
+    {
+        this.protocol = protocol;
+        this.af = af;
+        this.addrHi = addrHi;
+        this.addrLo = addrLo;
+        this.port = port;
+        this.fwmark = fwmark;
+        this.flags = flags;
+        this.persistTimeout = persistTimeout;
+        this.netmask = netmask;
+        this.scheduler = scheduler;
+        this.dests = dests;
+        this.stats = stats;
+        scheduler.initService(this);
+    }
+
+    public int protocol()
+    {
+        return protocol;
+    }
+
+    public int af()
+    {
+        return af;
+    }
+
+    public long addrHi()
+    {
+        return addrHi;
+    }
+
+    public long addrLo()
+    {
+        return addrLo;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public int fwmark()
+    {
+        return fwmark;
+    }
+
+    public int flags()
+    {
+        return flags;
+    }
+
+    public int persistTimeout()
+    {
+        return persistTimeout;
+    }
+
+    public long netmask()
+    {
+        return netmask;
+    }
+
+    public Scheduler scheduler()
+    {
+        return scheduler;
+    }
+
+    /** Real servers in kernel list order (most recently added first). Do not modify. */
+    public Dest[] dests()
+    {
+        return dests;
+    }
+
+    public ConnStats stats()
+    {
+        return stats;
+    }
+
+    /** Finds a dest by its stable id, or null. Not on the per-packet path for established flows. */
+    public Dest destById(final int id)
+    {
+        for (final Dest d : dests)
+        {
+            if (d.id() == id)
+            {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Service{" + protocol + ' ' + Addresses.toString(af, addrHi, addrLo, port) + ' ' + scheduler.name() + '}';
+    }
+}

@@ -1,0 +1,88 @@
+package io.jlvs.dataplane.service;
+
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * Finds the virtual service for a packet by (protocol, family, address, port): the kernel's
+ * {@code ip_vs_service_find()}. Open addressing over a power-of-two array, built once by the control
+ * plane and only read by the agent; a lookup allocates nothing.
+ */
+public final class ServiceTable
+{
+    private final Service[] slots;
+    private final int mask;
+    private final Service[] services;
+    private final Int2ObjectHashMap<Dest> destsById = new Int2ObjectHashMap<>();
+
+    public ServiceTable(final Service... services)
+    {
+        this.services = services.clone();
+        int capacity = 16;
+        while (capacity < services.length * 4)
+        {
+            capacity <<= 1;
+        }
+        slots = new Service[capacity];
+        mask = capacity - 1;
+        for (final Service s : services)
+        {
+            int i = hash(s.protocol(), s.addrHi(), s.addrLo(), s.port()) & mask;
+            while (null != slots[i])
+            {
+                final Service o = slots[i];
+                if (o.protocol() == s.protocol() && o.af() == s.af() && o.addrHi() == s.addrHi() &&
+                    o.addrLo() == s.addrLo() && o.port() == s.port())
+                {
+                    throw new IllegalArgumentException("duplicate virtual service " + s);
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = s;
+            for (final Dest d : s.dests())
+            {
+                destsById.put(d.id(), d);
+            }
+        }
+    }
+
+    /** The service at this destination, or null. */
+    public Service find(final int protocol, final int af, final long addrHi, final long addrLo, final int port)
+    {
+        int i = hash(protocol, addrHi, addrLo, port) & mask;
+        Service s;
+        while (null != (s = slots[i]))
+        {
+            if (s.port() == port && s.addrLo() == addrLo && s.protocol() == protocol && s.addrHi() == addrHi &&
+                s.af() == af)
+            {
+                return s;
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /** The real server a connection points at, by its stable id, or null once it is gone. */
+    public Dest destById(final int id)
+    {
+        return destsById.get(id);
+    }
+
+    public Service[] services()
+    {
+        return services.clone();
+    }
+
+    public int size()
+    {
+        return services.length;
+    }
+
+    private static int hash(final int protocol, final long hi, final long lo, final int port)
+    {
+        long h = lo * 0x9E3779B97F4A7C15L + hi * 0xC2B2AE3D27D4EB4FL + ((long)port << 8 | protocol);
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int)(h ^ (h >>> 32));
+    }
+}

@@ -1,0 +1,91 @@
+package io.jlvs.dataplane.status;
+
+import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * The per-agent counters every forwarding agent keeps, with stable ids and the labels {@code jlvs stat}
+ * shows ("fwd-0: No destination"). Drops caused by malformed packets are kept apart, one per parser
+ * verdict (see {@code PacketParser}); these are the others.
+ */
+public enum LbCounterDescriptor
+{
+    RX_PACKETS(1, "Packets received"),
+    RX_BYTES(2, "Bytes received"),
+    TX_PACKETS(3, "Packets transmitted"),
+    TX_BYTES(4, "Bytes transmitted"),
+    TX_FULL(5, "Dropped: transmit queue full"),
+    DROPPED_MALFORMED(6, "Dropped: malformed (all parser verdicts)"),
+    CHAINED_MBUF(7, "Dropped: multi-segment packet"),
+    NOT_FOR_SERVICE(8, "Dropped: not for a virtual service"),
+    NO_DEST(9, "Dropped: no destination available"),
+    CONN_TABLE_FULL(10, "Dropped: connection table full"),
+    NO_NEIGHBOUR(11, "Dropped: real server MAC unresolved"),
+    DEST_UNAVAILABLE(12, "Dropped: connection's real server removed"),
+    NO_CONN_NOT_SYN(13, "Dropped: TCP packet without SYN for no connection"),
+    UNSUPPORTED_FWD(14, "Dropped: forwarding method not supported"),
+    ICMP_FOR_VIP(15, "Dropped: ICMP to a virtual address"),
+    NOT_OUR_MAC(16, "Dropped: frame for another MAC address"),
+    ARP_REQUESTS_RECEIVED(20, "ARP requests received"),
+    ARP_REPLIES_SENT(21, "ARP replies sent"),
+    ARP_REQUESTS_SENT(22, "ARP requests sent"),
+    ARP_REPLIES_RECEIVED(23, "ARP replies received"),
+    ARP_NOT_FOR_US(24, "ARP not for a local or virtual address"),
+    NEIGHBOURS_EXPIRED(25, "Neighbours expired"),
+    NO_MBUF(26, "No mbuf for a locally made frame"),
+    CONNS_CREATED(30, "Connections created"),
+    CONNS_EXPIRED(31, "Connections expired"),
+    CONNS_REUSED(32, "Connections rescheduled on reuse"),
+    SNAPSHOTS_APPLIED(40, "Forwarding snapshots applied"),
+    MAX_CYCLE_TIME_NS(41, "Max duty cycle time (ns)"),
+    CYCLE_TIME_THRESHOLD_EXCEEDED(42, "Duty cycles over threshold"),
+    ERRORS(50, "Errors");
+
+    /** Agrona counter type id of agent counters; the key holds the agent index and the descriptor id. */
+    public static final int TYPE_ID = 1000;
+
+    private final int id;
+    private final String label;
+
+    static
+    {
+        final IntHashSet ids = new IntHashSet();
+        for (final LbCounterDescriptor d : values())
+        {
+            if (!ids.add(d.id))
+            {
+                throw new IllegalStateException("duplicate id " + d.id + " for " + d);
+            }
+        }
+    }
+
+    LbCounterDescriptor(final int id, final String label)
+    {
+        this.id = id;
+        this.label = label;
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    /** Allocates this counter for one agent, labelled "roleName: label". */
+    public AtomicCounter newCounter(final CountersManager manager, final int agentIndex, final String roleName)
+    {
+        return manager.newCounter(
+            roleName + ": " + label,
+            TYPE_ID,
+            (key) ->
+            {
+                key.putInt(0, agentIndex);
+                key.putInt(4, id);
+            });
+    }
+}

@@ -1,0 +1,306 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.port.InMemoryPort;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.sched.Schedulers;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.DestStats;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.jlvs.dataplane.TestFrames.ip;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ForwardingAgentTest
+{
+    private static final long PORT_MAC = 0x02_00_00_00_00_02L;
+    private static final long CLIENT_MAC = 0x02_00_00_00_00_64L;
+    private static final long[] RS_MAC = {0x02_00_00_00_00_0BL, 0x02_00_00_00_00_0CL, 0x02_00_00_00_00_0DL};
+    private static final int DIP = ip("198.18.0.2");
+    private static final int VIP = ip("198.18.0.10");
+    private static final int CIP = ip("198.18.0.100");
+    private static final int[] RIP = {ip("198.18.0.11"), ip("198.18.0.12"), ip("198.18.0.13")};
+
+    private final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
+    private final CachedEpochClock clock = new CachedEpochClock();
+    private InMemoryPort port;
+    private ConnTable conns;
+    private AtomicCounter[] agentCounters;
+    private AtomicCounter[] verdictCounters;
+    private DestStats[] destStats;
+    private ForwardingAgent agent;
+
+    @BeforeEach
+    void setUp()
+    {
+        clock.update(1_000_000);
+        port = new InMemoryPort("mem0", PORT_MAC, 512);
+        conns = new ConnTable(new ConnTable.Context().capacity(10_000).conclude());
+        agentCounters = counters.newAgentCounters(0, "fwd-0");
+        final String[] labels = new String[ParseVerdict.COUNT];
+        for (int v = 0; v < ParseVerdict.COUNT; v++)
+        {
+            labels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
+        }
+        verdictCounters = counters.newLabelledCounters(0, "fwd-0", labels);
+        destStats = new DestStats[3];
+        final Dest[] dests = new Dest[3];
+        final int[] weights = {3, 2, 1};
+        // kernel list order: the last added first; rs1 was added last here so it is at the head
+        for (int i = 0; i < 3; i++)
+        {
+            destStats[i] = counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1));
+            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL, 80, Dest.FWD_DROUTE,
+                weights[i], 0, 0, destStats[i]);
+        }
+        final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
+            Schedulers.create("wrr"), dests, counters.newServiceStats(0, "fwd-0", 1, "svc"));
+        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {DIP}, svc);
+        agent = new ForwardingAgent("fwd-0", port, conns, new ConnTimeouts(), new NeighbourTable(), snapshot, DIP,
+            agentCounters, verdictCounters, clock, new SystemNanoClock(), null);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        agent.release();
+        conns.close();
+        port.close();
+    }
+
+    private long count(final LbCounterDescriptor d)
+    {
+        return agentCounters[d.ordinal()].get();
+    }
+
+    /** Runs the first cycle (announcements and ARP requests) and answers the requests for the real servers. */
+    private void resolveRealServers()
+    {
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted();
+        int requests = 0;
+        for (final byte[] f : out)
+        {
+            final int tpa = ((f[38] & 0xFF) << 24) | ((f[39] & 0xFF) << 16) | ((f[40] & 0xFF) << 8) | (f[41] & 0xFF);
+            for (int i = 0; i < 3; i++)
+            {
+                if (tpa == RIP[i])
+                {
+                    requests++;
+                    port.inject(TestFrames.arpReply(PORT_MAC, RS_MAC[i], RIP[i], DIP));
+                }
+            }
+        }
+        assertEquals(3, requests, "one ARP request per real server");
+        agent.doWork();
+        port.takeTransmitted();
+    }
+
+    @Test
+    void shouldAnnounceLocalAddressesAndRequestRealServersOnStart()
+    {
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted();
+        assertEquals(2 + 3, out.size(), "gratuitous ARP for DIP and VIP, requests for three real servers");
+        for (final byte[] f : out)
+        {
+            assertEquals(0xFFFF_FFFF_FFFFL, TestFrames.mac(f, 0));
+            assertEquals(PORT_MAC, TestFrames.mac(f, 6));
+            assertEquals(60, f.length);
+        }
+        assertEquals(5, count(LbCounterDescriptor.ARP_REQUESTS_SENT));
+    }
+
+    @Test
+    void shouldAnswerArpForTheVipAndTheDipOnly()
+    {
+        agent.doWork();
+        port.takeTransmitted();
+        port.inject(TestFrames.arpRequest(CLIENT_MAC, CIP, VIP));
+        port.inject(TestFrames.arpRequest(CLIENT_MAC, CIP, DIP));
+        port.inject(TestFrames.arpRequest(CLIENT_MAC, CIP, ip("198.18.0.99")));
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted();
+        assertEquals(2, out.size());
+        final byte[] reply = out.get(0);
+        assertEquals(CLIENT_MAC, TestFrames.mac(reply, 0));
+        assertEquals(PORT_MAC, TestFrames.mac(reply, 6));
+        assertEquals(2, reply[21], "ARP reply");
+        assertEquals(PORT_MAC, TestFrames.mac(reply, 22), "sender MAC is the port's");
+        assertArrayEquals(new byte[] {(byte)198, 18, 0, 10}, Arrays.copyOfRange(reply, 28, 32), "sender is the VIP");
+        assertEquals(CLIENT_MAC, TestFrames.mac(reply, 32));
+        assertEquals(1, count(LbCounterDescriptor.ARP_NOT_FOR_US));
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
+    void shouldForwardNewConnectionsByWeightRewritingOnlyMacs()
+    {
+        resolveRealServers();
+        final int[] perServer = new int[3];
+        for (int c = 0; c < 300; c++)
+        {
+            final byte[] syn = TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 10_000 + c, VIP, 80, 0x02, 0);
+            port.inject(syn);
+            agent.doWork();
+            final List<byte[]> out = port.takeTransmitted();
+            assertEquals(1, out.size());
+            final byte[] fwd = out.get(0);
+            assertEquals(PORT_MAC, TestFrames.mac(fwd, 6));
+            assertArrayEquals(Arrays.copyOfRange(syn, 12, syn.length), Arrays.copyOfRange(fwd, 12, fwd.length),
+                "DR leaves the IP packet untouched");
+            final long dst = TestFrames.mac(fwd, 0);
+            for (int i = 0; i < 3; i++)
+            {
+                if (dst == RS_MAC[i])
+                {
+                    perServer[i]++;
+                }
+            }
+        }
+        assertArrayEquals(new int[] {150, 100, 50}, perServer);
+        assertEquals(300, conns.size());
+        assertEquals(150, destStats[0].conns());
+        assertEquals(150, destStats[0].activeConns(), "SYN_RECV counts as active (tcp_state_active)");
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
+    void shouldKeepAFlowOnItsRealServerAndCountItsStates()
+    {
+        resolveRealServers();
+        final int[] flags = {0x02, 0x10, 0x18, 0x18, 0x11, 0x10};
+        long firstDest = -1;
+        for (final int f : flags)
+        {
+            port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 40_000, VIP, 80, f, f == 0x18 ? 100 : 0));
+            agent.doWork();
+            clock.advance(10);
+            final List<byte[]> out = port.takeTransmitted();
+            assertEquals(1, out.size());
+            final long dst = TestFrames.mac(out.get(0), 0);
+            if (firstDest == -1)
+            {
+                firstDest = dst;
+            }
+            assertEquals(firstDest, dst);
+        }
+        assertEquals(1, conns.size());
+        assertEquals(RS_MAC[0], firstDest);
+        assertEquals(0, destStats[0].activeConns(), "FIN_WAIT is inactive");
+        assertEquals(1, destStats[0].inactConns());
+        assertEquals(6, destStats[0].inPkts());
+    }
+
+    @Test
+    void shouldCountAndDropMalformedFramesWithoutLeaking()
+    {
+        resolveRealServers();
+        final byte[] good = TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 80, 0x02, 0);
+        final byte[] truncatedIp = Arrays.copyOf(good, 20);
+        final byte[] badIhl = good.clone();
+        badIhl[14] = 0x44;
+        final byte[] longTotal = good.clone();
+        longTotal[16] = (byte)0x7F;
+        final byte[] unknownType = good.clone();
+        unknownType[12] = (byte)0x88;
+        unknownType[13] = (byte)0xB5;
+        final byte[] tiny = Arrays.copyOf(good, 10);
+        for (final byte[] f : List.of(truncatedIp, badIhl, longTotal, unknownType, tiny))
+        {
+            port.inject(f);
+        }
+        agent.doWork();
+        assertTrue(port.takeTransmitted().isEmpty());
+        assertEquals(5, count(LbCounterDescriptor.DROPPED_MALFORMED));
+        assertEquals(1, verdictCounters[ParseVerdict.TRUNCATED_IP].get());
+        assertEquals(1, verdictCounters[ParseVerdict.BAD_IHL].get());
+        assertEquals(1, verdictCounters[ParseVerdict.BAD_IP_LENGTH].get());
+        assertEquals(1, verdictCounters[ParseVerdict.UNKNOWN_ETHERTYPE].get());
+        assertEquals(1, verdictCounters[ParseVerdict.TRUNCATED_ETHERNET].get());
+        assertEquals(0, conns.size());
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
+    void shouldDropWhatIsNotForAServiceOrNotASyn()
+    {
+        resolveRealServers();
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 443, 0x02, 0));
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 5001, VIP, 80, 0x10, 0));
+        port.inject(TestFrames.tcp(0x02_00_00_00_00_99L, CLIENT_MAC, CIP, 5002, VIP, 80, 0x02, 0));
+        agent.doWork();
+        assertTrue(port.takeTransmitted().isEmpty());
+        assertEquals(1, count(LbCounterDescriptor.NOT_FOR_SERVICE));
+        assertEquals(1, count(LbCounterDescriptor.NO_CONN_NOT_SYN));
+        assertEquals(1, count(LbCounterDescriptor.NOT_OUR_MAC));
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
+    void shouldCountFramesTheDeviceRefuses()
+    {
+        resolveRealServers();
+        port.txCapacity(1);
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 6000, VIP, 80, 0x02, 0));
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 6001, VIP, 80, 0x02, 0));
+        agent.doWork();
+        assertEquals(1, port.takeTransmitted().size());
+        assertEquals(1, count(LbCounterDescriptor.TX_FULL));
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
+    void shouldExpireConnectionsAndReleaseTheirCounts()
+    {
+        resolveRealServers();
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7000, VIP, 80, 0x02, 0));
+        agent.doWork();
+        port.takeTransmitted();
+        assertEquals(1, destStats[0].activeConns());
+        clock.advance(61_000 + 5_000);
+        for (int i = 0; i < 100 && conns.size() > 0; i++)
+        {
+            agent.doWork();
+        }
+        port.takeTransmitted();
+        assertEquals(0, conns.size(), "SYN_RECV times out after 60 s");
+        assertEquals(0, destStats[0].activeConns());
+        assertEquals(0, destStats[0].inactConns());
+        assertEquals(1, count(LbCounterDescriptor.CONNS_EXPIRED));
+    }
+
+    @Test
+    void shouldAdoptANewSnapshotBetweenBursts()
+    {
+        resolveRealServers();
+        final Dest only = new Dest(9, PacketView.AF_INET, 0, RIP[2] & 0xFFFF_FFFFL, 80, Dest.FWD_DROUTE, 1, 0, 0,
+            counters.newDestStats(0, "fwd-0", 9, "rs3b"));
+        final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
+            Schedulers.create("rr"), new Dest[] {only}, counters.newServiceStats(0, "fwd-0", 2, "svc2"));
+        assertTrue(agent.offer(ForwardingSnapshot.of(2, new int[] {DIP}, svc)));
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 8000, VIP, 80, 0x02, 0));
+        agent.doWork();
+        final List<byte[]> ipFrames = port.takeTransmitted().stream().filter((f) -> f[12] == 0x08 && f[13] == 0).toList();
+        assertEquals(1, ipFrames.size());
+        assertEquals(RS_MAC[2], TestFrames.mac(ipFrames.get(0), 0));
+        assertEquals(2, agent.snapshot().version());
+        assertEquals(1, count(LbCounterDescriptor.SNAPSHOTS_APPLIED));
+    }
+}

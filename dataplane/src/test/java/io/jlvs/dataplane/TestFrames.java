@@ -1,0 +1,96 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.proto.InetChecksum;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/** Builds well-formed test frames (checksums right) byte by byte. */
+final class TestFrames
+{
+    static final int ETH_IPV4 = 0x0800;
+    static final int ETH_ARP = 0x0806;
+
+    private TestFrames()
+    {
+    }
+
+    static int ip(final String dotted)
+    {
+        final String[] p = dotted.split("\\.");
+        return (Integer.parseInt(p[0]) << 24) | (Integer.parseInt(p[1]) << 16) | (Integer.parseInt(p[2]) << 8) |
+            Integer.parseInt(p[3]);
+    }
+
+    static byte[] tcp(final long dstMac, final long srcMac, final int saddr, final int sport, final int daddr,
+        final int dport, final int flags, final int payload)
+    {
+        final int ipLen = 20 + 20 + payload;
+        final ByteBuffer b = ByteBuffer.allocate(Math.max(60, 14 + ipLen));
+        mac(b, dstMac);
+        mac(b, srcMac);
+        b.putShort((short)ETH_IPV4);
+        b.put((byte)0x45).put((byte)0).putShort((short)ipLen).putShort((short)1).putShort((short)0x4000);
+        b.put((byte)64).put((byte)6).putShort((short)0).putInt(saddr).putInt(daddr);
+        b.putShort((short)sport).putShort((short)dport).putInt(1000).putInt((flags & 0x10) != 0 ? 2000 : 0);
+        b.put((byte)0x50).put((byte)flags).putShort((short)65535).putShort((short)0).putShort((short)0);
+        for (int i = 0; i < payload; i++)
+        {
+            b.put((byte)i);
+        }
+        final byte[] frame = b.array();
+        final MemorySegment seg = MemorySegment.ofArray(frame);
+        InetChecksum.writeIpv4HeaderChecksum(seg, 14);
+        final int sum = InetChecksum.pseudoHeaderSum4(saddr, daddr, 6, 20 + payload);
+        final int csum = InetChecksum.checksum(seg, 34, 20 + payload, sum);
+        frame[50] = (byte)(csum >>> 8);
+        frame[51] = (byte)csum;
+        return frame;
+    }
+
+    static byte[] arpRequest(final long srcMac, final int spa, final int tpa)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(60);
+        mac(b, 0xFFFF_FFFF_FFFFL);
+        mac(b, srcMac);
+        b.putShort((short)ETH_ARP);
+        b.putShort((short)1).putShort((short)0x0800).put((byte)6).put((byte)4).putShort((short)1);
+        mac(b, srcMac);
+        b.putInt(spa);
+        mac(b, 0);
+        b.putInt(tpa);
+        return b.array();
+    }
+
+    static byte[] arpReply(final long dstMac, final long srcMac, final int spa, final int tpa)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(60);
+        mac(b, dstMac);
+        mac(b, srcMac);
+        b.putShort((short)ETH_ARP);
+        b.putShort((short)1).putShort((short)0x0800).put((byte)6).put((byte)4).putShort((short)2);
+        mac(b, srcMac);
+        b.putInt(spa);
+        mac(b, dstMac);
+        b.putInt(tpa);
+        return b.array();
+    }
+
+    static long mac(final byte[] frame, final int offset)
+    {
+        long v = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            v = (v << 8) | (frame[offset + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static void mac(final ByteBuffer b, final long mac)
+    {
+        for (int i = 5; i >= 0; i--)
+        {
+            b.put((byte)(mac >>> (8 * i)));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.jlvs.dataplane.sched;
+
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * Table-driven: each row is a scheduler, the dests in kernel list order as "name:weight[:active:inactive]"
+ * (with "!" for overloaded), and the names it must choose for successive new connections.
+ */
+class SchedulerTest
+{
+    private static final DataplaneCounters COUNTERS = DataplaneCounters.onHeap(4096);
+    private static int nextId = 1;
+
+    static Stream<Arguments> rows()
+    {
+        return Stream.of(
+            Arguments.of("rr", "A:1 B:1 C:1", "A B C A B C A"),
+            Arguments.of("rr", "A:1 B:0 C:1", "A C A C"),
+            Arguments.of("rr", "A:5 B:1", "A B A B"),
+            Arguments.of("rr", "A:1! B:1 C:1", "B C B C"),
+            Arguments.of("rr", "A:0 B:0", "- -"),
+            Arguments.of("rr", "", "-"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A A B A B C A A B A B C"),
+            Arguments.of("wrr", "A:1 B:1 C:1", "A B C A B C"),
+            Arguments.of("wrr", "A:4 B:2", "A A B A A B"),
+            Arguments.of("wrr", "A:2 B:0 C:1", "A A C A A C"),
+            Arguments.of("wrr", "A:0 B:0", "- -"),
+            Arguments.of("wrr", "A:3! B:2 C:1", "B B C B B C"),
+            Arguments.of("wrr", "", "-"),
+            Arguments.of("wlc", "A:1:0:0 B:1:0:0", "A"),
+            Arguments.of("wlc", "A:1:1:0 B:1:0:0", "B"),
+            Arguments.of("wlc", "A:1:0:300 B:1:1:0", "B"),
+            Arguments.of("wlc", "A:1:0:257 B:1:1:0", "B"),
+            Arguments.of("wlc", "A:1:0:255 B:1:1:0", "A"),
+            Arguments.of("wlc", "A:1:2:0 B:3:5:0", "B"),
+            Arguments.of("wlc", "A:1:2:0 B:3:6:0", "A"),
+            Arguments.of("wlc", "A:0:0:0 B:1:9:9", "B"),
+            Arguments.of("wlc", "A:1!:0:0 B:1:9:9", "B"),
+            Arguments.of("wlc", "A:0:0:0", "-"));
+    }
+
+    @ParameterizedTest(name = "{0} over [{1}] chooses {2}")
+    @MethodSource("rows")
+    void shouldChooseAsTheKernelDoes(final String sched, final String dests, final String expected)
+    {
+        final Service svc = service(sched, dests);
+        final PacketView pkt = new PacketView();
+        final StringBuilder chosen = new StringBuilder();
+        for (final String ignored : expected.split(" "))
+        {
+            final Dest d = svc.scheduler().schedule(svc, pkt);
+            if (!chosen.isEmpty())
+            {
+                chosen.append(' ');
+            }
+            chosen.append(null == d ? "-" : name(svc, d));
+        }
+        assertEquals(expected, chosen.toString());
+    }
+
+    @ParameterizedTest(name = "wrr 3:2:1 over {0} connections")
+    @MethodSource("wrrCounts")
+    void shouldSpreadWrrExactlyByWeight(final int connections, final int a, final int b, final int c)
+    {
+        final Service svc = service("wrr", "A:3 B:2 C:1");
+        final int[] counts = new int[3];
+        for (int i = 0; i < connections; i++)
+        {
+            counts[svc.scheduler().schedule(svc, new PacketView()).id() - svc.dests()[0].id()]++;
+        }
+        assertEquals(a, counts[0]);
+        assertEquals(b, counts[1]);
+        assertEquals(c, counts[2]);
+    }
+
+    static Stream<Arguments> wrrCounts()
+    {
+        return Stream.of(Arguments.of(300, 150, 100, 50), Arguments.of(6, 3, 2, 1), Arguments.of(4, 3, 1, 0));
+    }
+
+    @ParameterizedTest(name = "wrr dest change {0} -> {1}")
+    @MethodSource("wrrChanges")
+    void shouldRestartWrrFromTheHeadWhenDestsChange(final String before, final String weightsAfter,
+        final String expected)
+    {
+        final Service svc = service("wrr", before);
+        svc.scheduler().schedule(svc, new PacketView());
+        final String[] w = weightsAfter.split(" ");
+        for (int i = 0; i < w.length; i++)
+        {
+            svc.dests()[i].weight(Integer.parseInt(w[i]));
+        }
+        svc.scheduler().onDestUpdated(svc, svc.dests()[0]);
+        final StringBuilder chosen = new StringBuilder();
+        for (final String ignored : expected.split(" "))
+        {
+            final Dest d = svc.scheduler().schedule(svc, new PacketView());
+            chosen.append(chosen.isEmpty() ? "" : " ").append(null == d ? "-" : name(svc, d));
+        }
+        assertEquals(expected, chosen.toString());
+    }
+
+    static Stream<Arguments> wrrChanges()
+    {
+        return Stream.of(
+            Arguments.of("A:3 B:2 C:1", "0 2 1", "B B C B B C"),
+            Arguments.of("A:1 B:1", "2 4", "A B B A B B"),
+            Arguments.of("A:2 B:2", "0 0", "- -"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldRefuseUnknownSchedulerNamingTheKnownOnes()
+    {
+        final IllegalArgumentException ex =
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Schedulers.create("xyz"));
+        assertEquals("Scheduler not found: xyz (known: rr, wlc, wrr)", ex.getMessage());
+        assertNull(null);
+    }
+
+    private static String name(final Service svc, final Dest d)
+    {
+        return String.valueOf((char)('A' + (d.id() - svc.dests()[0].id())));
+    }
+
+    static Service service(final String sched, final String spec)
+    {
+        final String[] parts = spec.isBlank() ? new String[0] : spec.split(" ");
+        final Dest[] dests = new Dest[parts.length];
+        final int base = nextId;
+        nextId += 26;
+        for (int i = 0; i < parts.length; i++)
+        {
+            final String[] f = parts[i].split(":");
+            final boolean overloaded = f[1].endsWith("!");
+            final int weight = Integer.parseInt(f[1].replace("!", ""));
+            final int id = base + (f[0].charAt(0) - 'A');
+            final var stats = COUNTERS.newDestStats(0, "test", id, f[0]);
+            final Dest d = new Dest(id, PacketView.AF_INET, 0, 0x0A000001L + i, 80, Dest.FWD_DROUTE, weight, 0, 0, stats);
+            if (f.length > 2)
+            {
+                stats.addActive(Integer.parseInt(f[2]));
+                stats.addInactive(Integer.parseInt(f[3]));
+            }
+            if (overloaded)
+            {
+                d.flags(d.flags() | Dest.F_OVERLOAD);
+            }
+            dests[i] = d;
+        }
+        return new Service(6, PacketView.AF_INET, 0, 0x0A00000AL, 80, 0, 0, 0, 0xFFFFFFFFL,
+            Schedulers.create(sched), dests, COUNTERS.newServiceStats(0, "test", base, "svc"));
+    }
+}
