@@ -1,0 +1,256 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.controlplane.config.AddressFamily;
+import io.jlvs.controlplane.admin.ConnView;
+import io.jlvs.controlplane.admin.DestView;
+import io.jlvs.controlplane.admin.Forward;
+import io.jlvs.controlplane.admin.IpvsProtocol;
+import io.jlvs.controlplane.admin.IpvsTableView;
+import io.jlvs.controlplane.admin.IpvsadmCommand;
+import io.jlvs.controlplane.admin.IpvsadmFormatter;
+import io.jlvs.controlplane.admin.IpvsadmOptions;
+import io.jlvs.controlplane.admin.IpvsadmResult;
+import io.jlvs.controlplane.admin.IpvsadmUsageException;
+import io.jlvs.controlplane.admin.RateView;
+import io.jlvs.controlplane.admin.ServiceView;
+import io.jlvs.controlplane.admin.StatsView;
+import io.jlvs.controlplane.admin.TimeoutView;
+import io.jlvs.controlplane.admin.VersionView;
+import io.jlvs.controlplane.config.ConfigException;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.LdirectordConfigParser;
+import io.jlvs.controlplane.config.Protocol;
+import io.jlvs.controlplane.config.RealServer;
+import io.jlvs.controlplane.config.VirtualService;
+import io.jlvs.dataplane.conn.ConnFlags;
+import io.jlvs.dataplane.conn.ConnState;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.service.Addresses;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the admin socket can be asked: {@code ipvsadm <args>} (read-only commands answered in ipvsadm's
+ * exact format from the running tables, -Z zeroes the stats) and {@code reload} (re-read ldirectord.cf and
+ * switch the dataplane to it without stopping).
+ */
+public final class AdminCommands
+{
+    /** The kernel IPVS version ipvsadm prints; the connection table has no buckets, so size is the capacity. */
+    static final int IPVS_MAJOR = 1;
+    static final int IPVS_MINOR = 2;
+    static final int IPVS_PATCH = 1;
+
+    private final Director director;
+    private final IpvsadmFormatter formatter = new IpvsadmFormatter();
+    private final RateEstimator rates = new RateEstimator();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor((r) ->
+    {
+        final Thread t = new Thread(r, "jlvs-rate-estimator");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public AdminCommands(final Director director)
+    {
+        this.director = director;
+        ticker.scheduleAtFixedRate(this::sampleRates, RateEstimator.TICK_MS, RateEstimator.TICK_MS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs one request; the first word names the command. */
+    public IpvsadmResult execute(final List<String> request)
+    {
+        if (request.isEmpty())
+        {
+            return IpvsadmResult.error(2, "jlvs: empty request\n");
+        }
+        final List<String> args = request.subList(1, request.size());
+        return switch (request.get(0))
+        {
+            case "ipvsadm" -> ipvsadm(args);
+            case "reload" -> reload();
+            default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");
+        };
+    }
+
+    private IpvsadmResult ipvsadm(final List<String> args)
+    {
+        final IpvsadmCommand cmd;
+        try
+        {
+            cmd = IpvsadmOptions.parse(args.toArray(String[]::new));
+        }
+        catch (final IpvsadmUsageException ex)
+        {
+            return IpvsadmResult.error(ex.exitStatus(), ex.getMessage());
+        }
+        if (cmd.command() == IpvsadmCommand.Command.ZERO)
+        {
+            director.stats().zero();
+            return IpvsadmResult.ok("");
+        }
+        final boolean connections = cmd.command() == IpvsadmCommand.Command.LIST &&
+            cmd.listKind() == IpvsadmCommand.ListKind.CONNECTIONS;
+        return formatter.run(cmd, view(connections));
+    }
+
+    private IpvsadmResult reload()
+    {
+        final LdirectordConfig next;
+        try
+        {
+            next = LdirectordConfigParser.parse(director.config().file());
+        }
+        catch (final ConfigException ex)
+        {
+            return IpvsadmResult.error(1, ex.getMessage() + "\n");
+        }
+        catch (final java.io.IOException ex)
+        {
+            return IpvsadmResult.error(1, "jlvs: cannot read " + director.config().file() + ": " + ex.getMessage() + "\n");
+        }
+        final var unsupported = TableCompiler.unsupported(next);
+        if (!unsupported.isEmpty())
+        {
+            final StringBuilder sb = new StringBuilder();
+            unsupported.forEach((d) -> sb.append(d).append('\n'));
+            return IpvsadmResult.error(1, sb.toString());
+        }
+        director.reload(next);
+        return IpvsadmResult.ok("reloaded " + next.file() + "\n");
+    }
+
+    /** The running table as ipvsadm shows it: services, real servers, counters summed over agents. */
+    IpvsTableView view(final boolean withConnections)
+    {
+        final TableCompiler.CompiledTable table = director.table();
+        final StatsRegistry stats = director.stats();
+        final List<ServiceView> services = new ArrayList<>();
+        for (final TableCompiler.CompiledService cs : table.services())
+        {
+            final VirtualService vs = cs.config();
+            final List<DestView> dests = new ArrayList<>();
+            for (final TableCompiler.CompiledDest cd : cs.dests())
+            {
+                final RealServer rs = cd.config();
+                final long[] t = stats.destTotals(cd.id());
+                dests.add(new DestView(
+                    AddressFamily.of(rs.address()),
+                    rs.address(),
+                    rs.port(),
+                    forward(rs),
+                    rs.weight(),
+                    rs.upperThreshold(),
+                    rs.lowerThreshold(),
+                    (int)t[5],
+                    (int)t[6],
+                    (int)t[7],
+                    new StatsView(t[0], t[1], t[2], t[3], t[4]),
+                    rateView(cd.id()),
+                    null));
+            }
+            final long[] s = stats.serviceTotals(cs.id());
+            services.add(new ServiceView(
+                vs.protocol() == Protocol.UDP ? IpvsProtocol.UDP : IpvsProtocol.TCP,
+                AddressFamily.of(vs.address()),
+                vs.address(),
+                vs.port(),
+                vs.fwmark(),
+                vs.scheduler(),
+                0,
+                false,
+                0,
+                ServiceView.hostMask(AddressFamily.of(vs.address())),
+                null,
+                false,
+                new StatsView(s[0], s[1], s[2], s[3], s[4]),
+                rateView(cs.id()),
+                List.copyOf(dests)));
+        }
+        final var t = director.timeouts();
+        return new IpvsTableView(
+            new VersionView(IPVS_MAJOR, IPVS_MINOR, IPVS_PATCH, director.settings().connTableSize()),
+            List.copyOf(services),
+            new TimeoutView(t.tcp(), t.tcpFin(), t.udp()),
+            List.of(),
+            withConnections ? connections() : List.of());
+    }
+
+    private List<ConnView> connections()
+    {
+        final List<ConnView> out = new ArrayList<>();
+        final long now = System.currentTimeMillis();
+        director.conns().forEach((k, e) ->
+        {
+            final String proto = k.protocol() == IpProtocol.UDP ? "UDP" : k.protocol() == IpProtocol.TCP ? "TCP" : "IP";
+            out.add(new ConnView(
+                proto,
+                Addresses.toInetAddress(k.af(), k.caddrHi(), k.caddrLo()),
+                k.cport(),
+                Addresses.toInetAddress(k.af(), k.vaddrHi(), k.vaddrLo()),
+                k.vport(),
+                Addresses.toInetAddress(e.daf(), e.daddrHi(), e.daddrLo()),
+                e.dport(),
+                ConnState.name(k.protocol(), e.flags(), e.state()),
+                (int)Math.max(0, (e.expiresMs() - now + 999) / 1000),
+                null,
+                null));
+            return true;
+        });
+        return out;
+    }
+
+    private static Forward forward(final RealServer rs)
+    {
+        return switch (TableCompiler.fwdMethod(rs.forwarding()))
+        {
+            case ConnFlags.MASQ -> Forward.MASQ;
+            case ConnFlags.TUNNEL -> Forward.TUNNEL;
+            case ConnFlags.LOCALNODE -> Forward.LOCAL;
+            default -> Forward.ROUTE;
+        };
+    }
+
+    private RateView rateView(final int id)
+    {
+        final long[] r = rates.rates(id);
+        return new RateView(r[0], r[1], r[2], r[3], r[4]);
+    }
+
+    private void sampleRates()
+    {
+        try
+        {
+            final TableCompiler.CompiledTable table = director.table();
+            final Set<Integer> ids = new HashSet<>();
+            for (final TableCompiler.CompiledService cs : table.services())
+            {
+                ids.add(cs.id());
+                rates.sample(cs.id(), director.stats().serviceTotals(cs.id()));
+                for (final TableCompiler.CompiledDest cd : cs.dests())
+                {
+                    ids.add(cd.id());
+                    final long[] t = director.stats().destTotals(cd.id());
+                    rates.sample(cd.id(), java.util.Arrays.copyOf(t, 5));
+                }
+            }
+            rates.retainOnly(ids);
+        }
+        catch (final RuntimeException ex)
+        {
+            org.slf4j.LoggerFactory.getLogger(AdminCommands.class).warn("rate estimation", ex);
+        }
+    }
+
+    void close()
+    {
+        ticker.shutdownNow();
+    }
+}

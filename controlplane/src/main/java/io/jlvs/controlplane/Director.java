@@ -1,0 +1,285 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.bindings.dpdk.Dpdk;
+import io.jlvs.bindings.dpdk.DpdkException;
+import io.jlvs.bindings.dpdk.DpdkPreflight;
+import io.jlvs.controlplane.config.DirectorSettings;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.dataplane.ForwardingAgent;
+import io.jlvs.dataplane.ForwardingSnapshot;
+import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.port.DpdkPort;
+import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.status.CountersFile;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A running director: one DPDK port, one forwarding agent per configured core (each on its own queue
+ * pair, pinned and registered with DPDK), the connection table, counters in shared memory and the admin
+ * socket. Started from director settings and an ldirectord.cf; reconfigured without stopping the dataplane
+ * by handing each agent a new snapshot.
+ */
+public final class Director implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+    private static final int RX_DESC = 1024;
+    private static final int TX_DESC = 1024;
+
+    private final DirectorSettings settings;
+    private final Dpdk dpdk;
+    private final int portId;
+    private final MemorySegment pool;
+    private final long mac;
+    private final CountersFile countersFile;
+    private final ConnTable conns;
+    private final ConnTimeouts timeouts = new ConnTimeouts();
+    private final StatsRegistry stats;
+    private final TableCompiler compiler;
+    private final List<ForwardingAgent> agents = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final AtomicCounter errors;
+    private final AtomicLong version = new AtomicLong();
+    private final AdminServer admin;
+    private final int[] localV4;
+    private volatile TableCompiler.CompiledTable table;
+    private volatile LdirectordConfig config;
+
+    private Director(final DirectorSettings settings, final LdirectordConfig config, final Dpdk dpdk)
+    {
+        this.settings = settings;
+        this.config = config;
+        this.dpdk = dpdk;
+        final int agentCount = settings.cores().size();
+
+        final String portName = portName(settings);
+        DpdkPreflight.requireOk(DpdkPreflight.afterInit(dpdk, portName));
+        portId = dpdk.portByName(portName);
+        final int mbufs = Math.max(8191, agentCount * (RX_DESC + TX_DESC + 2 * ForwardingAgent.BURST + 512) - 1);
+        pool = dpdk.createPktmbufPool("jlvs_" + settings.instance(), mbufs);
+        dpdk.setupPort(portId, Dpdk.PortConfig.of(agentCount, agentCount, RX_DESC, TX_DESC), pool);
+        mac = DpdkPort.macOf(dpdk, portId);
+
+        final Path dir = settings.connTableDir();
+        countersFile = CountersFile.create(dir.resolve("counters.dat"), 64 * 1024);
+        final DataplaneCounters counters = new DataplaneCounters(countersFile.manager());
+        errors = counters.manager().newCounter("director: Errors");
+        conns = new ConnTable(new ConnTable.Context()
+            .capacity(settings.connTableSize())
+            .file(dir.resolve("conns.dat").toFile())
+            .conclude());
+        stats = new StatsRegistry(counters, agentCount);
+        compiler = new TableCompiler(stats);
+        localV4 = new int[] {Ipv4.toInt(settings.address())};
+        table = compiler.compile(config, agentCount, localV4, version.incrementAndGet());
+
+        final String[] verdictLabels = new String[ParseVerdict.COUNT];
+        for (int v = 0; v < ParseVerdict.COUNT; v++)
+        {
+            verdictLabels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
+        }
+        final ErrorHandler errorHandler = (t) ->
+        {
+            errors.increment();
+            LOG.error("forwarding agent error", t);
+        };
+        for (int i = 0; i < agentCount; i++)
+        {
+            final String role = "fwd-" + i;
+            final int core = settings.cores().get(i);
+            final AtomicCounter[] agentCounters = counters.newAgentCounters(i, role);
+            final ForwardingAgent agent = new ForwardingAgent(
+                role,
+                new DpdkPort(portName + ":" + i, portId, i, pool, mac),
+                conns,
+                timeouts,
+                new NeighbourTable(),
+                table.snapshots().get(i),
+                localV4[0],
+                agentCounters,
+                counters.newLabelledCounters(i, role, verdictLabels),
+                new SystemEpochClock(),
+                new SystemNanoClock(),
+                () ->
+                {
+                    dpdk.registerCurrentThread();
+                    Dpdk.pinCurrentThread(core);
+                });
+            agents.add(agent);
+            runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
+                agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
+        }
+        admin = new AdminServer(settings.adminSocket(), new AdminCommands(this));
+    }
+
+    /**
+     * Starts a director: checks the host, initialises DPDK and the port, starts the agents and the admin
+     * socket.
+     *
+     * @throws StartupException saying why it cannot start and how to fix it.
+     */
+    public static Director start(final DirectorSettings settings, final LdirectordConfig config)
+    {
+        final List<String> ealArgs = settings.ealArguments();
+        final List<String> problems = DpdkPreflight.beforeInit(ealArgs);
+        if (!problems.isEmpty())
+        {
+            throw new StartupException(problems);
+        }
+        final Dpdk dpdk;
+        try
+        {
+            dpdk = Dpdk.init(ealArgs);
+        }
+        catch (final DpdkException | IllegalStateException ex)
+        {
+            throw new StartupException(List.of("DPDK did not initialise (" + ex.getMessage() + "); EAL arguments: " +
+                String.join(" ", ealArgs)));
+        }
+        final Director director;
+        try
+        {
+            director = new Director(settings, config, dpdk);
+        }
+        catch (final DpdkException | IllegalStateException ex)
+        {
+            dpdk.cleanup();
+            throw new StartupException(List.of(ex.getMessage()));
+        }
+        director.startAgents();
+        return director;
+    }
+
+    private void startAgents()
+    {
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+        admin.start();
+        LOG.info("jlvs director '{}' forwarding on {} ({}), cores {}, {} virtual services; admin socket {}",
+            settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.cores(),
+            config.virtualServices().size(), settings.adminSocket());
+    }
+
+    /** Compiles a new configuration and hands it to every agent; the dataplane keeps running. */
+    public synchronized void reload(final LdirectordConfig next)
+    {
+        final TableCompiler.CompiledTable compiled =
+            compiler.compile(next, agents.size(), localV4, version.incrementAndGet());
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final ForwardingSnapshot s = compiled.snapshots().get(i);
+            while (!agents.get(i).offer(s))
+            {
+                Thread.onSpinWait();
+            }
+        }
+        table = compiled;
+        config = next;
+        LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
+            compiled.version());
+    }
+
+    static String portName(final DirectorSettings settings)
+    {
+        final String port = settings.port();
+        final int comma = port.indexOf(',');
+        return comma < 0 ? port : port.substring(0, comma);
+    }
+
+    public DirectorSettings settings()
+    {
+        return settings;
+    }
+
+    public LdirectordConfig config()
+    {
+        return config;
+    }
+
+    public TableCompiler.CompiledTable table()
+    {
+        return table;
+    }
+
+    public StatsRegistry stats()
+    {
+        return stats;
+    }
+
+    public ConnTable conns()
+    {
+        return conns;
+    }
+
+    public ConnTimeouts timeouts()
+    {
+        return timeouts;
+    }
+
+    public Dpdk.EthStats portStats()
+    {
+        return dpdk.stats(portId);
+    }
+
+    @Override
+    public void close()
+    {
+        admin.close();
+        for (final AgentRunner runner : runners)
+        {
+            runner.close();
+        }
+        for (final ForwardingAgent agent : agents)
+        {
+            agent.release();
+        }
+        try
+        {
+            dpdk.stopPort(portId);
+            dpdk.closePort(portId);
+        }
+        catch (final DpdkException ex)
+        {
+            LOG.warn("stopping port: {}", ex.getMessage());
+        }
+        conns.close();
+        countersFile.close();
+        dpdk.cleanup();
+        LOG.info("jlvs director '{}' stopped", settings.instance());
+    }
+
+    /** Why a director could not start, each problem with how to fix it. */
+    public static final class StartupException extends RuntimeException
+    {
+        private final List<String> problems;
+
+        public StartupException(final List<String> problems)
+        {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems()
+        {
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.controlplane.admin.IpvsadmResult;
+import io.jlvs.controlplane.config.ConfigDiagnostic;
+import io.jlvs.controlplane.config.ConfigException;
+import io.jlvs.controlplane.config.DirectorSettings;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.LdirectordConfigParser;
+import io.jlvs.dataplane.status.CountersFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code jlvs} command: {@code jlvs director}, {@code jlvs ipvsadm ...} (also run as {@code ipvsadm}
+ * through a link), {@code jlvs reload}, {@code jlvs stat}.
+ */
+@Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
+    description = "Linux Virtual Server as a kernel-bypass director.",
+    subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class})
+public final class Jlvs implements Callable<Integer>
+{
+    /** Exit status when the director cannot start: configuration or host problems. */
+    static final int EXIT_CANNOT_START = 2;
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        if (args.length > 0 && "ipvsadm".equals(args[0]))
+        {
+            // ipvsadm's own syntax (-Ln, -t vip:port, ...) is not picocli's: pass it through untouched.
+            return ipvsadm(List.of(args).subList(1, args.length), out, err);
+        }
+        return new CommandLine(new Jlvs()).execute(args);
+    }
+
+    @Override
+    public Integer call()
+    {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    static Path socketFor(final String instance)
+    {
+        final String env = System.getenv("JLVS_ADMIN_SOCKET");
+        return null != env ? Path.of(env) : Path.of("/run/jlvs/" + instance + ".sock");
+    }
+
+    static int ipvsadm(final List<String> args, final PrintStream out, final PrintStream err)
+    {
+        final String instance = null != System.getenv("JLVS_INSTANCE") ? System.getenv("JLVS_INSTANCE") :
+            DirectorSettings.DEFAULT_INSTANCE;
+        final List<String> request = new ArrayList<>();
+        request.add("ipvsadm");
+        request.addAll(args);
+        return call(socketFor(instance), request, out, err);
+    }
+
+    static int call(final Path socket, final List<String> request, final PrintStream out, final PrintStream err)
+    {
+        if (!Files.exists(socket))
+        {
+            err.println("jlvs: no director is running here (no admin socket " + socket +
+                "); start one with 'jlvs director', or set JLVS_ADMIN_SOCKET");
+            return 1;
+        }
+        try
+        {
+            final IpvsadmResult r = AdminServer.call(socket, request);
+            out.print(r.out());
+            out.flush();
+            err.print(r.err());
+            err.flush();
+            return r.exitStatus();
+        }
+        catch (final IOException ex)
+        {
+            err.println("jlvs: cannot reach the director at " + socket + ": " + ex.getMessage());
+            return 1;
+        }
+    }
+
+    @Command(name = "director", mixinStandardHelpOptions = true,
+        description = "Run the director: DPDK dataplane, ldirectord.cf, admin socket.")
+    static final class DirectorCommand implements Callable<Integer>
+    {
+        @Option(names = {"-s", "--settings"}, required = true, description = "director settings file")
+        Path settingsFile;
+
+        @Option(names = {"-c", "--config"}, description = "ldirectord.cf (default: the settings' ldirectord-config)")
+        Path configFile;
+
+        @Override
+        public Integer call()
+        {
+            final PrintStream err = System.err;
+            final DirectorSettings settings;
+            final LdirectordConfig config;
+            try
+            {
+                settings = DirectorSettings.parse(settingsFile);
+                // a relative ldirectord-config is relative to the settings file, as include paths usually are
+                final Path cf = null != configFile ? configFile :
+                    settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
+                config = LdirectordConfigParser.parse(cf);
+            }
+            catch (final ConfigException ex)
+            {
+                ex.errors().forEach((d) -> err.println(d));
+                err.println("jlvs: configuration refused, nothing started");
+                return EXIT_CANNOT_START;
+            }
+            catch (final NoSuchFileException ex)
+            {
+                err.println("jlvs: no such file: " + ex.getFile());
+                return EXIT_CANNOT_START;
+            }
+            catch (final IOException ex)
+            {
+                err.println("jlvs: cannot read configuration: " + ex.getMessage());
+                return EXIT_CANNOT_START;
+            }
+            config.warnings().forEach((d) -> err.println(d));
+            final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
+            if (!unsupported.isEmpty())
+            {
+                unsupported.forEach((d) -> err.println(d));
+                err.println("jlvs: configuration refused, nothing started");
+                return EXIT_CANNOT_START;
+            }
+
+            final Director director;
+            try
+            {
+                director = Director.start(settings, config);
+            }
+            catch (final Director.StartupException ex)
+            {
+                err.println("jlvs: the director cannot start:");
+                ex.problems().forEach((p) -> err.println("  - " + p));
+                return EXIT_CANNOT_START;
+            }
+
+            final CountDownLatch stopped = new CountDownLatch(1);
+            final Thread hook = new Thread(() ->
+            {
+                director.close();
+                stopped.countDown();
+            }, "jlvs-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try
+            {
+                stopped.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+        description = "Re-read ldirectord.cf and switch the running dataplane to it.")
+    static final class ReloadCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        String instance;
+
+        @Override
+        public Integer call()
+        {
+            return Jlvs.call(socketFor(instance), List.of("reload"), System.out, System.err);
+        }
+    }
+
+    @Command(name = "stat", mixinStandardHelpOptions = true,
+        description = "Print the director's counters from shared memory (like AeronStat).")
+    static final class StatCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        String instance;
+
+        @Option(names = {"-d", "--dir"}, description = "counters directory (default /dev/shm/jlvs/<instance>)")
+        Path dir;
+
+        @Override
+        public Integer call()
+        {
+            final Path file = (null != dir ? dir : Path.of("/dev/shm/jlvs", instance)).resolve("counters.dat");
+            if (!Files.exists(file))
+            {
+                System.err.println("jlvs: no counters at " + file + " (is the director running?)");
+                return 1;
+            }
+            try (CountersFile counters = CountersFile.open(file))
+            {
+                System.out.println("jlvs " + instance + " (pid " + counters.pid() + ")");
+                counters.reader().forEach((value, id, label) ->
+                    System.out.format("%3d: %,20d - %s%n", id, value, label));
+            }
+            return 0;
+        }
+    }
+}

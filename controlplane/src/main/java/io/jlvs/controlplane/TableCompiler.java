@@ -1,0 +1,222 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.controlplane.config.ConfigDiagnostic;
+import io.jlvs.controlplane.config.ForwardingMethod;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.Protocol;
+import io.jlvs.controlplane.config.RealServer;
+import io.jlvs.controlplane.config.VirtualService;
+import io.jlvs.dataplane.ForwardingSnapshot;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.sched.Schedulers;
+import io.jlvs.dataplane.service.Addresses;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Compiles an ldirectord configuration into one {@link ForwardingSnapshot} per forwarding agent, the way
+ * Katran and glb-director keep all decisions out of the dataplane. Each agent gets its own Service and
+ * Dest objects (their scheduler state is the agent's alone) sharing stable ids, and stats counters that
+ * outlive the snapshot so ipvsadm --stats keeps counting across reloads.
+ * <p>
+ * Real servers are put in the kernel's list order: ldirectord adds them in file order and IPVS links each
+ * new one at the head of the list, so the last in the file comes first (and rr/wrr start with it).
+ */
+public final class TableCompiler
+{
+    private final StatsRegistry stats;
+
+    public TableCompiler(final StatsRegistry stats)
+    {
+        this.stats = stats;
+    }
+
+    /** A compiled service: its configuration, stable id and real servers in kernel list order. */
+    public record CompiledService(int id, VirtualService config, List<CompiledDest> dests)
+    {
+    }
+
+    public record CompiledDest(int id, RealServer config)
+    {
+    }
+
+    /** The result: a snapshot per agent plus what the listing needs to describe it. */
+    public record CompiledTable(long version, List<ForwardingSnapshot> snapshots, List<CompiledService> services)
+    {
+    }
+
+    /**
+     * What of a configuration this version of jlvs cannot forward yet, each with file and line: such a
+     * configuration is refused rather than run with different behaviour than the operator wrote.
+     */
+    public static List<ConfigDiagnostic> unsupported(final LdirectordConfig config)
+    {
+        final List<ConfigDiagnostic> problems = new ArrayList<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            if (vs.protocol() == Protocol.FWM)
+            {
+                problems.add(new ConfigDiagnostic(config.file(), vs.line(),
+                    "fwmark services are not supported yet by jlvs", "virtual = " + vs.fwmark()));
+            }
+            if (!Schedulers.exists(vs.scheduler()))
+            {
+                problems.add(new ConfigDiagnostic(config.file(), vs.line(),
+                    "scheduler '" + vs.scheduler() + "' is not supported yet by jlvs (supported: " +
+                        String.join(", ", Schedulers.names()) + ")", "scheduler = " + vs.scheduler()));
+            }
+            if (vs.persistent().isPresent())
+            {
+                problems.add(new ConfigDiagnostic(config.file(), vs.line(),
+                    "persistence is not supported yet by jlvs", "persistent = " + vs.persistent().getAsInt()));
+            }
+            for (final RealServer rs : vs.reals())
+            {
+                if (rs.forwarding() != ForwardingMethod.GATE)
+                {
+                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
+                        "forwarding method '" + rs.forwarding().ldirectordName() +
+                            "' is not supported yet by jlvs (supported: gate)", "real = " + rs.address().getHostAddress()));
+                }
+                if (rs.upperThreshold() != 0 || rs.lowerThreshold() != 0)
+                {
+                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
+                        "connection thresholds are not supported yet by jlvs", "real = " + rs.address().getHostAddress()));
+                }
+                if (rs.family() != vs.family())
+                {
+                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
+                        "a real server of another address family needs tunnelling, not supported yet by jlvs",
+                        "real = " + rs.address().getHostAddress()));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Compiles the configuration for {@code agents} agents.
+     *
+     * @param localV4 the director's own IPv4 addresses, answered in ARP.
+     */
+    public CompiledTable compile(final LdirectordConfig config, final int agents, final int[] localV4,
+        final long version)
+    {
+        final List<CompiledService> compiled = new ArrayList<>();
+        final Set<Integer> usedIds = new HashSet<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            final int serviceId = uniqueId(serviceKey(vs), usedIds);
+            final List<RealServer> reals = new ArrayList<>(vs.reals());
+            final List<CompiledDest> dests = new ArrayList<>();
+            for (int i = reals.size() - 1; i >= 0; i--)
+            {
+                final RealServer rs = reals.get(i);
+                dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds), rs));
+            }
+            compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests)));
+        }
+
+        final List<ForwardingSnapshot> snapshots = new ArrayList<>(agents);
+        for (int agent = 0; agent < agents; agent++)
+        {
+            final Service[] services = new Service[compiled.size()];
+            for (int s = 0; s < compiled.size(); s++)
+            {
+                services[s] = buildService(agent, compiled.get(s));
+            }
+            snapshots.add(ForwardingSnapshot.of(version, localV4, services));
+        }
+        stats.retainOnly(usedIds);
+        return new CompiledTable(version, List.copyOf(snapshots), List.copyOf(compiled));
+    }
+
+    private Service buildService(final int agent, final CompiledService cs)
+    {
+        final VirtualService vs = cs.config();
+        final Dest[] dests = new Dest[cs.dests().size()];
+        for (int i = 0; i < dests.length; i++)
+        {
+            final CompiledDest cd = cs.dests().get(i);
+            final RealServer rs = cd.config();
+            dests[i] = new Dest(
+                cd.id(),
+                Addresses.af(rs.address()),
+                Addresses.hi(rs.address()),
+                Addresses.lo(rs.address()),
+                rs.port(),
+                fwdMethod(rs.forwarding()),
+                rs.weight(),
+                rs.upperThreshold(),
+                rs.lowerThreshold(),
+                stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)));
+        }
+        final int protocol = vs.protocol() == Protocol.UDP ? IpProtocol.UDP : IpProtocol.TCP;
+        return new Service(
+            protocol,
+            Addresses.af(vs.address()),
+            Addresses.hi(vs.address()),
+            Addresses.lo(vs.address()),
+            vs.port(),
+            vs.fwmark(),
+            0,
+            0,
+            0xFFFF_FFFFL,
+            Schedulers.create(vs.scheduler()),
+            dests,
+            stats.serviceStats(agent, cs.id(), describe(vs)));
+    }
+
+    static int fwdMethod(final ForwardingMethod m)
+    {
+        return switch (m)
+        {
+            case GATE -> Dest.FWD_DROUTE;
+            case MASQ -> Dest.FWD_MASQ;
+            case IPIP -> Dest.FWD_TUNNEL;
+        };
+    }
+
+    static String describe(final VirtualService vs)
+    {
+        return vs.protocol() == Protocol.FWM ? "FWM " + vs.fwmark() :
+            vs.protocol().name() + " " + hostPort(vs.address(), vs.port());
+    }
+
+    private static String serviceKey(final VirtualService vs)
+    {
+        return describe(vs);
+    }
+
+    private static String destKey(final RealServer rs)
+    {
+        return hostPort(rs.address(), rs.port());
+    }
+
+    private static String hostPort(final java.net.InetAddress a, final int port)
+    {
+        return Addresses.toString(Addresses.af(a), Addresses.hi(a), Addresses.lo(a), port);
+    }
+
+    /**
+     * A stable id from the object's description, so a restarted director finds the real server of each
+     * connection it kept in its persisted table; a collision (rare) moves to the next free value.
+     */
+    private static int uniqueId(final String key, final Set<Integer> used)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int id = (int)(crc.getValue() & 0x7FFF_FFFF);
+        while (id == 0 || !used.add(id))
+        {
+            id = (id + 1) & 0x7FFF_FFFF;
+        }
+        return id;
+    }
+}

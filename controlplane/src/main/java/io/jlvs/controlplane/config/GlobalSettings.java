@@ -1,0 +1,47 @@
+package io.jlvs.controlplane.config;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Global (unindented) settings of ldirectord.cf, with ldirectord's defaults ({@code set_defaults()}).
+ *
+ * @param checkInterval    seconds between checks, default 10
+ * @param checkTimeout     global checktimeout if set (the effective default 5 s is applied per virtual)
+ * @param negotiateTimeout global negotiatetimeout if set (effective default 30 s applied per virtual)
+ * @param failureCount     default 1
+ * @param quiescent        default false: ldirectord's code sets QUIESCENT="no" (its POD and the SUSE guide say yes)
+ * @param autoreload       default false
+ * @param fallback         global IPv4 fallback
+ * @param fallback6        global IPv6 fallback
+ * @param logfile          default "/var/log/ldirectord.log"; a value without a leading "/" is a syslog facility
+ */
+public record GlobalSettings(
+    int checkInterval,
+    OptionalInt checkTimeout,
+    OptionalInt negotiateTimeout,
+    int failureCount,
+    boolean quiescent,
+    boolean autoreload,
+    Optional<Fallback> fallback,
+    Optional<Fallback> fallback6,
+    String logfile)
+{
+    public static final int DEFAULT_CHECK_INTERVAL = 10;
+    public static final int DEFAULT_FAILURE_COUNT = 1;
+    public static final String DEFAULT_LOGFILE = "/var/log/ldirectord.log";
+
+    public static final GlobalSettings DEFAULTS = new GlobalSettings(
+        DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
+        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE);
+
+    public GlobalSettings
+    {
+        Objects.requireNonNull(checkTimeout, "checkTimeout");
+        Objects.requireNonNull(negotiateTimeout, "negotiateTimeout");
+        Objects.requireNonNull(fallback, "fallback");
+        Objects.requireNonNull(fallback6, "fallback6");
+        Objects.requireNonNull(logfile, "logfile");
+    }
+}

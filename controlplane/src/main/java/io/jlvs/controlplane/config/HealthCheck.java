@@ -1,0 +1,54 @@
+package io.jlvs.controlplane.config;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Health-check settings of one virtual service, with global settings and ldirectord's defaults already applied
+ * (ldirectord's {@code ld_setup}). Kept in the model for the health checker; the forwarding table does not use them.
+ *
+ * @param type             checktype, default negotiate
+ * @param connectsPerNegotiate for {@link CheckType#COMBINED} ({@code checktype = N}): N; otherwise 0
+ * @param service          service to negotiate: default from the virtual port (80 http, 443 https, 53 dns, ...,
+ *                         "none" otherwise and for fwmark services)
+ * @param request          default "/"; a leading "/" is added as ldirectord does unless it is an absolute URL
+ * @param receive          default "" (any answer)
+ * @param httpMethod       GET (default) or HEAD
+ * @param virtualHost      HTTP Host header / HTTPS name
+ * @param checkPort        port to check instead of the real server's
+ * @param checkTimeout     effective: virtual checktimeout, else virtual negotiatetimeout, else global checktimeout,
+ *                         else global negotiatetimeout, else 5 s
+ * @param negotiateTimeout effective: virtual negotiatetimeout, else virtual checktimeout, else global
+ *                         negotiatetimeout, else global checktimeout, else 30 s
+ * @param checkInterval    the global checkinterval (default 10 s): a per-virtual value is ignored without fork=yes
+ * @param failureCount     effective failurecount, default 1
+ */
+public record HealthCheck(
+    CheckType type,
+    int connectsPerNegotiate,
+    String service,
+    String request,
+    String receive,
+    String httpMethod,
+    Optional<String> virtualHost,
+    OptionalInt checkPort,
+    int checkTimeout,
+    int negotiateTimeout,
+    int checkInterval,
+    int failureCount)
+{
+    public static final int DEFAULT_CHECK_TIMEOUT = 5;
+    public static final int DEFAULT_NEGOTIATE_TIMEOUT = 30;
+
+    public HealthCheck
+    {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(receive, "receive");
+        Objects.requireNonNull(httpMethod, "httpMethod");
+        Objects.requireNonNull(virtualHost, "virtualHost");
+        Objects.requireNonNull(checkPort, "checkPort");
+    }
+}

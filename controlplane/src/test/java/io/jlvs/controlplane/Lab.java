@@ -1,0 +1,173 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.dataplane.status.CountersFile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab (config/lab/lab.sh) driven from a test: brings the namespaces up, runs the director in its
+ * namespace through the operator's launcher (config/bin/jlvs), runs commands in the client namespace, and
+ * reads the director's counters from shared memory. Everything is torn down in {@link #close()}.
+ */
+final class Lab implements AutoCloseable
+{
+    static final Path ROOT = Path.of(System.getProperty("basedir", "controlplane")).toAbsolutePath().getParent();
+    static final Path LAB = ROOT.resolve("config/lab");
+    static final Path JLVS = ROOT.resolve("config/bin/jlvs");
+    static final String VIP = "198.18.0.10";
+    static final String INSTANCE = "lab";
+    static final Path COUNTERS = Path.of("/dev/shm/jlvs", INSTANCE, "counters.dat");
+    static final Path SOCKET = Path.of("/run/jlvs", INSTANCE + ".sock");
+
+    private Process director;
+    private Path directorLog;
+
+    static Lab up() throws Exception
+    {
+        final Lab lab = new Lab();
+        final Result r = run(Duration.ofSeconds(60), "bash", LAB.resolve("lab.sh").toString(), "up");
+        if (r.status != 0)
+        {
+            lab.close();
+            throw new IllegalStateException("lab up failed: " + r.out);
+        }
+        return lab;
+    }
+
+    /** Starts the director in jlvs-dir and waits until it has resolved the three real servers. */
+    void startDirector() throws Exception
+    {
+        directorLog = Files.createTempFile("jlvs-director", ".log");
+        final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", JLVS.toString(), "director",
+            "-s", LAB.resolve("director.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(directorLog.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        director = pb.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline)
+        {
+            if (!director.isAlive())
+            {
+                throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
+            }
+            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && counter("fwd-0: ARP replies received") >= 3)
+            {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("director not ready in 60 s: " + directorLog());
+    }
+
+    boolean directorAlive()
+    {
+        return null != director && director.isAlive();
+    }
+
+    String directorLog() throws IOException
+    {
+        return null == directorLog ? "" : Files.readString(directorLog);
+    }
+
+    /** The value of the counter with this label, or -1 when there is none. */
+    static long counter(final String label)
+    {
+        return counters().getOrDefault(label, -1L);
+    }
+
+    static Map<String, Long> counters()
+    {
+        final Map<String, Long> values = new HashMap<>();
+        try (CountersFile file = CountersFile.open(COUNTERS))
+        {
+            file.reader().forEach((value, id, label) -> values.merge(label, value, Long::sum));
+        }
+        catch (final RuntimeException ex)
+        {
+            // not written yet
+        }
+        return values;
+    }
+
+    /** Runs a command in the client namespace. */
+    static Result client(final Duration timeout, final String... command) throws Exception
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-cli"));
+        cmd.addAll(List.of(command));
+        return run(timeout, cmd.toArray(String[]::new));
+    }
+
+    /** Runs jlvs (the launcher) in the root namespace, as an operator would. */
+    static Result jlvs(final String... args) throws Exception
+    {
+        final List<String> cmd = new ArrayList<>(List.of(JLVS.toString()));
+        cmd.addAll(List.of(args));
+        return run(Duration.ofSeconds(60), Map.of("JLVS_INSTANCE", INSTANCE), cmd.toArray(String[]::new));
+    }
+
+    record Result(int status, String out)
+    {
+    }
+
+    static Result run(final Duration timeout, final String... command) throws Exception
+    {
+        return run(timeout, Map.of(), command);
+    }
+
+    static Result run(final Duration timeout, final Map<String, String> env, final String... command)
+        throws Exception
+    {
+        final ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        final Process p = pb.start();
+        final byte[][] out = new byte[1][];
+        final Thread reader = Thread.ofVirtual().start(() ->
+        {
+            try
+            {
+                out[0] = p.getInputStream().readAllBytes();
+            }
+            catch (final IOException ex)
+            {
+                out[0] = new byte[0];
+            }
+        });
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            p.destroyForcibly();
+            reader.join(5000);
+            throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command));
+        }
+        reader.join();
+        return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws Exception
+    {
+        if (null != director)
+        {
+            director.destroy();
+            if (!director.waitFor(20, TimeUnit.SECONDS))
+            {
+                director.destroyForcibly();
+            }
+        }
+        run(Duration.ofSeconds(60), "bash", LAB.resolve("lab.sh").toString(), "down");
+        if (null != directorLog)
+        {
+            Files.deleteIfExists(directorLog);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.jlvs.controlplane;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real TCP through a running director in the lab: a client namespace, the director on a veth through
+ * DPDK's net_af_packet, three real servers with the VIP on loopback (DR), wrr 3:2:1 from ldirectord.cf.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabSystemTest
+{
+    private static final String URL = "http://" + Lab.VIP + "/";
+    private static final Pattern DEST_STATS =
+        Pattern.compile("^\\s+->\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+    private static Lab lab;
+
+    @BeforeAll
+    static void setUp() throws Exception
+    {
+        Capabilities.requireLab();
+        lab = Lab.up();
+        lab.startDirector();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception
+    {
+        if (null != lab)
+        {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldSpread300NewConnectionsByWrrWeights() throws Exception
+    {
+        final Lab.Result r = Lab.client(Duration.ofSeconds(120),
+            "/usr/bin/python3", Lab.LAB.resolve("client.py").toString(), "requests", URL, "300", "20000");
+        assertEquals(0, r.status(), r.out());
+        assertTrue(r.out().contains("total rs1=150 rs2=100 rs3=50"), r.out());
+
+        final Map<String, long[]> stats = destStats();
+        assertEquals(150, stats.get("198.18.0.11:80")[0], "conns of rs1 in ipvsadm --stats");
+        assertEquals(100, stats.get("198.18.0.12:80")[0]);
+        assertEquals(50, stats.get("198.18.0.13:80")[0]);
+        final Lab.Result list = Lab.jlvs("ipvsadm", "-L", "-n");
+        assertEquals(0, list.status(), list.out());
+        assertTrue(list.out().startsWith("IP Virtual Server version "), list.out());
+        assertTrue(list.out().contains("TCP  198.18.0.10:80 wrr"), list.out());
+        assertTrue(list.out().contains("  -> 198.18.0.11:80               Route   3      "), list.out());
+    }
+
+    @Test
+    @Order(2)
+    void shouldKeepALongTransferOnOneRealServerAndDeliverItIntact() throws Exception
+    {
+        final Map<String, long[]> before = destStats();
+        final Lab.Result r = Lab.client(Duration.ofSeconds(120),
+            "/usr/bin/python3", Lab.LAB.resolve("client.py").toString(), "transfer", URL, "40000000");
+        assertEquals(0, r.status(), r.out());
+        final Matcher m = Pattern.compile("transfer (rs\\d) 40000000 ok").matcher(r.out());
+        assertTrue(m.find(), r.out());
+
+        final Map<String, long[]> after = destStats();
+        int serversThatSawIt = 0;
+        for (final String dest : after.keySet())
+        {
+            final long newConns = after.get(dest)[0] - before.get(dest)[0];
+            final long newPackets = after.get(dest)[1] - before.get(dest)[1];
+            if (newPackets > 0)
+            {
+                serversThatSawIt++;
+                assertEquals(1, newConns, "the transfer is one connection on " + dest);
+                assertTrue(newPackets > 100, "the client's ACKs of 40 MB all went to " + dest + ": " + newPackets);
+                assertEquals("198.18.0." + (10 + Integer.parseInt(m.group(1).substring(2))) + ":80", dest);
+            }
+        }
+        assertEquals(1, serversThatSawIt, "one real server for the connection's whole life");
+    }
+
+    @Test
+    @Order(3)
+    void shouldCountAndDropMalformedFramesAndKeepForwarding() throws Exception
+    {
+        final Lab.Result neigh = Lab.client(Duration.ofSeconds(10), "ip", "neigh", "show", Lab.VIP);
+        final Matcher mac = Pattern.compile("lladdr (\\S+)").matcher(neigh.out());
+        assertTrue(mac.find(), "the client has resolved the VIP: " + neigh.out());
+        final long malformedBefore = Math.max(0, Lab.counter("fwd-0: Dropped: malformed (all parser verdicts)"));
+
+        final Lab.Result r = Lab.client(Duration.ofSeconds(30), "/usr/bin/python3",
+            Lab.LAB.resolve("malformed.py").toString(), "cli0", mac.group(1), "198.18.0.100", Lab.VIP, "50");
+        assertEquals(0, r.status(), r.out());
+        long sent = 0;
+        for (final String line : r.out().strip().split("\n"))
+        {
+            sent += Long.parseLong(line.split(" ")[1]);
+        }
+        assertTrue(sent >= 500, r.out());
+
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        long dropped = 0;
+        while (System.nanoTime() < deadline)
+        {
+            dropped = Lab.counter("fwd-0: Dropped: malformed (all parser verdicts)") - malformedBefore;
+            if (dropped >= sent)
+            {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(sent, dropped, "every malformed frame counted as a drop\n" + r.out());
+        assertEquals(50, Lab.counter("fwd-0: Dropped: Bad IPv4 header length"), "IHL < 5, one per round");
+        assertEquals(50, Lab.counter("fwd-0: Dropped: Unknown EtherType"), "one per round");
+        assertTrue(lab.directorAlive(), lab.directorLog());
+
+        final Lab.Result after = Lab.client(Duration.ofSeconds(60),
+            "/usr/bin/python3", Lab.LAB.resolve("client.py").toString(), "requests", URL, "6", "21000");
+        assertEquals(0, after.status(), after.out());
+        assertTrue(after.out().contains("total rs1=3 rs2=2 rs3=1"), after.out());
+    }
+
+    /** ipvsadm -L -n --stats, parsed: dest -> {conns, inpkts, outpkts, inbytes, outbytes}. */
+    private static Map<String, long[]> destStats() throws Exception
+    {
+        final Lab.Result r = Lab.jlvs("ipvsadm", "-L", "-n", "--stats", "--exact");
+        assertEquals(0, r.status(), r.out());
+        final Map<String, long[]> stats = new HashMap<>();
+        final Matcher m = DEST_STATS.matcher(r.out());
+        while (m.find())
+        {
+            stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))});
+        }
+        assertEquals(3, stats.size(), r.out());
+        return stats;
+    }
+}

@@ -1,0 +1,142 @@
+package io.jlvs.controlplane.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DirectorSettingsTest
+{
+    @Test
+    void shouldApplyDefaults() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("jlvs.conf"), List.of(
+            "# minimal director",
+            "port = 0000:03:00.0",
+            "address = 198.18.0.2/24"));
+
+        assertEquals("default", s.instance());
+        assertEquals("0000:03:00.0", s.port());
+        assertTrue(s.isPciPort());
+        assertEquals(InetLiterals.ipv4("198.18.0.2"), s.address());
+        assertEquals(24, s.prefixLength());
+        assertEquals(Optional.empty(), s.gateway());
+        assertEquals(List.of(1), s.cores());
+        assertEquals(0, s.controlCore());
+        assertEquals(List.of(), s.extraEalArgs());
+        assertTrue(s.hugepages());
+        assertEquals(512, s.memoryMiB());
+        assertEquals(1048576, s.connTableSize());
+        assertEquals(Path.of("/dev/shm/jlvs/default"), s.connTableDir());
+        assertEquals(Path.of("/run/jlvs/default.sock"), s.adminSocket());
+        assertEquals(Path.of("/etc/ha.d/ldirectord.cf"), s.ldirectordConfig());
+        assertEquals(List.of("-l", "0", "--main-lcore", "0", "--file-prefix", "jlvs-default", "-a", "0000:03:00.0"),
+            s.ealArguments());
+    }
+
+    @Test
+    void shouldParseEveryKey() throws Exception
+    {
+        final Path file = Files.createTempFile("jlvs", ".conf");
+        try
+        {
+            Files.writeString(file, """
+                instance = lab1
+                port = "net_af_packet0,iface=veth-dir"   # vdev devargs
+                address=198.18.0.2/24
+                gateway = 198.18.0.1
+                cores = 2-3,5
+                control-core = 1
+                eal-args = --log-level=lib.eal:debug --in-memory
+                hugepages = no
+                memory = 256
+                conn-table-size = 65536
+                conn-table-dir = /dev/shm/lab1
+                admin-socket = /tmp/lab1.sock
+                ldirectord-config = /etc/jlvs/ldirectord.cf
+                """);
+            final DirectorSettings s = DirectorSettings.parse(file);
+
+            assertEquals("lab1", s.instance());
+            assertEquals("net_af_packet0,iface=veth-dir", s.port());
+            assertFalse(s.isPciPort());
+            assertEquals(Optional.of(InetLiterals.ipv4("198.18.0.1")), s.gateway());
+            assertEquals(List.of(2, 3, 5), s.cores());
+            assertEquals(1, s.controlCore());
+            assertFalse(s.hugepages());
+            assertEquals(256, s.memoryMiB());
+            assertEquals(65536, s.connTableSize());
+            assertEquals(Path.of("/dev/shm/lab1"), s.connTableDir());
+            assertEquals(Path.of("/tmp/lab1.sock"), s.adminSocket());
+            assertEquals(Path.of("/etc/jlvs/ldirectord.cf"), s.ldirectordConfig());
+            assertEquals(List.of("-l", "1", "--main-lcore", "1", "--file-prefix", "jlvs-lab1", "--no-pci",
+                "--vdev", "net_af_packet0,iface=veth-dir", "--no-huge", "-m", "256", "--log-level=lib.eal:debug",
+                "--in-memory"), s.ealArguments());
+        }
+        finally
+        {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void shouldDeriveDefaultPathsFromInstance() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("x.conf"), List.of(
+            "instance = edge-2", "port = 03:00.1", "address = 10.0.0.2/31"));
+
+        assertEquals(Path.of("/dev/shm/jlvs/edge-2"), s.connTableDir());
+        assertEquals(Path.of("/run/jlvs/edge-2.sock"), s.adminSocket());
+        assertTrue(s.isPciPort());
+    }
+
+    @Test
+    void shouldReportEveryErrorWithFileAndLine()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("bad.conf"), List.of(
+                "address = 198.18.0.2",
+                "gateway = 198.18.0.256",
+                "cores = 1,4-2",
+                "control-core = x",
+                "hugepages = maybe",
+                "memory = 0",
+                "speed = fast",
+                "address = 198.18.0.3/24",
+                "instance = no/slash",
+                "this is not a setting")));
+
+        assertEquals(List.of(
+                "bad.conf: missing required key \"port\"",
+                "bad.conf:1: invalid address \"198.18.0.2\": expected an IPv4 address with prefix length, e.g. " +
+                    "198.18.0.2/24",
+                "bad.conf:2: invalid gateway \"198.18.0.256\": expected an IPv4 address",
+                "bad.conf:3: invalid cores \"1,4-2\": ranges go low-high, lcores 0..1023",
+                "bad.conf:4: invalid control-core \"x\": must be a number in 0..1023",
+                "bad.conf:5: hugepages must be 'yes' or 'no'",
+                "bad.conf:6: invalid memory \"0\": must be a number in 1..1048576",
+                "bad.conf:7: unknown key \"speed\"",
+                "bad.conf:8: duplicate key \"address\" (first set at line 1)",
+                "bad.conf:9: invalid instance \"no/slash\": use letters, digits, '_', '.', '-'",
+                "bad.conf:10: expected \"key = value\""),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldRejectControlCoreAmongForwardingCores()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "cores = 1-2",
+                "control-core = 2")));
+
+        assertEquals(List.of("c.conf:4: control-core 2 is also a forwarding core"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+}

@@ -1,0 +1,422 @@
+package io.jlvs.controlplane.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LdirectordConfigParserTest
+{
+    private final StubResolver resolver = new StubResolver();
+
+    @Test
+    void shouldParseSuseGuideExample() throws Exception
+    {
+        final Path file = resource("suse-guide.cf");
+        final LdirectordConfig config = LdirectordConfigParser.parse(file, resolver);
+
+        assertEquals(file, config.file());
+        final GlobalSettings g = config.global();
+        assertTrue(g.autoreload());
+        assertEquals(5, g.checkInterval());
+        assertEquals(OptionalInt.of(3), g.checkTimeout());
+        assertTrue(g.quiescent());
+        assertEquals("/var/log/ldirectord.log", g.logfile());
+
+        assertEquals(1, config.virtualServices().size());
+        final VirtualService v = config.virtualServices().getFirst();
+        assertEquals(7, v.line());
+        assertEquals("tcp:192.168.0.200:80", v.id());
+        assertEquals(AddressFamily.INET, v.family());
+        assertEquals(ip("192.168.0.200"), v.address());
+        assertEquals(80, v.port());
+        assertEquals(Protocol.TCP, v.protocol());
+        assertEquals("wlc", v.scheduler());
+        assertEquals(OptionalInt.empty(), v.persistent());
+        assertTrue(v.quiescent());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), v.fallback());
+        assertEquals(List.of(
+            new RealServer(11, ip("192.168.0.110"), 80, ForwardingMethod.GATE, 1, 0, 0, Optional.empty(),
+                Optional.empty()),
+            new RealServer(12, ip("192.168.0.120"), 80, ForwardingMethod.GATE, 1, 0, 0, Optional.empty(),
+                Optional.empty())), v.reals());
+        final HealthCheck c = v.check();
+        assertEquals(CheckType.NEGOTIATE, c.type());
+        assertEquals("http", c.service());
+        assertEquals("/test.html", c.request());
+        assertEquals("still alive", c.receive());
+        assertEquals(3, c.checkTimeout());
+        assertEquals(3, c.negotiateTimeout());
+        assertEquals(5, c.checkInterval());
+        assertEquals(1, c.failureCount());
+        assertTrue(config.warnings().isEmpty());
+    }
+
+    @Test
+    void shouldApplyLdirectordDefaults() throws Exception
+    {
+        final LdirectordConfig config = parse("x.cf",
+            "virtual=10.0.0.1:8080",
+            "    real=10.0.1.1 gate");
+
+        assertEquals(GlobalSettings.DEFAULTS, config.global());
+        final VirtualService v = config.virtualServices().getFirst();
+        assertEquals("wrr", v.scheduler());
+        assertEquals(Protocol.TCP, v.protocol());
+        assertFalse(v.quiescent());
+        assertEquals(Optional.empty(), v.fallback());
+        final RealServer r = v.reals().getFirst();
+        assertEquals(8080, r.port());
+        assertEquals(1, r.weight());
+        final HealthCheck c = v.check();
+        assertEquals(CheckType.NEGOTIATE, c.type());
+        assertEquals("none", c.service());
+        assertEquals("/", c.request());
+        assertEquals("", c.receive());
+        assertEquals("GET", c.httpMethod());
+        assertEquals(5, c.checkTimeout());
+        assertEquals(30, c.negotiateTimeout());
+        assertEquals(10, c.checkInterval());
+        assertEquals(1, c.failureCount());
+    }
+
+    @Test
+    void shouldParseShippedSampleStyleFile() throws Exception
+    {
+        final LdirectordConfig config = LdirectordConfigParser.parse(Path.of("sample.cf"),
+            Files.readAllLines(resource("sample.cf"), StandardCharsets.ISO_8859_1), resolver);
+
+        assertEquals(List.of("tcp:192.168.6.240:80", "tcp:192.168.6.240:443", "udp:192.168.84.5:53", "fwm:1",
+                "tcp:192.0.2.80:80", "tcp:[2001:db8::5]:119", "fwm6:2"),
+            config.virtualServices().stream().map(VirtualService::id).toList());
+        assertEquals("local0", config.global().logfile());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), config.global().fallback());
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
+
+        final VirtualService http = config.virtualServices().get(0);
+        assertEquals("rr", http.scheduler());
+        assertEquals(OptionalInt.of(80), http.check().checkPort());
+        assertEquals(Optional.of("www.x.y.z"), http.check().virtualHost());
+        assertEquals("/index.html", http.check().request());
+        assertEquals(new RealServer(17, ip("192.168.6.6"), 80, ForwardingMethod.GATE, 0, 0, 0,
+            Optional.of("/alive.html"), Optional.of("I am alive")), http.reals().get(2));
+        assertEquals(2, http.reals().get(1).weight());
+    }
+
+    @Test
+    void shouldKeepMasqPortMappingAndThresholds() throws Exception
+    {
+        final VirtualService https = sample().virtualServices().get(1);
+
+        assertEquals(OptionalInt.of(600), https.persistent());
+        assertEquals(Optional.of(new Netmask(AddressFamily.INET, 0xffffff00)), https.netmask());
+        assertEquals("255.255.255.0", https.netmask().orElseThrow().toString());
+        assertEquals("wrr", https.scheduler());
+        assertEquals("https", https.check().service());
+        assertEquals(CheckType.COMBINED, https.check().type());
+        assertEquals(3, https.check().connectsPerNegotiate());
+        assertEquals(20, https.check().negotiateTimeout());
+        assertEquals(20, https.check().checkTimeout());
+        for (final RealServer r : https.reals())
+        {
+            assertEquals(8443, r.port());
+            assertEquals(ForwardingMethod.MASQ, r.forwarding());
+            assertEquals(5, r.weight());
+            assertEquals(100, r.lowerThreshold());
+            assertEquals(400, r.upperThreshold());
+        }
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), https.fallback());
+    }
+
+    @Test
+    void shouldDefaultToUdpForPort53AndExpandIpv4Range() throws Exception
+    {
+        final VirtualService dns = sample().virtualServices().get(2);
+
+        assertEquals(Protocol.UDP, dns.protocol());
+        assertEquals(53, dns.port());
+        assertEquals("dns", dns.check().service());
+        assertEquals(List.of(ip("10.0.1.4"), ip("10.0.1.5"), ip("10.0.1.6"), ip("10.0.1.7")),
+            dns.reals().stream().map(RealServer::address).toList());
+        for (final RealServer r : dns.reals())
+        {
+            assertEquals(42, r.line());
+            assertEquals(53, r.port());
+        }
+    }
+
+    @Test
+    void shouldParseFwmarkServiceWithPortlessReals() throws Exception
+    {
+        final VirtualService fwm = sample().virtualServices().get(3);
+
+        assertTrue(fwm.isFwmark());
+        assertEquals(1, fwm.fwmark());
+        assertEquals(Protocol.FWM, fwm.protocol());
+        assertEquals(null, fwm.address());
+        assertEquals(0, fwm.port());
+        assertEquals(OptionalInt.of(600), fwm.persistent());
+        assertEquals("http", fwm.check().service());
+        assertEquals(List.of(0, 0), fwm.reals().stream().map(RealServer::port).toList());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), fwm.fallback());
+    }
+
+    @Test
+    void shouldResolveHostNamesOnlyWhenNotLiterals() throws Exception
+    {
+        final VirtualService named = sample().virtualServices().get(4);
+
+        assertEquals(ip("192.0.2.80"), named.address());
+        assertEquals(80, named.port());
+        assertEquals(List.of(ip("10.0.0.1"), ip("10.0.0.2"), ip("10.0.0.3")),
+            named.reals().stream().map(RealServer::address).toList());
+        assertEquals(10, named.reals().getFirst().weight());
+        assertEquals(CheckType.CONNECT, named.check().type());
+        assertTrue(named.quiescent());
+        assertEquals(List.of("lb.example.com", "web1", "web3"), resolver.hostLookups);
+    }
+
+    @Test
+    void shouldParseVirtual6WithBracketedAddresses() throws Exception
+    {
+        final LdirectordConfig config = sample();
+        final VirtualService nntp = config.virtualServices().get(5);
+
+        assertEquals(AddressFamily.INET6, nntp.family());
+        assertEquals(ip("2001:db8::5"), nntp.address());
+        assertEquals(119, nntp.port());
+        assertEquals("nntp", nntp.check().service());
+        assertEquals(Optional.of(new Netmask(AddressFamily.INET6, 64)), nntp.netmask());
+        assertEquals(List.of(ip("2001:db8:0:1::4"), ip("2001:db8:0:1::6")),
+            nntp.reals().stream().map(RealServer::address).toList());
+        assertEquals(List.of(119, 119), nntp.reals().stream().map(RealServer::port).toList());
+        assertEquals(Optional.of(new Fallback(ip("::1"), 119, ForwardingMethod.GATE)), nntp.fallback());
+
+        final VirtualService fwm6 = config.virtualServices().get(6);
+        assertEquals("fwm6:2", fwm6.id());
+        assertEquals(AddressFamily.INET6, fwm6.family());
+        assertEquals("none", fwm6.check().service());
+        assertEquals(Optional.empty(), fwm6.fallback());
+    }
+
+    @Test
+    void shouldAcceptKeyEqualsValueWithAndWithoutBlanksAndQuotes() throws Exception
+    {
+        final LdirectordConfig config = parse("x.cf",
+            "checktimeout=7",
+            "negotiatetimeout = 11",
+            "logfile = \"/var/log/jlvs-ld.log\"   # a comment",
+            "virtual =10.0.0.1:80",
+            "\treal= 10.0.1.1:80   gate   3",
+            "    # a comment line does not end the section",
+            "\treceive = \"a#b\"   # '#' inside quotes is data",
+            "    scheduler=\"lc\"",
+            "    httpmethod = head",
+            "    virtualhost = \"www.example.com\"");
+
+        assertEquals(OptionalInt.of(7), config.global().checkTimeout());
+        assertEquals(OptionalInt.of(11), config.global().negotiateTimeout());
+        assertEquals("/var/log/jlvs-ld.log", config.global().logfile());
+        final VirtualService v = config.virtualServices().getFirst();
+        assertEquals(3, v.reals().getFirst().weight());
+        assertEquals("a#b", v.check().receive());
+        assertEquals("lc", v.scheduler());
+        assertEquals("HEAD", v.check().httpMethod());
+        assertEquals(Optional.of("www.example.com"), v.check().virtualHost());
+        assertEquals(7, v.check().checkTimeout());
+        assertEquals(11, v.check().negotiateTimeout());
+    }
+
+    @Test
+    void shouldReportUnsupportedDirectivesAsWarnings() throws Exception
+    {
+        final LdirectordConfig config = LdirectordConfigParser.parse(Path.of("unsupported.cf"),
+            Files.readAllLines(resource("unsupported.cf"), StandardCharsets.ISO_8859_1), resolver);
+
+        assertEquals(List.of(
+                "unsupported.cf:2: emailalert is not supported yet by jlvs; ignored",
+                "unsupported.cf:3: emailalertfreq is not supported yet by jlvs; ignored",
+                "unsupported.cf:4: fork is not supported yet by jlvs; ignored",
+                "unsupported.cf:5: cleanstop is not supported yet by jlvs; ignored",
+                "unsupported.cf:6: checkcount is not supported yet by jlvs; ignored",
+                "unsupported.cf:7: supervised is not supported yet by jlvs; ignored",
+                "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
+                    "service's port 80 (as ipvsadm does)",
+                "unsupported.cf:11: checkcommand is not supported yet by jlvs; ignored",
+                "unsupported.cf:13: login is not supported yet by jlvs; ignored",
+                "unsupported.cf:14: passwd is not supported yet by jlvs; ignored",
+                "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
+                "unsupported.cf:16: monitorfile is not supported yet by jlvs; ignored",
+                "unsupported.cf:17: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
+                    "global checkinterval, as ldirectord does)",
+                "unsupported.cf:18: netmask without persistent is ignored (ldirectord passes -M only with -p)"),
+            config.warnings().stream().map(ConfigDiagnostic::toString).toList());
+        assertEquals("emailalert = \"admin@example.com\"", config.warnings().getFirst().text());
+
+        final VirtualService v = config.virtualServices().getFirst();
+        assertEquals(CheckType.EXTERNAL, v.check().type());
+        assertEquals(List.of(80, 8080), v.reals().stream().map(RealServer::port).toList());
+    }
+
+    @Test
+    void shouldReportEveryErrorWithFileAndLine() throws Exception
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("errors.cf"), Files.readAllLines(resource("errors.cf"), StandardCharsets.ISO_8859_1), resolver));
+
+        assertEquals(List.of(
+                "errors.cf:2: invalid checkinterval \"5s\": must be a positive number",
+                "errors.cf:4: invalid weight \"70000\" for real server: must be 0..65535",
+                "errors.cf:5: invalid port (99999) for real server: must be 0..65535",
+                "errors.cf:6: forward method must be gate, masq or ipip: \"route\"",
+                "errors.cf:7: invalid address (10.0.1.300) for real server (could not resolve host)",
+                "errors.cf:8: wrong indentation: lines of a virtual section must be indented by at least 4 spaces " +
+                    "or a tab, global directives must start in column 0",
+                "errors.cf:9: unknown directive \"frobnicate\"",
+                "errors.cf:11: real outside a virtual section (a blank line ends a virtual section in ldirectord.cf)",
+                "errors.cf:12: real outside a virtual section",
+                "errors.cf:13: invalid address for virtual server: 10.0.0.999",
+                "errors.cf:15: protocol must be tcp or udp if the virtual service is an address and port",
+                "errors.cf:16: invalid persistent timeout \"0\": must be 1..2678400 seconds",
+                "errors.cf:17: invalid netmask \"255.255.255\": dotted quad notation is required",
+                "errors.cf:18: checktype must be \"connect\", \"negotiate\", \"on\", \"off\", \"ping\", \"external\", " +
+                    "\"external-perl\" or a positive number",
+                "errors.cf:19: service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, nntp, mysql, " +
+                    "none, oracle, pop, pops, radius, pgsql, simpletcp, sip, smtp or submission",
+                "errors.cf:20: quiescent must be 'yes' or 'no'",
+                "errors.cf:21: httpmethod must be GET or HEAD",
+                "errors.cf:22: checkport must be in range 1..65535: \"0\"",
+                "errors.cf:23: cannot specify an IPv4 address here. please use \"virtual\" instead.",
+                "errors.cf:24: cannot specify an IPv6 address here. please use \"virtual6\" instead.",
+                "errors.cf:25: unknown directive \"bogus\"",
+                "errors.cf:27: cannot specify \"real6\" here.  please use \"real\" instead",
+                "errors.cf:28: forward method must be gate, masq or ipip: \"tunnel\"",
+                "errors.cf:29: invalid firewall mark \"0\": must be 1..4294967295",
+                "errors.cf:30: connecttimeout directive deprecated in favour of negotiatetimeout",
+                "errors.cf:33: duplicate virtual server tcp:10.0.0.4:80 (first defined at line 31)",
+                "errors.cf:35: Zero port specified for non-persistent service",
+                "errors.cf:37: duplicate real server 10.0.1.1:0",
+                "errors.cf:39: invalid range 10.0.1.9->10.0.1.8: the first address must not be greater than the last",
+                "errors.cf:40: request and receive must be given together: \"request\", \"receive\"",
+                "errors.cf:41: invalid address (unknown-host) for real server (could not resolve host)"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+        assertEquals("real = 10.0.1.1:80 gate 70000", ex.errors().get(1).text());
+        assertTrue(ex.getMessage().startsWith("31 errors in errors.cf\nerrors.cf:2: invalid checkinterval \"5s\": " +
+            "must be a positive number\n    checkinterval = 5s\n"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectMisplacedDirectives()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> parse("m.cf",
+            "scheduler = rr",
+            "    real = 10.0.1.1:80 gate",
+            "virtual = 10.0.0.1:80",
+            "    autoreload = yes",
+            "    virtual = 10.0.0.2:80",
+            "    timeout = 5",
+            "checktype"));
+
+        assertEquals(List.of(
+                "m.cf:1: scheduler is only valid inside a virtual section (indent it by at least 4 spaces or a tab)",
+                "m.cf:2: real outside a virtual section",
+                "m.cf:4: autoreload is a global directive: it must start in column 0, not inside a virtual section",
+                "m.cf:5: virtual must start in column 0 (it opens a new virtual section)",
+                "m.cf:6: timeout directive deprecated in favour of checktimeout and negotiatetimeout",
+                "m.cf:7: checktype is only valid inside a virtual section (indent it by at least 4 spaces or a tab)"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldForceVirtualPortForGateAndIpipButNotForFwmark() throws Exception
+    {
+        final LdirectordConfig config = parse("p.cf",
+            "virtual = 10.0.0.1:80",
+            "    real = 10.0.1.1:8080 ipip",
+            "    real = 10.0.1.2:8080 masq",
+            "virtual = 7",
+            "    real = 10.0.1.3:8080 gate");
+
+        assertEquals(List.of(80, 8080), config.virtualServices().get(0).reals().stream().map(RealServer::port).toList());
+        assertEquals(8080, config.virtualServices().get(1).reals().getFirst().port());
+        assertEquals(List.of("p.cf:2: real server port 8080 ignored: ipip forwarding always uses the virtual " +
+            "service's port 80 (as ipvsadm does)"), config.warnings().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldAcceptZeroPortForPersistentService() throws Exception
+    {
+        final VirtualService v = parse("z.cf",
+            "virtual = 10.0.0.1:0",
+            "    real = 10.0.1.1 gate",
+            "    persistent = 300").virtualServices().getFirst();
+
+        assertEquals(0, v.port());
+        assertEquals(OptionalInt.of(300), v.persistent());
+    }
+
+    @Test
+    void shouldRejectRangesForIpv6AndUnbracketedIpv6Reals()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> parse("r6.cf",
+            "virtual6 = [2001:db8::1]:80",
+            "    real6 = [2001:db8::10]->[2001:db8::12]:80 gate",
+            "    real6 = 2001:db8::13:80 gate",
+            "    netmask = 255.255.255.0"));
+
+        assertEquals(List.of(
+                "r6.cf:2: Address range for IPv6 is not supported yet",
+                "r6.cf:3: invalid address for real server (wrong format): \"2001:db8::13:80\"; write IPv6 " +
+                    "addresses as [address]:port",
+                "r6.cf:4: invalid netmask \"255.255.255.0\": a prefix length between 1 and 128 is required"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldReadTheFileFromDisk() throws Exception
+    {
+        final Path file = Files.createTempFile("ldirectord", ".cf");
+        try
+        {
+            Files.writeString(file, "virtual = 10.0.0.1:80\n    real = 10.0.1.1:80 masq 2\n");
+            final LdirectordConfig config = LdirectordConfigParser.parse(file);
+            assertEquals(ForwardingMethod.MASQ, config.virtualServices().getFirst().reals().getFirst().forwarding());
+        }
+        finally
+        {
+            Files.delete(file);
+        }
+    }
+
+    private LdirectordConfig sample() throws Exception
+    {
+        return LdirectordConfigParser.parse(Path.of("sample.cf"),
+            Files.readAllLines(resource("sample.cf"), StandardCharsets.ISO_8859_1), resolver);
+    }
+
+    private LdirectordConfig parse(final String name, final String... lines) throws ConfigException
+    {
+        return LdirectordConfigParser.parse(Path.of(name), List.of(lines), resolver);
+    }
+
+    private static Path resource(final String name) throws URISyntaxException
+    {
+        return Path.of(LdirectordConfigParserTest.class.getResource(name).toURI());
+    }
+
+    private static InetAddress ip(final String literal)
+    {
+        return InetLiterals.literal(literal);
+    }
+}
