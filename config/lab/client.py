@@ -21,9 +21,10 @@ def fetch(url, timeout, source_port=0):
                                       source_address=("", source_port) if source_port else None)
     try:
         conn.request("GET", u.path or "/")
+        local_port = conn.sock.getsockname()[1]
         r = conn.getresponse()
         body = r.read()
-        return r.getheader("X-Real-Server", "?"), r.getheader("X-Sha256"), body
+        return r.getheader("X-Real-Server", "?"), r.getheader("X-Sha256"), body, local_port
     finally:
         conn.close()
 
@@ -35,7 +36,7 @@ def requests(url, count, first_port):
         # No retry: a retry would open another connection and hide a lost one from the tally.
         port = first_port + i - 1 if first_port else 0
         try:
-            server, _, _ = fetch(url, 10, port)
+            server, _, _, port = fetch(url, 10, port)
         except Exception as e:  # noqa: BLE001 - reported and counted
             print(f"{i} {port} FAILED {e}", flush=True)
             failures += 1
@@ -48,7 +49,7 @@ def requests(url, count, first_port):
 
 
 def transfer(url, nbytes):
-    server, sha, body = fetch(url.rstrip("/") + f"/bytes/{nbytes}", 120)
+    server, sha, body, _ = fetch(url.rstrip("/") + f"/bytes/{nbytes}", 120)
     ok = len(body) == nbytes and hashlib.sha256(body).hexdigest() == sha
     print(f"transfer {server} {len(body)} {'ok' if ok else 'corrupt'}", flush=True)
     return 0 if ok else 1

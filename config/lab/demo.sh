@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The main job: the jlvs director in the lab, balancing real traffic.
+# Builds if needed, brings the lab up, starts the director from config/lab/ldirectord.cf, sends real HTTP
+# requests from the client namespace to the VIP and prints which real server answered each, prints the
+# director's "ipvsadm -L -n --stats", and tears everything down (also on failure or Ctrl-C).
+#   demo.sh [REQUESTS]     (default 30)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+REQUESTS=${1:-30}
+# shellcheck source=host-setup.sh
+. "$HERE/host-setup.sh"
+jlvs_setup_host
+
+cd "$ROOT"
+built=controlplane/target/jlvs.jvm.args
+if [ ! -f "$built" ] || [ -n "$(find pom.xml bindings dataplane controlplane -newer "$built" \
+    \( -name '*.java' -o -name '*.c' -o -name '*.sh' -o -name pom.xml \) -not -path '*/target/*' -print -quit)" ]; then
+  echo "== building (mvn -DskipTests package)"
+  mvn -B -q -DskipTests package
+fi
+
+JLVS=$ROOT/config/bin/jlvs
+LOG=$(mktemp /tmp/jlvs-director.XXXXXX.log)
+DIRECTOR_PID=
+cleanup() {
+  status=$?
+  trap - EXIT INT TERM
+  if [ -n "$DIRECTOR_PID" ] && kill -0 "$DIRECTOR_PID" 2>/dev/null; then
+    kill "$DIRECTOR_PID" 2>/dev/null || true
+    wait "$DIRECTOR_PID" 2>/dev/null || true
+  fi
+  bash "$HERE/lab.sh" down >/dev/null 2>&1 || true
+  [ "$status" -ne 0 ] && { echo "== director log:"; cat "$LOG"; }
+  rm -f "$LOG"
+  exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+echo "== lab"
+bash "$HERE/lab.sh" up
+
+echo "== director (config/lab/director.conf, config/lab/ldirectord.cf)"
+ip netns exec jlvs-dir "$JLVS" director -s "$HERE/director.conf" >"$LOG" 2>&1 &
+DIRECTOR_PID=$!
+export JLVS_INSTANCE=lab
+for _ in $(seq 1 300); do
+  kill -0 "$DIRECTOR_PID" 2>/dev/null || { echo "director exited"; exit 1; }
+  if [ -S /run/jlvs/lab.sock ] && "$JLVS" stat -i lab 2>/dev/null | grep -q "[3-9] - fwd-0: ARP replies received"; then
+    break
+  fi
+  sleep 0.2
+done
+grep -v '^EAL:' "$LOG" || true
+
+echo "== $REQUESTS HTTP requests from the client (198.18.0.100) to the VIP (198.18.0.10), one connection each"
+ip netns exec jlvs-cli /usr/bin/python3 "$HERE/client.py" requests http://198.18.0.10/ "$REQUESTS" |
+  awk '$1 == "total" { print; next } { printf "request %3d from port %5d answered by %s\n", $1, $2, $3 }'
+
+echo "== ipvsadm -L -n"
+"$JLVS" ipvsadm -L -n
+echo "== ipvsadm -L -n --stats"
+"$JLVS" ipvsadm -L -n --stats
