@@ -69,6 +69,12 @@ public final class Director implements AutoCloseable
         final int agentCount = settings.cores().size();
 
         final String portName = portName(settings);
+        if (!settings.isPciPort() && dpdk.findPort(portName).isEmpty())
+        {
+            throw new IllegalStateException("the virtual device '" + settings.port() + "' did not come up: see " +
+                "the driver's message above (for net_af_packet and net_af_xdp: does the interface exist in " +
+                "this network namespace, and is it up?)");
+        }
         DpdkPreflight.requireOk(DpdkPreflight.afterInit(dpdk, portName));
         portId = dpdk.portByName(portName);
         final int mbufs = Math.max(8191, agentCount * (RX_DESC + TX_DESC + 2 * ForwardingAgent.BURST + 512) - 1);

@@ -136,6 +136,7 @@ public final class Jlvs implements Callable<Integer>
                 return EXIT_CANNOT_START;
             }
             config.warnings().forEach((d) -> err.println(d));
+            TableCompiler.notYetHonoured(config).forEach((d) -> err.println(d));
             final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
             if (!unsupported.isEmpty())
             {

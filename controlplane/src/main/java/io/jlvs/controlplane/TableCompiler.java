@@ -1,5 +1,6 @@
 package io.jlvs.controlplane;
 
+import io.jlvs.controlplane.config.CheckType;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.ForwardingMethod;
 import io.jlvs.controlplane.config.LdirectordConfig;
@@ -98,6 +99,25 @@ public final class TableCompiler
             }
         }
         return problems;
+    }
+
+    /**
+     * What of a configuration is accepted but not acted on yet, each with file and line, to be shown as
+     * warnings: health checks are not run yet, so every real server is treated as up.
+     */
+    public static List<ConfigDiagnostic> notYetHonoured(final LdirectordConfig config)
+    {
+        final List<ConfigDiagnostic> warnings = new ArrayList<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            if (vs.check().type() != CheckType.ON)
+            {
+                warnings.add(new ConfigDiagnostic(config.file(), vs.line(),
+                    "checktype '" + vs.check().type().ldirectordName() + "' is not run yet by jlvs: its real servers " +
+                        "are treated as up, as with checktype = on", "virtual = " + describe(vs)));
+            }
+        }
+        return warnings;
     }
 
     /**
