@@ -6,7 +6,9 @@ import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.port.TxBuffer;
+import io.jlvs.dataplane.icmp.IcmpEchoResponder;
 import io.jlvs.dataplane.proto.EthernetFlyweight;
+import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketParser;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
@@ -63,12 +65,18 @@ public final class ForwardingAgent implements Agent
     private final AtomicCounter chained;
     private final AtomicCounter notOurMac;
     private final DutyCycleTracker dutyCycle;
+    private final IcmpEchoResponder icmp;
+    private final AtomicCounter icmpReplies;
+    private final AtomicCounter icmpDropped;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
     private final Runnable onStart;
     private final int primaryAddressV4;
 
-    private volatile ForwardingSnapshot snapshot;
+    /** The snapshot the fast path uses: written and read by the agent thread only. */
+    private ForwardingSnapshot snapshot;
+    /** The same, published for the control plane's readers. */
+    private volatile ForwardingSnapshot published;
     private long nowMs;
     private long nextHousekeepingMs;
     private long nextNeighbourExpiryMs;
@@ -120,6 +128,10 @@ public final class ForwardingAgent implements Agent
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
             1_000_000L);
         this.snapshot = initial;
+        this.published = initial;
+        this.icmp = new IcmpEchoResponder(portMac);
+        this.icmpReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
+        this.icmpDropped = counter(LbCounterDescriptor.ICMP_FOR_VIP);
         this.announce = true;
     }
 
@@ -156,7 +168,7 @@ public final class ForwardingAgent implements Agent
     /** The snapshot in use, for the control plane's listing (read from another thread). */
     public ForwardingSnapshot snapshot()
     {
-        return snapshot;
+        return published;
     }
 
     @Override
@@ -196,6 +208,7 @@ public final class ForwardingAgent implements Agent
             latest = more;
         }
         snapshot = latest;
+        published = latest;
         announce = true;
         nextHousekeepingMs = 0;
         counter(LbCounterDescriptor.SNAPSHOTS_APPLIED).incrementRelease();
@@ -240,6 +253,12 @@ public final class ForwardingAgent implements Agent
             return;
         }
 
+        if (view.protocol == IpProtocol.ICMP && view.af == PacketView.AF_INET && snapshot.isLocalV4(view.daddrV4()))
+        {
+            onIcmpForUs(handle, seg, offset, length);
+            return;
+        }
+
         final Dest dest = ipvs.onPacket(snapshot.services(), view, nowMs);
         if (null == dest)
         {
@@ -256,6 +275,21 @@ public final class ForwardingAgent implements Agent
         }
         dr.xmit(seg, offset, destMac);
         tx.send(handle, length);
+    }
+
+    private void onIcmpForUs(final long handle, final MemorySegment seg, final long offset, final int length)
+    {
+        if (icmp.isEchoRequest(seg, offset, view))
+        {
+            icmp.reply(seg, offset, view);
+            icmpReplies.incrementRelease();
+            tx.send(handle, length);
+        }
+        else
+        {
+            icmpDropped.incrementRelease();
+            tx.drop(handle);
+        }
     }
 
     private void onArp(final long handle, final MemorySegment seg, final long offset, final int length)

@@ -254,6 +254,32 @@ class ForwardingAgentTest
     }
 
     @Test
+    void shouldAnswerPingsToTheVipAndTheDipWithValidChecksums()
+    {
+        resolveRealServers();
+        port.inject(TestFrames.icmpEcho(PORT_MAC, CLIENT_MAC, CIP, VIP, 63));
+        port.inject(TestFrames.icmpEcho(PORT_MAC, CLIENT_MAC, CIP, DIP, 1));
+        port.inject(TestFrames.icmpEcho(PORT_MAC, CLIENT_MAC, CIP, ip("198.18.0.77"), 64));
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted();
+        assertEquals(2, out.size(), "an echo to an address the director does not hold is not answered");
+        for (final byte[] reply : out)
+        {
+            final var seg = java.lang.foreign.MemorySegment.ofArray(reply);
+            assertEquals(CLIENT_MAC, TestFrames.mac(reply, 0));
+            assertEquals(PORT_MAC, TestFrames.mac(reply, 6));
+            assertEquals(0, reply[34], "echo reply");
+            assertEquals(64, reply[22], "TTL reset");
+            assertArrayEquals(new byte[] {(byte)198, 18, 0, 100}, Arrays.copyOfRange(reply, 30, 34), "back to the client");
+            assertTrue(io.jlvs.dataplane.proto.InetChecksum.isIpv4HeaderChecksumValid(seg, 14));
+            assertEquals(0xFFFF, io.jlvs.dataplane.proto.InetChecksum.sum(seg, 34, 24, 0), "ICMP checksum");
+        }
+        assertEquals(2, count(LbCounterDescriptor.ICMP_ECHO_REPLIES));
+        assertEquals(1, count(LbCounterDescriptor.NOT_FOR_SERVICE));
+        assertEquals(0, port.inUse());
+    }
+
+    @Test
     void shouldCountFramesTheDeviceRefuses()
     {
         resolveRealServers();

@@ -48,6 +48,29 @@ final class TestFrames
         return frame;
     }
 
+    static byte[] icmpEcho(final long dstMac, final long srcMac, final int saddr, final int daddr, final int ttl)
+    {
+        final int ipLen = 20 + 8 + 16;
+        final ByteBuffer b = ByteBuffer.allocate(14 + ipLen);
+        mac(b, dstMac);
+        mac(b, srcMac);
+        b.putShort((short)ETH_IPV4);
+        b.put((byte)0x45).put((byte)0).putShort((short)ipLen).putShort((short)7).putShort((short)0);
+        b.put((byte)ttl).put((byte)1).putShort((short)0).putInt(saddr).putInt(daddr);
+        b.put((byte)8).put((byte)0).putShort((short)0).putShort((short)0x1234).putShort((short)1);
+        for (int i = 0; i < 16; i++)
+        {
+            b.put((byte)(0x40 + i));
+        }
+        final byte[] frame = b.array();
+        final MemorySegment seg = MemorySegment.ofArray(frame);
+        InetChecksum.writeIpv4HeaderChecksum(seg, 14);
+        final int csum = InetChecksum.checksum(seg, 34, 24, 0);
+        frame[36] = (byte)(csum >>> 8);
+        frame[37] = (byte)csum;
+        return frame;
+    }
+
     static byte[] arpRequest(final long srcMac, final int spa, final int tpa)
     {
         final ByteBuffer b = ByteBuffer.allocate(60);
