@@ -12,6 +12,7 @@ import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
 import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
@@ -92,7 +93,7 @@ public final class Director implements AutoCloseable
             .conclude());
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
-        localV4 = new int[] {Ipv4.toInt(settings.address())};
+        localV4 = new int[] {(int)Addresses.lo(settings.address())};
         table = compiler.compile(config, agentCount, localV4, version.incrementAndGet());
 
         final String[] verdictLabels = new String[ParseVerdict.COUNT];

@@ -1,5 +1,7 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.service.Addresses;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -124,80 +126,6 @@ public final class InetLiterals
      */
     public static String ntop(final InetAddress address)
     {
-        final byte[] b = address.getAddress();
-        if (b.length == 4)
-        {
-            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-        }
-        final int[] words = new int[8];
-        for (int i = 0; i < 8; i++)
-        {
-            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestBase = -1;
-        int bestLen = 0;
-        int curBase = -1;
-        int curLen = 0;
-        for (int i = 0; i < 8; i++)
-        {
-            if (words[i] == 0)
-            {
-                if (curBase == -1)
-                {
-                    curBase = i;
-                    curLen = 1;
-                }
-                else
-                {
-                    curLen++;
-                }
-            }
-            else if (curBase != -1)
-            {
-                if (bestBase == -1 || curLen > bestLen)
-                {
-                    bestBase = curBase;
-                    bestLen = curLen;
-                }
-                curBase = -1;
-            }
-        }
-        if (curBase != -1 && (bestBase == -1 || curLen > bestLen))
-        {
-            bestBase = curBase;
-            bestLen = curLen;
-        }
-        if (bestBase != -1 && bestLen < 2)
-        {
-            bestBase = -1;
-        }
-        final StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++)
-        {
-            if (bestBase != -1 && i >= bestBase && i < bestBase + bestLen)
-            {
-                if (i == bestBase)
-                {
-                    sb.append(':');
-                }
-                continue;
-            }
-            if (i != 0)
-            {
-                sb.append(':');
-            }
-            if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff)))
-            {
-                sb.append(b[12] & 0xff).append('.').append(b[13] & 0xff).append('.')
-                    .append(b[14] & 0xff).append('.').append(b[15] & 0xff);
-                return sb.toString();
-            }
-            sb.append(Integer.toHexString(words[i]));
-        }
-        if (bestBase != -1 && bestBase + bestLen == 8)
-        {
-            sb.append(':');
-        }
-        return sb.toString();
+        return Addresses.ntop(address);
     }
 }
