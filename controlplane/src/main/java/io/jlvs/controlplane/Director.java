@@ -15,10 +15,13 @@ import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.ErrorLogFile;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CountedErrorHandler;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -49,6 +52,7 @@ public final class Director implements AutoCloseable
     private final MemorySegment pool;
     private final long mac;
     private final CountersFile countersFile;
+    private final ErrorLogFile errorLogFile;
     private final ConnTable conns;
     private final ConnTimeouts timeouts = new ConnTimeouts();
     private final StatsRegistry stats;
@@ -87,6 +91,8 @@ public final class Director implements AutoCloseable
         countersFile = CountersFile.create(dir.resolve("counters.dat"), 64 * 1024);
         final DataplaneCounters counters = new DataplaneCounters(countersFile.manager());
         errors = counters.manager().newCounter("director: Errors");
+        errorLogFile = ErrorLogFile.create(dir.resolve("errors.dat"), ErrorLogFile.DEFAULT_LENGTH);
+        final DistinctErrorLog errorLog = errorLogFile.newLog(new SystemEpochClock());
         conns = new ConnTable(new ConnTable.Context()
             .capacity(settings.connTableSize())
             .file(dir.resolve("conns.dat").toFile())
@@ -101,11 +107,14 @@ public final class Director implements AutoCloseable
         {
             verdictLabels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
         }
-        final ErrorHandler errorHandler = (t) ->
+        // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
+        final ErrorHandler errorHandler = new CountedErrorHandler((t) ->
         {
-            errors.increment();
-            LOG.error("forwarding agent error", t);
-        };
+            if (errorLog.record(t))
+            {
+                LOG.error("forwarding agent error (recorded in {})", dir.resolve("errors.dat"), t);
+            }
+        }, errors);
         for (int i = 0; i < agentCount; i++)
         {
             final String role = "fwd-" + i;
@@ -269,6 +278,7 @@ public final class Director implements AutoCloseable
         }
         conns.close();
         countersFile.close();
+        errorLogFile.close();
         dpdk.cleanup();
         LOG.info("jlvs director '{}' stopped", settings.instance());
     }

@@ -7,6 +7,7 @@ import io.jlvs.controlplane.config.DirectorSettings;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.LdirectordConfigParser;
 import io.jlvs.dataplane.status.CountersFile;
+import io.jlvs.dataplane.status.ErrorLogFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
-    subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class})
+    subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
+        Jlvs.ErrorsCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
     /** Exit status when the director cannot start: configuration or host problems. */
@@ -214,6 +216,36 @@ public final class Jlvs implements Callable<Integer>
                 System.out.println("jlvs " + instance + " (pid " + counters.pid() + ")");
                 counters.reader().forEach((value, id, label) ->
                     System.out.format("%3d: %,20d - %s%n", id, value, label));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "errors", mixinStandardHelpOptions = true,
+        description = "Print the director's distinct error log from shared memory (also after a crash).")
+    static final class ErrorsCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        String instance;
+
+        @Option(names = {"-d", "--dir"}, description = "state directory (default /dev/shm/jlvs/<instance>)")
+        Path dir;
+
+        @Override
+        public Integer call()
+        {
+            final Path file = (null != dir ? dir : Path.of("/dev/shm/jlvs", instance)).resolve("errors.dat");
+            if (!Files.exists(file))
+            {
+                System.err.println("jlvs: no error log at " + file + " (has a director run here?)");
+                return 1;
+            }
+            try (ErrorLogFile log = ErrorLogFile.open(file))
+            {
+                final int n = log.read((count, first, last, text) -> System.out.format(
+                    "%d observations from %s to %s for:%n %s%n", count, java.time.Instant.ofEpochMilli(first),
+                    java.time.Instant.ofEpochMilli(last), text));
+                System.out.println(n + " distinct errors observed.");
             }
             return 0;
         }

@@ -127,6 +127,8 @@ class LabSystemTest
         assertEquals(50, Lab.counter("fwd-0: Dropped: Bad IPv4 header length"), "IHL < 5, one per round");
         assertEquals(50, Lab.counter("fwd-0: Dropped: Unknown EtherType"), "one per round");
         assertTrue(lab.directorAlive(), lab.directorLog());
+        final Lab.Result errors = Lab.jlvs("errors", "-i", Lab.INSTANCE);
+        assertTrue(errors.out().contains("0 distinct errors observed."), "no exception on the fast path: " + errors.out());
 
         final Lab.Result after = Lab.client(Duration.ofSeconds(60),
             "/usr/bin/python3", Lab.LAB.resolve("client.py").toString(), "requests", URL, "6", "21000");
