@@ -7,10 +7,14 @@ client.py requests URL COUNT [FIRST_PORT]
                                   FIRST_PORT+n-1, so no client port is reused within a run (a reused port
                                   would find its old connection on the director, as with kernel IPVS).
 client.py transfer URL BYTES   -> downloads /bytes/BYTES once; prints "transfer <server> <bytes> ok|corrupt"
+client.py udp HOST:PORT COUNT FIRST_PORT
+                               -> one datagram from each of COUNT source ports, prints "<n> <port> <server>"
+                                  per answer and "total <name>=<count> ..."
 Exits non-zero when a request fails.
 """
 import hashlib
 import http.client
+import socket
 import sys
 import urllib.parse
 
@@ -55,7 +59,30 @@ def transfer(url, nbytes):
     return 0 if ok else 1
 
 
+def udp(target, count, first_port):
+    host, port = target.rsplit(":", 1)
+    tally, failures = {}, 0
+    for i in range(1, count + 1):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("", first_port + i - 1))
+        s.settimeout(3)
+        try:
+            s.sendto(b"who?", (host, int(port)))
+            server = s.recvfrom(2048)[0].decode().strip()
+            tally[server] = tally.get(server, 0) + 1
+            print(f"{i} {first_port + i - 1} {server}", flush=True)
+        except OSError as e:
+            print(f"{i} {first_port + i - 1} FAILED {e}", flush=True)
+            failures += 1
+        finally:
+            s.close()
+    print("total " + " ".join(f"{k}={tally[k]}" for k in sorted(tally)), flush=True)
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
     mode, url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    sys.exit(requests(url, n, first) if mode == "requests" else transfer(url, n))
+    if mode == "requests":
+        sys.exit(requests(url, n, first))
+    sys.exit(udp(url, n, first) if mode == "udp" else transfer(url, n))

@@ -71,7 +71,7 @@ up() {
     ns "$rs" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
       net.ipv4.conf.rs0.arp_ignore=1 net.ipv4.conf.rs0.arp_announce=2
     ns "$rs" ip addr add "$VIP/32" dev lo
-    ns "$rs" setsid "$PYTHON" "$HERE/realserver.py" "rs$i" 80 >"$RUN/rs$i.log" 2>&1 < /dev/null &
+    ns "$rs" setsid "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP" >"$RUN/rs$i.log" 2>&1 < /dev/null &
     echo $! > "$RUN/rs$i.pid"
   done
 

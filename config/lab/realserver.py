@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""A lab real server: HTTP on the given port, saying who it is.
+"""A lab real server: HTTP on the given port, saying who it is, and UDP on UDP_ADDRESS:UDP_PORT
+answering each datagram with its name.
+
+realserver.py NAME [HTTP_PORT] [UDP_PORT] [UDP_ADDRESS]
 
 GET /           -> "<name>\n"
 GET /bytes/<n>  -> n bytes of a fixed pattern; headers X-Real-Server and X-Sha256 let the client check
@@ -7,11 +10,15 @@ GET /bytes/<n>  -> n bytes of a fixed pattern; headers X-Real-Server and X-Sha25
 Every response carries X-Real-Server. One connection per request (HTTP/1.0), like a plain web server.
 """
 import hashlib
+import socket
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NAME = sys.argv[1]
 PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 80
+UDP_PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 5300
+UDP_ADDRESS = sys.argv[4] if len(sys.argv) > 4 else "0.0.0.0"
 BLOCK = bytes((i * 7 + 3) & 0xFF for i in range(65536))
 
 
@@ -58,6 +65,16 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def serve_udp():
+    # bound to the VIP (DR): answers must leave from the address the client sent to
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((UDP_ADDRESS, UDP_PORT))
+    while True:
+        _, peer = s.recvfrom(2048)
+        s.sendto((NAME + "\n").encode(), peer)
+
+
 if __name__ == "__main__":
+    threading.Thread(target=serve_udp, daemon=True).start()
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
