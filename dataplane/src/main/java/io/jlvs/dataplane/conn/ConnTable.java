@@ -34,12 +34,15 @@ import java.util.function.Predicate;
  * caller drops the packet and counts it ({@code CONN_TABLE_FULL}). This is the simple end of IPVS's
  * {@code drop_entry} defence: rather than randomly dropping old entries, refuse new ones; expiry frees room.
  * <h2>Expiry</h2>
- * {@link #expire} is incremental: each call visits at most {@code limit} entries, segment by segment, and the
- * next call resumes where the last stopped, so a full pass over the table takes
- * {@code size / limit} calls. An entry is expired once {@code now >= expiresMs + expiryGraceMs}; the grace
- * (by default the write-back granularity) covers the expiry lag that write-back batching allows, so a flow is
- * never expired early. Within a segment a resumed pass skips the entries already visited; keep segments small
- * ({@link Context#entriesPerSegment(long)}) so that skipping stays cheap.
+ * {@link #expire} is incremental and goes segment by segment: each call visits at most {@code limit} entries
+ * (and opens at most {@code limit} segments), and the next call resumes where the last stopped, so a full pass
+ * over the table takes about {@code size / limit} calls. A call takes a segment whole when it fits in what is
+ * left of the budget and otherwise leaves it for the next call; only a segment larger than {@code limit} is
+ * split across calls, and resuming it re-walks (skips) the entries already visited. So size segments to about
+ * the per-call limit ({@link Context#entriesPerSegment(long)}, default {@value #DEFAULT_ENTRIES_PER_SEGMENT}):
+ * a visited entry then costs 100-200 ns on a cold cache. An entry is expired once
+ * {@code now >= expiresMs + expiryGraceMs}; the grace (by default the write-back granularity) covers the expiry
+ * lag that write-back batching allows, so a flow is never expired early.
  * <h2>Threads</h2>
  * One agent owns a table and is its only writer: {@link #lookup}, {@link #insert}, {@link #update},
  * {@link #remove} and {@link #expire} are called from that agent's thread. {@link #size()} and
@@ -48,8 +51,18 @@ import java.util.function.Predicate;
  */
 public final class ConnTable implements AutoCloseable
 {
-    /** The map name, carrying the stored layout's version: a file of another layout is refused. */
-    public static final String MAP_NAME = "jlvs-conns-v1";
+    /** The map name. */
+    public static final String MAP_NAME = "jlvs-conns";
+
+    /**
+     * The stored layout, written beside a persisted table ({@code <file>.layout}, Chronicle keeps no name of
+     * its own): a file of another layout is refused rather than misread.
+     */
+    public static final String LAYOUT =
+        "jlvs-conns-v1 key=" + ConnKey.ENCODED_LENGTH + " value=" + ConnEntry.ENCODED_LENGTH;
+
+    /** Default Chronicle entries per segment: about one expiry call's worth. */
+    public static final long DEFAULT_ENTRIES_PER_SEGMENT = 256;
 
     private final ChronicleMap<ConnKey, ConnEntry> map;
     private final long capacity;
@@ -73,7 +86,6 @@ public final class ConnTable implements AutoCloseable
     private int expiryBudget;
     private int expiryVisited;
     private int expiryRemoved;
-    private int expiryKept;
 
     private boolean closed;
 
@@ -108,7 +120,7 @@ public final class ConnTable implements AutoCloseable
     public static final class Context
     {
         private long capacity = 1 << 20;
-        private long entriesPerSegment = 0;
+        private long entriesPerSegment = DEFAULT_ENTRIES_PER_SEGMENT;
         private double maxBloatFactor = 2.0;
         private long expiryGraceMs = ConnStateMachine.WRITE_BACK_GRANULARITY_MS;
         private File file;
@@ -126,8 +138,8 @@ public final class ConnTable implements AutoCloseable
         }
 
         /**
-         * Entries per Chronicle segment, 0 for Chronicle's choice. Smaller segments make a resumed
-         * {@link ConnTable#expire} pass cheaper (it skips at most one segment's visited entries).
+         * Entries per Chronicle segment, 0 for Chronicle's choice (a few thousand for a million entries). Size it to
+         * about the expiry limit per call, so {@link ConnTable#expire} takes whole segments and never re-walks one.
          */
         public Context entriesPerSegment(final long entriesPerSegment)
         {
@@ -204,7 +216,7 @@ public final class ConnTable implements AutoCloseable
      * also releases segment locks a crashed process may have held. Only one process may have the file open:
      * a lock file beside it enforces this.
      *
-     * @throws IllegalStateException if the file is in use, or holds another layout.
+     * @throws IllegalStateException if the file is in use, or holds another layout (see {@link #LAYOUT}).
      * @throws UncheckedIOException  if the file cannot be created or opened.
      */
     public ConnTable(final Context ctx)
@@ -262,10 +274,25 @@ public final class ConnTable implements AutoCloseable
                 }
 
                 final Path cleanMarker = cleanMarkerPath(path);
+                final Path layoutFile = layoutPath(path);
                 final boolean existed = Files.exists(path);
+                if (existed)
+                {
+                    final String layout = Files.exists(layoutFile) ? Files.readString(layoutFile).trim() : "(none)";
+                    if (!LAYOUT.equals(layout))
+                    {
+                        throw new IllegalStateException(
+                            "connection table " + path + " has layout '" + layout + "', expected '" + LAYOUT + "'");
+                    }
+                }
+                else
+                {
+                    Files.writeString(layoutFile, LAYOUT + "\n");
+                }
                 final boolean wasClean = Files.deleteIfExists(cleanMarker);
                 this.recovered = existed && !wasClean;
-                this.map = recovered ? builder.recoverPersistedTo(file, true) : builder.createPersistedTo(file);
+                // recovery takes the sizes from the file's own header (false): a changed capacity cannot mis-size it
+                this.map = recovered ? builder.recoverPersistedTo(file, false) : builder.createPersistedTo(file);
                 this.lockChannel = channel;
             }
             catch (final IOException ex)
@@ -277,15 +304,6 @@ public final class ConnTable implements AutoCloseable
             {
                 closeQuietly(channel);
                 throw ex;
-            }
-
-            if (!MAP_NAME.equals(map.name()))
-            {
-                final String name = map.name();
-                map.close();
-                closeQuietly(lockChannel);
-                throw new IllegalStateException(
-                    "connection table " + file + " has layout '" + name + "', expected '" + MAP_NAME + "'");
             }
         }
 
@@ -405,8 +423,9 @@ public final class ConnTable implements AutoCloseable
     /**
      * Visits at most {@code limit} entries, continuing where the previous call stopped, removes those
      * expired at {@code nowMs} and tells {@code listener} of each (which may keep an entry; see
-     * {@link ExpiryListener#onExpiring}). Entries skipped because they were visited earlier in the same segment do not
-     * count towards {@code limit}.
+     * {@link ExpiryListener#onExpiring}). It also opens at most {@code limit} segments, so a sparse table costs
+     * no more per call than a full one. Entries skipped because they were visited earlier in the same segment do
+     * not count towards {@code limit}.
      *
      * @return the number of entries removed.
      */
@@ -422,20 +441,25 @@ public final class ConnTable implements AutoCloseable
         expiryNowMs = nowMs;
         int visited = 0;
         int removed = 0;
+        int segmentsOpened = 0;
         int segmentsDone = 0;
         try
         {
-            while (visited < limit && segmentsDone < segments)
+            while (visited < limit && segmentsOpened < limit && segmentsDone < segments)
             {
+                segmentsOpened++;
                 expirySkipRemaining = expirySkip;
                 expiryBudget = limit - visited;
                 expiryVisited = 0;
                 expiryRemoved = 0;
-                expiryKept = 0;
 
                 final boolean segmentDone;
                 try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(expirySegment))
                 {
+                    if (0 == expirySkip && visited > 0 && c.size() > expiryBudget)
+                    {
+                        break; // the whole segment does not fit this call: start it whole next call
+                    }
                     segmentDone = c.forEachSegmentEntryWhile(expiryVisitor);
                 }
 
@@ -487,7 +511,6 @@ public final class ConnTable implements AutoCloseable
             else
             {
                 e.doReplaceValue(e.context().wrapValueAsData(expiryEntry));
-                expiryKept++;
             }
         }
 
@@ -528,21 +551,21 @@ public final class ConnTable implements AutoCloseable
         }
         closed = true;
 
-        map.close();
-        if (null != file)
+        try
         {
-            try
+            map.close();
+            if (null != file)
             {
                 Files.createFile(cleanMarkerPath(file.toPath().toAbsolutePath()));
             }
-            catch (final IOException ex)
-            {
-                // the next open runs recovery, which is safe, only slower
-            }
-            finally
-            {
-                closeQuietly(lockChannel);
-            }
+        }
+        catch (final IOException ex)
+        {
+            // no clean-close marker: the next open runs recovery, which is safe, only slower
+        }
+        finally
+        {
+            closeQuietly(lockChannel);
         }
     }
 
@@ -556,6 +579,11 @@ public final class ConnTable implements AutoCloseable
     static Path cleanMarkerPath(final Path mapFile)
     {
         return mapFile.resolveSibling(mapFile.getFileName() + ".clean");
+    }
+
+    static Path layoutPath(final Path mapFile)
+    {
+        return mapFile.resolveSibling(mapFile.getFileName() + ".layout");
     }
 
     static Path lockPath(final Path mapFile)

@@ -147,7 +147,7 @@ class ConnTableAllocationTest
 
         System.out.printf(
             "allocation: lookup %d B / %d ops (%d hits), lookup+update %d B / %d ops, insert+remove %d B / %d ops," +
-            " expire %d B / 256k visits%n",
+            " expire %d B / 1000 calls of limit 256%n",
             lookupBytes, OPS, hits, updateBytes, OPS, insertRemoveBytes, OPS / 4, expireBytes);
 
         assertEquals(OPS * 8 / 9, hits, OPS / 100.0);

@@ -174,6 +174,25 @@ class ConnTableTest
     }
 
     @Test
+    void shouldOpenAtMostLimitSegmentsPerCallOfASparseTable()
+    {
+        final ConnTable table = open(new ConnTable.Context().capacity(100_000).entriesPerSegment(64).expiryGraceMs(0));
+        final int segments = table.segments();
+        assertTrue(segments > 100, "segments " + segments);
+        table.insert(key(1), entry(1, NOW - 1));
+
+        int calls = 0;
+        int removed = 0;
+        while (removed == 0)
+        {
+            removed += table.expire(NOW, 10, (k, e) -> {});
+            calls++;
+            assertTrue(calls <= segments / 10 + 1, "calls " + calls);
+        }
+        assertEquals(0, table.size());
+    }
+
+    @Test
     void shouldNotExpireWithinGrace()
     {
         final ConnTable table = open(new ConnTable.Context().capacity(100));
@@ -296,6 +315,24 @@ class ConnTableTest
             }
             assertTrue(table.insert(key(500), entry(500, NOW)));
         }
+    }
+
+    @Test
+    void shouldRefuseAFileOfAnotherLayout() throws Exception
+    {
+        final File file = tmp.resolve("conns.dat").toFile();
+        final ConnTable.Context ctx = new ConnTable.Context().capacity(100).file(file);
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            table.insert(key(1), entry(1, NOW));
+        }
+        final Path layout = ConnTable.layoutPath(file.toPath().toAbsolutePath());
+        assertEquals(ConnTable.LAYOUT, Files.readString(layout).trim());
+
+        Files.writeString(layout, "jlvs-conns-v0 key=38 value=60\n");
+        assertThrows(IllegalStateException.class, () -> new ConnTable(ctx));
+        Files.delete(layout);
+        assertThrows(IllegalStateException.class, () -> new ConnTable(ctx));
     }
 
     @Test
