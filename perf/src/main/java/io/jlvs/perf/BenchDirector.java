@@ -1,0 +1,273 @@
+package io.jlvs.perf;
+
+import io.jlvs.bindings.dpdk.Dpdk;
+import io.jlvs.bindings.dpdk.LvsShim;
+import io.jlvs.dataplane.ForwardingAgent;
+import io.jlvs.dataplane.ForwardingSnapshot;
+import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.port.DpdkPort;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.sched.Schedulers;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static io.jlvs.bindings.dpdk.RteConstants.RTE_MBUF_DEFAULT_BUF_SIZE;
+import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
+
+/**
+ * A minimal director for the packet-rate bench: EAL with one {@code net_memif} port (client role by default), one
+ * {@link ForwardingAgent} on a pinned core ({@link AgentRunner}, {@link BusySpinIdleStrategy}, thread registered
+ * with DPDK), one wrr service {@link BenchTopology#VIP}:80 with three real servers forwarded by DR. The real
+ * servers' MACs are learned from ARP (the agent asks, {@link PacketGenerator} answers) unless
+ * {@code --seed-neighbours} pre-seeds the {@link NeighbourTable}.
+ * <p>
+ * It runs until the memif link, once up, goes down (the generator left), or {@code --max-seconds}, then prints a
+ * {@code RESULT role=director ...} line of its counters. (The real director main is controlplane's.)
+ * <pre>
+ * java @perf/target/jlvs.jvm.args -cp 'perf/target/jlvs-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
+ *   io.jlvs.perf.BenchDirector --cpu 1 --socket /run/jlvs-perf/memif.sock -- --no-huge -m 512
+ * </pre>
+ */
+public final class BenchDirector
+{
+    private int cpu = 1;
+    private String socket = "/run/jlvs-perf/memif.sock";
+    private String role = "client";
+    private long capacity = 1 << 18;
+    private double maxSeconds = 120;
+    private boolean seedNeighbours;
+    private long entriesPerSegment;
+    private String connFile;
+    private final List<String> extraEal = new ArrayList<>();
+
+    public static void main(final String[] args) throws InterruptedException
+    {
+        final BenchDirector d = new BenchDirector();
+        d.parse(args);
+        d.run();
+    }
+
+    private void parse(final String[] args)
+    {
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--cpu" -> cpu = Integer.parseInt(args[++i]);
+                case "--socket" -> socket = args[++i];
+                case "--role" -> role = args[++i];
+                case "--capacity" -> capacity = Long.parseLong(args[++i]);
+                case "--max-seconds" -> maxSeconds = Double.parseDouble(args[++i]);
+                case "--seed-neighbours" -> seedNeighbours = true;
+                case "--entries-per-segment" -> entriesPerSegment = Long.parseLong(args[++i]);
+                case "--conn-file" -> connFile = args[++i];
+                case "--" ->
+                {
+                    extraEal.addAll(List.of(args).subList(i + 1, args.length));
+                    i = args.length;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
+                    "--socket PATH --role client|server --capacity N --max-seconds S --seed-neighbours " +
+                    "--entries-per-segment N (0: Chronicle's choice, as the real director) --conn-file PATH " +
+                    "-- <extra EAL args>");
+            }
+        }
+    }
+
+    private void run() throws InterruptedException
+    {
+        final List<String> eal = new ArrayList<>(List.of(
+            "-l", Integer.toString(cpu),
+            "--no-pci", "--no-shconf", "--no-telemetry",
+            "--file-prefix", "jlvs-perf-dir-" + ProcessHandle.current().pid(),
+            "--log-level", "warning",
+            "--vdev", "net_memif0,role=" + role + ",socket=" + socket + ",socket-abstract=no,mac=" +
+                BenchTopology.macString(BenchTopology.DIR_MAC)));
+        eal.addAll(extraEal);
+        final Dpdk dpdk = Dpdk.init(eal);
+        final int portId = dpdk.portByName("net_memif0");
+        final MemorySegment pool = dpdk.createPktmbufPool("dir_pool", 16383, 256, RTE_MBUF_DEFAULT_BUF_SIZE,
+            SOCKET_ID_ANY);
+        dpdk.setupPort(portId, Dpdk.PortConfig.of(1, 1, 1024, 1024), pool);
+        final long mac = DpdkPort.macOf(dpdk, portId);
+        final DpdkPort port = new DpdkPort("net_memif0:0", portId, 0, pool, mac);
+
+        final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
+        final AtomicCounter[] agentCounters = counters.newAgentCounters(0, "fwd-0");
+        final String[] labels = new String[ParseVerdict.COUNT];
+        for (int v = 0; v < ParseVerdict.COUNT; v++)
+        {
+            labels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
+        }
+        final AtomicCounter[] verdictCounters = counters.newLabelledCounters(0, "fwd-0", labels);
+        final Dest[] dests = new Dest[BenchTopology.RIP.length];
+        for (int i = 0; i < dests.length; i++)
+        {
+            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, BenchTopology.RIP[i] & 0xFFFF_FFFFL,
+                BenchTopology.VPORT, Dest.FWD_DROUTE, BenchTopology.WEIGHTS[i], 0, 0,
+                counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)));
+        }
+        final Service svc = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
+            BenchTopology.VPORT, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("wrr"), dests,
+            counters.newServiceStats(0, "fwd-0", 1, "vip"));
+        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {BenchTopology.DIP}, svc);
+
+        final NeighbourTable neighbours = new NeighbourTable();
+        if (seedNeighbours)
+        {
+            final long now = System.currentTimeMillis();
+            for (int i = 0; i < BenchTopology.RIP.length; i++)
+            {
+                neighbours.learn(BenchTopology.RIP[i], BenchTopology.RS_MAC[i], now);
+            }
+        }
+        final ConnTable conns = new ConnTable(new ConnTable.Context()
+            .capacity(capacity)
+            .entriesPerSegment(entriesPerSegment)
+            .file(null == connFile ? null : new java.io.File(connFile))
+            .conclude());
+
+        final int[] agentCpu = {-1};
+        final int[] agentLcore = {-1};
+        final ForwardingAgent agent = new ForwardingAgent("fwd-0", port, conns, new ConnTimeouts(), neighbours,
+            snapshot, BenchTopology.DIP, agentCounters, verdictCounters, new SystemEpochClock(),
+            new SystemNanoClock(),
+            () ->
+            {
+                agentLcore[0] = dpdk.registerCurrentThread();
+                Dpdk.pinCurrentThread(cpu);
+                agentCpu[0] = LvsShim.lvs_current_cpu();
+            });
+        final CountingIdleStrategy idle = new CountingIdleStrategy(new BusySpinIdleStrategy());
+        final AtomicCounter errors = agentCounters[LbCounterDescriptor.ERRORS.ordinal()];
+        final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);
+        AgentRunner.startOnThread(runner);
+        log("port %d %s, conn table capacity %d in %d segments (%s), neighbours %s, agent on cpu %d", portId,
+            BenchTopology.macString(mac), capacity, conns.segments(), null == connFile ? "in memory" : connFile,
+            seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
+
+        // run until the link has been up and goes down again (the generator has finished), or the time limit
+        final long deadline = System.nanoTime() + (long)(maxSeconds * 1e9);
+        boolean wasUp = false;
+        while (System.nanoTime() < deadline)
+        {
+            final boolean up = dpdk.link(portId).up();
+            if (up && !wasUp)
+            {
+                log("link up");
+            }
+            if (wasUp && !up)
+            {
+                log("link down: stopping");
+                break;
+            }
+            wasUp |= up;
+            Thread.sleep(50);
+        }
+        runner.close();
+        agent.release();
+
+        final StringBuilder sb = new StringBuilder(512);
+        sb.append("RESULT role=director agent_cpu=").append(agentCpu[0]).append(" agent_lcore=").append(agentLcore[0])
+            .append(" conns=").append(conns.size()).append(" segments=").append(conns.segments())
+            .append(" polls=").append(idle.polls).append(" empty_polls=").append(idle.emptyPolls)
+            .append(" empty_poll_pct=").append(String.format(Locale.ROOT, "%.2f",
+                idle.polls == 0 ? 0.0 : 100.0 * idle.emptyPolls / idle.polls));
+        for (final LbCounterDescriptor c : LbCounterDescriptor.values())
+        {
+            final long v = agentCounters[c.ordinal()].get();
+            if (v != 0)
+            {
+                sb.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append('=').append(v);
+            }
+        }
+        for (int v = 0; v < verdictCounters.length; v++)
+        {
+            if (null != verdictCounters[v] && verdictCounters[v].get() != 0)
+            {
+                sb.append(" drop_verdict_").append(v).append('=').append(verdictCounters[v].get());
+            }
+        }
+        for (final Dest d : dests)
+        {
+            sb.append(" rs").append(d.id()).append("_conns=").append(d.stats().conns());
+        }
+        System.out.println(sb);
+        System.out.flush();
+        conns.close();
+        try
+        {
+            dpdk.stopPort(portId);
+            dpdk.closePort(portId);
+        }
+        catch (final RuntimeException ignore)
+        {
+            // exiting anyway
+        }
+        dpdk.cleanup();
+    }
+
+    /** {@link BusySpinIdleStrategy} with a count of empty duty cycles: the agent's idle headroom. */
+    static final class CountingIdleStrategy implements IdleStrategy
+    {
+        private final IdleStrategy delegate;
+        long polls; // plain: read after the runner has stopped (its thread joined)
+        long emptyPolls;
+
+        CountingIdleStrategy(final IdleStrategy delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void idle(final int workCount)
+        {
+            polls++;
+            if (workCount <= 0)
+            {
+                emptyPolls++;
+                delegate.idle(workCount);
+            }
+        }
+
+        @Override
+        public void idle()
+        {
+            delegate.idle();
+        }
+
+        @Override
+        public void reset()
+        {
+            delegate.reset();
+        }
+
+        @Override
+        public String alias()
+        {
+            return "counting-" + delegate.alias();
+        }
+    }
+
+    private static void log(final String format, final Object... args)
+    {
+        System.out.printf(Locale.ROOT, "director: " + format + "%n", args);
+        System.out.flush();
+    }
+}
