@@ -95,6 +95,11 @@ read -r -a JVM_FLAGS < "$ARGS_FILE"
 for required in -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true; do
     [[ " ${JVM_FLAGS[*]} " == *" $required "* ]] || { log "$ARGS_FILE lacks $required"; exit 1; }
 done
+if [[ ! -x $TESTPMD ]]; then
+    log "installing dpdk-dev for $TESTPMD"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpdk-dev >/dev/null 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpdk-dev >/dev/null; }
+fi
 [[ -x $TESTPMD ]] || { log "no $TESTPMD (Debian: apt-get install dpdk-dev)"; exit 1; }
 PINGPONG=$PERF/target/cpu_pingpong
 if [[ ! -x $PINGPONG || $PERF/src/main/c/cpu_pingpong.c -nt $PINGPONG ]]; then

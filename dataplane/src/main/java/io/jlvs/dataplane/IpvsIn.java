@@ -6,6 +6,7 @@ import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.conn.TcpStateTable;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
@@ -19,8 +20,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * The input direction of IPVS, the kernel's {@code ip_vs_in()}: for a packet to a virtual service, find
  * its connection or schedule a new one, move the connection's state, and account for it.
  * <p>
- * A connection is written back to the table only when {@link ConnStateMachine} says so (state or flags
- * changed, or the expiry moved by a second or more), so a packet of an established flow costs one lookup.
+ * The agent's {@link FlowCache} answers lookups; the Chronicle Map table of record is written as before: new
+ * connections, state or flag changes, and an expiry that moved a second or more past what it holds. A packet of
+ * an established flow costs one cache probe.
  */
 public final class IpvsIn implements ConnTable.ExpiryListener
 {
@@ -29,6 +31,9 @@ public final class IpvsIn implements ConnTable.ExpiryListener
 
     private final ConnTable conns;
     private final ConnStateMachine states;
+    private final FlowCache cache;
+    private final long expiryGraceMs;
+    private int slot = -1;
     private final ConnKey key = new ConnKey();
     private final ConnEntry entry = new ConnEntry();
     private final AtomicCounter notForService;
@@ -41,10 +46,19 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private final AtomicCounter connsReused;
     private ServiceTable expiryServices;
 
-    public IpvsIn(final ConnTable conns, final ConnTimeouts timeouts, final AtomicCounter[] counters)
+    /**
+     * @param cache this agent's cache of the table, which it alone uses.
+     */
+    public IpvsIn(
+        final ConnTable conns,
+        final FlowCache cache,
+        final ConnTimeouts timeouts,
+        final AtomicCounter[] counters)
     {
         this.conns = conns;
         this.states = new ConnStateMachine(timeouts);
+        this.cache = cache;
+        this.expiryGraceMs = conns.expiryGraceMs();
         this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
         this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
         this.tableFull = counters[LbCounterDescriptor.CONN_TABLE_FULL.ordinal()];
@@ -71,10 +85,10 @@ public final class IpvsIn implements ConnTable.ExpiryListener
 
         key.setFromPacket(pkt);
         final int protocol = pkt.protocol;
-        boolean hit = conns.lookup(key, entry);
+        boolean hit = lookup(nowMs);
         if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, CONN_REUSE_MODE, false))
         {
-            // conn_reuse_mode: a SYN for a connection in TIME_WAIT starts a new one, rescheduled.
+            // conn_reuse_mode: a SYN for a closing connection ends it and is scheduled afresh.
             conns.remove(key);
             onExpired(key, entry, services);
             connsReused.incrementRelease();
@@ -92,10 +106,14 @@ public final class IpvsIn implements ConnTable.ExpiryListener
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
-            if ((result & ConnStateMachine.WRITE_BACK) != 0)
+            long stored = cache.storedExpiresMs(slot);
+            if ((result & (ConnStateMachine.STATE_CHANGED | ConnStateMachine.FLAGS_CHANGED)) != 0 ||
+                entry.expiresMs() - stored >= ConnStateMachine.WRITE_BACK_GRANULARITY_MS)
             {
                 conns.update(key, entry);
+                stored = entry.expiresMs();
             }
+            cache.write(slot, entry, stored);
         }
         else
         {
@@ -119,6 +137,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
                 tableFull.incrementRelease();
                 return null;
             }
+            cache.put(key, entry, entry.expiresMs());
             dest.stats().onNewConn();
             svc.stats().onNewConn();
             connsCreated.incrementRelease();
@@ -128,6 +147,31 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         dest.stats().onInPacket(length);
         svc.stats().onInPacket(length);
         return dest;
+    }
+
+    /**
+     * Finds the packet's connection, in the agent's cache first and then in the table of record, leaving it
+     * in {@link #entry} and its cache slot in {@link #slot}. A cached entry past its expiry and the table's
+     * grace is not trusted (another agent's expiry may have ended it): it is dropped and the table asked.
+     */
+    private boolean lookup(final long nowMs)
+    {
+        slot = cache.find(key);
+        if (slot >= 0)
+        {
+            cache.read(slot, entry);
+            if (nowMs < entry.expiresMs() + expiryGraceMs)
+            {
+                return true;
+            }
+            cache.removeSlot(slot);
+        }
+        if (!conns.lookup(key, entry))
+        {
+            return false;
+        }
+        slot = cache.put(key, entry, entry.expiresMs());
+        return true;
     }
 
     /** A new connection bound to its dest, counted inactive as the kernel's ip_vs_bind_dest() does. */
@@ -165,6 +209,12 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         }
     }
 
+    /** Releases the agent's cache. */
+    public void close()
+    {
+        cache.close();
+    }
+
     /** Expires at most {@code limit} connections whose time has come. */
     public int expire(final long nowMs, final int limit, final ForwardingSnapshot snapshot)
     {
@@ -181,6 +231,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private void onExpired(final ConnKey k, final ConnEntry e, final ServiceTable services)
     {
         connsExpired.incrementRelease();
+        cache.remove(k);
         final Dest dest = null == services ? null : services.destById(e.destId());
         if (null != dest)
         {

@@ -8,6 +8,7 @@ import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.proto.PacketParser;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
@@ -128,7 +129,8 @@ public class PacketPathBenchmark
             counters.newServiceStats(0, "fwd-0", 1, "vip"));
         final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {BenchTopology.DIP}, svc);
         services = snapshot.services();
-        ipvs = new IpvsIn(conns, new ConnTimeouts(), counters.newAgentCounters(1, "bench"));
+        ipvs = new IpvsIn(conns, new FlowCache(conns.capacity()), new ConnTimeouts(),
+            counters.newAgentCounters(1, "bench"));
 
         // establish every flow as the generator does: a SYN, then an ACK
         nowMs = System.currentTimeMillis();

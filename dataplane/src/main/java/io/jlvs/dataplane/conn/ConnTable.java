@@ -392,6 +392,12 @@ public final class ConnTable implements AutoCloseable
     }
 
     /** Number of entries; may be read from any thread. */
+    /** How long after its expiry an entry is removed (covers expiries written back at most this late). */
+    public long expiryGraceMs()
+    {
+        return expiryGraceMs;
+    }
+
     public long size()
     {
         return size.get();

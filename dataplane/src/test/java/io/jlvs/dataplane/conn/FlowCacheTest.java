@@ -1,0 +1,185 @@
+package io.jlvs.dataplane.conn;
+
+import io.jlvs.dataplane.proto.PacketView;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FlowCacheTest
+{
+    private static ConnKey key(final int client, final int cport)
+    {
+        return new ConnKey().setV4(6, 0xC6120000 | client, cport, 0xC612000A, 80);
+    }
+
+    private static ConnEntry entry(final int destId, final long expires)
+    {
+        return new ConnEntry().daddrV4(0xC612000B + destId).dport(80).destId(destId).state(ConnState.ESTABLISHED)
+            .flags(ConnFlags.DROUTE | ConnFlags.NOOUTPUT).timeoutSec(900).expiresMs(expires).createdMs(7).inPkts(3);
+    }
+
+    @Test
+    void shouldRoundCapacityToAPowerOfTwoWithinBounds()
+    {
+        assertEquals(FlowCache.MIN_CAPACITY, FlowCache.capacityFor(1));
+        assertEquals(1 << 18, FlowCache.capacityFor(262_144));
+        assertEquals(1 << 19, FlowCache.capacityFor(262_145));
+        assertEquals(FlowCache.MAX_CAPACITY, FlowCache.capacityFor(Long.MAX_VALUE));
+    }
+
+    @Test
+    void shouldReturnExactlyWhatWasPutAndForgetWhatWasRemoved()
+    {
+        try (FlowCache cache = new FlowCache(1024))
+        {
+            final ConnKey k = key(100, 40000);
+            final ConnEntry e = entry(2, 123_456);
+            final int slot = cache.put(k, e, 120_000);
+            assertEquals(slot, cache.find(k));
+            final ConnEntry out = new ConnEntry();
+            cache.read(slot, out);
+            assertEquals(e, out);
+            assertEquals(120_000, cache.storedExpiresMs(slot));
+            assertEquals(-1, cache.find(key(100, 40001)), "another port is another connection");
+            assertEquals(-1, cache.find(new ConnKey().setV4(17, 0xC6120064, 40000, 0xC612000A, 80)), "and UDP");
+            assertTrue(cache.remove(k));
+            assertFalse(cache.remove(k));
+            assertEquals(-1, cache.find(k));
+            assertEquals(0, cache.size());
+        }
+    }
+
+    @Test
+    void shouldAgreeWithAMapOverRandomPutsAndRemovesWhenNothingIsEvicted()
+    {
+        try (FlowCache cache = new FlowCache(4096))
+        {
+            final Map<ConnKey, ConnEntry> model = new HashMap<>();
+            final List<ConnKey> keys = new ArrayList<>();
+            final Random random = new Random(42);
+            for (int i = 0; i < 2000; i++)
+            {
+                keys.add(key(random.nextInt(1 << 16), 1024 + random.nextInt(60000)));
+            }
+            for (int op = 0; op < 200_000; op++)
+            {
+                final ConnKey k = keys.get(random.nextInt(keys.size()));
+                if (random.nextInt(3) == 0)
+                {
+                    assertEquals(null != model.remove(k), cache.remove(k));
+                }
+                else
+                {
+                    final ConnEntry e = entry(random.nextInt(8), op);
+                    model.put(k, e);
+                    cache.put(k, e, op);
+                }
+            }
+            assertEquals(0, cache.evictions(), "a half-empty cache has room within the probe limit");
+            assertEquals(model.size(), cache.size());
+            final ConnEntry out = new ConnEntry();
+            for (final ConnKey k : keys)
+            {
+                final int slot = cache.find(k);
+                if (model.containsKey(k))
+                {
+                    assertTrue(slot >= 0, "backward-shift deletion keeps every key reachable: " + k);
+                    cache.read(slot, out);
+                    assertEquals(model.get(k), out);
+                }
+                else
+                {
+                    assertEquals(-1, slot);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldForgetRatherThanFailWhenFullAndNeverAnswerWithAnotherKeysEntry()
+    {
+        try (FlowCache cache = new FlowCache(1024))
+        {
+            final Map<ConnKey, ConnEntry> model = new HashMap<>();
+            for (int i = 0; i < 5000; i++)
+            {
+                final ConnKey k = key(i, 2000 + i);
+                final ConnEntry e = entry(i % 8, i);
+                model.put(k, e);
+                cache.put(k, e, i);
+            }
+            assertTrue(cache.evictions() > 0);
+            assertTrue(cache.size() <= 1024 && cache.size() > 900, "fills up, never past capacity: " + cache.size());
+            int found = 0;
+            final ConnEntry out = new ConnEntry();
+            for (final Map.Entry<ConnKey, ConnEntry> m : model.entrySet())
+            {
+                final int slot = cache.find(m.getKey());
+                if (slot >= 0)
+                {
+                    found++;
+                    cache.read(slot, out);
+                    assertEquals(m.getValue(), out);
+                }
+            }
+            assertEquals(cache.size(), found);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerLookup()
+    {
+        try (FlowCache cache = new FlowCache(1 << 16))
+        {
+            final ConnKey[] keys = new ConnKey[10_000];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = key(i, 3000 + i);
+                cache.put(keys[i], entry(1, i), i);
+            }
+            final ConnEntry out = new ConnEntry();
+            final var bean = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int round = 0; round < 3; round++)
+            {
+                final long before = bean.getCurrentThreadAllocatedBytes();
+                long sum = 0;
+                for (int i = 0; i < 1_000_000; i++)
+                {
+                    final int slot = cache.find(keys[i % keys.length]);
+                    cache.read(slot, out);
+                    cache.write(slot, out, i);
+                    sum += out.destId();
+                }
+                final long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+                if (round == 2)
+                {
+                    assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 1M lookups (" + sum + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldKeyOnEveryFieldOfTheConnection()
+    {
+        try (FlowCache cache = new FlowCache(1024))
+        {
+            final ConnKey v6 = new ConnKey().set(6, PacketView.AF_INET6, 0x2001_0db8_0000_0000L, 1, 40000,
+                0x2001_0db8_0000_0000L, 10, 80);
+            cache.put(v6, entry(1, 1), 1);
+            assertTrue(cache.find(v6) >= 0);
+            assertEquals(-1, cache.find(new ConnKey().set(6, PacketView.AF_INET6, 0x2001_0db8_0000_0001L, 1, 40000,
+                0x2001_0db8_0000_0000L, 10, 80)), "client address high half");
+            assertEquals(-1, cache.find(new ConnKey().set(6, PacketView.AF_INET6, 0x2001_0db8_0000_0000L, 1, 40000,
+                0x2001_0db8_0000_0000L, 10, 81)), "virtual port");
+        }
+    }
+}
