@@ -44,6 +44,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private final AtomicCounter connsCreated;
     private final AtomicCounter connsExpired;
     private final AtomicCounter connsReused;
+    private final AtomicCounter cacheMisses;
     private ServiceTable expiryServices;
 
     /**
@@ -67,6 +68,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         this.connsCreated = counters[LbCounterDescriptor.CONNS_CREATED.ordinal()];
         this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
         this.connsReused = counters[LbCounterDescriptor.CONNS_REUSED.ordinal()];
+        this.cacheMisses = counters[LbCounterDescriptor.CONN_CACHE_MISSES.ordinal()];
     }
 
     /**
@@ -166,6 +168,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
             }
             cache.removeSlot(slot);
         }
+        cacheMisses.incrementRelease();
         if (!conns.lookup(key, entry))
         {
             return false;

@@ -202,6 +202,7 @@ class ForwardingAgentTest
             assertEquals(firstDest, dst);
         }
         assertEquals(1, conns.size());
+        assertEquals(1, count(LbCounterDescriptor.CONN_CACHE_MISSES), "only the SYN asked the table of record");
         assertEquals(RS_MAC[0], firstDest);
         assertEquals(0, destStats[0].activeConns(), "FIN_WAIT is inactive");
         assertEquals(1, destStats[0].inactConns());

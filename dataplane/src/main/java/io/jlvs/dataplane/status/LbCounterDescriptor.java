@@ -38,6 +38,7 @@ public enum LbCounterDescriptor
     CONNS_CREATED(30, "Connections created"),
     CONNS_EXPIRED(31, "Connections expired"),
     CONNS_REUSED(32, "Connections rescheduled on reuse"),
+    CONN_CACHE_MISSES(33, "Connection lookups the agent's cache did not answer"),
     SNAPSHOTS_APPLIED(40, "Forwarding snapshots applied"),
     MAX_CYCLE_TIME_NS(41, "Max duty cycle time (ns)"),
     CYCLE_TIME_THRESHOLD_EXCEEDED(42, "Duty cycles over threshold"),
