@@ -314,6 +314,43 @@ class ForwardingAgentTest
     }
 
     @Test
+    void shouldNotExpireALiveFlowOnTheTablesLaggingCopy()
+    {
+        resolveRealServers();
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7100, VIP, 80, 0x02, 0));
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7100, VIP, 80, 0x10, 0));
+        agent.doWork();
+        // ESTABLISHED (900 s) written to the table now; packets every 10 s stay inside the 60 s write-back
+        // interval, so the table's copy keeps the first expiry while the cache moves on
+        for (int i = 0; i < 5; i++)
+        {
+            clock.advance(10_000);
+            port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7100, VIP, 80, 0x18, 10));
+            agent.doWork();
+        }
+        port.takeTransmitted();
+        clock.advance(900_000 - 50_000 + 5_000);
+        runExpiry();
+        assertEquals(1, conns.size(), "alive: the cache saw a packet 50 s after the table's copy was written");
+        assertEquals(1, destStats[0].activeConns());
+
+        clock.advance(50_000);
+        runExpiry();
+        assertEquals(0, conns.size(), "expired 900 s after its last packet");
+        assertEquals(0, destStats[0].activeConns());
+    }
+
+    private void runExpiry()
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            clock.advance(1);
+            agent.doWork();
+        }
+        port.takeTransmitted();
+    }
+
+    @Test
     void shouldAdoptANewSnapshotBetweenBursts()
     {
         resolveRealServers();
