@@ -48,6 +48,7 @@ public final class ForwardingAgent implements Agent
     private final long portMac;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxHandles;
+    private final long[] cacheOffsets = new long[BURST];
     private final TxBuffer tx;
     private final PacketParser parser = new PacketParser();
     private final PacketView view = new PacketView();
@@ -181,6 +182,10 @@ public final class ForwardingAgent implements Agent
         nowMs = epochClock.time();
 
         final int n = port.rxBurst(rxHandles, BURST);
+        if (n > 1)
+        {
+            prefetch(n);
+        }
         for (int i = 0; i < n; i++)
         {
             onPacket(rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
@@ -222,6 +227,32 @@ public final class ForwardingAgent implements Agent
         nextHousekeepingMs = 0;
         counter(LbCounterDescriptor.SNAPSHOTS_APPLIED).incrementRelease();
         return 1;
+    }
+
+    /**
+     * Before a burst is processed: parse it once to find each IP packet's connection cache slot, then load
+     * those slots in a tight loop. With many flows every lookup is a DRAM miss; issued back to back the misses
+     * overlap instead of stalling one packet after another. Parsing twice costs ~15 ns a packet.
+     */
+    private void prefetch(final int n)
+    {
+        int slots = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final long handle = rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i);
+            if (!port.isChained(handle))
+            {
+                final int verdict = parser.parse(port.data(handle), port.dataOffset(handle), port.dataLength(handle), view);
+                if (verdict == ParseVerdict.IPV4 || verdict == ParseVerdict.IPV6)
+                {
+                    cacheOffsets[slots++] = ipvs.cacheOffset(view);
+                }
+            }
+        }
+        for (int i = 0; i < slots; i++)
+        {
+            ipvs.touch(cacheOffsets[i]);
+        }
     }
 
     private void onPacket(final long handle)

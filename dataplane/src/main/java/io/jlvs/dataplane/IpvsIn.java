@@ -36,6 +36,9 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private int slot = -1;
     private final ConnEntry expiring = new ConnEntry();
     private long expiryNowMs;
+    /** Keeps the prefetch loads alive; never read. */
+    @SuppressWarnings("unused")
+    private long touched;
     private final ConnKey key = new ConnKey();
     private final ConnEntry entry = new ConnEntry();
     private final AtomicCounter notForService;
@@ -151,6 +154,19 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         dest.stats().onInPacket(length);
         svc.stats().onInPacket(length);
         return dest;
+    }
+
+    /** Where this packet's connection would sit in the agent's cache, for {@link #touch(long)}. */
+    public long cacheOffset(final PacketView pkt)
+    {
+        key.setFromPacket(pkt);
+        return cache.homeOffset(key);
+    }
+
+    /** Starts loading a cache slot (see {@link FlowCache#touch}). */
+    public void touch(final long cacheOffset)
+    {
+        touched += cache.touch(cacheOffset);
     }
 
     /**

@@ -88,6 +88,23 @@ public final class FlowCache implements AutoCloseable
         return evictions;
     }
 
+    /** Where a key's home slot starts, for {@link #touch(long)}. */
+    public long homeOffset(final ConnKey key)
+    {
+        return (long)((int)(tag(key) >>> 32) & mask) * SLOT_SIZE;
+    }
+
+    /**
+     * Reads a slot's two cache lines without looking at them, so that a burst's misses can be issued back to
+     * back and overlap before the burst is processed: Java has no prefetch instruction, but independent loads
+     * in a tight loop give the same memory-level parallelism. The caller keeps the result, so the loads are
+     * not optimised away.
+     */
+    public long touch(final long offset)
+    {
+        return slots.get(LONG, offset + TAG) + slots.get(LONG, offset + EXPIRES);
+    }
+
     /** The slot holding this key, or -1. */
     public int find(final ConnKey key)
     {
