@@ -137,6 +137,7 @@ public final class Director implements AutoCloseable
                     dpdk.registerCurrentThread();
                     Dpdk.pinCurrentThread(core);
                 });
+            agent.agentsSharingTable(agentCount);
             agents.add(agent);
             runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));

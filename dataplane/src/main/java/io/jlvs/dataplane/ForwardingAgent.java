@@ -2,6 +2,7 @@ package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.arp.ArpHandler;
 import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
@@ -157,6 +158,17 @@ public final class ForwardingAgent implements Agent
         {
             onStart.run();
         }
+    }
+
+    /**
+     * Tells the agent how many agents share its connection table; call before it runs. With more than one, a
+     * flow is written back to the table at least once a second, because another agent's expiry may visit it
+     * without being able to ask this agent's cache.
+     */
+    public ForwardingAgent agentsSharingTable(final int agents)
+    {
+        ipvs.maxWriteBackMs(agents > 1 ? ConnStateMachine.WRITE_BACK_GRANULARITY_MS : 60_000);
+        return this;
     }
 
     /**

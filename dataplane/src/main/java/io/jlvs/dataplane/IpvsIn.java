@@ -36,6 +36,7 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private int slot = -1;
     private final ConnEntry expiring = new ConnEntry();
     private long expiryNowMs;
+    private long maxWriteBackMs = 60_000;
     /** Keeps the prefetch loads alive; never read. */
     @SuppressWarnings("unused")
     private long touched;
@@ -232,14 +233,24 @@ public final class IpvsIn implements ConnTable.ExpiryListener
 
     /**
      * How far a flow's expiry may run ahead of the table of record before it is written back: an eighth of the
-     * state's timeout, between 1 s and 60 s. Writing every flow back once a second cost a Chronicle update
-     * per flow per second (131k flows: a quarter of the agent); an ESTABLISHED flow (900 s) now writes back
-     * every 60 s. The table's expiry asks this agent's cache before removing an entry ({@link #onExpiring}),
-     * so a live flow is never expired on its lagging copy.
+     * state's timeout, between 1 s and {@link #maxWriteBackMs(long) the maximum} (60 s by default). Writing every
+     * flow back once a second cost a Chronicle update per flow per second (131k flows: 131k updates a second).
+     * The table's expiry asks this agent's cache before removing an entry ({@link #onExpiring}), so a live flow
+     * is never expired on its lagging copy by this agent.
      */
-    static long writeBackIntervalMs(final int timeoutSec)
+    long writeBackIntervalMs(final int timeoutSec)
     {
-        return Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, Math.min(60_000L, timeoutSec * 125L));
+        return Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, Math.min(maxWriteBackMs, timeoutSec * 125L));
+    }
+
+    /**
+     * Caps the write-back interval. Where several agents share the table each one's expiry also visits the
+     * others' flows, whose caches it cannot ask: there the cap must stay within the table's expiry grace
+     * (1 s), as it was before the cache.
+     */
+    public void maxWriteBackMs(final long maxWriteBackMs)
+    {
+        this.maxWriteBackMs = Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, maxWriteBackMs);
     }
 
     /**

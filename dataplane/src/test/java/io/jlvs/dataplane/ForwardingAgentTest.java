@@ -340,6 +340,25 @@ class ForwardingAgentTest
         assertEquals(0, destStats[0].activeConns());
     }
 
+    @Test
+    void shouldWriteBackEverySecondWhenAgentsShareTheTable()
+    {
+        agent.agentsSharingTable(2);
+        resolveRealServers();
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x02, 0));
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x10, 0));
+        agent.doWork();
+        for (int i = 0; i < 5; i++)
+        {
+            clock.advance(10_000);
+            port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x18, 10));
+            agent.doWork();
+        }
+        final io.jlvs.dataplane.conn.ConnEntry stored = new io.jlvs.dataplane.conn.ConnEntry();
+        assertTrue(conns.lookup(new io.jlvs.dataplane.conn.ConnKey().setV4(6, CIP, 7200, VIP, 80), stored));
+        assertEquals(clock.time() + 900_000, stored.expiresMs(), "the table holds the latest expiry");
+    }
+
     private void runExpiry()
     {
         for (int i = 0; i < 200; i++)
