@@ -21,6 +21,13 @@ class DirectorStartupSystemTest
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.AfterEach
+    void removeWhatEalLeft() throws Exception
+    {
+        // EAL keeps a runtime directory per file prefix even when the port then fails to come up
+        Lab.run(Duration.ofSeconds(10), "rm", "-rf", "/var/run/dpdk/jlvs-startup-test", "/dev/shm/jlvs/startup-test");
+    }
+
     @BeforeEach
     void requireBuild()
     {
