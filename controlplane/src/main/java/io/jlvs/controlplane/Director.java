@@ -11,7 +11,6 @@ import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
-import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
@@ -102,11 +101,6 @@ public final class Director implements AutoCloseable
         localV4 = new int[] {(int)Addresses.lo(settings.address())};
         table = compiler.compile(config, agentCount, localV4, version.incrementAndGet());
 
-        final String[] verdictLabels = new String[ParseVerdict.COUNT];
-        for (int v = 0; v < ParseVerdict.COUNT; v++)
-        {
-            verdictLabels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
-        }
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
         final ErrorHandler errorHandler = new CountedErrorHandler((t) ->
         {
@@ -129,7 +123,7 @@ public final class Director implements AutoCloseable
                 table.snapshots().get(i),
                 localV4[0],
                 agentCounters,
-                counters.newLabelledCounters(i, role, verdictLabels),
+                counters.newVerdictCounters(i, role),
                 new SystemEpochClock(),
                 new SystemNanoClock(),
                 () ->

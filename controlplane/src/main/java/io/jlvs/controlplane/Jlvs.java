@@ -97,6 +97,21 @@ public final class Jlvs implements Callable<Integer>
         }
     }
 
+    /**
+     * A file in a director's state directory ({@code --dir}, or {@code /dev/shm/jlvs/<instance>}), or null after
+     * saying on stderr that it is missing.
+     */
+    static Path stateFile(final Path dir, final String instance, final String name, final String missing)
+    {
+        final Path file = (null != dir ? dir : Path.of("/dev/shm/jlvs", instance)).resolve(name);
+        if (!Files.exists(file))
+        {
+            System.err.println("jlvs: " + String.format(missing, file));
+            return null;
+        }
+        return file;
+    }
+
     @Command(name = "director", mixinStandardHelpOptions = true,
         description = "Run the director: DPDK dataplane, ldirectord.cf, admin socket.")
     static final class DirectorCommand implements Callable<Integer>
@@ -205,10 +220,9 @@ public final class Jlvs implements Callable<Integer>
         @Override
         public Integer call()
         {
-            final Path file = (null != dir ? dir : Path.of("/dev/shm/jlvs", instance)).resolve("counters.dat");
-            if (!Files.exists(file))
+            final Path file = stateFile(dir, instance, "counters.dat", "no counters at %s (is the director running?)");
+            if (null == file)
             {
-                System.err.println("jlvs: no counters at " + file + " (is the director running?)");
                 return 1;
             }
             try (CountersFile counters = CountersFile.open(file))
@@ -234,10 +248,9 @@ public final class Jlvs implements Callable<Integer>
         @Override
         public Integer call()
         {
-            final Path file = (null != dir ? dir : Path.of("/dev/shm/jlvs", instance)).resolve("errors.dat");
-            if (!Files.exists(file))
+            final Path file = stateFile(dir, instance, "errors.dat", "no error log at %s (has a director run here?)");
+            if (null == file)
             {
-                System.err.println("jlvs: no error log at " + file + " (has a director run here?)");
                 return 1;
             }
             try (ErrorLogFile log = ErrorLogFile.open(file))

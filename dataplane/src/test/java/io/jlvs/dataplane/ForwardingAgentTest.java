@@ -53,12 +53,7 @@ class ForwardingAgentTest
         port = new InMemoryPort("mem0", PORT_MAC, 512);
         conns = new ConnTable(new ConnTable.Context().capacity(10_000).conclude());
         agentCounters = counters.newAgentCounters(0, "fwd-0");
-        final String[] labels = new String[ParseVerdict.COUNT];
-        for (int v = 0; v < ParseVerdict.COUNT; v++)
-        {
-            labels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
-        }
-        verdictCounters = counters.newLabelledCounters(0, "fwd-0", labels);
+        verdictCounters = counters.newVerdictCounters(0, "fwd-0");
         destStats = new DestStats[3];
         final Dest[] dests = new Dest[3];
         final int[] weights = {3, 2, 1};

@@ -9,7 +9,6 @@ import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
 import io.jlvs.dataplane.proto.PacketView;
-import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -110,12 +109,7 @@ public final class BenchDirector
 
         final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
         final AtomicCounter[] agentCounters = counters.newAgentCounters(0, "fwd-0");
-        final String[] labels = new String[ParseVerdict.COUNT];
-        for (int v = 0; v < ParseVerdict.COUNT; v++)
-        {
-            labels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
-        }
-        final AtomicCounter[] verdictCounters = counters.newLabelledCounters(0, "fwd-0", labels);
+        final AtomicCounter[] verdictCounters = counters.newVerdictCounters(0, "fwd-0");
         final Dest[] dests = new Dest[BenchTopology.RIP.length];
         for (int i = 0; i < dests.length; i++)
         {

@@ -111,12 +111,7 @@ public class PacketPathBenchmark
 
         final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
         final AtomicCounter[] agentCounters = counters.newAgentCounters(0, "fwd-0");
-        final String[] labels = new String[ParseVerdict.COUNT];
-        for (int v = 0; v < ParseVerdict.COUNT; v++)
-        {
-            labels[v] = ParseVerdict.isDrop(v) ? ParseVerdict.label(v) : null;
-        }
-        final AtomicCounter[] verdictCounters = counters.newLabelledCounters(0, "fwd-0", labels);
+        final AtomicCounter[] verdictCounters = counters.newVerdictCounters(0, "fwd-0");
         final Dest[] dests = new Dest[BenchTopology.RIP.length];
         for (int i = 0; i < dests.length; i++)
         {

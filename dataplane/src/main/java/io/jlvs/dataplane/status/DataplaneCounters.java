@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.status;
 
+import io.jlvs.dataplane.proto.ParseVerdict;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
@@ -54,23 +55,23 @@ public final class DataplaneCounters
     }
 
     /**
-     * One counter per label, indexed as the labels are; null labels (verdicts that are not drops) get
-     * no counter.
+     * One drop counter per parser verdict that is a drop ({@link ParseVerdict#isDrop}), indexed by verdict and
+     * labelled "roleName: Dropped: <verdict label>"; null for the verdicts that are not drops.
      */
-    public AtomicCounter[] newLabelledCounters(final int agentIndex, final String roleName, final String[] labels)
+    public AtomicCounter[] newVerdictCounters(final int agentIndex, final String roleName)
     {
-        final AtomicCounter[] counters = new AtomicCounter[labels.length];
-        for (int i = 0; i < labels.length; i++)
+        final AtomicCounter[] counters = new AtomicCounter[ParseVerdict.COUNT];
+        for (int v = 0; v < ParseVerdict.COUNT; v++)
         {
-            if (null != labels[i])
+            if (ParseVerdict.isDrop(v))
             {
-                final int field = i;
-                counters[i] = manager.newCounter(
-                    roleName + ": Dropped: " + labels[i], TYPE_DROP_VERDICT,
+                final int verdict = v;
+                counters[v] = manager.newCounter(
+                    roleName + ": Dropped: " + ParseVerdict.label(v), TYPE_DROP_VERDICT,
                     (key) ->
                     {
                         key.putInt(0, agentIndex);
-                        key.putInt(4, field);
+                        key.putInt(4, verdict);
                     });
             }
         }

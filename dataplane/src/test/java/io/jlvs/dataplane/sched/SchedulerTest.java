@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Table-driven: each row is a scheduler, the dests in kernel list order as "name:weight[:active:inactive]"
@@ -125,7 +124,6 @@ class SchedulerTest
         final IllegalArgumentException ex =
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Schedulers.create("xyz"));
         assertEquals("Scheduler not found: xyz (known: rr, wlc, wrr)", ex.getMessage());
-        assertNull(null);
     }
 
     private static String name(final Service svc, final Dest d)
