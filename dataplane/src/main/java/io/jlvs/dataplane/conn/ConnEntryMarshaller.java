@@ -8,8 +8,8 @@ import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 /**
- * Chronicle Map reader and writer for {@link ConnEntry}: constant {@link ConnEntry#ENCODED_LENGTH} bytes, read
- * into the caller's instance, no allocation. Stateless, resolved back to {@link #INSTANCE} on reopen.
+ * Chronicle Map reader and writer for {@link ConnEntry}: its {@link ConnEntryDescriptor#LENGTH} stored bytes copied
+ * whole, read into the caller's instance, no allocation. Stateless, resolved back to {@link #INSTANCE} on reopen.
  */
 public final class ConnEntryMarshaller
     implements SizedReader<ConnEntry>, SizedWriter<ConnEntry>, ReadResolvable<ConnEntryMarshaller>
@@ -23,46 +23,21 @@ public final class ConnEntryMarshaller
     @Override
     public long size(final ConnEntry entry)
     {
-        return ConnEntry.ENCODED_LENGTH;
+        return ConnEntryDescriptor.LENGTH;
     }
 
     @Override
-    public void write(final Bytes<?> out, final long size, final ConnEntry e)
+    public void write(final Bytes<?> out, final long size, final ConnEntry entry)
     {
-        out.writeInt(e.flags());
-        out.writeByte((byte)e.state());
-        out.writeByte((byte)e.daf());
-        out.writeShort((short)e.dport());
-        out.writeLong(e.daddrHi());
-        out.writeLong(e.daddrLo());
-        out.writeInt(e.timeoutSec());
-        out.writeInt(e.inPkts());
-        out.writeLong(e.expiresMs());
-        out.writeLong(e.createdMs());
-        out.writeLong(e.lastSyncMs());
-        out.writeInt(e.destId());
-        out.writeInt(e.fwmark());
+        out.write(entry.bytes(), 0, ConnEntryDescriptor.LENGTH);
     }
 
     @Override
     public ConnEntry read(final Bytes<?> in, final long size, final ConnEntry using)
     {
-        final ConnEntry e = using != null ? using : new ConnEntry();
-        e.flags(in.readInt());
-        e.state(in.readUnsignedByte());
-        e.daf(in.readUnsignedByte());
-        e.dport(in.readUnsignedShort());
-        final long hi = in.readLong();
-        final long lo = in.readLong();
-        e.daddr(hi, lo);
-        e.timeoutSec(in.readInt());
-        e.inPkts(in.readInt());
-        e.expiresMs(in.readLong());
-        e.createdMs(in.readLong());
-        e.lastSyncMs(in.readLong());
-        e.destId(in.readInt());
-        e.fwmark(in.readInt());
-        return e;
+        final ConnEntry entry = using != null ? using : new ConnEntry();
+        in.read(entry.bytes(), 0, ConnEntryDescriptor.LENGTH);
+        return entry;
     }
 
     @Override

@@ -6,22 +6,12 @@ import io.jlvs.dataplane.proto.IpProtocol;
  * Connection flag bits with the kernel's values ({@code IP_VS_CONN_F_*} in {@code include/uapi/linux/ip_vs.h}),
  * so that they can be synced to, and from, a kernel LVS director unchanged.
  * <p>
- * The forwarding method lives in the low three bits, as in IPVS ({@link #FWD_MASK}).
+ * The forwarding method lives in the low three bits, as in IPVS ({@link #FWD_MASK}); {@link FwdMethod} names it.
  */
 public final class ConnFlags
 {
-    /** Mask of the forwarding method bits. */
+    /** Mask of the forwarding method bits: a {@link FwdMethod#flags()} value. */
     public static final int FWD_MASK = 0x0007;
-    /** NAT (ipvsadm {@code -m}, "Masq"). */
-    public static final int MASQ = 0x0000;
-    /** The real server is this host ("Local"). */
-    public static final int LOCALNODE = 0x0001;
-    /** IP-in-IP tunnel (ipvsadm {@code -i}, "Tunnel"). */
-    public static final int TUNNEL = 0x0002;
-    /** Direct routing (ipvsadm {@code -g}, "Route"). */
-    public static final int DROUTE = 0x0003;
-    /** Cache bypass. */
-    public static final int BYPASS = 0x0004;
     /** Entry created by the sync daemon. */
     public static final int SYNC = 0x0020;
     /** Hashed entry (kernel bookkeeping; kept for the sync wire format). */
@@ -46,14 +36,8 @@ public final class ConnFlags
     {
     }
 
-    /** The forwarding method ({@link #MASQ}, {@link #LOCALNODE}, {@link #TUNNEL}, {@link #DROUTE}, ...). */
-    public static int fwdMethod(final int flags)
-    {
-        return flags & FWD_MASK;
-    }
-
-    /** {@link #destConnFlags(int, boolean)} without {@code -o}. */
-    public static int destConnFlags(final int fwdMethod)
+    /** {@link #destConnFlags(FwdMethod, boolean)} without {@code -o}. */
+    public static int destConnFlags(final FwdMethod fwdMethod)
     {
         return destConnFlags(fwdMethod, false);
     }
@@ -63,17 +47,16 @@ public final class ConnFlags
      * {@code dest->conn_flags}: the configured method, {@link #INACTIVE} always (a new connection is not yet
      * counted as active), and {@link #NOOUTPUT} for every method but NAT.
      *
-     * @param fwdMethod one of {@link #MASQ}, {@link #LOCALNODE}, {@link #TUNNEL}, {@link #DROUTE}.
      * @param onePacket ipvsadm {@code -o}.
      */
-    public static int destConnFlags(final int fwdMethod, final boolean onePacket)
+    public static int destConnFlags(final FwdMethod fwdMethod, final boolean onePacket)
     {
-        int flags = (fwdMethod & FWD_MASK) | INACTIVE;
+        int flags = fwdMethod.flags() | INACTIVE;
         if (onePacket)
         {
             flags |= ONE_PACKET;
         }
-        if ((flags & FWD_MASK) != MASQ)
+        if (fwdMethod.isInputOnly())
         {
             flags |= NOOUTPUT;
         }
@@ -93,19 +76,5 @@ public final class ConnFlags
             destFlags &= ~ONE_PACKET;
         }
         return ownFlags | destFlags;
-    }
-
-    /** The ipvsadm {@code -L} "Forward" column: {@code Masq}, {@code Local}, {@code Tunnel}, {@code Route}. */
-    public static String fwdName(final int flags)
-    {
-        return switch (flags & FWD_MASK)
-        {
-            case MASQ -> "Masq";
-            case LOCALNODE -> "Local";
-            case TUNNEL -> "Tunnel";
-            case DROUTE -> "Route";
-            case BYPASS -> "Bypass";
-            default -> "Unknown";
-        };
     }
 }

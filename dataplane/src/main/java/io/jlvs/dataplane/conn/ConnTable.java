@@ -43,6 +43,13 @@ import java.util.function.Predicate;
  * a visited entry then costs 100-200 ns on a cold cache. An entry is expired once
  * {@code now >= expiresMs + expiryGraceMs}; the grace (by default the write-back granularity) covers the expiry
  * lag that write-back batching allows, so a flow is never expired early.
+ * <h2>The reply direction</h2>
+ * A NAT ({@link FwdMethod#MASQ}) connection is also found from its real server's packets: {@link #insert} files its
+ * reply-direction key ({@link ConnKey#setOut}: client and real server) in a second map, the reply index, which
+ * points back at the connection's own key ({@link #lookupOut}); {@link #remove} and {@link #expire} take it out
+ * again. The kernel hashes both directions by the client's address and port into one table; Chronicle Map looks up
+ * whole keys only, so the reply direction gets its own. A persisted table keeps the index beside its file
+ * ({@code <file>.out}) and reconciles the two after a crash.
  * <h2>Threads</h2>
  * One agent owns a table and is its only writer: {@link #lookup}, {@link #insert}, {@link #update},
  * {@link #remove} and {@link #expire} are called from that agent's thread. {@link #size()} and
@@ -59,18 +66,21 @@ public final class ConnTable implements AutoCloseable
      * its own): a file of another layout is refused rather than misread.
      */
     public static final String LAYOUT =
-        "jlvs-conns-v1 key=" + ConnKey.ENCODED_LENGTH + " value=" + ConnEntry.ENCODED_LENGTH;
+        "jlvs-conns-v1 key=" + ConnKeyDescriptor.LENGTH + " value=" + ConnEntryDescriptor.LENGTH;
 
     /** Default Chronicle entries per segment: about one expiry call's worth. */
     public static final long DEFAULT_ENTRIES_PER_SEGMENT = 256;
 
     private final ChronicleMap<ConnKey, ConnEntry> map;
+    private final ChronicleMap<ConnKey, ConnKey> replies;
     private final long capacity;
     private final long expiryGraceMs;
     private final File file;
     private final FileChannel lockChannel;
     private final boolean recovered;
     private final AtomicLong size = new AtomicLong();
+    private final ConnKey outKey = new ConnKey();
+    private final ConnEntry removed = new ConnEntry();
 
     // expiry cursor, owned by the agent thread
     private int expirySegment;
@@ -235,9 +245,19 @@ public final class ConnTable implements AutoCloseable
             .constantValueSizeBySample(new ConnEntry())
             .entries(capacity)
             .maxBloatFactor(ctx.maxBloatFactor());
+        final ChronicleMapBuilder<ConnKey, ConnKey> replyBuilder = ChronicleMapBuilder
+            .of(ConnKey.class, ConnKey.class)
+            .name(MAP_NAME + "-replies")
+            .keyMarshaller(ConnKeyMarshaller.INSTANCE)
+            .valueMarshaller(ConnKeyMarshaller.INSTANCE)
+            .constantKeySizeBySample(new ConnKey())
+            .constantValueSizeBySample(new ConnKey())
+            .entries(capacity)
+            .maxBloatFactor(ctx.maxBloatFactor());
         if (ctx.entriesPerSegment() > 0)
         {
             builder.entriesPerSegment(ctx.entriesPerSegment());
+            replyBuilder.entriesPerSegment(ctx.entriesPerSegment());
         }
 
         if (null == file)
@@ -245,10 +265,13 @@ public final class ConnTable implements AutoCloseable
             this.lockChannel = null;
             this.recovered = false;
             this.map = builder.create();
+            this.replies = replyBuilder.create();
         }
         else
         {
             FileChannel channel = null;
+            ChronicleMap<ConnKey, ConnEntry> opened = null;
+            ChronicleMap<ConnKey, ConnKey> openedReplies = null;
             try
             {
                 final Path path = file.toPath().toAbsolutePath();
@@ -275,6 +298,7 @@ public final class ConnTable implements AutoCloseable
 
                 final Path cleanMarker = cleanMarkerPath(path);
                 final Path layoutFile = layoutPath(path);
+                final Path replyFile = repliesPath(path);
                 final boolean existed = Files.exists(path);
                 if (existed)
                 {
@@ -290,18 +314,32 @@ public final class ConnTable implements AutoCloseable
                     Files.writeString(layoutFile, LAYOUT + "\n");
                 }
                 final boolean wasClean = Files.deleteIfExists(cleanMarker);
+                final boolean repliesExisted = Files.exists(replyFile);
                 this.recovered = existed && !wasClean;
                 // recovery takes the sizes from the file's own header (false): a changed capacity cannot mis-size it
-                this.map = recovered ? builder.recoverPersistedTo(file, false) : builder.createPersistedTo(file);
+                opened = recovered ? builder.recoverPersistedTo(file, false) : builder.createPersistedTo(file);
+                openedReplies = recovered && repliesExisted ?
+                    replyBuilder.recoverPersistedTo(replyFile.toFile(), false) :
+                    replyBuilder.createPersistedTo(replyFile.toFile());
+                this.replies = openedReplies;
+                this.map = opened;
                 this.lockChannel = channel;
+                if (recovered || (existed && !repliesExisted))
+                {
+                    reconcileReplies();
+                }
             }
             catch (final IOException ex)
             {
+                closeQuietly(opened);
+                closeQuietly(openedReplies);
                 closeQuietly(channel);
                 throw new UncheckedIOException("cannot open connection table " + file, ex);
             }
             catch (final RuntimeException ex)
             {
+                closeQuietly(opened);
+                closeQuietly(openedReplies);
                 closeQuietly(channel);
                 throw ex;
             }
@@ -339,7 +377,7 @@ public final class ConnTable implements AutoCloseable
                 present.doReplaceValue(c.wrapValueAsData(entry));
                 return true;
             }
-            if (full)
+            if (full || !putReply(key, entry))
             {
                 return false;
             }
@@ -348,10 +386,65 @@ public final class ConnTable implements AutoCloseable
         catch (final IllegalStateException ex)
         {
             // Chronicle has run out of segment tiers (keys clustered beyond maxBloatFactor): treat as full.
+            removeReply(key, entry);
             return false;
         }
         size.setRelease(size.getPlain() + 1);
         return true;
+    }
+
+    /**
+     * Finds the connection a real server's packet belongs to: {@code outKey} is the packet's reply-direction key
+     * ({@link ConnKey#setOutFromPacket}); the connection's own key is copied into {@code inKey}.
+     *
+     * @return false when no NAT connection has that reply direction.
+     */
+    public boolean lookupOut(final ConnKey outKey, final ConnKey inKey)
+    {
+        return null != replies.getUsing(outKey, inKey);
+    }
+
+    private boolean putReply(final ConnKey key, final ConnEntry entry)
+    {
+        if (entry.fwdMethod() != FwdMethod.MASQ.flags())
+        {
+            return true;
+        }
+        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = replies.queryContext(outKey.setOut(key, entry)))
+        {
+            c.writeLock().lock();
+            final MapAbsentEntry<ConnKey, ConnKey> absent = c.absentEntry();
+            if (null == absent)
+            {
+                c.entry().doReplaceValue(c.wrapValueAsData(key));
+            }
+            else
+            {
+                absent.doInsert(c.wrapValueAsData(key));
+            }
+            return true;
+        }
+        catch (final IllegalStateException ex)
+        {
+            return false; // out of segment tiers, as for the table itself
+        }
+    }
+
+    private void removeReply(final ConnKey key, final ConnEntry entry)
+    {
+        if (entry.fwdMethod() != FwdMethod.MASQ.flags())
+        {
+            return;
+        }
+        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = replies.queryContext(outKey.setOut(key, entry)))
+        {
+            c.writeLock().lock();
+            final MapEntry<ConnKey, ConnKey> present = c.entry();
+            if (null != present)
+            {
+                present.doRemove();
+            }
+        }
     }
 
     /**
@@ -385,19 +478,21 @@ public final class ConnTable implements AutoCloseable
             {
                 return false;
             }
+            present.value().getUsing(removed);
             present.doRemove();
         }
+        removeReply(key, removed);
         size.setRelease(size.getPlain() - 1);
         return true;
     }
 
-    /** Number of entries; may be read from any thread. */
     /** How long after its expiry an entry is removed (covers expiries written back at most this late). */
     public long expiryGraceMs()
     {
         return expiryGraceMs;
     }
 
+    /** Number of connections (the reply index not counted); may be read from any thread. */
     public long size()
     {
         return size.get();
@@ -511,6 +606,7 @@ public final class ConnTable implements AutoCloseable
             if (expiryListener.onExpiring(expiryKey, expiryEntry))
             {
                 e.doRemove();
+                removeReply(expiryKey, expiryEntry);
                 expiryRemoved++;
                 expiryListener.onExpired(expiryKey, expiryEntry);
             }
@@ -521,6 +617,42 @@ public final class ConnTable implements AutoCloseable
         }
 
         return expiryVisited < expiryBudget;
+    }
+
+    /** Number of reply-direction keys in the index (one per NAT connection). */
+    public long replyIndexSize()
+    {
+        return replies.longSize();
+    }
+
+    /**
+     * After a crash the two maps may disagree: a reply key whose connection is gone, or whose connection points
+     * elsewhere, is removed, and a NAT connection without its reply key gets it back.
+     */
+    private void reconcileReplies()
+    {
+        final ConnKey in = new ConnKey();
+        final ConnEntry entry = new ConnEntry();
+        final ConnKey expectedOut = new ConnKey();
+        replies.forEachEntry((e) ->
+        {
+            e.value().getUsing(in);
+            e.key().getUsing(outKey);
+            if (!lookup(in, entry) || entry.fwdMethod() != FwdMethod.MASQ.flags() ||
+                !expectedOut.setOut(in, entry).equals(outKey))
+            {
+                e.doRemove();
+            }
+        });
+        map.forEachEntry((e) ->
+        {
+            e.value().getUsing(entry);
+            if (entry.fwdMethod() == FwdMethod.MASQ.flags())
+            {
+                e.key().getUsing(in);
+                replies.put(expectedOut.setOut(in, entry), in);
+            }
+        });
     }
 
     /**
@@ -560,6 +692,7 @@ public final class ConnTable implements AutoCloseable
         try
         {
             map.close();
+            replies.close();
             if (null != file)
             {
                 Files.createFile(cleanMarkerPath(file.toPath().toAbsolutePath()));
@@ -592,9 +725,22 @@ public final class ConnTable implements AutoCloseable
         return mapFile.resolveSibling(mapFile.getFileName() + ".layout");
     }
 
+    static Path repliesPath(final Path mapFile)
+    {
+        return mapFile.resolveSibling(mapFile.getFileName() + ".out");
+    }
+
     static Path lockPath(final Path mapFile)
     {
         return mapFile.resolveSibling(mapFile.getFileName() + ".lock");
+    }
+
+    private static void closeQuietly(final ChronicleMap<?, ?> map)
+    {
+        if (null != map)
+        {
+            map.close();
+        }
     }
 
     private static void closeQuietly(final FileChannel channel)

@@ -11,13 +11,17 @@ import java.lang.foreign.ValueLayout;
  * agents, later synced) and receives every write it did before; the cache only saves its lookups, which cost
  * some 400 ns a hit (hashing, the segment lock, marshalling and cache misses) against a budget of tens of
  * nanoseconds a packet. Open addressing with linear probing over off-heap slots, one writer and one reader
- * (the agent), no lock, no allocation:
+ * (the agent), no lock, no allocation. A slot holds the key and the entry in their stored layouts
+ * ({@link ConnKeyDescriptor}, {@link ConnEntryDescriptor}), copied whole:
  * <pre>
- *   0: long tag (hash | 1; 0 = empty)     8: caddr hi, lo   24: vaddr hi, lo
- *  40: long protocol:8 af:8 cport:16 vport:16                (key: bytes 0-47, one cache line)
- *  48: int flags, state, daf, dport  64: daddr hi, lo  80: int timeout, inPkts  88: long expires
- *  96: long created  104: long lastSync  112: int destId, fwmark  120: long expires as last written back
+ *    0: long tag (hash | 1; 0 = empty)
+ *    8: key, 40 bytes                  (with the tag: the first cache line, what a probe reads)
+ *   48: entry, 64 bytes                (a reply-direction slot holds the connection's own key here)
+ *  112: long expires as last written back to the table
  * </pre>
+ * A NAT connection's reply direction has a slot of its own, keyed by {@link ConnKey#setOut}, that points at the
+ * connection's key ({@link #putRef}, {@link #readRef}).
+ * <p>
  * When no free slot is found within {@value #MAX_PROBE} of the home slot the home slot's entry is replaced:
  * a cache may forget, the table still has it.
  */
@@ -28,28 +32,20 @@ public final class FlowCache implements AutoCloseable
     public static final int MIN_CAPACITY = 1024;
     public static final int MAX_CAPACITY = 1 << 22;
 
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ConnKeyDescriptor.U64;
     private static final long TAG = 0;
-    private static final long CADDR_HI = 8;
-    private static final long CADDR_LO = 16;
-    private static final long VADDR_HI = 24;
-    private static final long VADDR_LO = 32;
-    private static final long PORTS = 40;
-    private static final long FLAGS = 48;
-    private static final long STATE = 52;
-    private static final long DAF = 56;
-    private static final long DPORT = 60;
-    private static final long DADDR_HI = 64;
-    private static final long DADDR_LO = 72;
-    private static final long TIMEOUT = 80;
-    private static final long IN_PKTS = 84;
-    private static final long EXPIRES = 88;
-    private static final long CREATED = 96;
-    private static final long LAST_SYNC = 104;
-    private static final long DEST_ID = 112;
-    private static final long FWMARK = 116;
-    private static final long STORED_EXPIRES = 120;
+    private static final long KEY = 8;
+    private static final long ENTRY = KEY + ConnKeyDescriptor.LENGTH;
+    private static final long EXPIRES = ENTRY + ConnEntryDescriptor.EXPIRES_OFFSET;
+    private static final long STORED_EXPIRES = ENTRY + ConnEntryDescriptor.LENGTH;
+
+    static
+    {
+        if (STORED_EXPIRES + Long.BYTES > SLOT_SIZE)
+        {
+            throw new IllegalStateException("a flow cache slot does not hold a key and an entry");
+        }
+    }
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment slots;
@@ -88,10 +84,24 @@ public final class FlowCache implements AutoCloseable
         return evictions;
     }
 
-    /** Where a key's home slot starts, for {@link #touch(long)}. */
-    public long homeOffset(final ConnKey key)
+    /** The key's hash as the cache files it (never 0): computed once per packet, passed to the other calls. */
+    public static long tagOf(final ConnKey key)
     {
-        return (long)((int)(tag(key) >>> 32) & mask) * SLOT_SIZE;
+        long h = key.word(0) * 0x9E3779B97F4A7C15L;
+        h = Long.rotateLeft(h, 31) ^ key.word(1) * 0xC2B2AE3D27D4EB4FL;
+        h = Long.rotateLeft(h, 27) ^ key.word(2) * 0x165667B19E3779F9L;
+        h = Long.rotateLeft(h, 31) ^ key.word(3) * 0x27D4EB2F165667C5L;
+        h = Long.rotateLeft(h, 27) ^ key.word(4) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h | 1L;
+    }
+
+    /** Where the home slot of a key with this tag starts, for {@link #touch(long)}. */
+    public long homeOffset(final long tag)
+    {
+        return (long)home(tag) * SLOT_SIZE;
     }
 
     /**
@@ -108,9 +118,13 @@ public final class FlowCache implements AutoCloseable
     /** The slot holding this key, or -1. */
     public int find(final ConnKey key)
     {
-        final long tag = tag(key);
-        final long packedPorts = ports(key);
-        int i = (int)(tag >>> 32) & mask;
+        return find(key, tagOf(key));
+    }
+
+    /** The slot holding this key, whose {@link #tagOf} is {@code tag}, or -1. */
+    public int find(final ConnKey key, final long tag)
+    {
+        int i = home(tag);
         for (int probe = 0; probe < MAX_PROBE; probe++)
         {
             final long base = (long)i * SLOT_SIZE;
@@ -119,12 +133,7 @@ public final class FlowCache implements AutoCloseable
             {
                 return -1;
             }
-            if (t == tag &&
-                slots.get(LONG, base + PORTS) == packedPorts &&
-                slots.get(LONG, base + CADDR_LO) == key.caddrLo() &&
-                slots.get(LONG, base + VADDR_LO) == key.vaddrLo() &&
-                slots.get(LONG, base + CADDR_HI) == key.caddrHi() &&
-                slots.get(LONG, base + VADDR_HI) == key.vaddrHi())
+            if (t == tag && sameKey(base, key))
             {
                 return i;
             }
@@ -133,22 +142,20 @@ public final class FlowCache implements AutoCloseable
         return -1;
     }
 
+    private boolean sameKey(final long base, final ConnKey key)
+    {
+        final long k = base + KEY;
+        return slots.get(LONG, k) == key.word(0) &&
+            slots.get(LONG, k + 16) == key.word(2) &&
+            slots.get(LONG, k + 32) == key.word(4) &&
+            slots.get(LONG, k + 8) == key.word(1) &&
+            slots.get(LONG, k + 24) == key.word(3);
+    }
+
     /** Copies the entry in {@code slot} out. */
     public void read(final int slot, final ConnEntry into)
     {
-        final long base = (long)slot * SLOT_SIZE;
-        into.flags(slots.get(INT, base + FLAGS))
-            .state(slots.get(INT, base + STATE))
-            .daf(slots.get(INT, base + DAF))
-            .dport(slots.get(INT, base + DPORT))
-            .daddr(slots.get(LONG, base + DADDR_HI), slots.get(LONG, base + DADDR_LO))
-            .timeoutSec(slots.get(INT, base + TIMEOUT))
-            .inPkts(slots.get(INT, base + IN_PKTS))
-            .expiresMs(slots.get(LONG, base + EXPIRES))
-            .createdMs(slots.get(LONG, base + CREATED))
-            .lastSyncMs(slots.get(LONG, base + LAST_SYNC))
-            .destId(slots.get(INT, base + DEST_ID))
-            .fwmark(slots.get(INT, base + FWMARK));
+        MemorySegment.copy(slots, (long)slot * SLOT_SIZE + ENTRY, into.segment(), 0, ConnEntryDescriptor.LENGTH);
     }
 
     /** The expiry the table of record holds for the entry in {@code slot}, as last written back. */
@@ -161,19 +168,7 @@ public final class FlowCache implements AutoCloseable
     public void write(final int slot, final ConnEntry e, final long storedExpiresMs)
     {
         final long base = (long)slot * SLOT_SIZE;
-        slots.set(INT, base + FLAGS, e.flags());
-        slots.set(INT, base + STATE, e.state());
-        slots.set(INT, base + DAF, e.daf());
-        slots.set(INT, base + DPORT, e.dport());
-        slots.set(LONG, base + DADDR_HI, e.daddrHi());
-        slots.set(LONG, base + DADDR_LO, e.daddrLo());
-        slots.set(INT, base + TIMEOUT, e.timeoutSec());
-        slots.set(INT, base + IN_PKTS, e.inPkts());
-        slots.set(LONG, base + EXPIRES, e.expiresMs());
-        slots.set(LONG, base + CREATED, e.createdMs());
-        slots.set(LONG, base + LAST_SYNC, e.lastSyncMs());
-        slots.set(INT, base + DEST_ID, e.destId());
-        slots.set(INT, base + FWMARK, e.fwmark());
+        MemorySegment.copy(e.segment(), 0, slots, base + ENTRY, ConnEntryDescriptor.LENGTH);
         slots.set(LONG, base + STORED_EXPIRES, storedExpiresMs);
     }
 
@@ -183,47 +178,68 @@ public final class FlowCache implements AutoCloseable
      *
      * @return the slot it is in.
      */
-    public int put(final ConnKey key, final ConnEntry e, final long storedExpiresMs)
+    public int put(final ConnKey key, final long tag, final ConnEntry e, final long storedExpiresMs)
     {
-        final long tag = tag(key);
-        final int home = (int)(tag >>> 32) & mask;
-        int slot = find(key);
-        if (slot < 0)
-        {
-            slot = home;
-            int i = home;
-            boolean free = false;
-            for (int probe = 0; probe < MAX_PROBE; probe++)
-            {
-                if (slots.get(LONG, (long)i * SLOT_SIZE + TAG) == 0)
-                {
-                    slot = i;
-                    free = true;
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
-            if (free)
-            {
-                size++;
-            }
-            else
-            {
-                evictions++;
-            }
-            final long base = (long)slot * SLOT_SIZE;
-            slots.set(LONG, base + CADDR_HI, key.caddrHi());
-            slots.set(LONG, base + CADDR_LO, key.caddrLo());
-            slots.set(LONG, base + VADDR_HI, key.vaddrHi());
-            slots.set(LONG, base + VADDR_LO, key.vaddrLo());
-            slots.set(LONG, base + PORTS, ports(key));
-            slots.set(LONG, base + TAG, tag);
-        }
+        final int slot = claim(key, tag);
         write(slot, e, storedExpiresMs);
         return slot;
     }
 
-    /** Forgets a connection; returns whether it was cached. */
+    /** {@link #put(ConnKey, long, ConnEntry, long)} computing the tag. */
+    public int put(final ConnKey key, final ConnEntry e, final long storedExpiresMs)
+    {
+        return put(key, tagOf(key), e, storedExpiresMs);
+    }
+
+    /** Caches a reply-direction key pointing at its connection's own key. */
+    public int putRef(final ConnKey outKey, final long tag, final ConnKey inKey)
+    {
+        final int slot = claim(outKey, tag);
+        MemorySegment.copy(inKey.segment(), 0, slots, (long)slot * SLOT_SIZE + ENTRY, ConnKeyDescriptor.LENGTH);
+        return slot;
+    }
+
+    /** Copies out the connection key a reply-direction slot points at. */
+    public void readRef(final int slot, final ConnKey inKey)
+    {
+        MemorySegment.copy(slots, (long)slot * SLOT_SIZE + ENTRY, inKey.segment(), 0, ConnKeyDescriptor.LENGTH);
+    }
+
+    private int claim(final ConnKey key, final long tag)
+    {
+        int slot = find(key, tag);
+        if (slot >= 0)
+        {
+            return slot;
+        }
+        slot = home(tag);
+        int i = slot;
+        boolean free = false;
+        for (int probe = 0; probe < MAX_PROBE; probe++)
+        {
+            if (slots.get(LONG, (long)i * SLOT_SIZE + TAG) == 0)
+            {
+                slot = i;
+                free = true;
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        if (free)
+        {
+            size++;
+        }
+        else
+        {
+            evictions++;
+        }
+        final long base = (long)slot * SLOT_SIZE;
+        MemorySegment.copy(key.segment(), 0, slots, base + KEY, ConnKeyDescriptor.LENGTH);
+        slots.set(LONG, base + TAG, tag);
+        return slot;
+    }
+
+    /** Forgets a connection (or a reply-direction key); returns whether it was cached. */
     public boolean remove(final ConnKey key)
     {
         final int slot = find(key);
@@ -252,7 +268,7 @@ public final class FlowCache implements AutoCloseable
             {
                 break;
             }
-            final int home = (int)(t >>> 32) & mask;
+            final int home = home(t);
             if (((j - home) & mask) >= ((j - hole) & mask))
             {
                 MemorySegment.copy(slots, jBase, slots, (long)hole * SLOT_SIZE, SLOT_SIZE);
@@ -270,23 +286,9 @@ public final class FlowCache implements AutoCloseable
         size = 0;
     }
 
-    private static long ports(final ConnKey key)
+    private int home(final long tag)
     {
-        return ((long)key.protocol() << 56) | ((long)key.af() << 48) | ((long)key.cport() << 32) |
-            ((long)key.vport() << 16);
-    }
-
-    private static long tag(final ConnKey key)
-    {
-        long h = key.caddrLo() * 0x9E3779B97F4A7C15L;
-        h ^= key.caddrHi() * 0xC2B2AE3D27D4EB4FL;
-        h = Long.rotateLeft(h, 31) ^ key.vaddrLo() * 0x165667B19E3779F9L;
-        h ^= key.vaddrHi() * 0x27D4EB2F165667C5L;
-        h = Long.rotateLeft(h, 27) ^ ports(key) * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        return h | 1L;
+        return (int)(tag >>> 32) & mask;
     }
 
     @Override

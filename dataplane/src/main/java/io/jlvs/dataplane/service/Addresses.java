@@ -54,6 +54,12 @@ public final class Addresses
         }
     }
 
+    /** The address as {@link #ntop(InetAddress)} writes it; for logs and listings, not the fast path. */
+    public static String ntop(final int af, final long hi, final long lo)
+    {
+        return ntop(toInetAddress(af, hi, lo));
+    }
+
     /** "a.b.c.d:port" or "[v6]:port", as ipvsadm -n prints them. */
     public static String toString(final int af, final long hi, final long lo, final int port)
     {

@@ -1,20 +1,21 @@
 package io.jlvs.dataplane.service;
 
+import io.jlvs.dataplane.conn.ConnFlags;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.status.DestStats;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
+
+import java.util.Objects;
 
 /**
  * A real server of one virtual service as one forwarding agent sees it: the kernel's
- * {@code struct ip_vs_dest}. Built by the control plane into a snapshot; the owning agent alone
+ * {@code struct ip_vs_dest}. Built by the control plane into a snapshot ({@link #builder}); the owning agent alone
  * mutates its scheduler-visible state.
  */
 public final class Dest
 {
-    /** Forwarding methods, as IPVS's IP_VS_CONN_F_FWD_MASK values. */
-    public static final int FWD_MASQ = 0;
-    public static final int FWD_LOCALNODE = 1;
-    public static final int FWD_TUNNEL = 2;
-    public static final int FWD_DROUTE = 3;
-
     /** IP_VS_DEST_F_AVAILABLE: the dest is in its service (not being removed). */
     public static final int F_AVAILABLE = 0x0001;
     /** IP_VS_DEST_F_OVERLOAD: connections exceed the upper threshold; no new ones. */
@@ -25,39 +26,46 @@ public final class Dest
     private final long addrHi;
     private final long addrLo;
     private final int port;
-    private final int fwdMethod;
+    private final FwdMethod fwdMethod;
+    private final int connFlags;
+    private final TunnelType tunnelType;
+    private final int tunnelPort;
+    private final TunnelChecksum tunnelChecksum;
     private final int upperThreshold;
     private final int lowerThreshold;
     private final DestStats stats;
     private int weight;
     private int flags = F_AVAILABLE;
+    private int nextHopV4;
+    private int sourceV4;
+    private Service service;
+
+    private Dest(final Builder b)
+    {
+        this.id = b.id;
+        this.af = b.af;
+        this.addrHi = b.addrHi;
+        this.addrLo = b.addrLo;
+        this.port = b.port;
+        this.fwdMethod = Objects.requireNonNull(b.fwdMethod, "fwdMethod");
+        this.connFlags = ConnFlags.destConnFlags(b.fwdMethod, false);
+        this.tunnelType = b.tunnelType;
+        this.tunnelPort = b.tunnelPort;
+        this.tunnelChecksum = b.tunnelChecksum;
+        this.weight = b.weight;
+        this.upperThreshold = b.upperThreshold;
+        this.lowerThreshold = b.lowerThreshold;
+        this.stats = Objects.requireNonNull(b.stats, "stats");
+        this.nextHopV4 = af == PacketView.AF_INET ? (int)addrLo : 0;
+    }
 
     /**
-     * @param id        stable identity across snapshots, stored in connections to find the dest again.
-     * @param stats     this agent's counters for the dest (connections, packets, bytes, active/inactive).
+     * A dest with stable id {@code id} (stored in connections to find the dest again): gatewaying, weight 1, no
+     * thresholds, until told otherwise.
      */
-    public Dest(
-        final int id,
-        final int af,
-        final long addrHi,
-        final long addrLo,
-        final int port,
-        final int fwdMethod,
-        final int weight,
-        final int upperThreshold,
-        final int lowerThreshold,
-        final DestStats stats)
+    public static Builder builder(final int id)
     {
-        this.id = id;
-        this.af = af;
-        this.addrHi = addrHi;
-        this.addrLo = addrLo;
-        this.port = port;
-        this.fwdMethod = fwdMethod;
-        this.weight = weight;
-        this.upperThreshold = upperThreshold;
-        this.lowerThreshold = lowerThreshold;
-        this.stats = stats;
+        return new Builder(id);
     }
 
     public int id()
@@ -91,9 +99,65 @@ public final class Dest
         return port;
     }
 
-    public int fwdMethod()
+    public FwdMethod fwdMethod()
     {
         return fwdMethod;
+    }
+
+    /** The flags each new connection to this dest starts with, the kernel's {@code dest->conn_flags}. */
+    public int connFlags()
+    {
+        return connFlags;
+    }
+
+    /** The encapsulation, for {@link FwdMethod#TUNNEL}. */
+    public TunnelType tunnelType()
+    {
+        return tunnelType;
+    }
+
+    /** The GUE destination port ({@code --tun-port}), 0 otherwise. */
+    public int tunnelPort()
+    {
+        return tunnelPort;
+    }
+
+    public TunnelChecksum tunnelChecksum()
+    {
+        return tunnelChecksum;
+    }
+
+    /**
+     * The IPv4 address frames to this dest go to: the dest itself on a connected subnet, else the gateway. Set
+     * when the snapshot is built, from the director's routes ({@link #route}).
+     */
+    public int nextHopV4()
+    {
+        return nextHopV4;
+    }
+
+    /** The director's address towards this dest: a tunnel's outer source. */
+    public int sourceV4()
+    {
+        return sourceV4;
+    }
+
+    /** Binds the dest to its route: the next hop and the director's address towards it. */
+    public void route(final int nextHopV4, final int sourceV4)
+    {
+        this.nextHopV4 = nextHopV4;
+        this.sourceV4 = sourceV4;
+    }
+
+    /** The service the dest belongs to, the kernel's {@code dest->svc}. */
+    public Service service()
+    {
+        return service;
+    }
+
+    void service(final Service service)
+    {
+        this.service = service;
     }
 
     public int weight()
@@ -157,6 +221,104 @@ public final class Dest
     @Override
     public String toString()
     {
-        return "Dest{id=" + id + ", " + Addresses.toString(af, addrHi, addrLo, port) + ", weight=" + weight + '}';
+        return "Dest{id=" + id + ", " + Addresses.toString(af, addrHi, addrLo, port) + ", " + fwdMethod.listName() +
+            ", weight=" + weight + '}';
+    }
+
+    /** What a {@link Dest} is made of; the control plane fills one per real server and agent. */
+    public static final class Builder
+    {
+        private final int id;
+        private int af = PacketView.AF_INET;
+        private long addrHi;
+        private long addrLo;
+        private int port;
+        private FwdMethod fwdMethod = FwdMethod.DROUTE;
+        private TunnelType tunnelType = TunnelType.IPIP;
+        private int tunnelPort;
+        private TunnelChecksum tunnelChecksum = TunnelChecksum.NOCSUM;
+        private int weight = 1;
+        private int upperThreshold;
+        private int lowerThreshold;
+        private DestStats stats;
+
+        private Builder(final int id)
+        {
+            this.id = id;
+        }
+
+        public Builder address(final int af, final long hi, final long lo)
+        {
+            this.af = af;
+            this.addrHi = hi;
+            this.addrLo = lo;
+            return this;
+        }
+
+        public Builder addressV4(final int addr)
+        {
+            return address(PacketView.AF_INET, 0, addr & 0xFFFF_FFFFL);
+        }
+
+        public Builder port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        public Builder fwdMethod(final FwdMethod fwdMethod)
+        {
+            this.fwdMethod = fwdMethod;
+            return this;
+        }
+
+        /** The encapsulation of a tunnel dest; {@code port} is GUE's destination port. */
+        public Builder tunnel(final TunnelType type, final int port, final TunnelChecksum checksum)
+        {
+            this.tunnelType = Objects.requireNonNull(type, "type");
+            this.tunnelPort = port;
+            this.tunnelChecksum = Objects.requireNonNull(checksum, "checksum");
+            return this;
+        }
+
+        public Builder weight(final int weight)
+        {
+            this.weight = weight;
+            return this;
+        }
+
+        public Builder thresholds(final int upper, final int lower)
+        {
+            this.upperThreshold = upper;
+            this.lowerThreshold = lower;
+            return this;
+        }
+
+        /** This agent's counters for the dest (connections, packets, bytes, active/inactive). */
+        public Builder stats(final DestStats stats)
+        {
+            this.stats = stats;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException for tunnel settings other than the default on a dest that does not
+         *                                  tunnel, or a GUE tunnel without its port, as ipvsadm refuses them.
+         */
+        public Dest build()
+        {
+            final boolean defaultTunnel = tunnelType == TunnelType.IPIP && tunnelPort == 0 &&
+                tunnelChecksum == TunnelChecksum.NOCSUM;
+            if (fwdMethod != FwdMethod.TUNNEL && !defaultTunnel)
+            {
+                throw new IllegalArgumentException("tunnel settings on a " + fwdMethod.listName() + " dest");
+            }
+            if (tunnelType == TunnelType.GUE ? tunnelPort < 1 || tunnelPort > 0xFFFF : tunnelPort != 0)
+            {
+                throw new IllegalArgumentException("a GUE tunnel needs its port (1..65535), no other tunnel has one: " +
+                    tunnelType.ipvsadmName() + " port " + tunnelPort);
+            }
+            return new Dest(this);
+        }
     }
 }

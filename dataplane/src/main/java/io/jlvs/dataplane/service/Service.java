@@ -59,6 +59,10 @@ public final class Service
         this.scheduler = scheduler;
         this.dests = dests;
         this.stats = stats;
+        for (final Dest d : dests)
+        {
+            d.service(this);
+        }
         scheduler.initService(this);
     }
 

@@ -44,11 +44,16 @@ class ConnKeyTest
         assertEquals("UDP", ConnState.name(IpProtocol.UDP, 0, 0));
         assertEquals("ASSURED", ConnState.name(IpProtocol.TCP, ConnFlags.TEMPLATE, ConnState.TEMPLATE_ASSURED));
         assertEquals("NONE", ConnState.name(0, ConnFlags.TEMPLATE, 0));
-        assertEquals("Route", ConnFlags.fwdName(ConnFlags.destConnFlags(ConnFlags.DROUTE)));
-        assertEquals("Masq", ConnFlags.fwdName(ConnFlags.destConnFlags(ConnFlags.MASQ)));
-        assertEquals(0x183, ConnFlags.destConnFlags(ConnFlags.DROUTE));
-        assertEquals(0x182, ConnFlags.destConnFlags(ConnFlags.TUNNEL));
-        assertEquals(0x181, ConnFlags.destConnFlags(ConnFlags.LOCALNODE));
-        assertEquals(0x100, ConnFlags.destConnFlags(ConnFlags.MASQ));
+        assertEquals("Route", fwdName(ConnFlags.destConnFlags(FwdMethod.DROUTE)));
+        assertEquals("Masq", fwdName(ConnFlags.destConnFlags(FwdMethod.MASQ)));
+        assertEquals(0x183, ConnFlags.destConnFlags(FwdMethod.DROUTE));
+        assertEquals(0x182, ConnFlags.destConnFlags(FwdMethod.TUNNEL));
+        assertEquals(0x181, ConnFlags.destConnFlags(FwdMethod.LOCALNODE));
+        assertEquals(0x100, ConnFlags.destConnFlags(FwdMethod.MASQ));
+    }
+
+    private static String fwdName(final int flags)
+    {
+        return FwdMethod.ofFlags(flags).listName();
     }
 }

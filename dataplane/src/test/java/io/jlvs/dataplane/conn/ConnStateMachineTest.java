@@ -41,7 +41,7 @@ class ConnStateMachineTest
         inactive = 0;
     }
 
-    private void newConn(final int fwd, final int protocol)
+    private void newConn(final FwdMethod fwd, final int protocol)
     {
         ConnStateMachine.initNewConn(e, ConnFlags.newConnFlags(ConnFlags.destConnFlags(fwd), protocol, 0), T0);
         if (e.isInactive())
@@ -82,20 +82,20 @@ class ConnStateMachineTest
     @Test
     void shouldStartNewConnectionsInactiveWithNoOutputForDirectRouting()
     {
-        newConn(ConnFlags.DROUTE, TCP);
-        assertEquals(ConnFlags.DROUTE | ConnFlags.INACTIVE | ConnFlags.NOOUTPUT, e.flags());
+        newConn(FwdMethod.DROUTE, TCP);
+        assertEquals(FwdMethod.DROUTE.flags() | ConnFlags.INACTIVE | ConnFlags.NOOUTPUT, e.flags());
         assertEquals(ConnState.NONE, e.state());
         assertEquals(ConnStateMachine.NEW_CONN_TIMEOUT_SEC, e.timeoutSec());
         assertEquals(1, inactive);
 
-        newConn(ConnFlags.MASQ, TCP);
-        assertEquals(ConnFlags.MASQ | ConnFlags.INACTIVE, e.flags());
+        newConn(FwdMethod.MASQ, TCP);
+        assertEquals(FwdMethod.MASQ.flags() | ConnFlags.INACTIVE, e.flags());
     }
 
     @Test
     void shouldFollowAnInputOnlyConnectionFromSynToClose()
     {
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         long t = T0;
 
         int r = packet(TCP, DIR_INPUT, TCP_SYN, t);
@@ -132,7 +132,7 @@ class ConnStateMachineTest
     @Test
     void shouldCloseOnRstAndCountInactive()
     {
-        newConn(ConnFlags.TUNNEL, TCP);
+        newConn(FwdMethod.TUNNEL, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
         packet(TCP, DIR_INPUT, TCP_ACK, T0 + 1);
 
@@ -145,7 +145,7 @@ class ConnStateMachineTest
     @Test
     void shouldCloseOnASegmentWithoutRstSynFinOrAck()
     {
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
         packet(TCP, DIR_INPUT, TCP_ACK, T0);
 
@@ -157,7 +157,7 @@ class ConnStateMachineTest
     @Test
     void shouldFollowANatConnectionThroughBothDirections()
     {
-        newConn(ConnFlags.MASQ, TCP);
+        newConn(FwdMethod.MASQ, TCP);
         long t = T0;
         assertEquals(STATE_CHANGED | BECAME_ACTIVE | FLAGS_CHANGED | WRITE_BACK, packet(TCP, DIR_INPUT, TCP_SYN, t));
         assertTcp(ConnState.SYN_RECV, t);
@@ -180,7 +180,7 @@ class ConnStateMachineTest
     @Test
     void shouldClearNoOutputWhenAnOutputPacketIsSeen()
     {
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
 
         final int r = packet(TCP, DIR_OUTPUT, TCP_SYN | TCP_ACK, T0);
@@ -197,7 +197,7 @@ class ConnStateMachineTest
     void shouldRefreshTheTimeoutOfTheCurrentStateOnEveryPacket()
     {
         timeouts.set(3600, 30, 0);
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
         assertTcp(ConnState.SYN_RECV, T0);
         assertEquals(60, e.timeoutSec());
@@ -216,7 +216,7 @@ class ConnStateMachineTest
     @Test
     void shouldWriteBackOnlyWhenStateChangesOrExpiryMovesBySecond()
     {
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
         packet(TCP, DIR_INPUT, TCP_ACK, T0);
         final long stored = e.expiresMs();
@@ -229,7 +229,7 @@ class ConnStateMachineTest
     @Test
     void shouldKeepUdpInItsSingleStateAndInactive()
     {
-        newConn(ConnFlags.DROUTE, UDP);
+        newConn(FwdMethod.DROUTE, UDP);
         long t = T0;
         final int first = packet(UDP, DIR_INPUT, 0, t);
         assertEquals(WRITE_BACK, first, "the first packet moves the expiry from 3 s to 300 s");
@@ -253,19 +253,19 @@ class ConnStateMachineTest
     void shouldExpireAOnePacketConnectionAtOnce()
     {
         ConnStateMachine.initNewConn(
-            e, ConnFlags.newConnFlags(ConnFlags.destConnFlags(ConnFlags.DROUTE, true), UDP, 0), T0);
+            e, ConnFlags.newConnFlags(ConnFlags.destConnFlags(FwdMethod.DROUTE, true), UDP, 0), T0);
         assertEquals(ConnFlags.ONE_PACKET, e.flags() & ConnFlags.ONE_PACKET);
         fsm.onPacket(e, UDP, DIR_INPUT, 0, T0 + 5);
         assertEquals(T0 + 5, e.expiresMs());
 
-        assertEquals(0, ConnFlags.newConnFlags(ConnFlags.destConnFlags(ConnFlags.DROUTE, true), TCP, 0) & ConnFlags.ONE_PACKET);
+        assertEquals(0, ConnFlags.newConnFlags(ConnFlags.destConnFlags(FwdMethod.DROUTE, true), TCP, 0) & ConnFlags.ONE_PACKET);
     }
 
     @Test
     void shouldUseTheSecureTcpTableWhenOn()
     {
         fsm.secureTcp(true);
-        newConn(ConnFlags.DROUTE, TCP);
+        newConn(FwdMethod.DROUTE, TCP);
         packet(TCP, DIR_INPUT, TCP_SYN, T0);
         assertTcp(ConnState.SYNACK, T0);
         assertFalse(e.isInactive(), "SYNACK counts as active");
@@ -278,7 +278,7 @@ class ConnStateMachineTest
     @Test
     void shouldRescheduleASynOnAClosingConnectionAsConnReuseModeSays()
     {
-        final ConnEntry c = new ConnEntry().flags(ConnFlags.destConnFlags(ConnFlags.DROUTE));
+        final ConnEntry c = new ConnEntry().flags(ConnFlags.destConnFlags(FwdMethod.DROUTE));
 
         c.state(ConnState.TIME_WAIT);
         assertTrue(ConnStateMachine.shouldReschedule(TCP, TCP_SYN, c, 1, false));
@@ -294,7 +294,7 @@ class ConnStateMachineTest
         c.state(ConnState.FIN_WAIT);
         assertFalse(ConnStateMachine.shouldReschedule(TCP, TCP_SYN, c, 1, false));
         assertTrue(ConnStateMachine.shouldReschedule(TCP, TCP_SYN, c, 3, false), "mode & 2: FIN_WAIT input-only");
-        c.flags(ConnFlags.destConnFlags(ConnFlags.MASQ));
+        c.flags(ConnFlags.destConnFlags(FwdMethod.MASQ));
         assertFalse(ConnStateMachine.shouldReschedule(TCP, TCP_SYN, c, 3, false), "not for NAT (output seen)");
 
         c.state(ConnState.ESTABLISHED);

@@ -40,7 +40,7 @@ class ConnTableAllocationTest
         for (int i = 0; i < ENTRIES; i++)
         {
             keys[i] = key(new ConnKey(), i);
-            e.daddrV4(0x0A00_0100 + (i & 0xFF)).dport(80).flags(ConnFlags.destConnFlags(ConnFlags.DROUTE))
+            e.daddrV4(0x0A00_0100 + (i & 0xFF)).dport(80).flags(ConnFlags.destConnFlags(FwdMethod.DROUTE))
                 .state(ConnState.ESTABLISHED).timeoutSec(900).expiresMs(NOW + 900_000).destId(i & 15);
             assertTrue(table.insert(keys[i], e));
         }
@@ -94,7 +94,7 @@ class ConnTableAllocationTest
     private long insertRemoves(final int n)
     {
         long done = 0;
-        entry.flags(ConnFlags.destConnFlags(ConnFlags.DROUTE)).expiresMs(NOW);
+        entry.flags(ConnFlags.destConnFlags(FwdMethod.DROUTE)).expiresMs(NOW);
         for (int i = 0; i < n; i++)
         {
             key(key, ENTRIES + (i & 1023));
@@ -173,7 +173,7 @@ class ConnTableAllocationTest
             {
                 if ((i & 7) == 0)
                 {
-                    ConnStateMachine.initNewConn(entry, ConnFlags.destConnFlags(ConnFlags.DROUTE), NOW);
+                    ConnStateMachine.initNewConn(entry, ConnFlags.destConnFlags(FwdMethod.DROUTE), NOW);
                 }
                 sum += fsm.onPacket(entry, IpProtocol.TCP, ConnStateMachine.DIR_INPUT, flags[i % flags.length], NOW + i);
             }

@@ -51,7 +51,7 @@ class ConnTableTest
         return new ConnEntry()
             .daddrV4(0x0A00_0100 + (i & 0xFF))
             .dport(8080)
-            .flags(ConnFlags.destConnFlags(ConnFlags.DROUTE, false))
+            .flags(ConnFlags.destConnFlags(FwdMethod.DROUTE, false))
             .state(ConnState.ESTABLISHED)
             .timeoutSec(900)
             .inPkts(i)
@@ -314,6 +314,84 @@ class ConnTableTest
                 assertEquals(entry(i, NOW + i), out);
             }
             assertTrue(table.insert(key(500), entry(500, NOW)));
+        }
+    }
+
+    private static ConnEntry natEntry(final int i, final long expiresMs)
+    {
+        return entry(i, expiresMs).flags(ConnFlags.destConnFlags(FwdMethod.MASQ, false));
+    }
+
+    @Test
+    void shouldFindANatConnectionFromItsRealServersSide()
+    {
+        final ConnTable table = open(new ConnTable.Context().capacity(1000));
+        assertTrue(table.insert(key(1), natEntry(1, NOW)));
+        assertTrue(table.insert(key(2), entry(2, NOW)));
+
+        final ConnKey in = new ConnKey();
+        assertTrue(table.lookupOut(new ConnKey().setOut(key(1), natEntry(1, NOW)), in));
+        assertEquals(key(1), in);
+        assertFalse(table.lookupOut(new ConnKey().setOut(key(2), entry(2, NOW)), in), "DR keeps no reply key");
+        assertEquals(1, table.replyIndexSize());
+        assertEquals(2, table.size(), "the reply index is not counted as connections");
+        assertEquals(ConnKeyDescriptor.DIR_OUT, new ConnKey().setOut(key(1), natEntry(1, NOW)).direction());
+        assertFalse(new ConnKey().setOut(key(1), natEntry(1, NOW)).equals(
+            new ConnKey().setV4(IpProtocol.TCP, 0xC0A8_0000, 1025, 0x0A00_0101, 8080)), "directions never collide");
+    }
+
+    @Test
+    void shouldForgetTheReplyKeyWhenTheConnectionIsRemovedOrExpires()
+    {
+        final ConnTable table = open(new ConnTable.Context().capacity(1000));
+        table.insert(key(1), natEntry(1, NOW));
+        table.insert(key(2), natEntry(2, NOW));
+        final ConnKey in = new ConnKey();
+
+        assertTrue(table.remove(key(1)));
+        assertFalse(table.lookupOut(new ConnKey().setOut(key(1), natEntry(1, NOW)), in));
+
+        table.expire(NOW + 10_000, 100, (k, e) -> { });
+        assertFalse(table.lookupOut(new ConnKey().setOut(key(2), natEntry(2, NOW)), in));
+        assertEquals(0, table.replyIndexSize());
+    }
+
+    @Test
+    void shouldKeepTheReplyIndexAcrossARestartAndRepairItAfterACrash() throws Exception
+    {
+        final File file = tmp.resolve("conns.dat").toFile();
+        final Path replies = ConnTable.repliesPath(file.toPath().toAbsolutePath());
+        final Path saved = tmp.resolve("saved.out");
+        final ConnTable.Context ctx = new ConnTable.Context().capacity(1000).file(file);
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            table.insert(key(1), natEntry(1, NOW));
+            table.insert(key(2), natEntry(2, NOW));
+        }
+        Files.copy(replies, saved);
+        final ConnKey in = new ConnKey();
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            assertTrue(table.lookupOut(new ConnKey().setOut(key(2), natEntry(2, NOW)), in), "kept over a restart");
+            table.remove(key(1));
+        }
+        // a crash that left the index behind the table: key 1's reply is stale
+        Files.copy(saved, replies, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(ConnTable.cleanMarkerPath(file.toPath().toAbsolutePath()));
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            assertTrue(table.wasRecovered());
+            assertFalse(table.lookupOut(new ConnKey().setOut(key(1), natEntry(1, NOW)), in), "stale reply removed");
+            assertTrue(table.lookupOut(new ConnKey().setOut(key(2), natEntry(2, NOW)), in));
+            assertEquals(1, table.replyIndexSize());
+        }
+        // one lost altogether
+        Files.delete(replies);
+        Files.delete(ConnTable.cleanMarkerPath(file.toPath().toAbsolutePath()));
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            assertTrue(table.lookupOut(new ConnKey().setOut(key(2), natEntry(2, NOW)), in), "rebuilt from the table");
+            assertEquals(key(2), in);
         }
     }
 

@@ -144,7 +144,8 @@ class SchedulerTest
             final int weight = Integer.parseInt(f[1].replace("!", ""));
             final int id = base + (f[0].charAt(0) - 'A');
             final var stats = COUNTERS.newDestStats(0, "test", id, f[0]);
-            final Dest d = new Dest(id, PacketView.AF_INET, 0, 0x0A000001L + i, 80, Dest.FWD_DROUTE, weight, 0, 0, stats);
+            final Dest d = Dest.builder(id).address(PacketView.AF_INET, 0, 0x0A000001L + i).port(80)
+                .weight(weight).stats(stats).build();
             if (f.length > 2)
             {
                 stats.addActive(Integer.parseInt(f[2]));

@@ -1,0 +1,47 @@
+package io.jlvs.dataplane.conn;
+
+/**
+ * The stored form of a connection's value, the one description of its bytes: {@link ConnEntry} is a flyweight over
+ * them, {@link ConnEntryMarshaller} copies them whole into and out of Chronicle Map, and {@link FlowCache} keeps
+ * them in its slots as they are. Little-endian, as Chronicle writes on x86.
+ * <pre>
+ *   0               1               2               3
+ *   0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7
+ *  +---------------------------------------------------------------+
+ *  |                flags (IP_VS_CONN_F_*, FWD_MASK low)           |  0
+ *  +---------------+---------------+-------------------------------+
+ *  |     state     |      daf      |            dport              |  4
+ *  +---------------+---------------+-------------------------------+
+ *  |                 daddr hi (0 for IPv4), lo                     |  8, 16
+ *  +-------------------------------+-------------------------------+
+ *  |          timeout (s)          |            inPkts             |  24
+ *  +-------------------------------+-------------------------------+
+ *  |               expires (epoch ms)                              |  32
+ *  |               created (epoch ms)                              |  40
+ *  |               last sync (epoch ms, 0 never)                   |  48
+ *  +-------------------------------+-------------------------------+
+ *  |            destId             |            fwmark             |  56
+ *  +-------------------------------+-------------------------------+  64
+ * </pre>
+ */
+public final class ConnEntryDescriptor
+{
+    public static final int FLAGS_OFFSET = 0;
+    public static final int STATE_OFFSET = 4;
+    public static final int DAF_OFFSET = 5;
+    public static final int DPORT_OFFSET = 6;
+    public static final int DADDR_HI_OFFSET = 8;
+    public static final int DADDR_LO_OFFSET = 16;
+    public static final int TIMEOUT_OFFSET = 24;
+    public static final int IN_PKTS_OFFSET = 28;
+    public static final int EXPIRES_OFFSET = 32;
+    public static final int CREATED_OFFSET = 40;
+    public static final int LAST_SYNC_OFFSET = 48;
+    public static final int DEST_ID_OFFSET = 56;
+    public static final int FWMARK_OFFSET = 60;
+    public static final int LENGTH = 64;
+
+    private ConnEntryDescriptor()
+    {
+    }
+}
