@@ -2,22 +2,28 @@ package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.arp.ArpHandler;
 import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.icmp.IcmpEchoResponder;
+import io.jlvs.dataplane.icmp.IcmpErrorSender;
+import io.jlvs.dataplane.icmp.IcmpRateLimiter;
+import io.jlvs.dataplane.icmp.IcmpRelay;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.port.TxBuffer;
-import io.jlvs.dataplane.icmp.IcmpEchoResponder;
-import io.jlvs.dataplane.proto.EthernetFlyweight;
-import io.jlvs.dataplane.proto.IpProtocol;
-import io.jlvs.dataplane.proto.PacketParser;
-import io.jlvs.dataplane.proto.PacketView;
-import io.jlvs.dataplane.proto.ParseVerdict;
-import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.proto.IcmpFlyweight;
 import io.jlvs.dataplane.status.DutyCycleTracker;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
+import io.jlvs.dataplane.xmit.Egress;
+import io.jlvs.dataplane.xmit.Ipv4Fragmenter;
+import io.jlvs.dataplane.xmit.NatXmit;
+import io.jlvs.dataplane.xmit.TunXmit;
+import io.jlvs.dataplane.xmit.Xmit;
+import io.jlvs.dataplane.xmit.XmitTable;
+import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -27,15 +33,18 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /**
  * One forwarding agent: a poll-mode loop over one port queue on one dedicated core.
  * <p>
- * Duty cycle: adopt a new snapshot if one was offered -> receive a burst -> per packet: classify, ARP or
- * IPVS lookup/schedule, rewrite -> transmit the burst and free the drops -> housekeeping (ARP requests,
- * neighbour expiry) at most every {@value #HOUSEKEEPING_INTERVAL_MS} ms -> a bounded connection expiry step
- * at most once a millisecond -> cycle time. Nothing here allocates, logs or throws per packet: a bad
- * packet is counted and dropped.
+ * Duty cycle: adopt a new snapshot if one was offered -> receive a burst -> classify it once
+ * ({@link BurstClassifier}: parse, route, hash, load the cache slots) -> per packet, by its route: the input
+ * direction ({@link IpvsIn}) and the connection's transmit method ({@link XmitTable}), the reply direction of NAT
+ * ({@link IpvsOut}), ARP, ICMP to the director ({@link IcmpEchoResponder}, {@link IcmpRelay}) -> transmit the
+ * burst and free the drops -> housekeeping (ARP requests, neighbour expiry) at most every
+ * {@value #HOUSEKEEPING_INTERVAL_MS} ms -> a bounded connection expiry step at most once a millisecond -> cycle
+ * time. Nothing here allocates, logs or throws per packet: a bad packet is counted and dropped.
  */
 public final class ForwardingAgent implements Agent
 {
@@ -46,36 +55,31 @@ public final class ForwardingAgent implements Agent
 
     private final String roleName;
     private final PacketPort port;
-    private final long portMac;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment rxHandles;
-    private final long[] cacheOffsets = new long[BURST];
+    private final Packet[] burst = new Packet[BURST];
     private final TxBuffer tx;
-    private final PacketParser parser = new PacketParser();
-    private final PacketView view = new PacketView();
-    private final EthernetFlyweight eth = new EthernetFlyweight();
     private final NeighbourTable neighbours;
     private final ArpHandler arp;
-    private final IpvsIn ipvs;
-    private final DrXmit dr;
+    private final AgentConnTable conns;
+    private final BurstClassifier classifier;
+    private final IpvsIn ipvsIn;
+    private final IpvsOut ipvsOut;
+    private final Egress egress;
+    private final IcmpErrorSender icmpErrors;
+    private final XmitTable xmits;
+    private final NatXmit nat;
+    private final IcmpRelay relay;
+    private final IcmpEchoResponder echo;
     private final OneToOneConcurrentArrayQueue<ForwardingSnapshot> snapshotQueue =
         new OneToOneConcurrentArrayQueue<>(8);
     private final AtomicCounter[] counters;
-    private final AtomicCounter[] dropsByVerdict;
-    private final AtomicCounter rxPackets;
-    private final AtomicCounter rxBytes;
-    private final AtomicCounter malformed;
-    private final AtomicCounter noNeighbour;
-    private final AtomicCounter chained;
-    private final AtomicCounter notOurMac;
+    private final AtomicCounter unsupportedFwd;
+    private final AtomicCounter echoReplies;
     private final DutyCycleTracker dutyCycle;
-    private final IcmpEchoResponder icmp;
-    private final AtomicCounter icmpReplies;
-    private final AtomicCounter icmpDropped;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
     private final Runnable onStart;
-    private final int primaryAddressV4;
 
     /** The snapshot the fast path uses: written and read by the agent thread only. */
     private ForwardingSnapshot snapshot;
@@ -87,56 +91,50 @@ public final class ForwardingAgent implements Agent
     private long lastExpiryMs;
     private boolean announce;
 
-    /**
-     * @param counters          this agent's counters indexed by {@link LbCounterDescriptor#ordinal()}.
-     * @param dropsByVerdict    one counter per parser drop verdict, indexed by verdict.
-     * @param primaryAddressV4  the director's own address, the sender of its ARP requests.
-     * @param onStart           run on the agent's thread before the first cycle (DPDK thread registration, pinning).
-     */
-    public ForwardingAgent(
-        final String roleName,
-        final PacketPort port,
-        final ConnTable conns,
-        final ConnTimeouts timeouts,
-        final NeighbourTable neighbours,
-        final ForwardingSnapshot initial,
-        final int primaryAddressV4,
-        final AtomicCounter[] counters,
-        final AtomicCounter[] dropsByVerdict,
-        final EpochClock epochClock,
-        final NanoClock nanoClock,
-        final Runnable onStart)
+    public ForwardingAgent(final Context ctx)
     {
-        this.roleName = roleName;
-        this.port = port;
-        this.portMac = port.macAddress();
-        this.neighbours = neighbours;
-        this.primaryAddressV4 = primaryAddressV4;
-        this.counters = counters;
-        this.dropsByVerdict = dropsByVerdict;
-        this.epochClock = epochClock;
-        this.nanoClock = nanoClock;
-        this.onStart = onStart;
+        ctx.conclude();
+        this.roleName = ctx.roleName;
+        this.port = ctx.port;
+        this.neighbours = ctx.neighbours;
+        this.counters = ctx.counters;
+        this.epochClock = ctx.epochClock;
+        this.nanoClock = ctx.nanoClock;
+        this.onStart = ctx.onStart;
+        this.snapshot = ctx.snapshot;
+        this.published = ctx.snapshot;
+        final long portMac = port.macAddress();
+
         this.rxHandles = arena.allocate(ValueLayout.JAVA_LONG, BURST);
+        for (int i = 0; i < BURST; i++)
+        {
+            burst[i] = new Packet();
+        }
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
         this.arp = new ArpHandler(neighbours, portMac, counters);
-        this.ipvs = new IpvsIn(conns, new FlowCache(conns.capacity()), timeouts, counters);
-        this.dr = new DrXmit(portMac);
-        this.rxPackets = counter(LbCounterDescriptor.RX_PACKETS);
-        this.rxBytes = counter(LbCounterDescriptor.RX_BYTES);
-        this.malformed = counter(LbCounterDescriptor.DROPPED_MALFORMED);
-        this.noNeighbour = counter(LbCounterDescriptor.NO_NEIGHBOUR);
-        this.chained = counter(LbCounterDescriptor.CHAINED_MBUF);
-        this.notOurMac = counter(LbCounterDescriptor.NOT_OUR_MAC);
+        this.conns = new AgentConnTable(ctx.conns, new FlowCache(ctx.conns.capacity()),
+            counter(LbCounterDescriptor.CONN_CACHE_MISSES));
+        this.conns.maxWriteBackMs(
+            ctx.agentsSharingTable > 1 ? ConnStateMachine.WRITE_BACK_GRANULARITY_MS : 60_000);
+        final ConnStateMachine states = new ConnStateMachine(ctx.timeouts);
+        this.ipvsIn = new IpvsIn(conns, states, counters);
+        this.ipvsOut = new IpvsOut(conns, states, counters);
+        this.classifier = new BurstClassifier(port, conns, BURST, counters, ctx.dropsByVerdict);
+        this.egress = new Egress(portMac, neighbours, this::sendArpRequest, snapshot.routes(), counters);
+        this.icmpErrors = new IcmpErrorSender(port, egress, new IcmpRateLimiter(), counters);
+        this.nat = new NatXmit(egress, icmpErrors, counters);
+        this.xmits = new XmitTable(
+            new DrXmit(egress, icmpErrors, counters),
+            nat,
+            new TunXmit(port, egress, icmpErrors, new Ipv4Fragmenter(port, tx, counters), ctx.mtu, counters));
+        this.relay = new IcmpRelay(ipvsIn, ipvsOut, xmits, nat, counters);
+        this.echo = new IcmpEchoResponder(portMac);
+        this.unsupportedFwd = counter(LbCounterDescriptor.UNSUPPORTED_FWD);
+        this.echoReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
             1_000_000L);
-        this.snapshot = initial;
-        this.published = initial;
-        this.icmp = new IcmpEchoResponder(portMac);
-        this.icmpReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
-        this.icmpDropped = counter(LbCounterDescriptor.ICMP_FOR_VIP);
         this.announce = true;
     }
 
@@ -161,17 +159,6 @@ public final class ForwardingAgent implements Agent
     }
 
     /**
-     * Tells the agent how many agents share its connection table; call before it runs. With more than one, a
-     * flow is written back to the table at least once a second, because another agent's expiry may visit it
-     * without being able to ask this agent's cache.
-     */
-    public ForwardingAgent agentsSharingTable(final int agents)
-    {
-        ipvs.maxWriteBackMs(agents > 1 ? ConnStateMachine.WRITE_BACK_GRANULARITY_MS : 60_000);
-        return this;
-    }
-
-    /**
      * Offers a new snapshot from the control plane; the agent adopts it between bursts.
      *
      * @return false when the agent has not yet taken earlier offers (try again).
@@ -192,15 +179,18 @@ public final class ForwardingAgent implements Agent
     {
         int work = adoptSnapshot();
         nowMs = epochClock.time();
+        egress.nowMs(nowMs);
+        icmpErrors.nowMs(nowMs);
 
         final int n = port.rxBurst(rxHandles, BURST);
-        if (n > 1)
-        {
-            prefetch(n);
-        }
         for (int i = 0; i < n; i++)
         {
-            onPacket(rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
+            burst[i].wrap(port, rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
+        }
+        classifier.classify(burst, n, snapshot);
+        for (int i = 0; i < n; i++)
+        {
+            onPacket(burst[i]);
         }
         tx.flush();
         work += n;
@@ -214,7 +204,7 @@ public final class ForwardingAgent implements Agent
             // timeouts are whole seconds: a bounded expiry step once a millisecond keeps up without
             // taking the fast path's time (it cost 77 % of the agent when run every cycle)
             lastExpiryMs = nowMs;
-            work += ipvs.expire(nowMs, EXPIRE_LIMIT, snapshot);
+            work += ipvsIn.expire(nowMs, EXPIRE_LIMIT, snapshot.services());
         }
         dutyCycle.update(nanoClock.nanoTime());
         return work;
@@ -235,124 +225,69 @@ public final class ForwardingAgent implements Agent
         }
         snapshot = latest;
         published = latest;
+        egress.routes(latest.routes());
         announce = true;
         nextHousekeepingMs = 0;
         counter(LbCounterDescriptor.SNAPSHOTS_APPLIED).incrementRelease();
         return 1;
     }
 
-    /**
-     * Before a burst is processed: parse it once to find each IP packet's connection cache slot, then load
-     * those slots in a tight loop. With many flows every lookup is a DRAM miss; issued back to back the misses
-     * overlap instead of stalling one packet after another. Parsing twice costs ~15 ns a packet.
-     */
-    private void prefetch(final int n)
+    private void onPacket(final Packet p)
     {
-        int slots = 0;
-        for (int i = 0; i < n; i++)
+        switch (p.route)
         {
-            final long handle = rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i);
-            if (!port.isChained(handle))
+            case Packet.ROUTE_IN -> onIn(p);
+            case Packet.ROUTE_OUT -> send(p,
+                ipvsOut.onPacket(p, snapshot.services(), nowMs) && nat.xmitOut(p, ipvsOut.key()));
+            case Packet.ROUTE_ARP -> send(p, arp.onArp(p.seg, p.frame, p.l3(), snapshot, nowMs));
+            case Packet.ROUTE_ICMP_LOCAL -> onIcmpLocal(p);
+            case Packet.ROUTE_ICMP_OUT -> send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
+            default -> tx.drop(p.handle); // counted where it was classified
+        }
+    }
+
+    private void onIn(final Packet p)
+    {
+        switch (ipvsIn.onPacket(p, p.service, snapshot.services(), nowMs))
+        {
+            case IpvsIn.FORWARD ->
             {
-                final int verdict = parser.parse(port.data(handle), port.dataOffset(handle), port.dataLength(handle), view);
-                if (verdict == ParseVerdict.IPV4 || verdict == ParseVerdict.IPV6)
+                final Xmit xmit = xmits.of(ipvsIn.entry().flags());
+                if (null == xmit)
                 {
-                    cacheOffsets[slots++] = ipvs.cacheOffset(view);
+                    unsupportedFwd.incrementRelease();
+                    tx.drop(p.handle);
+                    return;
                 }
+                send(p, xmit.xmit(p, ipvsIn.entry(), ipvsIn.dest()));
             }
-        }
-        for (int i = 0; i < slots; i++)
-        {
-            ipvs.touch(cacheOffsets[i]);
-        }
-    }
-
-    private void onPacket(final long handle)
-    {
-        final int length = port.dataLength(handle);
-        rxPackets.incrementRelease();
-        rxBytes.getAndAddRelease(length);
-        if (port.isChained(handle))
-        {
-            chained.incrementRelease();
-            tx.drop(handle);
-            return;
-        }
-
-        final MemorySegment seg = port.data(handle);
-        final long offset = port.dataOffset(handle);
-        final int verdict = parser.parse(seg, offset, length, view);
-        switch (verdict)
-        {
-            case ParseVerdict.IPV4, ParseVerdict.IPV6 -> onIp(handle, seg, offset, length);
-            case ParseVerdict.ARP -> onArp(handle, seg, offset, length);
-            default ->
-            {
-                malformed.incrementRelease();
-                dropsByVerdict[verdict].incrementRelease();
-                tx.drop(handle);
-            }
+            case IpvsIn.NO_DEST -> send(p,
+                icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, p.view.daddrV4()));
+            default -> tx.drop(p.handle);
         }
     }
 
-    private void onIp(final long handle, final MemorySegment seg, final long offset, final int length)
+    private void onIcmpLocal(final Packet p)
     {
-        final long dst = eth.wrap(seg, offset).dstMac();
-        if (dst != portMac && (dst & 0x0100_0000_0000L) == 0)
+        if (echo.isEchoRequest(p.seg, p.frame, p.view))
         {
-            notOurMac.incrementRelease();
-            tx.drop(handle);
+            echo.reply(p.seg, p.frame, p.view);
+            echoReplies.incrementRelease();
+            tx.send(p.handle, p.length);
             return;
         }
-
-        if (view.protocol == IpProtocol.ICMP && view.af == PacketView.AF_INET && snapshot.isLocalV4(view.daddrV4()))
-        {
-            onIcmpForUs(handle, seg, offset, length);
-            return;
-        }
-
-        final Dest dest = ipvs.onPacket(snapshot.services(), view, nowMs);
-        if (null == dest)
-        {
-            tx.drop(handle);
-            return;
-        }
-        final long destMac = dest.af() == PacketView.AF_INET ? neighbours.lookup(dest.addrV4()) : NeighbourTable.UNKNOWN;
-        if (destMac == NeighbourTable.UNKNOWN)
-        {
-            noNeighbour.incrementRelease();
-            nextHousekeepingMs = 0;
-            tx.drop(handle);
-            return;
-        }
-        dr.xmit(seg, offset, destMac);
-        tx.send(handle, length);
+        send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));
     }
 
-    private void onIcmpForUs(final long handle, final MemorySegment seg, final long offset, final int length)
+    private void send(final Packet p, final boolean ready)
     {
-        if (icmp.isEchoRequest(seg, offset, view))
+        if (ready)
         {
-            icmp.reply(seg, offset, view);
-            icmpReplies.incrementRelease();
-            tx.send(handle, length);
+            tx.send(p.handle, p.length);
         }
         else
         {
-            icmpDropped.incrementRelease();
-            tx.drop(handle);
-        }
-    }
-
-    private void onArp(final long handle, final MemorySegment seg, final long offset, final int length)
-    {
-        if (arp.onArp(seg, offset, offset + view.l3Offset, snapshot, nowMs))
-        {
-            tx.send(handle, length);
-        }
-        else
-        {
-            tx.drop(handle);
+            tx.drop(p.handle);
         }
     }
 
@@ -364,7 +299,7 @@ public final class ForwardingAgent implements Agent
         if (announce)
         {
             announce = false;
-            final org.agrona.collections.IntHashSet.IntIterator it = s.localAddressesV4().iterator();
+            final IntHashSet.IntIterator it = s.localAddressesV4().iterator();
             while (it.hasNext())
             {
                 final int addr = it.nextValue();
@@ -375,7 +310,7 @@ public final class ForwardingAgent implements Agent
         {
             if (neighbours.shouldRequest(addr, nowMs))
             {
-                work += sendArpRequest(primaryAddressV4, addr);
+                work += sendArpRequest(s.routes().sourceFor(addr), addr);
             }
         }
         if (nowMs >= nextNeighbourExpiryMs)
@@ -415,7 +350,144 @@ public final class ForwardingAgent implements Agent
     /** Releases the agent's native buffers; call after its runner has stopped. */
     public void release()
     {
-        ipvs.close();
+        conns.close();
         arena.close();
+    }
+
+    /**
+     * What an agent is made of, Aeron style: set, then {@link #conclude()} (the constructor does).
+     */
+    public static final class Context
+    {
+        private String roleName = "fwd-0";
+        private PacketPort port;
+        private ConnTable conns;
+        private ConnTimeouts timeouts = new ConnTimeouts();
+        private NeighbourTable neighbours = new NeighbourTable();
+        private ForwardingSnapshot snapshot;
+        private AtomicCounter[] counters;
+        private AtomicCounter[] dropsByVerdict;
+        private EpochClock epochClock;
+        private NanoClock nanoClock;
+        private Runnable onStart;
+        private int mtu = DEFAULT_MTU;
+        private int agentsSharingTable = 1;
+
+        /** Ethernet's: what a frame's IP packet may be. */
+        public static final int DEFAULT_MTU = 1500;
+        /** The least MTU an IPv4 link may have for the director's ICMP errors (576 bytes) to cross it. */
+        public static final int MIN_MTU = 576;
+        /** A jumbo frame's. */
+        public static final int MAX_MTU = 9216;
+
+        /** "fwd-3": the agent's name in counters and threads. */
+        public Context roleName(final String roleName)
+        {
+            this.roleName = roleName;
+            return this;
+        }
+
+        /** The port queue the agent polls and sends on. */
+        public Context port(final PacketPort port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /** The connection table of record. */
+        public Context conns(final ConnTable conns)
+        {
+            this.conns = conns;
+            return this;
+        }
+
+        public Context timeouts(final ConnTimeouts timeouts)
+        {
+            this.timeouts = timeouts;
+            return this;
+        }
+
+        /** The agent's own neighbour table. */
+        public Context neighbours(final NeighbourTable neighbours)
+        {
+            this.neighbours = neighbours;
+            return this;
+        }
+
+        /** The first snapshot. */
+        public Context snapshot(final ForwardingSnapshot snapshot)
+        {
+            this.snapshot = snapshot;
+            return this;
+        }
+
+        /** The agent's counters, indexed by {@link LbCounterDescriptor#ordinal()}. */
+        public Context counters(final AtomicCounter[] counters)
+        {
+            this.counters = counters;
+            return this;
+        }
+
+        /** One counter per parser drop verdict, indexed by verdict. */
+        public Context dropsByVerdict(final AtomicCounter[] dropsByVerdict)
+        {
+            this.dropsByVerdict = dropsByVerdict;
+            return this;
+        }
+
+        public Context epochClock(final EpochClock epochClock)
+        {
+            this.epochClock = epochClock;
+            return this;
+        }
+
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /** Run on the agent's thread before the first cycle (DPDK thread registration, pinning). */
+        public Context onStart(final Runnable onStart)
+        {
+            this.onStart = onStart;
+            return this;
+        }
+
+        /** The link's MTU, what a tunnelled packet must fit. */
+        public Context mtu(final int mtu)
+        {
+            this.mtu = mtu;
+            return this;
+        }
+
+        /**
+         * How many agents share the connection table. With more than one, a flow is written back to the table at
+         * least once a second, because another agent's expiry may visit it without being able to ask this agent's
+         * cache.
+         */
+        public Context agentsSharingTable(final int agents)
+        {
+            this.agentsSharingTable = agents;
+            return this;
+        }
+
+        public Context conclude()
+        {
+            Objects.requireNonNull(port, "port");
+            Objects.requireNonNull(conns, "conns");
+            Objects.requireNonNull(timeouts, "timeouts");
+            Objects.requireNonNull(neighbours, "neighbours");
+            Objects.requireNonNull(snapshot, "snapshot");
+            Objects.requireNonNull(counters, "counters");
+            Objects.requireNonNull(dropsByVerdict, "dropsByVerdict");
+            Objects.requireNonNull(epochClock, "epochClock");
+            Objects.requireNonNull(nanoClock, "nanoClock");
+            if (mtu < MIN_MTU || mtu > MAX_MTU)
+            {
+                throw new IllegalArgumentException("mtu must be " + MIN_MTU + ".." + MAX_MTU + ": " + mtu);
+            }
+            return this;
+        }
     }
 }

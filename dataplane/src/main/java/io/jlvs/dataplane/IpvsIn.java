@@ -1,12 +1,10 @@
 package io.jlvs.dataplane;
 
+import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnFlags;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnStateMachine;
-import io.jlvs.dataplane.conn.ConnTable;
-import io.jlvs.dataplane.conn.ConnTimeouts;
-import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.conn.TcpStateTable;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
@@ -17,32 +15,26 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The input direction of IPVS, the kernel's {@code ip_vs_in()}: for a packet to a virtual service, find
- * its connection or schedule a new one, move the connection's state, and account for it.
- * <p>
- * The agent's {@link FlowCache} answers lookups; the Chronicle Map table of record is written on new
- * connections, state or flag changes, and when a flow's expiry has run an eighth of its timeout past what the
- * table holds (see {@link #writeBackIntervalMs}). A packet of an established flow costs one cache probe.
+ * The input direction of IPVS, the kernel's {@code ip_vs_in()}: for a packet to a virtual service, find its
+ * connection or schedule a new one, move the connection's state, and account for it. It hands back the connection
+ * ({@link #entry()}, {@link #dest()}), whose flags carry the forwarding method its transmit method is bound by; it
+ * transmits nothing itself.
  */
-public final class IpvsIn implements ConnTable.ExpiryListener
+public final class IpvsIn
 {
+    /** Forward the packet on {@link #entry()} to {@link #dest()}. */
+    public static final int FORWARD = 0;
+    /** Drop it (counted). */
+    public static final int DROP = 1;
+    /** The service has no real server for it: the client gets ICMP port unreachable ({@code ip_vs_leave}). */
+    public static final int NO_DEST = 2;
+
     /** The kernel's default conn_reuse_mode. */
     static final int CONN_REUSE_MODE = ConnStateMachine.DEFAULT_CONN_REUSE_MODE;
 
-    private final ConnTable conns;
+    private final AgentConnTable conns;
     private final ConnStateMachine states;
-    private final FlowCache cache;
-    private final long expiryGraceMs;
-    private int slot = -1;
-    private final ConnEntry expiring = new ConnEntry();
-    private long expiryNowMs;
-    private long maxWriteBackMs = 60_000;
-    /** Keeps the prefetch loads alive; never read. */
-    @SuppressWarnings("unused")
-    private long touched;
-    private final ConnKey key = new ConnKey();
     private final ConnEntry entry = new ConnEntry();
-    private final AtomicCounter notForService;
     private final AtomicCounter noDest;
     private final AtomicCounter tableFull;
     private final AtomicCounter destUnavailable;
@@ -50,23 +42,14 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private final AtomicCounter connsCreated;
     private final AtomicCounter connsExpired;
     private final AtomicCounter connsReused;
-    private final AtomicCounter cacheMisses;
+    private final AgentConnTable.ExpiredHandler onExpired = this::onExpired;
+    private Dest dest;
     private ServiceTable expiryServices;
 
-    /**
-     * @param cache this agent's cache of the table, which it alone uses.
-     */
-    public IpvsIn(
-        final ConnTable conns,
-        final FlowCache cache,
-        final ConnTimeouts timeouts,
-        final AtomicCounter[] counters)
+    public IpvsIn(final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters)
     {
         this.conns = conns;
-        this.states = new ConnStateMachine(timeouts);
-        this.cache = cache;
-        this.expiryGraceMs = conns.expiryGraceMs();
-        this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
+        this.states = states;
         this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
         this.tableFull = counters[LbCounterDescriptor.CONN_TABLE_FULL.ordinal()];
         this.destUnavailable = counters[LbCounterDescriptor.DEST_UNAVAILABLE.ordinal()];
@@ -74,78 +57,64 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         this.connsCreated = counters[LbCounterDescriptor.CONNS_CREATED.ordinal()];
         this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
         this.connsReused = counters[LbCounterDescriptor.CONNS_REUSED.ordinal()];
-        this.cacheMisses = counters[LbCounterDescriptor.CONN_CACHE_MISSES.ordinal()];
     }
 
     /**
-     * Processes one parsed IP packet.
+     * Processes one packet to the virtual service {@code svc}, whose connection key and its tag the classifier put in
+     * {@code p.key} and {@code p.tag}.
      *
-     * @return the real server to forward it to, or null when it is dropped (already counted).
+     * @return {@link #FORWARD}, {@link #DROP} or {@link #NO_DEST}.
      */
-    public Dest onPacket(final ServiceTable services, final PacketView pkt, final long nowMs)
+    public int onPacket(final Packet p, final Service svc, final ServiceTable services, final long nowMs)
     {
-        final Service svc = services.find(pkt.protocol, pkt.af, pkt.daddrHi, pkt.daddrLo, pkt.dport);
-        if (null == svc)
-        {
-            notForService.incrementRelease();
-            return null;
-        }
-
-        key.setFromPacket(pkt);
+        final PacketView pkt = p.view;
+        final ConnKey key = p.key;
         final int protocol = pkt.protocol;
-        boolean hit = lookup(nowMs);
+        boolean hit = conns.find(key, p.tag, nowMs, entry);
         if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, CONN_REUSE_MODE, false))
         {
             // conn_reuse_mode: a SYN for a closing connection ends it and is scheduled afresh.
-            conns.remove(key);
+            conns.remove(key, entry);
             onExpired(key, entry, services);
             connsReused.incrementRelease();
             hit = false;
         }
 
-        final Dest dest;
         if (hit)
         {
             dest = services.destById(entry.destId());
             if (null == dest)
             {
                 destUnavailable.incrementRelease();
-                return null;
+                return DROP;
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
-            long stored = cache.storedExpiresMs(slot);
-            if ((result & (ConnStateMachine.STATE_CHANGED | ConnStateMachine.FLAGS_CHANGED)) != 0 ||
-                entry.expiresMs() - stored >= writeBackIntervalMs(entry.timeoutSec()))
-            {
-                conns.update(key, entry);
-                stored = entry.expiresMs();
-            }
-            cache.write(slot, entry, stored);
+            conns.save(key, entry, result);
         }
         else
         {
-            if (protocol == IpProtocol.TCP && (pkt.tcpFlags & TcpStateTable.TCP_SYN) == 0)
+            if (protocol == IpProtocol.TCP &&
+                (pkt.tcpFlags & (TcpStateTable.TCP_SYN | TcpStateTable.TCP_RST)) != TcpStateTable.TCP_SYN)
             {
-                // IPVS schedules TCP only on a SYN (sloppy_tcp off); anything else belongs to no one here.
+                // tcp_conn_schedule: only a SYN without RST (sloppy_tcp off) starts a connection.
                 noConnNotSyn.incrementRelease();
-                return null;
+                return DROP;
             }
             dest = svc.scheduler().schedule(svc, pkt);
             if (null == dest)
             {
                 noDest.incrementRelease();
-                return null;
+                return NO_DEST;
             }
             newConn(dest, protocol, nowMs);
             onTransition(states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs), dest);
-            if (!conns.insert(key, entry))
+            if (!conns.insert(key, p.tag, entry))
             {
                 undoNewConn(dest, entry);
                 tableFull.incrementRelease();
-                return null;
+                return DROP;
             }
-            cache.put(key, entry, entry.expiresMs());
             dest.stats().onNewConn();
             svc.stats().onNewConn();
             connsCreated.incrementRelease();
@@ -154,60 +123,53 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         final int length = pkt.l3Length; // IPVS counts skb->len: the IP packet, not the frame
         dest.stats().onInPacket(length);
         svc.stats().onInPacket(length);
-        return dest;
-    }
-
-    /** Where this packet's connection would sit in the agent's cache, for {@link #touch(long)}. */
-    public long cacheOffset(final PacketView pkt)
-    {
-        key.setFromPacket(pkt);
-        return cache.homeOffset(key);
-    }
-
-    /** Starts loading a cache slot (see {@link FlowCache#touch}). */
-    public void touch(final long cacheOffset)
-    {
-        touched += cache.touch(cacheOffset);
+        return FORWARD;
     }
 
     /**
-     * Finds the packet's connection, in the agent's cache first and then in the table of record, leaving it
-     * in {@link #entry} and its cache slot in {@link #slot}. A cached entry past its expiry and the table's
-     * grace is not trusted (another agent's expiry may have ended it): it is dropped and the table asked.
+     * Finds the connection an ICMP error to a VIP is about ({@code ip_vs_in_icmp}), from the quoted packet the
+     * error carries, already turned into the connection's key; counts the error as an input packet of it.
+     *
+     * @return true when found: {@link #entry()} and {@link #dest()} hold it.
      */
-    private boolean lookup(final long nowMs)
+    public boolean onIcmp(final ConnKey quoted, final int length, final ServiceTable services, final long nowMs)
     {
-        slot = cache.find(key);
-        if (slot >= 0)
-        {
-            cache.read(slot, entry);
-            if (nowMs < entry.expiresMs() + expiryGraceMs)
-            {
-                return true;
-            }
-            cache.removeSlot(slot);
-        }
-        cacheMisses.incrementRelease();
-        if (!conns.lookup(key, entry))
+        if (!conns.find(quoted, io.jlvs.dataplane.conn.FlowCache.tagOf(quoted), nowMs, entry))
         {
             return false;
         }
-        slot = cache.put(key, entry, entry.expiresMs());
+        dest = services.destById(entry.destId());
+        if (null == dest)
+        {
+            destUnavailable.incrementRelease();
+            return false;
+        }
+        dest.stats().onInPacket(length);
+        dest.service().stats().onInPacket(length);
         return true;
+    }
+
+    /** The connection of the last packet forwarded. */
+    public ConnEntry entry()
+    {
+        return entry;
+    }
+
+    /** The real server of the last packet forwarded. */
+    public Dest dest()
+    {
+        return dest;
     }
 
     /** A new connection bound to its dest, counted inactive as the kernel's ip_vs_bind_dest() does. */
     private void newConn(final Dest dest, final int protocol, final long nowMs)
     {
-        ConnStateMachine.initNewConn(
-            entry.reset(),
-            ConnFlags.newConnFlags(ConnFlags.destConnFlags(dest.fwdMethod()), protocol, 0),
-            nowMs);
+        ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), protocol, 0), nowMs);
         entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
         dest.stats().addInactive(1);
     }
 
-    private void onTransition(final int result, final Dest dest)
+    static void onTransition(final int result, final Dest dest)
     {
         if ((result & ConnStateMachine.BECAME_ACTIVE) != 0)
         {
@@ -231,66 +193,14 @@ public final class IpvsIn implements ConnTable.ExpiryListener
         }
     }
 
-    /**
-     * How far a flow's expiry may run ahead of the table of record before it is written back: an eighth of the
-     * state's timeout, between 1 s and {@link #maxWriteBackMs(long) the maximum} (60 s by default). Writing every
-     * flow back once a second cost a Chronicle update per flow per second (131k flows: 131k updates a second).
-     * The table's expiry asks this agent's cache before removing an entry ({@link #onExpiring}), so a live flow
-     * is never expired on its lagging copy by this agent.
-     */
-    long writeBackIntervalMs(final int timeoutSec)
+    /** Expires at most {@code limit} connections whose time has come, undoing their accounting. */
+    public int expire(final long nowMs, final int limit, final ServiceTable services)
     {
-        return Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, Math.min(maxWriteBackMs, timeoutSec * 125L));
+        expiryServices = services;
+        return conns.expire(nowMs, limit, onExpired);
     }
 
-    /**
-     * Caps the write-back interval. Where several agents share the table each one's expiry also visits the
-     * others' flows, whose caches it cannot ask: there the cap must stay within the table's expiry grace
-     * (1 s), as it was before the cache.
-     */
-    public void maxWriteBackMs(final long maxWriteBackMs)
-    {
-        this.maxWriteBackMs = Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, maxWriteBackMs);
-    }
-
-    /**
-     * Before the table expires an entry on its copy: if this agent's cache has seen the flow since, the
-     * entry is kept with the cache's newer state (the table writes it back) and expires when that is due.
-     */
-    @Override
-    public boolean onExpiring(final ConnKey k, final ConnEntry e)
-    {
-        final int cached = cache.find(k);
-        if (cached < 0)
-        {
-            return true;
-        }
-        cache.read(cached, expiring);
-        if (expiring.expiresMs() <= e.expiresMs() || expiryNowMs - expiring.expiresMs() >= expiryGraceMs)
-        {
-            return true;
-        }
-        e.copyFrom(expiring);
-        cache.write(cached, expiring, expiring.expiresMs());
-        return false;
-    }
-
-    /** Releases the agent's cache. */
-    public void close()
-    {
-        cache.close();
-    }
-
-    /** Expires at most {@code limit} connections whose time has come. */
-    public int expire(final long nowMs, final int limit, final ForwardingSnapshot snapshot)
-    {
-        expiryServices = snapshot.services();
-        expiryNowMs = nowMs;
-        return conns.expire(nowMs, limit, this);
-    }
-
-    @Override
-    public void onExpired(final ConnKey k, final ConnEntry e)
+    private void onExpired(final ConnKey k, final ConnEntry e)
     {
         onExpired(k, e, expiryServices);
     }
@@ -298,11 +208,10 @@ public final class IpvsIn implements ConnTable.ExpiryListener
     private void onExpired(final ConnKey k, final ConnEntry e, final ServiceTable services)
     {
         connsExpired.incrementRelease();
-        cache.remove(k);
-        final Dest dest = null == services ? null : services.destById(e.destId());
-        if (null != dest)
+        final Dest d = null == services ? null : services.destById(e.destId());
+        if (null != d)
         {
-            undoNewConn(dest, e);
+            undoNewConn(d, e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.proto.InetChecksum;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.sched.Schedulers;
@@ -102,8 +103,8 @@ class DpdkForwardingTest
         for (int i = 0; i < 3; i++)
         {
             destStats[i] = counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1));
-            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL, 80, Dest.FWD_DROUTE,
-                weights[i], 0, 0, destStats[i]);
+            dests[i] = Dest.builder(i + 1).address(PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL).port(80)
+                .weight(weights[i]).stats(destStats[i]).build();
         }
         final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
             Schedulers.create("wrr"), dests, counters.newServiceStats(0, "fwd-0", 1, "svc"));
@@ -118,9 +119,18 @@ class DpdkForwardingTest
             agentLcore.set(Dpdk.currentLcoreId());
             agentCpus.set(LvsShim.lvs_current_thread_cpu_count());
         };
-        agent = new ForwardingAgent("fwd-0", rig.port, conns, new ConnTimeouts(), new NeighbourTable(),
-            ForwardingSnapshot.of(1, new int[] {DIP}, svc), DIP, agentCounters, verdictCounters, clock,
-            new SystemNanoClock(), onStart);
+        agent = new ForwardingAgent(new ForwardingAgent.Context()
+            .roleName("fwd-0")
+            .port(rig.port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(new NeighbourTable())
+            .snapshot(ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), svc))
+            .counters(agentCounters)
+            .dropsByVerdict(verdictCounters)
+            .epochClock(clock)
+            .nanoClock(new SystemNanoClock())
+            .onStart(onStart));
     }
 
     @AfterEach
@@ -210,19 +220,22 @@ class DpdkForwardingTest
         return fail("forwarded to unknown MAC " + Long.toHexString(dst));
     }
 
-    /** DR: destination MAC is the real server's, source MAC the port's, every byte after them untouched. */
+    /**
+     * DR: destination MAC is the real server's, source MAC the port's, every byte after them untouched but the TTL
+     * and the header checksum, as a router leaves them.
+     */
     private void assertDirectRouted(final byte[] in, final DpdkRingRig.Sent out)
     {
         assertEquals(1, out.nbSegs());
         assertEquals(in.length, out.bytes().length, "data_len");
         assertEquals(in.length, out.pktLen(), "pkt_len");
         assertEquals(portMac, TestFrames.mac(out.bytes(), 6), "source MAC is the port's");
-        assertArrayEquals(Arrays.copyOfRange(in, 12, in.length), Arrays.copyOfRange(out.bytes(), 12, in.length),
-            "DR leaves the IP packet untouched");
+        assertArrayEquals(Arrays.copyOfRange(TestFrames.routed(in), 12, in.length),
+            Arrays.copyOfRange(out.bytes(), 12, in.length), "DR leaves the IP packet untouched but for its TTL");
     }
 
     @Test
-    void shouldLearnRealServersByArpAndForwardByWeightRewritingOnlyMacs()
+    void shouldLearnRealServersByArpAndForwardByWeightRewritingMacsAndTtl()
     {
         final List<DpdkRingRig.Sent> arp = resolveRealServers();
         assertEquals(5, arp.size(), "gratuitous ARP for DIP and VIP, requests for three real servers");

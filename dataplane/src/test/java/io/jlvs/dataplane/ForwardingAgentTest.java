@@ -3,6 +3,7 @@ package io.jlvs.dataplane;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.port.InMemoryPort;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
@@ -61,14 +62,29 @@ class ForwardingAgentTest
         for (int i = 0; i < 3; i++)
         {
             destStats[i] = counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1));
-            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL, 80, Dest.FWD_DROUTE,
-                weights[i], 0, 0, destStats[i]);
+            dests[i] = Dest.builder(i + 1).address(PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL).port(80)
+                .weight(weights[i]).stats(destStats[i]).build();
         }
         final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
             Schedulers.create("wrr"), dests, counters.newServiceStats(0, "fwd-0", 1, "svc"));
-        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {DIP}, svc);
-        agent = new ForwardingAgent("fwd-0", port, conns, new ConnTimeouts(), new NeighbourTable(), snapshot, DIP,
-            agentCounters, verdictCounters, clock, new SystemNanoClock(), null);
+        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), svc);
+        agent = newAgent(snapshot, 1);
+    }
+
+    private ForwardingAgent newAgent(final ForwardingSnapshot snapshot, final int agentsSharingTable)
+    {
+        return new ForwardingAgent(new ForwardingAgent.Context()
+            .roleName("fwd-0")
+            .port(port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(new NeighbourTable())
+            .snapshot(snapshot)
+            .counters(agentCounters)
+            .dropsByVerdict(verdictCounters)
+            .epochClock(clock)
+            .nanoClock(new SystemNanoClock())
+            .agentsSharingTable(agentsSharingTable));
     }
 
     @AfterEach
@@ -145,7 +161,7 @@ class ForwardingAgentTest
     }
 
     @Test
-    void shouldForwardNewConnectionsByWeightRewritingOnlyMacs()
+    void shouldForwardNewConnectionsByWeightRewritingMacsAndTtl()
     {
         resolveRealServers();
         final int[] perServer = new int[3];
@@ -158,8 +174,8 @@ class ForwardingAgentTest
             assertEquals(1, out.size());
             final byte[] fwd = out.get(0);
             assertEquals(PORT_MAC, TestFrames.mac(fwd, 6));
-            assertArrayEquals(Arrays.copyOfRange(syn, 12, syn.length), Arrays.copyOfRange(fwd, 12, fwd.length),
-                "DR leaves the IP packet untouched");
+            assertArrayEquals(Arrays.copyOfRange(TestFrames.routed(syn), 12, syn.length),
+                Arrays.copyOfRange(fwd, 12, fwd.length), "DR leaves the IP packet untouched but for its TTL");
             final long dst = TestFrames.mac(fwd, 0);
             for (int i = 0; i < 3; i++)
             {
@@ -338,7 +354,8 @@ class ForwardingAgentTest
     @Test
     void shouldWriteBackEverySecondWhenAgentsShareTheTable()
     {
-        agent.agentsSharingTable(2);
+        agent.release();
+        agent = newAgent(ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), agent.snapshot().services().services()), 2);
         resolveRealServers();
         port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x02, 0));
         port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x10, 0));
@@ -368,11 +385,11 @@ class ForwardingAgentTest
     void shouldAdoptANewSnapshotBetweenBursts()
     {
         resolveRealServers();
-        final Dest only = new Dest(9, PacketView.AF_INET, 0, RIP[2] & 0xFFFF_FFFFL, 80, Dest.FWD_DROUTE, 1, 0, 0,
-            counters.newDestStats(0, "fwd-0", 9, "rs3b"));
+        final Dest only = Dest.builder(9).address(PacketView.AF_INET, 0, RIP[2] & 0xFFFF_FFFFL).port(80)
+                .weight(1).stats(counters.newDestStats(0, "fwd-0", 9, "rs3b")).build();
         final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
             Schedulers.create("rr"), new Dest[] {only}, counters.newServiceStats(0, "fwd-0", 2, "svc2"));
-        assertTrue(agent.offer(ForwardingSnapshot.of(2, new int[] {DIP}, svc)));
+        assertTrue(agent.offer(ForwardingSnapshot.of(2, RouteTable.of(DIP, 24), svc)));
         port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 8000, VIP, 80, 0x02, 0));
         agent.doWork();
         final List<byte[]> ipFrames = port.takeTransmitted().stream().filter((f) -> f[12] == 0x08 && f[13] == 0).toList();

@@ -183,6 +183,28 @@ public final class DpdkPort implements PacketPort
     }
 
     @Override
+    public int headroom(final long handle)
+    {
+        return dataOff(handle);
+    }
+
+    /** {@code rte_pktmbuf_prepend()} of a single-segment mbuf: {@code data_off}, {@code data_len}, {@code pkt_len}. */
+    @Override
+    public boolean prepend(final long handle, final int bytes)
+    {
+        final int off = dataOff(handle);
+        if (bytes < 0 || bytes > off)
+        {
+            return false;
+        }
+        final int length = dataLength(handle) + bytes;
+        ALL.set(U16, handle + rte_mbuf.data_off$OFFSET, (short)(off - bytes));
+        ALL.set(U16, handle + rte_mbuf.data_len$OFFSET, (short)length);
+        ALL.set(U32, handle + rte_mbuf.pkt_len$OFFSET, length);
+        return true;
+    }
+
+    @Override
     public void close()
     {
         // the port and its pool belong to the director that set them up

@@ -10,18 +10,22 @@ import java.util.List;
 /**
  * A {@link PacketPort} in memory, so the dataplane is tested without DPDK (Katran's testing mode).
  * Frames are injected into its receive queue and taken from its transmit list. Each packet's bytes are
- * handed out as a segment exactly as long as the packet, so reading past its end throws and fails the test.
+ * handed out as a segment exactly as long as the packet, so reading past its end (or before its start) throws and
+ * fails the test. A frame starts {@link #HEADROOM} bytes into its buffer, as in an mbuf.
  * Counts buffers in use so a test can prove nothing leaked.
  */
 public final class InMemoryPort implements PacketPort
 {
     public static final int BUFFER_SIZE = 2048;
+    /** Room before each received frame, as DPDK's {@code RTE_PKTMBUF_HEADROOM}. */
+    public static final int HEADROOM = 128;
 
     private final String name;
     private final long mac;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] buffers;
     private final int[] lengths;
+    private final int[] starts;
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private final ArrayDeque<Long> rxQueue = new ArrayDeque<>();
     private final List<byte[]> transmitted = new ArrayList<>();
@@ -33,6 +37,7 @@ public final class InMemoryPort implements PacketPort
         this.mac = mac;
         buffers = new MemorySegment[poolSize + 1];
         lengths = new int[poolSize + 1];
+        starts = new int[poolSize + 1];
         for (int i = 1; i <= poolSize; i++)
         {
             buffers[i] = arena.allocate(BUFFER_SIZE, 64);
@@ -48,7 +53,7 @@ public final class InMemoryPort implements PacketPort
         {
             throw new IllegalStateException("pool exhausted");
         }
-        MemorySegment.copy(MemorySegment.ofArray(frame), 0, buffers[(int)h], 0, frame.length);
+        MemorySegment.copy(MemorySegment.ofArray(frame), 0, buffers[(int)h], HEADROOM, frame.length);
         lengths[(int)h] = frame.length;
         rxQueue.add(h);
     }
@@ -103,7 +108,7 @@ public final class InMemoryPort implements PacketPort
         for (int i = 0; i < n; i++)
         {
             final int h = (int)handles.getAtIndex(ValueLayout.JAVA_LONG, from + i);
-            transmitted.add(buffers[h].asSlice(0, lengths[h]).toArray(ValueLayout.JAVA_BYTE));
+            transmitted.add(buffers[h].asSlice(starts[h], lengths[h]).toArray(ValueLayout.JAVA_BYTE));
             release(h);
         }
         return n;
@@ -127,13 +132,14 @@ public final class InMemoryPort implements PacketPort
             return 0;
         }
         lengths[i] = 0;
+        starts[i] = HEADROOM;
         return i;
     }
 
     @Override
     public MemorySegment data(final long handle)
     {
-        return buffers[(int)handle].asSlice(0, lengths[(int)handle]);
+        return buffers[(int)handle].asSlice(starts[(int)handle], lengths[(int)handle]);
     }
 
     @Override
@@ -157,13 +163,32 @@ public final class InMemoryPort implements PacketPort
     @Override
     public int tailroom(final long handle)
     {
-        return BUFFER_SIZE - lengths[(int)handle];
+        return BUFFER_SIZE - starts[(int)handle] - lengths[(int)handle];
+    }
+
+    @Override
+    public int headroom(final long handle)
+    {
+        return starts[(int)handle];
+    }
+
+    @Override
+    public boolean prepend(final long handle, final int bytes)
+    {
+        final int h = (int)handle;
+        if (bytes < 0 || bytes > starts[h])
+        {
+            return false;
+        }
+        starts[h] -= bytes;
+        lengths[h] += bytes;
+        return true;
     }
 
     @Override
     public void dataLength(final long handle, final int length)
     {
-        if (length < 0 || length > BUFFER_SIZE)
+        if (length < 0 || length > BUFFER_SIZE - starts[(int)handle])
         {
             throw new IllegalArgumentException("length " + length);
         }

@@ -51,8 +51,20 @@ public interface PacketPort extends AutoCloseable
     /** Room after the packet's data in its buffer, for growing a locally made frame. */
     int tailroom(long handle);
 
-    /** Sets the length of a single-segment packet (after writing a locally made frame). */
+    /** Sets the length of a single-segment packet (after writing a locally made frame, or to trim one). */
     void dataLength(long handle, int length);
+
+    /** Room before the packet's data in its buffer, for {@link #prepend}. */
+    int headroom(long handle);
+
+    /**
+     * Grows a single-segment packet at its front by {@code bytes} (an encapsulation's outer headers): the data
+     * starts that much earlier and is that much longer, the bytes before the old start are the caller's to fill.
+     * Re-read {@link #data} and {@link #dataOffset} afterwards.
+     *
+     * @return false when there is not that much headroom (nothing changes).
+     */
+    boolean prepend(long handle, int bytes);
 
     @Override
     void close();

@@ -45,6 +45,8 @@ public final class IcmpFlyweight
     public static final int ECHO_REQUEST = 8;
     public static final int TIME_EXCEEDED = 11;
     public static final int PARAMETER_PROBLEM = 12;
+    /** Code of {@link #DEST_UNREACHABLE}: the port is not served (what IPVS answers when no real server is left). */
+    public static final int CODE_PORT_UNREACHABLE = 3;
     /** Code of {@link #DEST_UNREACHABLE}: fragmentation needed and DF set (path MTU discovery). */
     public static final int CODE_FRAGMENTATION_NEEDED = 4;
 

@@ -13,12 +13,12 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * Packet headers sit at arbitrary offsets in an mbuf (a VLAN tag or IPv4 options shift them by 4), so
  * no access may assume alignment.
  */
-final class NetworkLayouts
+public final class NetworkLayouts
 {
-    static final ValueLayout.OfByte U8 = JAVA_BYTE;
-    static final ValueLayout.OfShort U16 = JAVA_SHORT_UNALIGNED.withOrder(BIG_ENDIAN);
-    static final ValueLayout.OfInt U32 = JAVA_INT_UNALIGNED.withOrder(BIG_ENDIAN);
-    static final ValueLayout.OfLong U64 = JAVA_LONG_UNALIGNED.withOrder(BIG_ENDIAN);
+    public static final ValueLayout.OfByte U8 = JAVA_BYTE;
+    public static final ValueLayout.OfShort U16 = JAVA_SHORT_UNALIGNED.withOrder(BIG_ENDIAN);
+    public static final ValueLayout.OfInt U32 = JAVA_INT_UNALIGNED.withOrder(BIG_ENDIAN);
+    public static final ValueLayout.OfLong U64 = JAVA_LONG_UNALIGNED.withOrder(BIG_ENDIAN);
 
     private NetworkLayouts()
     {

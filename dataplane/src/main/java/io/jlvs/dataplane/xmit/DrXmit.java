@@ -1,28 +1,43 @@
 package io.jlvs.dataplane.xmit;
 
-import io.jlvs.dataplane.proto.EthernetFlyweight;
-
-import java.lang.foreign.MemorySegment;
+import io.jlvs.dataplane.Packet;
+import io.jlvs.dataplane.conn.ConnEntry;
+import io.jlvs.dataplane.icmp.IcmpErrorSender;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Direct routing ("gatewaying", ipvsadm -g), the kernel's {@code ip_vs_dr_xmit()}: the IP packet goes
- * out unchanged inside a new Ethernet header addressed to the real server's MAC, so the real server,
+ * Direct routing ("gatewaying", ipvsadm -g), the kernel's {@code ip_vs_dr_xmit()}: the IP packet goes out
+ * unchanged but for its TTL, inside a new Ethernet header addressed to the real server's MAC, so the real server,
  * holding the VIP on a non-ARPing interface, answers the client directly.
  */
-public final class DrXmit
+public final class DrXmit implements Xmit
 {
-    private final EthernetFlyweight eth = new EthernetFlyweight();
-    private final long portMac;
+    private final Egress egress;
+    private final IcmpErrorSender icmp;
+    private final AtomicCounter unsupported;
 
-    public DrXmit(final long portMac)
+    public DrXmit(final Egress egress, final IcmpErrorSender icmp, final AtomicCounter[] counters)
     {
-        this.portMac = portMac;
+        this.egress = egress;
+        this.icmp = icmp;
+        this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
     }
 
-    /** Rewrites the frame at {@code frameOffset} to go from this port to {@code destMac}. */
-    public void xmit(final MemorySegment seg, final long frameOffset, final long destMac)
+    @Override
+    public boolean xmit(final Packet p, final ConnEntry conn, final Dest dest)
     {
-        eth.wrap(seg, frameOffset);
-        eth.dstMac(destMac).srcMac(portMac);
+        if (dest.af() != PacketView.AF_INET)
+        {
+            unsupported.incrementRelease(); // IPv6 neighbour discovery comes with IPv6 forwarding
+            return false;
+        }
+        if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
+        {
+            return icmp.timeExceeded(p, p.view.daddrV4());
+        }
+        return egress.toNextHop(p.seg, p.frame, dest.nextHopV4());
     }
 }

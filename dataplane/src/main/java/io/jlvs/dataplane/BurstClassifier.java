@@ -1,0 +1,154 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.conn.AgentConnTable;
+import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.port.PacketPort;
+import io.jlvs.dataplane.proto.EthernetFlyweight;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.proto.PacketParser;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Parses a received burst once and decides where each packet goes, before any is processed:
+ * <pre>
+ *   chained, malformed, for another MAC ........................ dropped, counted by reason
+ *   ARP ....................................................... {@link Packet#ROUTE_ARP}
+ *   TCP/UDP/SCTP to a virtual service ........................... {@link Packet#ROUTE_IN}        (key tag computed)
+ *   ICMP to one of the director's addresses or a VIP ........... {@link Packet#ROUTE_ICMP_LOCAL}
+ *   ICMP from a NAT real server ................................ {@link Packet#ROUTE_ICMP_OUT}
+ *   TCP/UDP from a NAT real server ............................. {@link Packet#ROUTE_OUT}       (key tag computed)
+ *   anything else .............................................. dropped: not for a virtual service
+ * </pre>
+ * Then it loads the cache slots of the burst's connections in a tight loop: with many flows every lookup is a
+ * DRAM miss, and issued back to back the misses overlap instead of stalling one packet after another. Each packet
+ * is parsed and its key hashed once. One per agent; nothing allocated.
+ */
+final class BurstClassifier
+{
+    private final PacketPort port;
+    private final long portMac;
+    private final PacketParser parser = new PacketParser();
+    private final EthernetFlyweight eth = new EthernetFlyweight();
+    private final AgentConnTable conns;
+    private final long[] cacheOffsets;
+    private final AtomicCounter[] dropsByVerdict;
+    private final AtomicCounter rxPackets;
+    private final AtomicCounter rxBytes;
+    private final AtomicCounter chained;
+    private final AtomicCounter malformed;
+    private final AtomicCounter notOurMac;
+    private final AtomicCounter notForService;
+
+    BurstClassifier(
+        final PacketPort port,
+        final AgentConnTable conns,
+        final int burst,
+        final AtomicCounter[] counters,
+        final AtomicCounter[] dropsByVerdict)
+    {
+        this.port = port;
+        this.portMac = port.macAddress();
+        this.conns = conns;
+        this.cacheOffsets = new long[burst];
+        this.dropsByVerdict = dropsByVerdict;
+        this.rxPackets = counters[LbCounterDescriptor.RX_PACKETS.ordinal()];
+        this.rxBytes = counters[LbCounterDescriptor.RX_BYTES.ordinal()];
+        this.chained = counters[LbCounterDescriptor.CHAINED_MBUF.ordinal()];
+        this.malformed = counters[LbCounterDescriptor.DROPPED_MALFORMED.ordinal()];
+        this.notOurMac = counters[LbCounterDescriptor.NOT_OUR_MAC.ordinal()];
+        this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
+    }
+
+    /** Classifies the first {@code n} packets of {@code burst}, whose handles are already set, against {@code s}. */
+    void classify(final Packet[] burst, final int n, final ForwardingSnapshot s)
+    {
+        int slots = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final Packet p = burst[i];
+            p.route = route(p, s);
+            if (p.route == Packet.ROUTE_IN || p.route == Packet.ROUTE_OUT)
+            {
+                cacheOffsets[slots++] = conns.cacheOffset(p.tag);
+            }
+        }
+        if (slots > 1)
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                conns.touch(cacheOffsets[i]);
+            }
+        }
+    }
+
+    private int route(final Packet p, final ForwardingSnapshot s)
+    {
+        rxPackets.incrementRelease();
+        rxBytes.getAndAddRelease(p.length);
+        if (port.isChained(p.handle))
+        {
+            chained.incrementRelease();
+            return Packet.ROUTE_DROP;
+        }
+        final PacketView v = p.view;
+        final int verdict = parser.parse(p.seg, p.frame, p.length, v);
+        p.verdict = verdict;
+        if (verdict == ParseVerdict.ARP)
+        {
+            return Packet.ROUTE_ARP;
+        }
+        if (verdict != ParseVerdict.IPV4 && verdict != ParseVerdict.IPV6)
+        {
+            malformed.incrementRelease();
+            dropsByVerdict[verdict].incrementRelease();
+            return Packet.ROUTE_DROP;
+        }
+        final long dst = eth.wrap(p.seg, p.frame).dstMac();
+        if (dst != portMac && (dst & 0x0100_0000_0000L) == 0)
+        {
+            notOurMac.incrementRelease();
+            return Packet.ROUTE_DROP;
+        }
+
+        final int protocol = v.protocol;
+        final boolean ports = protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP;
+        if (ports)
+        {
+            final Service svc = s.services().find(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
+            if (null != svc)
+            {
+                p.service = svc;
+                p.tag = FlowCache.tagOf(p.key.setFromPacket(v));
+                return Packet.ROUTE_IN;
+            }
+        }
+        if (v.af == PacketView.AF_INET)
+        {
+            if (s.isLocalV4(v.daddrV4()))
+            {
+                if (protocol == IpProtocol.ICMP)
+                {
+                    return Packet.ROUTE_ICMP_LOCAL;
+                }
+            }
+            else if (s.isNatSourceV4(v.saddrV4()))
+            {
+                if (protocol == IpProtocol.ICMP)
+                {
+                    return Packet.ROUTE_ICMP_OUT;
+                }
+                if (ports)
+                {
+                    p.tag = FlowCache.tagOf(p.key.setOutFromPacket(v));
+                    return Packet.ROUTE_OUT;
+                }
+            }
+        }
+        notForService.incrementRelease();
+        return Packet.ROUTE_DROP;
+    }
+}

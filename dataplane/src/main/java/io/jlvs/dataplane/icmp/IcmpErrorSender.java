@@ -1,0 +1,155 @@
+package io.jlvs.dataplane.icmp;
+
+import io.jlvs.dataplane.Packet;
+import io.jlvs.dataplane.port.PacketPort;
+import io.jlvs.dataplane.proto.IcmpFlyweight;
+import io.jlvs.dataplane.proto.InetChecksum;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.proto.Ipv4Flyweight;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.xmit.Egress;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Turns a packet the director will not forward into the ICMP error its sender gets, in the packet's own buffer, as
+ * the kernel's {@code icmp_send()} answers for IPVS: port unreachable when a service has no real server left
+ * ({@code ip_vs_leave}), fragmentation needed when a tunnelled packet would not fit, time exceeded when the TTL ran
+ * out.
+ * <pre>
+ *   before:  | L2 |  original IP packet ...                          |
+ *   after:   | L2 | IP (20) | ICMP (8) | original IP packet, cut to fit 576 bytes |
+ * </pre>
+ * The buffer grows by 28 bytes at its front (the L2 header moves, the original stays where it is) and is cut to
+ * the 576 bytes an ICMP error may take, as Linux cuts it. The error goes back to the station the packet came from,
+ * from {@code source}: the VIP the client sent to, as the kernel answers from the local address a packet was for.
+ * IPv4 only: an IPv6 packet is dropped and counted. Errors other than fragmentation needed pass the
+ * {@link IcmpRateLimiter}. One per agent; nothing allocated.
+ */
+public final class IcmpErrorSender
+{
+    /** The most an ICMP error may take, IP header included (RFC 1812, and Linux). */
+    public static final int MAX_ERROR_LENGTH = 576;
+    static final int ERROR_HEADERS = Ipv4Flyweight.MIN_HEADER_LENGTH + IcmpFlyweight.HEADER_LENGTH;
+    static final int TTL = 64;
+    /** IPTOS_PREC_INTERNETCONTROL, and the TOS bits of the original kept (IPTOS_TOS_MASK), as Linux sets them. */
+    static final int TOS_PRECEDENCE = 0xC0;
+    static final int TOS_MASK = 0x1E;
+
+    private final PacketPort port;
+    private final Egress egress;
+    private final IcmpRateLimiter limiter;
+    private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final IcmpFlyweight icmp = new IcmpFlyweight();
+    private final AtomicCounter sent;
+    private final AtomicCounter rateLimited;
+    private final AtomicCounter notSent;
+    private final AtomicCounter ttlExceeded;
+    private long nowMs;
+
+    public IcmpErrorSender(
+        final PacketPort port, final Egress egress, final IcmpRateLimiter limiter, final AtomicCounter[] counters)
+    {
+        this.port = port;
+        this.egress = egress;
+        this.limiter = limiter;
+        this.sent = counters[LbCounterDescriptor.ICMP_ERRORS_SENT.ordinal()];
+        this.rateLimited = counters[LbCounterDescriptor.ICMP_RATE_LIMITED.ordinal()];
+        this.ttlExceeded = counters[LbCounterDescriptor.TTL_EXCEEDED.ordinal()];
+        this.notSent = counters[LbCounterDescriptor.ICMP_NOT_SENT.ordinal()];
+    }
+
+    /** The agent's clock, once a cycle. */
+    public void nowMs(final long nowMs)
+    {
+        this.nowMs = nowMs;
+    }
+
+    /**
+     * Rewrites {@code p} into "destination unreachable, {@code code}" to its sender.
+     *
+     * @param mtu for {@link IcmpFlyweight#CODE_FRAGMENTATION_NEEDED}: the next-hop MTU; else 0.
+     * @return true when {@code p} is now the error, to be sent; false when it is to be freed (counted).
+     */
+    public boolean unreachable(final Packet p, final int code, final int mtu, final int source)
+    {
+        final boolean limited = code != IcmpFlyweight.CODE_FRAGMENTATION_NEEDED;
+        return send(p, IcmpFlyweight.DEST_UNREACHABLE, code, mtu & 0xFFFF, source, limited);
+    }
+
+    /** Rewrites {@code p}, whose TTL ran out, into "time exceeded in transit" to its sender. */
+    public boolean timeExceeded(final Packet p, final int source)
+    {
+        ttlExceeded.incrementRelease();
+        return send(p, IcmpFlyweight.TIME_EXCEEDED, 0, 0, source, true);
+    }
+
+    private boolean send(
+        final Packet p, final int type, final int code, final int restOfHeader, final int source, final boolean limited)
+    {
+        final PacketView v = p.view;
+        if (v.af != PacketView.AF_INET || isIcmpError(p) || !isUnicastSource(v.saddrV4()))
+        {
+            // never an error about an error, nor to a broadcast or multicast source (RFC 1122 3.2.2)
+            notSent.incrementRelease();
+            return false;
+        }
+        if (limited && !limiter.tryAcquire(nowMs))
+        {
+            rateLimited.incrementRelease();
+            return false;
+        }
+        final int l2 = v.l3Offset;
+        final int quoted = Math.min(v.l3Length, MAX_ERROR_LENGTH - ERROR_HEADERS);
+        final int originalTos = ip.wrap(p.seg, p.l3()).tos();
+        final int client = v.saddrV4();
+        if (!p.prepend(port, ERROR_HEADERS))
+        {
+            notSent.incrementRelease();
+            return false;
+        }
+        final MemorySegment seg = p.seg;
+        MemorySegment.copy(seg, p.frame + ERROR_HEADERS, seg, p.frame, l2);
+        egress.toSender(seg, p.frame);
+        p.length(port, l2 + ERROR_HEADERS + quoted);
+
+        final long at = p.frame + l2;
+        final int totalLength = ERROR_HEADERS + quoted;
+        ip.wrap(seg, at)
+            .versionIhl(0x45)
+            .tos((originalTos & TOS_MASK) | TOS_PRECEDENCE)
+            .totalLength(totalLength)
+            .id(0)
+            .flagsFragmentOffset(0)
+            .ttl(TTL)
+            .protocol(IpProtocol.ICMP)
+            .checksum(0)
+            .srcAddr(source)
+            .dstAddr(client);
+        InetChecksum.writeIpv4HeaderChecksum(seg, at);
+        icmp.wrap(seg, at + Ipv4Flyweight.MIN_HEADER_LENGTH).type(type).code(code).checksum(0).restOfHeader(restOfHeader);
+        icmp.checksum(InetChecksum.checksum(seg, at + Ipv4Flyweight.MIN_HEADER_LENGTH,
+            IcmpFlyweight.HEADER_LENGTH + quoted, 0));
+        // the view now describes the error, for the caller's counting
+        v.l4Offset = l2 + Ipv4Flyweight.MIN_HEADER_LENGTH;
+        v.l3Length = totalLength;
+        v.protocol = IpProtocol.ICMP;
+        sent.incrementRelease();
+        return true;
+    }
+
+    private boolean isIcmpError(final Packet p)
+    {
+        final PacketView v = p.view;
+        return v.protocol == IpProtocol.ICMP &&
+            IcmpFlyweight.isIcmpv4Error(icmp.wrap(p.seg, p.l4()).type());
+    }
+
+    private static boolean isUnicastSource(final int addr)
+    {
+        final int first = addr >>> 24;
+        return addr != 0 && addr != -1 && first < 224 && first != 127 && first != 0;
+    }
+}
