@@ -1,10 +1,7 @@
 package io.jlvs.controlplane;
 
-import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.admin.ConnView;
 import io.jlvs.controlplane.admin.DestView;
-import io.jlvs.controlplane.admin.Forward;
-import io.jlvs.controlplane.admin.IpvsProtocol;
 import io.jlvs.controlplane.admin.IpvsTableView;
 import io.jlvs.controlplane.admin.IpvsadmCommand;
 import io.jlvs.controlplane.admin.IpvsadmFormatter;
@@ -15,16 +12,17 @@ import io.jlvs.controlplane.admin.RateView;
 import io.jlvs.controlplane.admin.ServiceView;
 import io.jlvs.controlplane.admin.StatsView;
 import io.jlvs.controlplane.admin.TimeoutView;
+import io.jlvs.controlplane.admin.TunnelView;
 import io.jlvs.controlplane.admin.VersionView;
+import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.LdirectordConfigParser;
-import io.jlvs.controlplane.config.Protocol;
 import io.jlvs.controlplane.config.RealServer;
+import io.jlvs.controlplane.config.ServiceProtocol;
 import io.jlvs.controlplane.config.VirtualService;
-import io.jlvs.dataplane.conn.ConnFlags;
 import io.jlvs.dataplane.conn.ConnState;
-import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.service.Addresses;
 
 import java.util.ArrayList;
@@ -130,8 +128,19 @@ public final class AdminCommands
     /** The running table as ipvsadm shows it: services, real servers, counters summed over agents. */
     IpvsTableView view(final boolean withConnections)
     {
-        final TableCompiler.CompiledTable table = director.table();
-        final StatsRegistry stats = director.stats();
+        final var t = director.timeouts();
+        return new IpvsTableView(
+            new VersionView(IPVS_MAJOR, IPVS_MINOR, IPVS_PATCH, director.settings().connTableSize()),
+            services(director.table(), director.stats(), rates),
+            new TimeoutView(t.tcp(), t.tcpFin(), t.udp()),
+            List.of(),
+            withConnections ? connections() : List.of());
+    }
+
+    /** The compiled services and real servers as ipvsadm lists them, with their counters and rates. */
+    static List<ServiceView> services(final TableCompiler.CompiledTable table, final StatsRegistry stats,
+        final RateEstimator rates)
+    {
         final List<ServiceView> services = new ArrayList<>();
         for (final TableCompiler.CompiledService cs : table.services())
         {
@@ -145,7 +154,7 @@ public final class AdminCommands
                     AddressFamily.of(rs.address()),
                     rs.address(),
                     rs.port(),
-                    forward(rs),
+                    rs.forwarding(),
                     rs.weight(),
                     rs.upperThreshold(),
                     rs.lowerThreshold(),
@@ -153,12 +162,12 @@ public final class AdminCommands
                     (int)t[6],
                     (int)t[7],
                     new StatsView(t[0], t[1], t[2], t[3], t[4]),
-                    rateView(cd.id()),
-                    null));
+                    rateView(rates, cd.id()),
+                    tunnelView(rs)));
             }
             final long[] s = stats.serviceTotals(cs.id());
             services.add(new ServiceView(
-                vs.protocol() == Protocol.UDP ? IpvsProtocol.UDP : IpvsProtocol.TCP,
+                vs.protocol(),
                 AddressFamily.of(vs.address()),
                 vs.address(),
                 vs.port(),
@@ -171,16 +180,10 @@ public final class AdminCommands
                 null,
                 false,
                 new StatsView(s[0], s[1], s[2], s[3], s[4]),
-                rateView(cs.id()),
+                rateView(rates, cs.id()),
                 List.copyOf(dests)));
         }
-        final var t = director.timeouts();
-        return new IpvsTableView(
-            new VersionView(IPVS_MAJOR, IPVS_MINOR, IPVS_PATCH, director.settings().connTableSize()),
-            List.copyOf(services),
-            new TimeoutView(t.tcp(), t.tcpFin(), t.udp()),
-            List.of(),
-            withConnections ? connections() : List.of());
+        return List.copyOf(services);
     }
 
     private List<ConnView> connections()
@@ -189,7 +192,8 @@ public final class AdminCommands
         final long now = System.currentTimeMillis();
         director.conns().forEach((k, e) ->
         {
-            final String proto = k.protocol() == IpProtocol.UDP ? "UDP" : k.protocol() == IpProtocol.TCP ? "TCP" : "IP";
+            final ServiceProtocol p = ServiceProtocol.ofNumber(k.protocol());
+            final String proto = p == null ? "IP" : p.listName();
             out.add(new ConnView(
                 proto,
                 Addresses.toInetAddress(k.af(), k.caddrHi(), k.caddrLo()),
@@ -207,18 +211,14 @@ public final class AdminCommands
         return out;
     }
 
-    private static Forward forward(final RealServer rs)
+    /** The --tun-info of a tunnel real server; null for the other methods. */
+    private static TunnelView tunnelView(final RealServer rs)
     {
-        return switch (TableCompiler.fwdMethod(rs.forwarding()))
-        {
-            case ConnFlags.MASQ -> Forward.MASQ;
-            case ConnFlags.TUNNEL -> Forward.TUNNEL;
-            case ConnFlags.LOCALNODE -> Forward.LOCAL;
-            default -> Forward.ROUTE;
-        };
+        return rs.forwarding() == FwdMethod.TUNNEL ?
+            new TunnelView(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum()) : null;
     }
 
-    private RateView rateView(final int id)
+    private static RateView rateView(final RateEstimator rates, final int id)
     {
         final long[] r = rates.rates(id);
         return new RateView(r[0], r[1], r[2], r[3], r[4]);

@@ -11,7 +11,7 @@ import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
-import io.jlvs.dataplane.service.Addresses;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.ErrorLogFile;
@@ -20,9 +20,9 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CountedErrorHandler;
-import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,7 @@ public final class Director implements AutoCloseable
     private final AtomicCounter errors;
     private final AtomicLong version = new AtomicLong();
     private final AdminServer admin;
-    private final int[] localV4;
+    private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
 
@@ -83,7 +83,7 @@ public final class Director implements AutoCloseable
         portId = dpdk.portByName(portName);
         final int mbufs = Math.max(8191, agentCount * (RX_DESC + TX_DESC + 2 * ForwardingAgent.BURST + 512) - 1);
         pool = dpdk.createPktmbufPool("jlvs_" + settings.instance(), mbufs);
-        dpdk.setupPort(portId, Dpdk.PortConfig.of(agentCount, agentCount, RX_DESC, TX_DESC), pool);
+        dpdk.setupPort(portId, portConfig(settings, agentCount), pool);
         mac = DpdkPort.macOf(dpdk, portId);
 
         final Path dir = settings.connTableDir();
@@ -98,8 +98,8 @@ public final class Director implements AutoCloseable
             .conclude());
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
-        localV4 = new int[] {(int)Addresses.lo(settings.address())};
-        table = compiler.compile(config, agentCount, localV4, version.incrementAndGet());
+        routes = settings.routes();
+        table = compiler.compile(config, agentCount, routes, version.incrementAndGet());
 
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
         final ErrorHandler errorHandler = new CountedErrorHandler((t) ->
@@ -114,24 +114,24 @@ public final class Director implements AutoCloseable
             final String role = "fwd-" + i;
             final int core = settings.cores().get(i);
             final AtomicCounter[] agentCounters = counters.newAgentCounters(i, role);
-            final ForwardingAgent agent = new ForwardingAgent(
-                role,
-                new DpdkPort(portName + ":" + i, portId, i, pool, mac),
-                conns,
-                timeouts,
-                new NeighbourTable(),
-                table.snapshots().get(i),
-                localV4[0],
-                agentCounters,
-                counters.newVerdictCounters(i, role),
-                new SystemEpochClock(),
-                new SystemNanoClock(),
-                () ->
+            final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
+                .roleName(role)
+                .port(new DpdkPort(portName + ":" + i, portId, i, pool, mac))
+                .conns(conns)
+                .timeouts(timeouts)
+                .neighbours(new NeighbourTable())
+                .snapshot(table.snapshots().get(i))
+                .counters(agentCounters)
+                .dropsByVerdict(counters.newVerdictCounters(i, role))
+                .epochClock(new SystemEpochClock())
+                .nanoClock(new SystemNanoClock())
+                .onStart(() ->
                 {
                     dpdk.registerCurrentThread();
                     Dpdk.pinCurrentThread(core);
-                });
-            agent.agentsSharingTable(agentCount);
+                })
+                .mtu(settings.mtu())
+                .agentsSharingTable(agentCount));
             agents.add(agent);
             runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
@@ -184,16 +184,16 @@ public final class Director implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         admin.start();
-        LOG.info("jlvs director '{}' forwarding on {} ({}), cores {}, {} virtual services; admin socket {}",
-            settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.cores(),
-            config.virtualServices().size(), settings.adminSocket());
+        LOG.info("jlvs director '{}' forwarding on {} ({}, mtu {}), {}, cores {}, {} virtual services; admin socket {}",
+            settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.mtu(), routes,
+            settings.cores(), config.virtualServices().size(), settings.adminSocket());
     }
 
     /** Compiles a new configuration and hands it to every agent; the dataplane keeps running. */
     public synchronized void reload(final LdirectordConfig next)
     {
         final TableCompiler.CompiledTable compiled =
-            compiler.compile(next, agents.size(), localV4, version.incrementAndGet());
+            compiler.compile(next, agents.size(), routes, version.incrementAndGet());
         for (int i = 0; i < agents.size(); i++)
         {
             final ForwardingSnapshot s = compiled.snapshots().get(i);
@@ -206,6 +206,16 @@ public final class Director implements AutoCloseable
         config = next;
         LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
             compiled.version());
+    }
+
+    /**
+     * One queue pair per agent; the MTU only when it is not Ethernet's 1500, which DPDK applies by default
+     * ({@code rxmode.mtu} 0), so that a device that cannot set an MTU (a vdev) still starts with the default.
+     */
+    static Dpdk.PortConfig portConfig(final DirectorSettings settings, final int agents)
+    {
+        final Dpdk.PortConfig config = Dpdk.PortConfig.of(agents, agents, RX_DESC, TX_DESC);
+        return settings.mtu() == DirectorSettings.DEFAULT_MTU ? config : config.withMtu(settings.mtu());
     }
 
     static String portName(final DirectorSettings settings)

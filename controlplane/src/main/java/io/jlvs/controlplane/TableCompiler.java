@@ -2,13 +2,13 @@ package io.jlvs.controlplane;
 
 import io.jlvs.controlplane.config.CheckType;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
-import io.jlvs.controlplane.config.ForwardingMethod;
 import io.jlvs.controlplane.config.LdirectordConfig;
-import io.jlvs.controlplane.config.Protocol;
 import io.jlvs.controlplane.config.RealServer;
+import io.jlvs.controlplane.config.ServiceProtocol;
 import io.jlvs.controlplane.config.VirtualService;
 import io.jlvs.dataplane.ForwardingSnapshot;
-import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.service.Dest;
@@ -61,7 +61,7 @@ public final class TableCompiler
         final List<ConfigDiagnostic> problems = new ArrayList<>();
         for (final VirtualService vs : config.virtualServices())
         {
-            if (vs.protocol() == Protocol.FWM)
+            if (vs.protocol() == ServiceProtocol.FWM)
             {
                 problems.add(new ConfigDiagnostic(config.file(), vs.line(),
                     "fwmark services are not supported yet by jlvs", "virtual = " + vs.fwmark()));
@@ -79,12 +79,6 @@ public final class TableCompiler
             }
             for (final RealServer rs : vs.reals())
             {
-                if (rs.forwarding() != ForwardingMethod.GATE)
-                {
-                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
-                        "forwarding method '" + rs.forwarding().ldirectordName() +
-                            "' is not supported yet by jlvs (supported: gate)", "real = " + rs.address().getHostAddress()));
-                }
                 if (rs.upperThreshold() != 0 || rs.lowerThreshold() != 0)
                 {
                     problems.add(new ConfigDiagnostic(config.file(), rs.line(),
@@ -121,11 +115,49 @@ public final class TableCompiler
     }
 
     /**
+     * Real servers the director's routes cannot take packets to as written, each with file and line, to be shown as
+     * warnings (the packets are dropped and counted, as a kernel without a route drops them): an IPv4 real server
+     * with no route at all, and a direct-routing one off the director's subnets, which DR cannot reach (it only
+     * changes MAC addresses, so the real server must share a link with the director).
+     */
+    public static List<ConfigDiagnostic> unroutable(final LdirectordConfig config, final RouteTable routes)
+    {
+        final List<ConfigDiagnostic> warnings = new ArrayList<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            for (final RealServer rs : vs.reals())
+            {
+                if (!(rs.address() instanceof java.net.Inet4Address))
+                {
+                    continue;
+                }
+                final int addr = (int)Addresses.lo(rs.address());
+                final int nextHop = routes.nextHop(addr);
+                final String where = "real = " + rs.address().getHostAddress();
+                if (nextHop == RouteTable.UNREACHABLE)
+                {
+                    warnings.add(new ConfigDiagnostic(config.file(), rs.line(), "no route to real server " +
+                        rs.address().getHostAddress() + ": it is on none of the director's subnets and there is no " +
+                        "gateway; its packets will be dropped", where));
+                }
+                else if (nextHop != addr && rs.forwarding() == FwdMethod.DROUTE)
+                {
+                    warnings.add(new ConfigDiagnostic(config.file(), rs.line(), "direct routing needs real server " +
+                        rs.address().getHostAddress() + " on one of the director's subnets; it would be sent to the " +
+                        "gateway", where));
+                }
+            }
+        }
+        return warnings;
+    }
+
+    /**
      * Compiles the configuration for {@code agents} agents.
      *
-     * @param localV4 the director's own IPv4 addresses, answered in ARP.
+     * @param routes the director's own addresses (answered in ARP), connected subnets and gateway, which bind
+     *               each real server to its next hop.
      */
-    public CompiledTable compile(final LdirectordConfig config, final int agents, final int[] localV4,
+    public CompiledTable compile(final LdirectordConfig config, final int agents, final RouteTable routes,
         final long version)
     {
         final List<CompiledService> compiled = new ArrayList<>();
@@ -151,7 +183,7 @@ public final class TableCompiler
             {
                 services[s] = buildService(agent, compiled.get(s));
             }
-            snapshots.add(ForwardingSnapshot.of(version, localV4, services));
+            snapshots.add(ForwardingSnapshot.of(version, routes, services));
         }
         stats.retainOnly(usedIds);
         return new CompiledTable(version, List.copyOf(snapshots), List.copyOf(compiled));
@@ -165,21 +197,18 @@ public final class TableCompiler
         {
             final CompiledDest cd = cs.dests().get(i);
             final RealServer rs = cd.config();
-            dests[i] = new Dest(
-                cd.id(),
-                Addresses.af(rs.address()),
-                Addresses.hi(rs.address()),
-                Addresses.lo(rs.address()),
-                rs.port(),
-                fwdMethod(rs.forwarding()),
-                rs.weight(),
-                rs.upperThreshold(),
-                rs.lowerThreshold(),
-                stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)));
+            dests[i] = Dest.builder(cd.id())
+                .address(Addresses.af(rs.address()), Addresses.hi(rs.address()), Addresses.lo(rs.address()))
+                .port(rs.port())
+                .fwdMethod(rs.forwarding())
+                .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
+                .weight(rs.weight())
+                .thresholds(rs.upperThreshold(), rs.lowerThreshold())
+                .stats(stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)))
+                .build();
         }
-        final int protocol = vs.protocol() == Protocol.UDP ? IpProtocol.UDP : IpProtocol.TCP;
         return new Service(
-            protocol,
+            vs.protocol().number(),
             Addresses.af(vs.address()),
             Addresses.hi(vs.address()),
             Addresses.lo(vs.address()),
@@ -193,20 +222,10 @@ public final class TableCompiler
             stats.serviceStats(agent, cs.id(), describe(vs)));
     }
 
-    static int fwdMethod(final ForwardingMethod m)
-    {
-        return switch (m)
-        {
-            case GATE -> Dest.FWD_DROUTE;
-            case MASQ -> Dest.FWD_MASQ;
-            case IPIP -> Dest.FWD_TUNNEL;
-        };
-    }
-
     static String describe(final VirtualService vs)
     {
-        return vs.protocol() == Protocol.FWM ? "FWM " + vs.fwmark() :
-            vs.protocol().name() + " " + hostPort(vs.address(), vs.port());
+        return vs.protocol() == ServiceProtocol.FWM ? "FWM " + vs.fwmark() :
+            vs.protocol().listName() + " " + hostPort(vs.address(), vs.port());
     }
 
     private static String serviceKey(final VirtualService vs)

@@ -5,11 +5,17 @@ import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.LdirectordConfigParser;
 import io.jlvs.controlplane.config.Resolver;
 import io.jlvs.dataplane.ForwardingSnapshot;
+import io.jlvs.dataplane.conn.ConnFlags;
+import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.route.RouteTable;
+import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -28,6 +34,10 @@ class TableCompilerTest
 {
     private static final Path FILE = Path.of("/etc/ha.d/ldirectord.cf");
     private static final int VIP = 0xC612000A;
+    private static final int DIP = 0xC6120002;
+    /** 198.18.0.2/24 and 198.18.1.1/24, default gateway 198.18.0.254: the lab's director. */
+    private static final RouteTable ROUTES =
+        new RouteTable(new int[] {DIP, 0xC6120101}, new int[] {24, 24}, 0xC61200FE);
 
     private static LdirectordConfig parse(final String text) throws Exception
     {
@@ -48,11 +58,27 @@ class TableCompilerTest
         \tchecktype=on
         """;
 
+    /** The lab's mixed service (DR, NAT with port mapping, tunnel) and a UDP service over three tunnel types. */
+    static final String MIXED = """
+        virtual=198.18.0.40:80
+        \treal=198.18.0.11:80 gate 3
+        \treal=198.18.1.11:8080 masq 2
+        \treal=198.18.2.11:80 ipip 1
+        \tchecktype=on
+        virtual=198.18.0.30:5300
+        \treal=198.18.2.11:5300 ipip 1
+        \treal=198.18.2.12:5300 ipip 1 --tun-type gue --tun-port 6080 --tun-csum
+        \treal=198.18.2.13:5300 ipip 1 --tun-type gre --tun-csum
+        \tprotocol=udp
+        \tscheduler=rr
+        \tchecktype=on
+        """;
+
     @Test
     void shouldPutRealServersInTheKernelsListOrderNewestFirst() throws Exception
     {
         final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 1);
-        final var table = new TableCompiler(stats).compile(parse(LAB), 1, new int[] {0xC6120002}, 1);
+        final var table = new TableCompiler(stats).compile(parse(LAB), 1, RouteTable.of(DIP, 24), 1);
         final ForwardingSnapshot s = table.snapshots().get(0);
         final Service http = s.services().find(IpProtocol.TCP, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80);
         assertNotNull(http);
@@ -60,12 +86,12 @@ class TableCompilerTest
         final int[] weights = Arrays.stream(http.dests()).mapToInt(Dest::weight).toArray();
         assertArrayEquals(new int[] {1, 2, 3}, weights, "the last real in the file heads the kernel's list");
         assertEquals(0xC612000D, http.dests()[0].addrV4());
-        assertEquals(Dest.FWD_DROUTE, http.dests()[0].fwdMethod());
+        assertEquals(FwdMethod.DROUTE, http.dests()[0].fwdMethod());
         final Service dns = s.services().find(IpProtocol.UDP, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 53);
         assertEquals("rr", dns.scheduler().name());
         assertNull(s.services().find(IpProtocol.TCP, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 53));
         assertTrue(s.isLocalV4(VIP), "the director answers ARP for the VIP");
-        assertTrue(s.isLocalV4(0xC6120002), "and for its own address");
+        assertTrue(s.isLocalV4(DIP), "and for its own address");
         assertEquals(3, s.neighboursV4().length, "three real server addresses to resolve");
     }
 
@@ -73,7 +99,7 @@ class TableCompilerTest
     void shouldGiveEachAgentItsOwnObjectsWithTheSameStableIds() throws Exception
     {
         final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 2);
-        final var first = new TableCompiler(stats).compile(parse(LAB), 2, new int[0], 1);
+        final var first = new TableCompiler(stats).compile(parse(LAB), 2, ROUTES, 1);
         final Service a0 = first.snapshots().get(0).services().services()[0];
         final Service a1 = first.snapshots().get(1).services().services()[0];
         assertNotEquals(System.identityHashCode(a0), System.identityHashCode(a1));
@@ -81,7 +107,7 @@ class TableCompilerTest
         assertNotEquals(System.identityHashCode(a0.dests()[0].stats()), System.identityHashCode(a1.dests()[0].stats()));
 
         final var again = new TableCompiler(new StatsRegistry(DataplaneCounters.onHeap(1024), 2))
-            .compile(parse(LAB), 2, new int[0], 7);
+            .compile(parse(LAB), 2, ROUTES, 7);
         assertEquals(a0.dests()[0].id(), again.snapshots().get(0).services().services()[0].dests()[0].id(),
             "ids depend only on the configuration, so a restarted director finds its connections' dests");
     }
@@ -91,15 +117,15 @@ class TableCompilerTest
     {
         final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 1);
         final TableCompiler compiler = new TableCompiler(stats);
-        final var first = compiler.compile(parse(LAB), 1, new int[0], 1);
+        final var first = compiler.compile(parse(LAB), 1, ROUTES, 1);
         final Dest d = first.snapshots().get(0).services().services()[0].dests()[0];
         d.stats().onNewConn();
-        final var second = compiler.compile(parse(LAB), 1, new int[0], 2);
+        final var second = compiler.compile(parse(LAB), 1, ROUTES, 2);
         final Dest same = second.snapshots().get(0).services().destById(d.id());
         assertSame(d.stats(), same.stats());
         assertEquals(1, stats.destTotals(d.id())[0]);
 
-        compiler.compile(parse("virtual=198.18.0.10:80\n\treal=198.18.0.12:80 gate 2\n"), 1, new int[0], 3);
+        compiler.compile(parse("virtual=198.18.0.10:80\n\treal=198.18.0.12:80 gate 2\n"), 1, ROUTES, 3);
         assertEquals(0, stats.destTotals(d.id())[0], "a removed real server's counters are freed");
     }
 
@@ -108,7 +134,7 @@ class TableCompilerTest
     {
         final LdirectordConfig cf = parse("""
             virtual=198.18.0.10:80
-            \treal=198.18.0.11:80 masq 1
+            \treal=198.18.0.11:80 masq 1 <u:100>
             \treal=198.18.0.12:80 ipip 1
             \tscheduler=sh
             \tpersistent=600
@@ -116,14 +142,51 @@ class TableCompilerTest
             \treal=198.18.0.11 gate
             """);
         final List<String> problems = TableCompiler.unsupported(cf).stream().map(ConfigDiagnostic::toString).toList();
-        assertTrue(problems.contains(FILE + ":2: forwarding method 'masq' is not supported yet by jlvs (supported: gate)"),
-            problems.toString());
-        assertTrue(problems.stream().anyMatch((p) -> p.startsWith(FILE + ":3: forwarding method 'ipip'")), problems.toString());
-        assertTrue(problems.stream().anyMatch((p) -> p.startsWith(FILE + ":1: scheduler 'sh' is not supported yet")),
-            problems.toString());
-        assertTrue(problems.stream().anyMatch((p) -> p.startsWith(FILE + ":1: persistence")), problems.toString());
-        assertTrue(problems.stream().anyMatch((p) -> p.startsWith(FILE + ":6: fwmark services")), problems.toString());
+        assertEquals(List.of(
+                FILE + ":1: scheduler 'sh' is not supported yet by jlvs (supported: " +
+                    String.join(", ", Schedulers.names()) + ")",
+                FILE + ":1: persistence is not supported yet by jlvs",
+                FILE + ":2: connection thresholds are not supported yet by jlvs",
+                FILE + ":6: fwmark services are not supported yet by jlvs"),
+            problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());
+        assertTrue(TableCompiler.unsupported(parse(MIXED)).isEmpty(), "masq and ipip, mixed in one service");
+    }
+
+    @Test
+    void shouldCompileMasqAndTunnelRealServersWithTheirMethodAndTunnel() throws Exception
+    {
+        final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 1);
+        final ForwardingSnapshot s = new TableCompiler(stats).compile(parse(MIXED), 1, ROUTES, 1).snapshots().get(0);
+
+        final Service mixed = s.services().find(IpProtocol.TCP, PacketView.AF_INET, 0, 0xC6120028L, 80);
+        final Dest tun = mixed.dests()[0];
+        final Dest nat = mixed.dests()[1];
+        final Dest dr = mixed.dests()[2];
+        assertEquals(FwdMethod.TUNNEL, tun.fwdMethod());
+        assertEquals(ConnFlags.destConnFlags(FwdMethod.TUNNEL), tun.connFlags());
+        assertEquals(TunnelType.IPIP, tun.tunnelType());
+        assertEquals(FwdMethod.MASQ, nat.fwdMethod());
+        assertEquals(8080, nat.port(), "NAT keeps the real server's own port");
+        assertEquals(FwdMethod.DROUTE, dr.fwdMethod());
+        assertEquals(80, dr.port());
+
+        final Service tunnels = s.services().find(IpProtocol.UDP, PacketView.AF_INET, 0, 0xC612001EL, 5300);
+        final Dest gre = tunnels.dests()[0];
+        final Dest gue = tunnels.dests()[1];
+        assertEquals(FwdMethod.TUNNEL, gue.fwdMethod());
+        assertEquals(TunnelType.GUE, gue.tunnelType());
+        assertEquals(6080, gue.tunnelPort());
+        assertEquals(TunnelChecksum.CSUM, gue.tunnelChecksum());
+        assertEquals(TunnelType.GRE, gre.tunnelType());
+        assertEquals(0, gre.tunnelPort());
+        assertEquals(TunnelChecksum.CSUM, gre.tunnelChecksum());
+
+        assertTrue(s.isNatSourceV4(0xC612010B), "replies from the NAT real server are translated back");
+        assertEquals(0xC61200FE, tun.nextHopV4(), "198.18.2.0/24 is behind the gateway");
+        assertEquals(DIP, tun.sourceV4(), "the tunnel's outer source is the address towards the gateway");
+        assertEquals(0xC612010B, nat.nextHopV4(), "the NAT real server is on a connected subnet");
+        assertEquals(0xC6120101, nat.sourceV4());
     }
 
     @Test
@@ -134,5 +197,27 @@ class TableCompilerTest
         assertEquals(1, w.size());
         assertTrue(w.get(0).toString().startsWith(FILE + ":1: checktype 'negotiate' is not run yet"), w.toString());
         assertTrue(TableCompiler.notYetHonoured(parse(LAB)).isEmpty());
+    }
+
+    @Test
+    void shouldWarnOfRealServersTheRoutesCannotReach() throws Exception
+    {
+        final LdirectordConfig config = parse("""
+            virtual=198.18.0.10:80
+            \treal=198.18.0.11:80 gate
+            \treal=198.18.2.11:80 gate
+            \treal=198.18.2.12:80 ipip
+            \tchecktype=on
+            """);
+        final List<ConfigDiagnostic> withGateway = TableCompiler.unroutable(config, ROUTES);
+        assertEquals(1, withGateway.size(), withGateway.toString());
+        assertEquals(3, withGateway.get(0).line());
+        assertTrue(withGateway.get(0).message().contains("direct routing needs real server 198.18.2.11"),
+            withGateway.get(0).message());
+
+        final List<ConfigDiagnostic> without = TableCompiler.unroutable(config, RouteTable.of(DIP, 24));
+        assertEquals(2, without.size(), without.toString());
+        assertTrue(without.get(0).message().startsWith("no route to real server 198.18.2.11"), without.toString());
+        assertEquals(4, without.get(1).line());
     }
 }

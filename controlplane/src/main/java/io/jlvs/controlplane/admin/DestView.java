@@ -1,6 +1,7 @@
 package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.AddressFamily;
+import io.jlvs.dataplane.conn.FwdMethod;
 
 import java.net.InetAddress;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param af             family of the destination (may differ from the service's only for tunnels)
  * @param address        destination address
  * @param port           destination port
- * @param forward        forwarding method
+ * @param forward        forwarding method: its {@link FwdMethod#listName()} is the Forward column
  * @param weight         weight
  * @param upperThreshold -x, 0 = none
  * @param lowerThreshold -y, 0 = none
@@ -21,13 +22,13 @@ import java.util.Objects;
  * @param persistConns   persistence templates pointing at it
  * @param stats          totals
  * @param rate           rates
- * @param tunnel         tunnel settings, for {@link Forward#TUNNEL} only (null means {@link TunnelView#IPIP})
+ * @param tunnel         tunnel settings, for {@link FwdMethod#TUNNEL} only (null means {@link TunnelView#IPIP})
  */
 public record DestView(
     AddressFamily af,
     InetAddress address,
     int port,
-    Forward forward,
+    FwdMethod forward,
     int weight,
     int upperThreshold,
     int lowerThreshold,
@@ -49,14 +50,14 @@ public record DestView(
         {
             throw new IllegalArgumentException("address " + address + " is not " + af);
         }
-        if (forward == Forward.TUNNEL && tunnel == null)
+        if (forward == FwdMethod.TUNNEL && tunnel == null)
         {
             tunnel = TunnelView.IPIP;
         }
     }
 
     /** A destination with zero counters, the usual case in tests and for a freshly compiled table. */
-    public static DestView of(final InetAddress address, final int port, final Forward forward, final int weight)
+    public static DestView of(final InetAddress address, final int port, final FwdMethod forward, final int weight)
     {
         return new DestView(AddressFamily.of(address), address, port, forward, weight, 0, 0, 0, 0, 0,
             StatsView.ZERO, RateView.ZERO, null);

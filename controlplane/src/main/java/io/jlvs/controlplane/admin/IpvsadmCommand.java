@@ -2,6 +2,8 @@ package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
+import io.jlvs.controlplane.config.ServiceProtocol;
+import io.jlvs.dataplane.conn.FwdMethod;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -187,7 +189,7 @@ public record IpvsadmCommand(
      * @param port     port (0 when not given)
      * @param fwmark   unsigned mark, 0 for address services
      */
-    public record ServiceKey(IpvsProtocol protocol, AddressFamily af, InetAddress address, int port, int fwmark)
+    public record ServiceKey(ServiceProtocol protocol, AddressFamily af, InetAddress address, int port, int fwmark)
     {
         /** @return true when {@code s} is the service this key names, as the kernel's service lookup matches */
         public boolean matches(final ServiceView s)
@@ -208,7 +210,7 @@ public record IpvsadmCommand(
                 return "-f " + Integer.toUnsignedString(fwmark) + (af == AddressFamily.INET6 ? " -6" : "");
             }
             final String a = InetLiterals.ntop(address);
-            return protocol.saveOption() + " " + (af == AddressFamily.INET6 ? "[" + a + "]" : a) + ":" + port;
+            return protocol.ipvsadmOption() + " " + (af == AddressFamily.INET6 ? "[" + a + "]" : a) + ":" + port;
         }
     }
 
@@ -240,7 +242,7 @@ public record IpvsadmCommand(
      * @param lowerThreshold -y, default 0
      * @param tunnel         --tun-type/--tun-port/--tun-*csum, default ipip without checksum
      */
-    public record DestOptions(AddressFamily af, InetAddress address, int port, Forward forward, int weight,
+    public record DestOptions(AddressFamily af, InetAddress address, int port, FwdMethod forward, int weight,
         int upperThreshold, int lowerThreshold, TunnelView tunnel)
     {
     }

@@ -2,6 +2,9 @@ package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
+import io.jlvs.controlplane.config.ServiceProtocol;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelType;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -185,13 +188,7 @@ public final class IpvsadmFormatter
     /** One row of {@code ipvsadm -L -c}, for callers that stream a large table. */
     public String connectionRow(final ConnView c, final ListFormat f)
     {
-        final IpvsProtocol proto = switch (c.protocol())
-        {
-            case "TCP" -> IpvsProtocol.TCP;
-            case "UDP" -> IpvsProtocol.UDP;
-            case "SCTP" -> IpvsProtocol.SCTP;
-            default -> null;
-        };
+        final ServiceProtocol proto = ServiceProtocol.ofListName(c.protocol());
         final String cname = addrPort(c.client(), c.clientPort(), proto, f.numeric());
         final String vname = addrPort(c.virtual(), c.virtualPort(), proto, f.numeric());
         final String dname = addrPort(c.dest(), c.destPort(), proto, f.numeric());
@@ -385,7 +382,7 @@ public final class IpvsadmFormatter
         {
             dests.sort(DEST_ORDER);
         }
-        final IpvsProtocol proto = s.fwmark() != 0 ? null : s.protocol();
+        final ServiceProtocol proto = s.fwmark() != 0 ? null : s.protocol();
         for (final DestView d : dests)
         {
             String dname = addrPort(d.address(), d.port(), proto, f.numeric());
@@ -396,18 +393,18 @@ public final class IpvsadmFormatter
             if (rule)
             {
                 sb.append("-a ").append(svcName).append(" -r ").append(dname).append(' ')
-                    .append(d.forward().saveSwitch()).append(" -w ").append(d.weight());
-                if (d.forward() == Forward.TUNNEL)
+                    .append(d.forward().ipvsadmSwitch()).append(" -w ").append(d.weight());
+                if (d.forward() == FwdMethod.TUNNEL)
                 {
                     final TunnelView t = d.tunnel();
                     sb.append(" --tun-type ").append(t.type().ipvsadmName());
-                    if (t.type() == TunnelView.Type.GUE)
+                    if (t.type() == TunnelType.GUE)
                     {
-                        sb.append(" --tun-port ").append(t.port()).append(' ').append(t.checksum().saveOption());
+                        sb.append(" --tun-port ").append(t.port()).append(' ').append(t.checksum().ipvsadmOption());
                     }
-                    else if (t.type() == TunnelView.Type.GRE)
+                    else if (t.type() == TunnelType.GRE)
                     {
-                        sb.append(' ').append(t.checksum().saveOption());
+                        sb.append(' ').append(t.checksum().ipvsadmOption());
                     }
                 }
                 sb.append('\n');
@@ -465,7 +462,7 @@ public final class IpvsadmFormatter
         final String vname = addrPort(s.address(), s.port(), s.protocol(), f.numeric());
         if (rule)
         {
-            return s.protocol().saveOption() + " " + vname;
+            return s.protocol().ipvsadmOption() + " " + vname;
         }
         final String name = String.format(Locale.ROOT, "%-4s %s", s.protocol().listName(), vname);
         return !v6 && name.length() > 33 ? name.substring(0, 33) : name;
@@ -523,7 +520,7 @@ public final class IpvsadmFormatter
 
     private static String tunnelInfo(final DestView d)
     {
-        if (d.forward() != Forward.TUNNEL)
+        if (d.forward() != FwdMethod.TUNNEL)
         {
             return NA;
         }
@@ -537,7 +534,8 @@ public final class IpvsadmFormatter
     }
 
     /** addrport_to_anyname: "a.b.c.d:port" or "[v6]:port", names instead of numbers without -n. */
-    private String addrPort(final InetAddress address, final int port, final IpvsProtocol proto, final boolean numeric)
+    private String addrPort(final InetAddress address, final int port, final ServiceProtocol proto,
+        final boolean numeric)
     {
         String host = null;
         String service = null;

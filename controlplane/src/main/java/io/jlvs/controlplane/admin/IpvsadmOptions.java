@@ -9,6 +9,10 @@ import io.jlvs.controlplane.admin.IpvsadmCommand.ServiceOptions;
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
 import io.jlvs.controlplane.config.Resolver;
+import io.jlvs.controlplane.config.ServiceProtocol;
+import io.jlvs.controlplane.config.TunnelOptions;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelType;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -23,8 +27,9 @@ import java.util.OptionalInt;
  * options combine ({@code -Ln}, {@code -At 10.0.0.1:80}), an argument may be attached ({@code -t10.0.0.1:80},
  * {@code --tcp-service=10.0.0.1:80}) or follow, {@code -p} takes an optional timeout, non-option words are left over
  * (the three values of {@code --set}), and {@code --} ends the options. Then ipvsadm's checks run in its order:
- * its table of legal command/option combinations, the service and real-server rules, the tunnel-type table and the
- * list conflicts, each failing with ipvsadm's exact message and exit status.
+ * its table of legal command/option combinations, the service and real-server rules, the tunnel-type table
+ * ({@link TunnelOptions}, shared with ldirectord.cf's real lines) and the list conflicts, each failing with
+ * ipvsadm's exact message and exit status.
  *
  * <p>Hand-written rather than picocli: picocli has no notion of "the first option is the command", of an option
  * with an optional argument that only takes a word not starting with '-', or of ipvsadm's per-command legality
@@ -69,17 +74,19 @@ public final class IpvsadmOptions
         /* ZERO    */ "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     };
 
-    /** tunnel_types_v_options: per tunnel type, for tun-port, tun-nocsum, tun-csum, tun-remcsum. */
-    private static final String[] TUNNEL_LEGAL = {
-        /* ipip */ "xxxx",
-        /* gue  */ "+111",
-        /* gre  */ "x11x",
-    };
+    /** The ipvsadm option of each {@link TunnelOptions.Option}, by ordinal. */
     private static final Option[] TUNNEL_OPTIONS = {
         Option.TUN_PORT, Option.TUN_NOCSUM, Option.TUN_CSUM, Option.TUN_REMCSUM};
 
     static
     {
+        for (final TunnelOptions.Option o : TunnelOptions.Option.values())
+        {
+            if (!TUNNEL_OPTIONS[o.ordinal()].ipvsadmName().equals(o.ipvsadmName()))
+            {
+                throw new IllegalStateException("tunnel option " + o);
+            }
+        }
         for (final String row : LEGAL)
         {
             if (row.length() != Option.values().length)
@@ -217,7 +224,7 @@ public final class IpvsadmOptions
     private boolean exact;
     private boolean noSort;
 
-    private IpvsProtocol svcProtocol;
+    private ServiceProtocol svcProtocol;
     private AddressFamily svcAf;
     private InetAddress svcAddress;
     private int svcPort;
@@ -234,13 +241,12 @@ public final class IpvsadmOptions
     private AddressFamily destAf;
     private InetAddress destAddress;
     private int destPort;
-    private Forward forward = Forward.ROUTE;
+    private FwdMethod forward = FwdMethod.DROUTE;
     private int weight = 1;
     private int upperThreshold;
     private int lowerThreshold;
-    private TunnelView.Type tunType = TunnelView.Type.IPIP;
+    private TunnelType tunType = TunnelType.IPIP;
     private int tunPort;
-    private int tunFlags;
 
     private TimeoutView timeouts;
     private String daemonState;
@@ -295,7 +301,7 @@ public final class IpvsadmOptions
             {
                 throw fail("Zero port specified for non-persistent service");
             }
-            if (onePacket && svcFwmark == 0 && svcProtocol != IpvsProtocol.UDP)
+            if (onePacket && svcFwmark == 0 && svcProtocol != ServiceProtocol.UDP)
             {
                 throw fail("One-Packet Scheduling is only for UDP virtual services");
             }
@@ -310,16 +316,16 @@ public final class IpvsadmOptions
         }
         if (cmd == Command.ADD_SERVER || cmd == Command.EDIT_SERVER)
         {
-            if (svcFwmark == 0 && (forward == Forward.TUNNEL || forward == Forward.ROUTE))
+            if (svcFwmark == 0 && (forward == FwdMethod.TUNNEL || forward == FwdMethod.DROUTE))
             {
                 destPort = svcPort;
             }
-            if (destAf != svcAf && forward != Forward.TUNNEL)
+            if (destAf != svcAf && forward != FwdMethod.TUNNEL)
             {
                 throw fail("Different address family is allowed only for tunneling servers");
             }
             if ((has(Option.TUN_TYPE) || has(Option.TUN_PORT) || has(Option.TUN_NOCSUM) || has(Option.TUN_CSUM) ||
-                has(Option.TUN_REMCSUM)) && forward != Forward.TUNNEL)
+                has(Option.TUN_REMCSUM)) && forward != FwdMethod.TUNNEL)
             {
                 throw fail("Tunnel options conflict with forward method");
             }
@@ -348,10 +354,9 @@ public final class IpvsadmOptions
         DestOptions dest = null;
         if (has(Option.REAL_SERVER))
         {
-            final TunnelView.Checksum csum = (tunFlags & 2) != 0 ? TunnelView.Checksum.REMCSUM :
-                (tunFlags & 1) != 0 ? TunnelView.Checksum.CSUM : TunnelView.Checksum.NOCSUM;
             dest = new DestOptions(destAf, destAddress, destPort, forward, weight, upperThreshold, lowerThreshold,
-                forward == Forward.TUNNEL ? new TunnelView(tunType, tunPort, csum) : null);
+                forward == FwdMethod.TUNNEL ?
+                    new TunnelView(tunType, tunPort, TunnelOptions.checksum(givenTunnelOptions())) : null);
         }
         final DaemonOptions daemon = daemonState == null ? null :
             new DaemonOptions(daemonState, mcastInterface, syncId, syncMaxLen, mcastGroup, mcastPort, mcastTtl);
@@ -542,8 +547,8 @@ public final class IpvsadmOptions
             case TCP_SERVICE, UDP_SERVICE, SCTP_SERVICE ->
             {
                 setOption(Option.SERVICE_ADDRESS);
-                svcProtocol = opt == Opt.TCP_SERVICE ? IpvsProtocol.TCP :
-                    opt == Opt.UDP_SERVICE ? IpvsProtocol.UDP : IpvsProtocol.SCTP;
+                svcProtocol = opt == Opt.TCP_SERVICE ? ServiceProtocol.TCP :
+                    opt == Opt.UDP_SERVICE ? ServiceProtocol.UDP : ServiceProtocol.SCTP;
                 final Parsed p = parseService(arg, svcProtocol);
                 if (p == null)
                 {
@@ -564,7 +569,7 @@ public final class IpvsadmOptions
             {
                 setOption(Option.SERVICE_ADDRESS);
                 svcAf = AddressFamily.INET;
-                svcProtocol = IpvsProtocol.TCP;
+                svcProtocol = ServiceProtocol.TCP;
                 svcFwmark = parseFwmark(arg);
             }
             case SCHEDULER ->
@@ -619,7 +624,8 @@ public final class IpvsadmOptions
             case IPIP, GATEWAYING, MASQUERADING ->
             {
                 setOption(Option.FORWARDING_METHOD);
-                forward = opt == Opt.IPIP ? Forward.TUNNEL : opt == Opt.GATEWAYING ? Forward.ROUTE : Forward.MASQ;
+                forward = opt == Opt.IPIP ? FwdMethod.TUNNEL :
+                    opt == Opt.GATEWAYING ? FwdMethod.DROUTE : FwdMethod.MASQ;
             }
             case WEIGHT ->
             {
@@ -785,13 +791,11 @@ public final class IpvsadmOptions
             case TUN_TYPE ->
             {
                 setOption(Option.TUN_TYPE);
-                tunType = switch (arg)
+                tunType = TunnelType.ofIpvsadmName(arg);
+                if (tunType == null)
                 {
-                    case "ipip" -> TunnelView.Type.IPIP;
-                    case "gue" -> TunnelView.Type.GUE;
-                    case "gre" -> TunnelView.Type.GRE;
-                    default -> throw fail("illegal tunnel type specified");
-                };
+                    throw fail("illegal tunnel type specified");
+                }
             }
             case TUN_PORT ->
             {
@@ -803,16 +807,8 @@ public final class IpvsadmOptions
                 }
             }
             case TUN_NOCSUM -> setOption(Option.TUN_NOCSUM);
-            case TUN_CSUM ->
-            {
-                setOption(Option.TUN_CSUM);
-                tunFlags |= 1;
-            }
-            case TUN_REMCSUM ->
-            {
-                setOption(Option.TUN_REMCSUM);
-                tunFlags |= 2;
-            }
+            case TUN_CSUM -> setOption(Option.TUN_CSUM);
+            case TUN_REMCSUM -> setOption(Option.TUN_REMCSUM);
             default -> throw fail("invalid option `" + word + "'");
         }
     }
@@ -857,39 +853,33 @@ public final class IpvsadmOptions
 
     private void tunnelOptCheck() throws IpvsadmUsageException
     {
-        final String row = TUNNEL_LEGAL[tunType.ordinal()];
-        Option last = null;
-        for (int j = 0; j < TUNNEL_OPTIONS.length; j++)
+        final TunnelOptions.Violation v = TunnelOptions.check(tunType, givenTunnelOptions());
+        if (v == null)
         {
-            final Option o = TUNNEL_OPTIONS[j];
-            final char rule = row.charAt(j);
-            if (!has(o))
+            return;
+        }
+        final String type = tunType.ipvsadmName();
+        throw fail(switch (v.problem())
+        {
+            case MISSING -> "You need to supply the '" + v.option().ipvsadmName() + "' option for the '" + type +
+                "' tunnel type";
+            case ILLEGAL -> "Illegal '" + v.option().ipvsadmName() + "' option with the '" + type + "' tunnel type";
+            case CONFLICT -> "The option '" + v.option().ipvsadmName() + "' conflicts with the '" +
+                v.other().ipvsadmName() + "' option in the '" + type + "' tunnel type";
+        });
+    }
+
+    private EnumSet<TunnelOptions.Option> givenTunnelOptions()
+    {
+        final EnumSet<TunnelOptions.Option> given = EnumSet.noneOf(TunnelOptions.Option.class);
+        for (final TunnelOptions.Option o : TunnelOptions.Option.values())
+        {
+            if (has(TUNNEL_OPTIONS[o.ordinal()]))
             {
-                if (rule == '+')
-                {
-                    throw fail("You need to supply the '" + o.ipvsadmName() + "' option for the '" +
-                        tunType.ipvsadmName() + "' tunnel type");
-                }
-            }
-            else
-            {
-                if (rule == 'x')
-                {
-                    throw fail("Illegal '" + o.ipvsadmName() + "' option with the '" + tunType.ipvsadmName() +
-                        "' tunnel type");
-                }
-                if (rule == '1')
-                {
-                    if (last == null)
-                    {
-                        last = o;
-                        continue;
-                    }
-                    throw fail("The option '" + o.ipvsadmName() + "' conflicts with the '" + last.ipvsadmName() +
-                        "' option in the '" + tunType.ipvsadmName() + "' tunnel type");
-                }
+                given.add(o);
             }
         }
+        return given;
     }
 
     private void setOption(final Option o) throws IpvsadmUsageException
@@ -912,7 +902,7 @@ public final class IpvsadmOptions
     }
 
     /** parse_service: host[:port], [ipv6][:port] or a bare IPv6 literal; null when illegal. */
-    private Parsed parseService(final String text, final IpvsProtocol protocol)
+    private Parsed parseService(final String text, final ServiceProtocol protocol)
     {
         if (text == null || text.isEmpty() || text.chars().allMatch(Character::isDigit))
         {
@@ -960,7 +950,7 @@ public final class IpvsadmOptions
     }
 
     private Parsed withPort(final AddressFamily af, final InetAddress address, final String portText,
-        final IpvsProtocol protocol)
+        final ServiceProtocol protocol)
     {
         if (portText == null)
         {

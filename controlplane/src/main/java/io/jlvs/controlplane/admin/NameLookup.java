@@ -2,6 +2,7 @@ package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.EtcServices;
 import io.jlvs.controlplane.config.InetLiterals;
+import io.jlvs.controlplane.config.ServiceProtocol;
 
 import java.net.InetAddress;
 
@@ -21,7 +22,7 @@ public interface NameLookup
         }
 
         @Override
-        public String serviceName(final int port, final IpvsProtocol protocol)
+        public String serviceName(final int port, final ServiceProtocol protocol)
         {
             return null;
         }
@@ -31,7 +32,7 @@ public interface NameLookup
     String hostName(InetAddress address);
 
     /** @return the service name of {@code port}, or null to print the number */
-    String serviceName(int port, IpvsProtocol protocol);
+    String serviceName(int port, ServiceProtocol protocol);
 
     /** @return reverse DNS through InetAddress and service names from /etc/services */
     static NameLookup system()
@@ -47,7 +48,7 @@ public interface NameLookup
             }
 
             @Override
-            public String serviceName(final int port, final IpvsProtocol protocol)
+            public String serviceName(final int port, final ServiceProtocol protocol)
             {
                 return protocol == null ? null : EtcServices.system().name(port, protocol.servicesName()).orElse(null);
             }

@@ -1,6 +1,7 @@
 package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.AddressFamily;
+import io.jlvs.controlplane.config.ServiceProtocol;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * @param dests      destinations (sorted on output unless --nosort)
  */
 public record ServiceView(
-    IpvsProtocol protocol,
+    ServiceProtocol protocol,
     AddressFamily af,
     InetAddress address,
     int port,
@@ -73,7 +74,7 @@ public record ServiceView(
     }
 
     /** An address:port service without persistence, flags or counters. */
-    public static ServiceView of(final IpvsProtocol protocol, final InetAddress address, final int port,
+    public static ServiceView of(final ServiceProtocol protocol, final InetAddress address, final int port,
         final String scheduler, final List<DestView> dests)
     {
         final AddressFamily af = AddressFamily.of(address);

@@ -1,5 +1,7 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.route.RouteTable;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,12 @@ import java.util.regex.Pattern;
  * <pre>
  * instance          = default                  # name used in default paths; [A-Za-z0-9_.-]+
  * port              = 0000:03:00.0             # required: PCI address, or vdev devargs "net_af_packet0,iface=veth-dir"
- * address           = 198.18.0.2/24            # required: the director's IPv4 address (DIP) with prefix length
- * gateway           = 198.18.0.1               # optional default gateway
+ * address           = 198.18.0.2/24, 198.18.1.1/24
+ *                                              # required: the director's IPv4 addresses with prefix lengths, the
+ *                                              # first its primary one (DIP); each is a connected subnet (NAT real
+ *                                              # servers take the director's address on theirs as gateway)
+ * gateway           = 198.18.0.1               # optional default gateway, on one of those subnets
+ * mtu               = 1500                     # link MTU, 576..9216 (tunnels fit in it) (default 1500)
  * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1)
  * control-core      = 0                        # lcore of the control thread / EAL main lcore (default 0)
  * eal-args          = --log-level=lib.eal:debug  # extra EAL arguments, split on blanks
@@ -41,14 +47,14 @@ public record DirectorSettings(
     Path file,
     String instance,
     String port,
-    Inet4Address address,
-    int prefixLength,
+    List<Address> addresses,
     Optional<Inet4Address> gateway,
     List<Integer> cores,
     int controlCore,
     List<String> extraEalArgs,
     boolean hugepages,
     int memoryMiB,
+    int mtu,
     int connTableSize,
     Path connTableDir,
     Path adminSocket,
@@ -58,6 +64,10 @@ public record DirectorSettings(
     public static final List<Integer> DEFAULT_CORES = List.of(1);
     public static final int DEFAULT_CONTROL_CORE = 0;
     public static final int DEFAULT_MEMORY_MIB = 512;
+    /** Ethernet's MTU, the port's default. */
+    public static final int DEFAULT_MTU = 1500;
+    public static final int MIN_MTU = io.jlvs.dataplane.ForwardingAgent.Context.MIN_MTU;
+    public static final int MAX_MTU = io.jlvs.dataplane.ForwardingAgent.Context.MAX_MTU;
     public static final int DEFAULT_CONN_TABLE_SIZE = 1 << 20;
     public static final Path DEFAULT_LDIRECTORD_CONFIG = Path.of("/etc/ha.d/ldirectord.cf");
 
@@ -68,25 +78,85 @@ public record DirectorSettings(
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
-        "control-core", "eal-args", "hugepages", "memory", "conn-table-size", "conn-table-dir", "admin-socket",
-        "ldirectord-config");
+        "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
+        "admin-socket", "ldirectord-config");
 
     public DirectorSettings
     {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(port, "port");
-        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(connTableDir, "connTableDir");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(ldirectordConfig, "ldirectordConfig");
+        addresses = List.copyOf(addresses);
         cores = List.copyOf(cores);
         extraEalArgs = List.copyOf(extraEalArgs);
-        if (prefixLength < 0 || prefixLength > 32)
+        if (addresses.isEmpty())
         {
-            throw new IllegalArgumentException("prefixLength: " + prefixLength);
+            throw new IllegalArgumentException("at least one address");
         }
+        if (mtu < MIN_MTU || mtu > MAX_MTU)
+        {
+            throw new IllegalArgumentException("mtu: " + mtu);
+        }
+    }
+
+    /**
+     * One of the director's addresses with the prefix length of its subnet, {@code 198.18.0.2/24}.
+     *
+     * @param address      the address
+     * @param prefixLength 0..32
+     */
+    public record Address(Inet4Address address, int prefixLength)
+    {
+        public Address
+        {
+            Objects.requireNonNull(address, "address");
+            if (prefixLength < 0 || prefixLength > 32)
+            {
+                throw new IllegalArgumentException("prefixLength: " + prefixLength);
+            }
+        }
+
+        /** @return true when {@code other} is on this address's subnet */
+        public boolean isOnSubnet(final Inet4Address other)
+        {
+            final int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+            return ((InetLiterals.toInt(address) ^ InetLiterals.toInt(other)) & mask) == 0;
+        }
+
+        @Override
+        public String toString()
+        {
+            return InetLiterals.ntop(address) + "/" + prefixLength;
+        }
+    }
+
+    /** @return the primary address (DIP), the first of {@link #addresses()} */
+    public Inet4Address address()
+    {
+        return addresses.getFirst().address();
+    }
+
+    /** @return the prefix length of the primary address */
+    public int prefixLength()
+    {
+        return addresses.getFirst().prefixLength();
+    }
+
+    /** @return the director's routes: its addresses, primary first, their subnets and the gateway */
+    public RouteTable routes()
+    {
+        final int[] a = new int[addresses.size()];
+        final int[] p = new int[addresses.size()];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = InetLiterals.toInt(addresses.get(i).address());
+            p[i] = addresses.get(i).prefixLength();
+        }
+        return new RouteTable(a, p, gateway.map(InetLiterals::toInt).orElse(0));
     }
 
     /** @return true when {@link #port()} is a PCI address rather than vdev devargs */
@@ -184,31 +254,8 @@ public record DirectorSettings(
             c.error("instance", "invalid instance \"" + instance + "\": use letters, digits, '_', '.', '-'");
         }
         final String port = c.required("port");
-        Inet4Address address = null;
-        int prefix = 0;
-        final String addressText = c.required("address");
-        if (addressText != null)
-        {
-            final Matcher m = CIDR.matcher(addressText);
-            address = m.matches() ? InetLiterals.ipv4(m.group(1)) : null;
-            prefix = m.matches() ? Integer.parseInt(m.group(2)) : -1;
-            if (address == null || prefix < 0 || prefix > 32)
-            {
-                c.error("address", "invalid address \"" + addressText +
-                    "\": expected an IPv4 address with prefix length, e.g. 198.18.0.2/24");
-                address = null;
-            }
-        }
-        Inet4Address gateway = null;
-        final String gatewayText = c.string("gateway", null);
-        if (gatewayText != null)
-        {
-            gateway = InetLiterals.ipv4(gatewayText);
-            if (gateway == null)
-            {
-                c.error("gateway", "invalid gateway \"" + gatewayText + "\": expected an IPv4 address");
-            }
-        }
+        final List<Address> addresses = c.addresses("address");
+        final Inet4Address gateway = c.gateway("gateway", addresses);
         final List<Integer> cores = c.cores("cores");
         final int controlCore = c.integer("control-core", DEFAULT_CONTROL_CORE, 0, MAX_LCORE);
         if (cores.contains(controlCore))
@@ -220,6 +267,7 @@ public record DirectorSettings(
         final List<String> ealArgs = eal.isBlank() ? List.of() : List.of(eal.strip().split("\\s+"));
         final boolean hugepages = c.yesNo("hugepages", true);
         final int memory = c.integer("memory", DEFAULT_MEMORY_MIB, 1, 1 << 20);
+        final int mtu = c.integer("mtu", DEFAULT_MTU, MIN_MTU, MAX_MTU);
         final int connTableSize = c.integer("conn-table-size", DEFAULT_CONN_TABLE_SIZE, 1, 1 << 30);
         final Path connTableDir = Path.of(c.string("conn-table-dir", "/dev/shm/jlvs/" + instance));
         final Path adminSocket = Path.of(c.string("admin-socket", "/run/jlvs/" + instance + ".sock"));
@@ -230,8 +278,8 @@ public record DirectorSettings(
             errors.sort(java.util.Comparator.comparingInt(ConfigDiagnostic::line));
             throw new ConfigException(errors);
         }
-        return new DirectorSettings(file, instance, port, address, prefix, Optional.ofNullable(gateway), cores,
-            controlCore, ealArgs, hugepages, memory, connTableSize, connTableDir, adminSocket, ldirectordConfig);
+        return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway), cores,
+            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,
@@ -284,6 +332,68 @@ public record DirectorSettings(
             }
             error(key, "invalid " + key + " \"" + v + "\": must be a number in " + min + ".." + max);
             return def;
+        }
+
+        /** A comma-separated list of IPv4 CIDRs, each address once; empty after an error. */
+        List<Address> addresses(final String key)
+        {
+            final String v = required(key);
+            if (v == null)
+            {
+                return List.of();
+            }
+            final List<Address> list = new ArrayList<>();
+            for (final String part : v.split(",", -1))
+            {
+                final String text = part.strip();
+                final Matcher m = CIDR.matcher(text);
+                final Inet4Address a = m.matches() ? InetLiterals.ipv4(m.group(1)) : null;
+                final int prefix = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+                if (a == null || prefix > 32)
+                {
+                    error(key, "invalid address \"" + text +
+                        "\": expected an IPv4 address with prefix length, e.g. 198.18.0.2/24");
+                    return List.of();
+                }
+                final Address address = new Address(a, prefix);
+                if (list.stream().anyMatch((other) -> other.address().equals(a)))
+                {
+                    error(key, "address " + InetLiterals.ntop(a) + " is given twice");
+                    return List.of();
+                }
+                list.add(address);
+            }
+            return List.copyOf(list);
+        }
+
+        /** The default gateway: an address on one of the director's subnets, not one of its own. */
+        Inet4Address gateway(final String key, final List<Address> addresses)
+        {
+            final String v = string(key, null);
+            if (v == null)
+            {
+                return null;
+            }
+            final Inet4Address gateway = InetLiterals.ipv4(v);
+            if (gateway == null)
+            {
+                error(key, "invalid gateway \"" + v + "\": expected an IPv4 address");
+                return null;
+            }
+            if (addresses.isEmpty())
+            {
+                return gateway; // the address is wrong or missing, and said so
+            }
+            if (addresses.stream().anyMatch((a) -> a.address().equals(gateway)))
+            {
+                error(key, "gateway " + v + " is one of the director's own addresses");
+            }
+            else if (addresses.stream().noneMatch((a) -> a.isOnSubnet(gateway)))
+            {
+                error(key, "gateway " + v + " is on none of the director's subnets (" +
+                    String.join(", ", addresses.stream().map(Address::toString).toList()) + ")");
+            }
+            return gateway;
         }
 
         boolean yesNo(final String key, final boolean def)

@@ -1,5 +1,7 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.conn.FwdMethod;
+
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -8,9 +10,9 @@ import java.util.Objects;
  *
  * @param address    the fallback server's address
  * @param port       its port, or {@link #VIRTUAL_PORT} when none was given (then the virtual service's port is used)
- * @param forwarding forwarding method, default {@code gate}
+ * @param forwarding forwarding method, default {@code gate} ({@link FwdMethod#DROUTE})
  */
-public record Fallback(InetAddress address, int port, ForwardingMethod forwarding)
+public record Fallback(InetAddress address, int port, FwdMethod forwarding)
 {
     /** Port value meaning "no port given: use the virtual service's port". */
     public static final int VIRTUAL_PORT = -1;

@@ -1,5 +1,8 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelType;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -8,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SequencedSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +38,10 @@ import java.util.regex.Pattern;
  *   <li>{@code #} starts a comment. Unlike ldirectord, which cuts a virtual-section line at any {@code #}, a
  *       {@code #} inside double quotes is kept (a receive regexp may contain one);</li>
  *   <li>values may be double-quoted; quotes are optional where ldirectord requires them (request, receive,
- *       logfile...).</li>
+ *       logfile...);</li>
+ *   <li>a jlvs extension: an {@code ipip} real line may carry ipvsadm's tunnel options after the method and
+ *       weight, {@code real = 10.0.2.1:80 ipip 2 --tun-type gue --tun-port 6080 --tun-csum}, checked as ipvsadm
+ *       checks them ({@link TunnelOptions}). Stock ldirectord refuses such a line.</li>
  * </ul>
  *
  * <p>Host and service names: a host name in virtual, real or fallback is resolved through the {@link Resolver}
@@ -473,7 +482,7 @@ public final class LdirectordConfigParser
                 }
                 else if (p.equals("tcp") || p.equals("udp"))
                 {
-                    s.protocol = p.equals("tcp") ? Protocol.TCP : Protocol.UDP;
+                    s.protocol = ServiceProtocol.ofLdirectordName(p);
                 }
                 else
                 {
@@ -618,14 +627,15 @@ public final class LdirectordConfigParser
         final int errorsBefore = errors.size();
         if (s.fwmark != 0)
         {
-            s.protocol = Protocol.FWM;
+            s.protocol = ServiceProtocol.FWM;
             s.port = 0;
         }
         else
         {
             if (s.protocol == null)
             {
-                s.protocol = s.portText.equals("53") || s.portText.equals("domain") ? Protocol.UDP : Protocol.TCP;
+                s.protocol = s.portText.equals("53") || s.portText.equals("domain") ?
+                    ServiceProtocol.UDP : ServiceProtocol.TCP;
             }
             s.address = resolver.host(s.hostText, s.family);
             if (s.address == null)
@@ -633,7 +643,7 @@ public final class LdirectordConfigParser
                 error(s.line, "invalid address for virtual server: could not resolve host \"" + s.hostText + "\"",
                     s.text);
             }
-            final int port = port(s.portText, s.protocol.ldirectordName());
+            final int port = port(s.portText, s.protocol.servicesName());
             if (port == -2)
             {
                 error(s.line, "invalid port \"" + s.portText + "\" for virtual server: must be 0..65535", s.text);
@@ -657,7 +667,7 @@ public final class LdirectordConfigParser
         if (s.fallback != null)
         {
             s.resolvedFallback = fallback(s.fallback.line, s.fallback.value, s.fallback.text, s.family,
-                s.protocol == Protocol.FWM ? null : s.protocol.ldirectordName());
+                s.protocol.servicesName());
         }
         final Set<String> seen = new HashSet<>();
         for (final RawLine r : s.reals)
@@ -751,80 +761,12 @@ public final class LdirectordConfigParser
             return;
         }
 
-        // gate|masq|ipip [weight] ["request", "receive"] [<l:N>] [<u:N>]
-        final List<String> tokens = new ArrayList<>();
-        final List<Boolean> quoted = new ArrayList<>();
-        if (!tokenize(rest, tokens, quoted))
+        final RealOptions o = realOptions(r, rest);
+        if (o == null)
         {
-            error(r.line, "invalid real server line: unterminated quote", r.text);
             return;
         }
-        if (tokens.isEmpty() || quoted.getFirst())
-        {
-            error(r.line, "forward method must be gate, masq or ipip", r.text);
-            return;
-        }
-        final ForwardingMethod fwd = ForwardingMethod.fromLdirectordName(tokens.getFirst());
-        if (fwd == null)
-        {
-            error(r.line, "forward method must be gate, masq or ipip: \"" + tokens.getFirst() + "\"", r.text);
-            return;
-        }
-        int weight = RealServer.DEFAULT_WEIGHT;
-        int lower = 0;
-        int upper = 0;
-        final List<String> requestReceive = new ArrayList<>(2);
-        for (int i = 1; i < tokens.size(); i++)
-        {
-            final String t = tokens.get(i);
-            final Matcher tm = THRESHOLD.matcher(t);
-            if (i == 1 && !quoted.get(i) && DIGITS.matcher(t).matches())
-            {
-                final long w = parseLong(t);
-                if (w > RealServer.MAX_WEIGHT)
-                {
-                    error(r.line, "invalid weight \"" + t + "\" for real server: must be 0..65535", r.text);
-                    return;
-                }
-                weight = (int)w;
-            }
-            else if (tm.matches())
-            {
-                final long v = parseLong(tm.group(2));
-                if (v > Integer.MAX_VALUE)
-                {
-                    error(r.line, "invalid threshold \"" + t + "\" for real server: must be 0..2147483647", r.text);
-                    return;
-                }
-                if (tm.group(1).equals("l"))
-                {
-                    lower = (int)v;
-                }
-                else
-                {
-                    upper = (int)v;
-                }
-            }
-            else if (quoted.get(i))
-            {
-                requestReceive.add(t);
-            }
-            else
-            {
-                error(r.line, "Invalid real server line, around \"" + t + "\"", r.text);
-                return;
-            }
-        }
-        if (requestReceive.size() != 0 && requestReceive.size() != 2)
-        {
-            error(r.line, "request and receive must be given together: \"request\", \"receive\"", r.text);
-            return;
-        }
-        final Optional<String> request = requestReceive.isEmpty() ?
-            Optional.empty() : Optional.of(normaliseRequest(requestReceive.get(0)));
-        final Optional<String> receive = requestReceive.isEmpty() ?
-            Optional.empty() : Optional.of(requestReceive.get(1));
-
+        final FwdMethod fwd = o.fwd;
         final InetAddress firstAddress = resolver.host(first, s.family);
         if (firstAddress == null)
         {
@@ -855,7 +797,7 @@ public final class LdirectordConfigParser
                 error(r.line, "invalid port (" + portText + ") for real server (could not resolve port)", r.text);
                 return;
             }
-            if (s.fwmark == 0 && fwd != ForwardingMethod.MASQ && port != s.port)
+            if (s.fwmark == 0 && fwd != FwdMethod.MASQ && port != s.port)
             {
                 warn(r.line, "real server port " + port + " ignored: " + fwd.ldirectordName() +
                     " forwarding always uses the virtual service's port " + s.port + " (as ipvsadm does)", r.text);
@@ -899,8 +841,176 @@ public final class LdirectordConfigParser
                 error(r.line, "duplicate real server " + shown, r.text);
                 return;
             }
-            s.builtReals.add(new RealServer(r.line, a, port, fwd, weight, lower, upper, request, receive));
+            s.builtReals.add(new RealServer(r.line, a, port, fwd, o.weight, o.lower, o.upper, o.request(), o.receive(),
+                o.tunnelType, o.tunnelPort, TunnelOptions.checksum(o.tunnelOptions)));
         }
+    }
+
+    /**
+     * What follows the address of a real line:
+     * {@code gate|masq|ipip [weight] ["request", "receive"] [<l:N>] [<u:N>]}, and for ipip jlvs's tunnel extension,
+     * ipvsadm's options {@code --tun-type ipip|gue|gre}, {@code --tun-port N}, {@code --tun-nocsum},
+     * {@code --tun-csum}, {@code --tun-remcsum}, checked by {@link TunnelOptions} as ipvsadm checks them. The weight
+     * comes right after the method; the other tokens in any order.
+     *
+     * @return the options, or null after reporting an error
+     */
+    private RealOptions realOptions(final RawLine r, final String rest)
+    {
+        final List<String> tokens = new ArrayList<>();
+        final List<Boolean> quoted = new ArrayList<>();
+        if (!tokenize(rest, tokens, quoted))
+        {
+            error(r.line, "invalid real server line: unterminated quote", r.text);
+            return null;
+        }
+        if (tokens.isEmpty() || quoted.getFirst())
+        {
+            error(r.line, "forward method must be gate, masq or ipip", r.text);
+            return null;
+        }
+        final RealOptions o = new RealOptions(FwdMethod.ofLdirectordName(tokens.getFirst()));
+        if (o.fwd == null)
+        {
+            error(r.line, "forward method must be gate, masq or ipip: \"" + tokens.getFirst() + "\"", r.text);
+            return null;
+        }
+        for (int i = 1; i < tokens.size(); i++)
+        {
+            final String t = tokens.get(i);
+            final Matcher tm = THRESHOLD.matcher(t);
+            final boolean plain = !quoted.get(i);
+            if (i == 1 && plain && DIGITS.matcher(t).matches())
+            {
+                final long w = parseLong(t);
+                if (w > RealServer.MAX_WEIGHT)
+                {
+                    error(r.line, "invalid weight \"" + t + "\" for real server: must be 0..65535", r.text);
+                    return null;
+                }
+                o.weight = (int)w;
+            }
+            else if (tm.matches())
+            {
+                final long v = parseLong(tm.group(2));
+                if (v > Integer.MAX_VALUE)
+                {
+                    error(r.line, "invalid threshold \"" + t + "\" for real server: must be 0..2147483647", r.text);
+                    return null;
+                }
+                if (tm.group(1).equals("l"))
+                {
+                    o.lower = (int)v;
+                }
+                else
+                {
+                    o.upper = (int)v;
+                }
+            }
+            else if (!plain)
+            {
+                o.requestReceive.add(t);
+            }
+            else if (t.startsWith("--tun-"))
+            {
+                final String value = i + 1 < tokens.size() && !quoted.get(i + 1) ? tokens.get(i + 1) : null;
+                final int used = tunnelOption(r, o, t, value);
+                if (used < 0)
+                {
+                    return null;
+                }
+                i += used;
+            }
+            else
+            {
+                error(r.line, "Invalid real server line, around \"" + t + "\"", r.text);
+                return null;
+            }
+        }
+        if (o.requestReceive.size() != 0 && o.requestReceive.size() != 2)
+        {
+            error(r.line, "request and receive must be given together: \"request\", \"receive\"", r.text);
+            return null;
+        }
+        return checkTunnel(r, o) ? o : null;
+    }
+
+    /**
+     * One tunnel option of a real line, {@code --tun-type} and {@code --tun-port} with the token after them as
+     * value ({@code --tun-port=6080} works too, as with ipvsadm).
+     *
+     * @return how many tokens after this one it used (0 or 1), or -1 after reporting an error
+     */
+    private int tunnelOption(final RawLine r, final RealOptions o, final String token, final String next)
+    {
+        final int eq = token.indexOf('=');
+        final String name = eq < 0 ? token : token.substring(0, eq);
+        final String value = eq < 0 ? next : token.substring(eq + 1);
+        final int used = eq < 0 ? 1 : 0;
+        if (!o.tunnelGiven.add(name))
+        {
+            error(r.line, name + " given more than once", r.text);
+            return -1;
+        }
+        if (name.equals("--tun-type"))
+        {
+            o.tunnelType = value == null ? null : TunnelType.ofIpvsadmName(value);
+            if (o.tunnelType == null)
+            {
+                error(r.line, "invalid --tun-type" + (value == null ? "" : " \"" + value + "\"") +
+                    ": must be ipip, gue or gre", r.text);
+                return -1;
+            }
+            return used;
+        }
+        final TunnelOptions.Option option = TunnelOptions.Option.ofLongOption(name);
+        if (option == null)
+        {
+            error(r.line, "unknown tunnel option \"" + name + "\": expected --tun-type, --tun-port, --tun-nocsum, " +
+                "--tun-csum or --tun-remcsum", r.text);
+            return -1;
+        }
+        o.tunnelOptions.add(option);
+        if (option != TunnelOptions.Option.PORT)
+        {
+            if (eq >= 0)
+            {
+                error(r.line, name + " takes no value", r.text);
+                return -1;
+            }
+            return 0;
+        }
+        final long port = value != null && DIGITS.matcher(value).matches() ? parseLong(value) : -1;
+        if (port < 1 || port > 65535)
+        {
+            error(r.line, "invalid --tun-port" + (value == null ? "" : " \"" + value + "\"") + ": must be 1..65535",
+                r.text);
+            return -1;
+        }
+        o.tunnelPort = (int)port;
+        return used;
+    }
+
+    /** Tunnel options only with ipip, and only in the combinations ipvsadm allows. */
+    private boolean checkTunnel(final RawLine r, final RealOptions o)
+    {
+        if (o.tunnelGiven.isEmpty())
+        {
+            return true;
+        }
+        if (o.fwd != FwdMethod.TUNNEL)
+        {
+            error(r.line, o.tunnelGiven.getFirst() + " is only valid with the ipip forwarding method, not " +
+                o.fwd.ldirectordName(), r.text);
+            return false;
+        }
+        final TunnelOptions.Violation v = TunnelOptions.check(o.tunnelType, o.tunnelOptions);
+        if (v != null)
+        {
+            error(r.line, v.message(), r.text);
+            return false;
+        }
+        return true;
     }
 
     // --------------------------------------------------------------------------------------------------- helpers
@@ -914,10 +1024,10 @@ public final class LdirectordConfigParser
             error(line, "invalid fallback server: " + value, text);
             return null;
         }
-        ForwardingMethod fwd = ForwardingMethod.GATE;
+        FwdMethod fwd = FwdMethod.DROUTE;
         if (parts.length == 2)
         {
-            fwd = ForwardingMethod.fromLdirectordName(parts[1]);
+            fwd = FwdMethod.ofLdirectordName(parts[1]);
             if (fwd == null)
             {
                 error(line, "forward method must be gate, masq or ipip: \"" + parts[1] + "\"", text);
@@ -1181,6 +1291,36 @@ public final class LdirectordConfigParser
     {
     }
 
+    /** The options of one real line while they are read. */
+    private static final class RealOptions
+    {
+        final FwdMethod fwd;
+        int weight = RealServer.DEFAULT_WEIGHT;
+        int lower;
+        int upper;
+        final List<String> requestReceive = new ArrayList<>(2);
+        /** The tunnel options as written, in order, for messages and to refuse repeats. */
+        final SequencedSet<String> tunnelGiven = new LinkedHashSet<>();
+        final Set<TunnelOptions.Option> tunnelOptions = EnumSet.noneOf(TunnelOptions.Option.class);
+        TunnelType tunnelType = TunnelType.IPIP;
+        int tunnelPort;
+
+        RealOptions(final FwdMethod fwd)
+        {
+            this.fwd = fwd;
+        }
+
+        Optional<String> request()
+        {
+            return requestReceive.isEmpty() ? Optional.empty() : Optional.of(normaliseRequest(requestReceive.get(0)));
+        }
+
+        Optional<String> receive()
+        {
+            return requestReceive.isEmpty() ? Optional.empty() : Optional.of(requestReceive.get(1));
+        }
+    }
+
     /** A virtual section while it is read. */
     private static final class Section
     {
@@ -1193,7 +1333,7 @@ public final class LdirectordConfigParser
         String portText;
         InetAddress address;
         int port;
-        Protocol protocol;
+        ServiceProtocol protocol;
         String scheduler = DEFAULT_SCHEDULER;
         Integer persistent;
         Netmask netmask;

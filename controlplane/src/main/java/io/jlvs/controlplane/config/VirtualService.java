@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * @param address     the virtual IP (resolved if a host name was written); null for a fwmark service
  * @param port        the virtual port (0 only if persistent); 0 for a fwmark service
  * @param fwmark      firewall mark, 1..4294967295 held as an unsigned int; 0 for an address:port service
- * @param protocol    tcp, udp or fwm (ldirectord's default: fwm for marks, udp for port 53, else tcp)
+ * @param protocol    TCP, UDP or FWM (ldirectord's default: fwm for marks, udp for port 53, else tcp)
  * @param scheduler   ipvsadm scheduler name, ldirectord's default "wrr" (not ipvsadm's "wlc")
  * @param persistent  persistence timeout in seconds, if {@code persistent} is set
  * @param netmask     persistence granularity, if {@code netmask} is set (ldirectord passes it only with persistent)
@@ -29,7 +29,7 @@ public record VirtualService(
     InetAddress address,
     int port,
     int fwmark,
-    Protocol protocol,
+    ServiceProtocol protocol,
     String scheduler,
     OptionalInt persistent,
     Optional<Netmask> netmask,
@@ -50,7 +50,11 @@ public record VirtualService(
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(fallback, "fallback");
         reals = List.copyOf(reals);
-        if ((protocol == Protocol.FWM) != (fwmark != 0))
+        if (protocol.ldirectordName() == null)
+        {
+            throw new IllegalArgumentException("ldirectord has no protocol " + protocol);
+        }
+        if ((protocol == ServiceProtocol.FWM) != (fwmark != 0))
         {
             throw new IllegalArgumentException("protocol fwm if and only if fwmark is set");
         }

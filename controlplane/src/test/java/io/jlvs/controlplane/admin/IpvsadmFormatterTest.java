@@ -2,6 +2,10 @@ package io.jlvs.controlplane.admin;
 
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
+import io.jlvs.controlplane.config.ServiceProtocol;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -42,9 +46,10 @@ class IpvsadmFormatterTest
     void shouldKeepKernelOrderWithNoSort()
     {
         final List<ServiceView> table = List.of(
-            ServiceView.of(IpvsProtocol.UDP, ip("10.0.0.2"), 53, "rr", List.of(
-                DestView.of(ip("10.0.1.9"), 53, Forward.ROUTE, 1), DestView.of(ip("10.0.1.1"), 53, Forward.ROUTE, 1))),
-            ServiceView.of(IpvsProtocol.TCP, ip("10.0.0.1"), 80, "rr", List.of()));
+            ServiceView.of(ServiceProtocol.UDP, ip("10.0.0.2"), 53, "rr", List.of(
+                DestView.of(ip("10.0.1.9"), 53, FwdMethod.DROUTE, 1),
+                DestView.of(ip("10.0.1.1"), 53, FwdMethod.DROUTE, 1))),
+            ServiceView.of(ServiceProtocol.TCP, ip("10.0.0.1"), 80, "rr", List.of()));
 
         assertEquals(
             "IP Virtual Server version 1.2.1 (size=4096)\n" +
@@ -92,10 +97,10 @@ class IpvsadmFormatterTest
     void shouldListRatesWithDestPacketRatesUnscaled()
     {
         final RateView rate = new RateView(1500, 250_000_000L, 7, 2_000_000_000L, 40);
-        final DestView d = new DestView(AddressFamily.INET, ip("192.168.0.110"), 80, Forward.ROUTE, 1, 0, 0, 0, 0, 0,
+        final DestView d = new DestView(AddressFamily.INET, ip("192.168.0.110"), 80, FwdMethod.DROUTE, 1, 0, 0, 0, 0, 0,
             StatsView.ZERO, rate, null);
-        final ServiceView s = new ServiceView(IpvsProtocol.TCP, AddressFamily.INET, ip("192.168.0.200"), 80, 0, "wlc",
-            0, false, 0, -1, "", false, StatsView.ZERO, rate, List.of(d));
+        final ServiceView s = new ServiceView(ServiceProtocol.TCP, AddressFamily.INET, ip("192.168.0.200"), 80, 0,
+            "wlc", 0, false, 0, -1, "", false, StatsView.ZERO, rate, List.of(d));
 
         assertEquals(
             "IP Virtual Server version 1.2.1 (size=4096)\n" +
@@ -109,11 +114,11 @@ class IpvsadmFormatterTest
     @Test
     void shouldListThresholds()
     {
-        final ServiceView s = new ServiceView(IpvsProtocol.TCP, AddressFamily.INET, ip("192.168.6.240"), 443, 0,
+        final ServiceView s = new ServiceView(ServiceProtocol.TCP, AddressFamily.INET, ip("192.168.6.240"), 443, 0,
             "wrr", 0, true, 600, 0xffffff00, "", false, StatsView.ZERO, RateView.ZERO, List.of(
-            new DestView(AddressFamily.INET, ip("192.168.16.5"), 8443, Forward.MASQ, 5, 0, 0, -1, 0, 0,
+            new DestView(AddressFamily.INET, ip("192.168.16.5"), 8443, FwdMethod.MASQ, 5, 0, 0, -1, 0, 0,
                 StatsView.ZERO, RateView.ZERO, null),
-            new DestView(AddressFamily.INET, ip("192.168.16.3"), 8443, Forward.MASQ, 5, 400, 100, 17, 230, 0,
+            new DestView(AddressFamily.INET, ip("192.168.16.3"), 8443, FwdMethod.MASQ, 5, 400, 100, 17, 230, 0,
                 StatsView.ZERO, RateView.ZERO, null)));
 
         assertEquals(
@@ -129,9 +134,9 @@ class IpvsadmFormatterTest
     @Test
     void shouldListPersistentConnectionsWithPersistenceEngine()
     {
-        final ServiceView s = new ServiceView(IpvsProtocol.UDP, AddressFamily.INET, ip("192.168.0.200"), 5060, 0,
+        final ServiceView s = new ServiceView(ServiceProtocol.UDP, AddressFamily.INET, ip("192.168.0.200"), 5060, 0,
             "rr", 0, true, 360, -1, "sip", true, StatsView.ZERO, RateView.ZERO, List.of(
-            new DestView(AddressFamily.INET, ip("10.0.1.4"), 5060, Forward.MASQ, 3, 0, 0, 0, 57, 42,
+            new DestView(AddressFamily.INET, ip("10.0.1.4"), 5060, FwdMethod.MASQ, 3, 0, 0, 0, 57, 42,
                 StatsView.ZERO, RateView.ZERO, null)));
 
         assertEquals(
@@ -189,12 +194,12 @@ class IpvsadmFormatterTest
     @Test
     void shouldBracketIpv6AndNeverTruncateIt()
     {
-        final ServiceView nntp = ServiceView.of(IpvsProtocol.TCP, ip("2001:db8::5"), 119, "wlc", List.of(
-                DestView.of(ip("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"), 119, Forward.MASQ, 1),
-                DestView.of(ip("2001:db8:0:1::4"), 119, Forward.MASQ, 1)))
+        final ServiceView nntp = ServiceView.of(ServiceProtocol.TCP, ip("2001:db8::5"), 119, "wlc", List.of(
+                DestView.of(ip("2001:db8:aaaa:bbbb:cccc:dddd:eeee:1"), 119, FwdMethod.MASQ, 1),
+                DestView.of(ip("2001:db8:0:1::4"), 119, FwdMethod.MASQ, 1)))
             .withPersistence(600, 64);
         final ServiceView fwm6 = ServiceView.ofFwmark(AddressFamily.INET6, 2, "rr", List.of(
-            DestView.of(ip("2001:db8::10"), 0, Forward.ROUTE, 1)));
+            DestView.of(ip("2001:db8::10"), 0, FwdMethod.DROUTE, 1)));
 
         assertEquals(
             "IP Virtual Server version 1.2.1 (size=4096)\n" +
@@ -284,16 +289,16 @@ class IpvsadmFormatterTest
             }
 
             @Override
-            public String serviceName(final int port, final IpvsProtocol protocol)
+            public String serviceName(final int port, final ServiceProtocol protocol)
             {
                 return port == 80 ? "http" : port == 443 ? "https" : null;
             }
         };
         final List<ServiceView> table = List.of(
-            ServiceView.of(IpvsProtocol.TCP, ip("192.0.2.80"), 80, "wlc",
-                List.of(DestView.of(ip("10.0.0.1"), 80, Forward.ROUTE, 1))),
-            ServiceView.of(IpvsProtocol.TCP, ip("192.0.2.81"), 443, "wlc",
-                List.of(DestView.of(ip("10.0.0.2"), 443, Forward.ROUTE, 1))));
+            ServiceView.of(ServiceProtocol.TCP, ip("192.0.2.80"), 80, "wlc",
+                List.of(DestView.of(ip("10.0.0.1"), 80, FwdMethod.DROUTE, 1))),
+            ServiceView.of(ServiceProtocol.TCP, ip("192.0.2.81"), 443, "wlc",
+                List.of(DestView.of(ip("10.0.0.2"), 443, FwdMethod.DROUTE, 1))));
 
         assertEquals(
             "IP Virtual Server version 1.2.1 (size=4096)\n" +
@@ -364,39 +369,39 @@ class IpvsadmFormatterTest
     /** Four services given out of order: two TCP (one with sh flags), one UDP with ops, one persistent fwmark. */
     private static List<ServiceView> mixedTable()
     {
-        final ServiceView web = ServiceView.of(IpvsProtocol.TCP, ip("192.168.0.200"), 80, "wlc", List.of(
-            new DestView(AddressFamily.INET, ip("192.168.0.120"), 80, Forward.ROUTE, 1, 0, 0, 3, 12, 0,
+        final ServiceView web = ServiceView.of(ServiceProtocol.TCP, ip("192.168.0.200"), 80, "wlc", List.of(
+            new DestView(AddressFamily.INET, ip("192.168.0.120"), 80, FwdMethod.DROUTE, 1, 0, 0, 3, 12, 0,
                 StatsView.ZERO, RateView.ZERO, null),
-            DestView.of(ip("192.168.0.110"), 80, Forward.ROUTE, 2)));
-        final ServiceView sh = new ServiceView(IpvsProtocol.TCP, AddressFamily.INET, ip("10.0.0.1"), 443, 0, "sh",
+            DestView.of(ip("192.168.0.110"), 80, FwdMethod.DROUTE, 2)));
+        final ServiceView sh = new ServiceView(ServiceProtocol.TCP, AddressFamily.INET, ip("10.0.0.1"), 443, 0, "sh",
             ServiceView.SCHED_FLAG_2, false, 0, -1, "", false, StatsView.ZERO, RateView.ZERO,
-            List.of(DestView.of(ip("10.0.1.1"), 443, Forward.ROUTE, 1)));
-        final ServiceView dns = new ServiceView(IpvsProtocol.UDP, AddressFamily.INET, ip("192.168.0.200"), 53, 0, "rr",
-            0, false, 0, -1, "", true, StatsView.ZERO, RateView.ZERO,
-            List.of(DestView.of(ip("10.0.1.4"), 53, Forward.MASQ, 1)));
+            List.of(DestView.of(ip("10.0.1.1"), 443, FwdMethod.DROUTE, 1)));
+        final ServiceView dns = new ServiceView(ServiceProtocol.UDP, AddressFamily.INET, ip("192.168.0.200"), 53, 0,
+            "rr", 0, false, 0, -1, "", true, StatsView.ZERO, RateView.ZERO,
+            List.of(DestView.of(ip("10.0.1.4"), 53, FwdMethod.MASQ, 1)));
         final ServiceView fwm = ServiceView.ofFwmark(AddressFamily.INET, 1, "wlc",
-            List.of(DestView.of(ip("192.168.0.110"), 0, Forward.LOCAL, 1))).withPersistence(600, 0xffffff00);
+            List.of(DestView.of(ip("192.168.0.110"), 0, FwdMethod.LOCALNODE, 1))).withPersistence(600, 0xffffff00);
         return List.of(fwm, dns, web, sh);
     }
 
     private static ServiceView statsService()
     {
         final StatsView stats = new StatsView(12, 123_456_789L, 0, 98_765_432_109L, 123_456_789_012_345L);
-        final DestView d = new DestView(AddressFamily.INET, ip("192.168.0.110"), 80, Forward.ROUTE, 1, 0, 0, 0, 0, 0,
+        final DestView d = new DestView(AddressFamily.INET, ip("192.168.0.110"), 80, FwdMethod.DROUTE, 1, 0, 0, 0, 0, 0,
             stats, RateView.ZERO, null);
-        return new ServiceView(IpvsProtocol.TCP, AddressFamily.INET, ip("192.168.0.200"), 80, 0, "wlc", 0, false, 0,
+        return new ServiceView(ServiceProtocol.TCP, AddressFamily.INET, ip("192.168.0.200"), 80, 0, "wlc", 0, false, 0,
             -1, "", false, stats, RateView.ZERO, List.of(d));
     }
 
     private static ServiceView tunnelService()
     {
-        return ServiceView.of(IpvsProtocol.TCP, ip("192.168.0.200"), 80, "wlc", List.of(
-            DestView.of(ip("10.0.2.4"), 80, Forward.ROUTE, 1),
-            new DestView(AddressFamily.INET, ip("10.0.2.3"), 80, Forward.TUNNEL, 1, 0, 0, 0, 0, 0, StatsView.ZERO,
-                RateView.ZERO, new TunnelView(TunnelView.Type.GRE, 0, TunnelView.Checksum.NOCSUM)),
-            new DestView(AddressFamily.INET, ip("10.0.2.2"), 80, Forward.TUNNEL, 1, 0, 0, 0, 0, 0, StatsView.ZERO,
-                RateView.ZERO, new TunnelView(TunnelView.Type.GUE, 6080, TunnelView.Checksum.CSUM)),
-            DestView.of(ip("10.0.2.1"), 80, Forward.TUNNEL, 1)));
+        return ServiceView.of(ServiceProtocol.TCP, ip("192.168.0.200"), 80, "wlc", List.of(
+            DestView.of(ip("10.0.2.4"), 80, FwdMethod.DROUTE, 1),
+            new DestView(AddressFamily.INET, ip("10.0.2.3"), 80, FwdMethod.TUNNEL, 1, 0, 0, 0, 0, 0, StatsView.ZERO,
+                RateView.ZERO, new TunnelView(TunnelType.GRE, 0, TunnelChecksum.NOCSUM)),
+            new DestView(AddressFamily.INET, ip("10.0.2.2"), 80, FwdMethod.TUNNEL, 1, 0, 0, 0, 0, 0, StatsView.ZERO,
+                RateView.ZERO, new TunnelView(TunnelType.GUE, 6080, TunnelChecksum.CSUM)),
+            DestView.of(ip("10.0.2.1"), 80, FwdMethod.TUNNEL, 1)));
     }
 
     private static InetAddress ip(final String literal)

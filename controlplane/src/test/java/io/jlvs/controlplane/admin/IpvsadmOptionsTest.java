@@ -7,6 +7,9 @@ import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.EtcServices;
 import io.jlvs.controlplane.config.InetLiterals;
 import io.jlvs.controlplane.config.Resolver;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -125,18 +128,18 @@ class IpvsadmOptionsTest
         final IpvsadmCommand dr = parse("-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080", "-w", "3");
         assertEquals(Command.ADD_SERVER, dr.command());
         assertEquals(new IpvsadmCommand.DestOptions(AddressFamily.INET, InetLiterals.ipv4("10.0.1.1"), 80,
-            Forward.ROUTE, 3, 0, 0, null), dr.dest());
+            FwdMethod.DROUTE, 3, 0, 0, null), dr.dest());
 
         final IpvsadmCommand nat = parse("-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080", "-m", "-x", "200", "-y",
             "150");
         assertEquals(new IpvsadmCommand.DestOptions(AddressFamily.INET, InetLiterals.ipv4("10.0.1.1"), 8080,
-            Forward.MASQ, 1, 200, 150, null), nat.dest());
+            FwdMethod.MASQ, 1, 200, 150, null), nat.dest());
 
         assertEquals(80, parse("-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m").dest().port());
 
         final IpvsadmCommand gue = parse("-a", "-t", "10.0.0.1:80", "-r", "2001:db8::10", "-i", "--tun-type", "gue",
             "--tun-port", "6080", "--tun-csum");
-        assertEquals(new TunnelView(TunnelView.Type.GUE, 6080, TunnelView.Checksum.CSUM), gue.dest().tunnel());
+        assertEquals(new TunnelView(TunnelType.GUE, 6080, TunnelChecksum.CSUM), gue.dest().tunnel());
         assertEquals(AddressFamily.INET6, gue.dest().af());
         assertEquals(80, gue.dest().port());
     }

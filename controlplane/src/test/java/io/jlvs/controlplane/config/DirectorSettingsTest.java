@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.route.RouteTable;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -27,7 +28,9 @@ class DirectorSettingsTest
         assertTrue(s.isPciPort());
         assertEquals(InetLiterals.ipv4("198.18.0.2"), s.address());
         assertEquals(24, s.prefixLength());
+        assertEquals(List.of(new DirectorSettings.Address(InetLiterals.ipv4("198.18.0.2"), 24)), s.addresses());
         assertEquals(Optional.empty(), s.gateway());
+        assertEquals(1500, s.mtu());
         assertEquals(List.of(1), s.cores());
         assertEquals(0, s.controlCore());
         assertEquals(List.of(), s.extraEalArgs());
@@ -57,6 +60,7 @@ class DirectorSettingsTest
                 eal-args = --log-level=lib.eal:debug --in-memory
                 hugepages = no
                 memory = 256
+                mtu = 1400
                 conn-table-size = 65536
                 conn-table-dir = /dev/shm/lab1
                 admin-socket = /tmp/lab1.sock
@@ -72,6 +76,7 @@ class DirectorSettingsTest
             assertEquals(1, s.controlCore());
             assertFalse(s.hugepages());
             assertEquals(256, s.memoryMiB());
+            assertEquals(1400, s.mtu());
             assertEquals(65536, s.connTableSize());
             assertEquals(Path.of("/dev/shm/lab1"), s.connTableDir());
             assertEquals(Path.of("/tmp/lab1.sock"), s.adminSocket());
@@ -127,6 +132,65 @@ class DirectorSettingsTest
                 "bad.conf:9: invalid instance \"no/slash\": use letters, digits, '_', '.', '-'",
                 "bad.conf:10: expected \"key = value\""),
             ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldReadSeveralAddressesTheFirstPrimaryAndAGatewayOnOneOfTheirSubnets() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("lab.conf"), List.of(
+            "port = net_af_packet0,iface=dir0",
+            "address = 198.18.0.2/24, 198.18.1.1/24,10.9.0.1/16",
+            "gateway = 198.18.1.254",
+            "mtu = 9000"));
+
+        assertEquals(InetLiterals.ipv4("198.18.0.2"), s.address());
+        assertEquals(24, s.prefixLength());
+        assertEquals(List.of("198.18.0.2/24", "198.18.1.1/24", "10.9.0.1/16"),
+            s.addresses().stream().map(DirectorSettings.Address::toString).toList());
+        assertEquals(9000, s.mtu());
+
+        final RouteTable routes = s.routes();
+        assertEquals(0xC6120002, routes.primaryAddress());
+        assertEquals(0xC61201FE, routes.gateway());
+        assertEquals(0xC61201FE, routes.nextHop(0xC612020B), "198.18.2.11 is behind the gateway");
+        assertEquals(0xC6120101, routes.sourceFor(0xC61201FE));
+        assertEquals(0x0A090203, routes.nextHop(0x0A090203), "10.9.2.3 is on the /16");
+        assertEquals(0x0A090001, routes.sourceFor(0x0A090203));
+        assertEquals(0, DirectorSettings.parse(Path.of("x.conf"), List.of("port = 03:00.1", "address = 10.0.0.2/24"))
+            .routes().gateway(), "no gateway");
+    }
+
+    @Test
+    void shouldReportBadAddressesGatewaysAndMtusWithFileAndLine()
+    {
+        assertEquals(List.of("a.conf:2: invalid address \"198.18.1.1\": expected an IPv4 address with prefix " +
+                "length, e.g. 198.18.0.2/24"),
+            errors("a.conf", "port = 03:00.1", "address = 198.18.0.2/24, 198.18.1.1", "gateway = 198.18.9.9"));
+        assertEquals(List.of("a.conf:2: invalid address \"\": expected an IPv4 address with prefix length, e.g. " +
+                "198.18.0.2/24"),
+            errors("a.conf", "port = 03:00.1", "address = 198.18.0.2/24,"));
+        assertEquals(List.of("a.conf:2: address 198.18.0.2 is given twice"),
+            errors("a.conf", "port = 03:00.1", "address = 198.18.0.2/24, 198.18.0.2/16"));
+        assertEquals(List.of("g.conf:3: gateway 198.18.9.1 is on none of the director's subnets (198.18.0.2/24, " +
+                "198.18.1.1/24)"),
+            errors("g.conf", "port = 03:00.1", "address = 198.18.0.2/24, 198.18.1.1/24", "gateway = 198.18.9.1"));
+        assertEquals(List.of("g.conf:3: gateway 198.18.1.1 is one of the director's own addresses"),
+            errors("g.conf", "port = 03:00.1", "address = 198.18.0.2/24, 198.18.1.1/24", "gateway = 198.18.1.1"));
+        assertEquals(List.of(
+                "m.conf:2: invalid mtu \"9217\": must be a number in 576..9216",
+                "m.conf:4: invalid gateway \"x\": expected an IPv4 address"),
+            errors("m.conf", "port = 03:00.1", "mtu = 9217", "address = 10.0.0.2/24", "gateway = x"));
+        assertEquals(List.of("m.conf:3: invalid mtu \"1500B\": must be a number in 576..9216"),
+            errors("m.conf", "port = 03:00.1", "address = 10.0.0.2/24", "mtu = 1500B"));
+        assertEquals(List.of("m.conf:3: invalid mtu \"575\": must be a number in 576..9216"),
+            errors("m.conf", "port = 03:00.1", "address = 10.0.0.2/24", "mtu = 575"));
+    }
+
+    private static List<String> errors(final String file, final String... lines)
+    {
+        final ConfigException ex = assertThrows(ConfigException.class,
+            () -> DirectorSettings.parse(Path.of(file), List.of(lines)));
+        return ex.errors().stream().map(ConfigDiagnostic::toString).toList();
     }
 
     @Test

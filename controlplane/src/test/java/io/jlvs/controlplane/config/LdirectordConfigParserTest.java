@@ -1,5 +1,8 @@
 package io.jlvs.controlplane.config;
 
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -41,15 +44,15 @@ class LdirectordConfigParserTest
         assertEquals(AddressFamily.INET, v.family());
         assertEquals(ip("192.168.0.200"), v.address());
         assertEquals(80, v.port());
-        assertEquals(Protocol.TCP, v.protocol());
+        assertEquals(ServiceProtocol.TCP, v.protocol());
         assertEquals("wlc", v.scheduler());
         assertEquals(OptionalInt.empty(), v.persistent());
         assertTrue(v.quiescent());
-        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), v.fallback());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, FwdMethod.DROUTE)), v.fallback());
         assertEquals(List.of(
-            new RealServer(11, ip("192.168.0.110"), 80, ForwardingMethod.GATE, 1, 0, 0, Optional.empty(),
+            new RealServer(11, ip("192.168.0.110"), 80, FwdMethod.DROUTE, 1, 0, 0, Optional.empty(),
                 Optional.empty()),
-            new RealServer(12, ip("192.168.0.120"), 80, ForwardingMethod.GATE, 1, 0, 0, Optional.empty(),
+            new RealServer(12, ip("192.168.0.120"), 80, FwdMethod.DROUTE, 1, 0, 0, Optional.empty(),
                 Optional.empty())), v.reals());
         final HealthCheck c = v.check();
         assertEquals(CheckType.NEGOTIATE, c.type());
@@ -73,7 +76,7 @@ class LdirectordConfigParserTest
         assertEquals(GlobalSettings.DEFAULTS, config.global());
         final VirtualService v = config.virtualServices().getFirst();
         assertEquals("wrr", v.scheduler());
-        assertEquals(Protocol.TCP, v.protocol());
+        assertEquals(ServiceProtocol.TCP, v.protocol());
         assertFalse(v.quiescent());
         assertEquals(Optional.empty(), v.fallback());
         final RealServer r = v.reals().getFirst();
@@ -101,7 +104,7 @@ class LdirectordConfigParserTest
                 "tcp:192.0.2.80:80", "tcp:[2001:db8::5]:119", "fwm6:2"),
             config.virtualServices().stream().map(VirtualService::id).toList());
         assertEquals("local0", config.global().logfile());
-        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), config.global().fallback());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, FwdMethod.DROUTE)), config.global().fallback());
         assertTrue(config.warnings().isEmpty(), config.warnings().toString());
 
         final VirtualService http = config.virtualServices().get(0);
@@ -109,7 +112,7 @@ class LdirectordConfigParserTest
         assertEquals(OptionalInt.of(80), http.check().checkPort());
         assertEquals(Optional.of("www.x.y.z"), http.check().virtualHost());
         assertEquals("/index.html", http.check().request());
-        assertEquals(new RealServer(17, ip("192.168.6.6"), 80, ForwardingMethod.GATE, 0, 0, 0,
+        assertEquals(new RealServer(17, ip("192.168.6.6"), 80, FwdMethod.DROUTE, 0, 0, 0,
             Optional.of("/alive.html"), Optional.of("I am alive")), http.reals().get(2));
         assertEquals(2, http.reals().get(1).weight());
     }
@@ -131,12 +134,12 @@ class LdirectordConfigParserTest
         for (final RealServer r : https.reals())
         {
             assertEquals(8443, r.port());
-            assertEquals(ForwardingMethod.MASQ, r.forwarding());
+            assertEquals(FwdMethod.MASQ, r.forwarding());
             assertEquals(5, r.weight());
             assertEquals(100, r.lowerThreshold());
             assertEquals(400, r.upperThreshold());
         }
-        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), https.fallback());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, FwdMethod.DROUTE)), https.fallback());
     }
 
     @Test
@@ -144,7 +147,7 @@ class LdirectordConfigParserTest
     {
         final VirtualService dns = sample().virtualServices().get(2);
 
-        assertEquals(Protocol.UDP, dns.protocol());
+        assertEquals(ServiceProtocol.UDP, dns.protocol());
         assertEquals(53, dns.port());
         assertEquals("dns", dns.check().service());
         assertEquals(List.of(ip("10.0.1.4"), ip("10.0.1.5"), ip("10.0.1.6"), ip("10.0.1.7")),
@@ -163,13 +166,13 @@ class LdirectordConfigParserTest
 
         assertTrue(fwm.isFwmark());
         assertEquals(1, fwm.fwmark());
-        assertEquals(Protocol.FWM, fwm.protocol());
+        assertEquals(ServiceProtocol.FWM, fwm.protocol());
         assertEquals(null, fwm.address());
         assertEquals(0, fwm.port());
         assertEquals(OptionalInt.of(600), fwm.persistent());
         assertEquals("http", fwm.check().service());
         assertEquals(List.of(0, 0), fwm.reals().stream().map(RealServer::port).toList());
-        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, ForwardingMethod.GATE)), fwm.fallback());
+        assertEquals(Optional.of(new Fallback(ip("127.0.0.1"), 80, FwdMethod.DROUTE)), fwm.fallback());
     }
 
     @Test
@@ -201,7 +204,7 @@ class LdirectordConfigParserTest
         assertEquals(List.of(ip("2001:db8:0:1::4"), ip("2001:db8:0:1::6")),
             nntp.reals().stream().map(RealServer::address).toList());
         assertEquals(List.of(119, 119), nntp.reals().stream().map(RealServer::port).toList());
-        assertEquals(Optional.of(new Fallback(ip("::1"), 119, ForwardingMethod.GATE)), nntp.fallback());
+        assertEquals(Optional.of(new Fallback(ip("::1"), 119, FwdMethod.DROUTE)), nntp.fallback());
 
         final VirtualService fwm6 = config.virtualServices().get(6);
         assertEquals("fwm6:2", fwm6.id());
@@ -355,6 +358,100 @@ class LdirectordConfigParserTest
     }
 
     @Test
+    void shouldAcceptMasqIpipAndMixedMethodsInOneVirtual() throws Exception
+    {
+        final LdirectordConfig config = parse("mixed.cf",
+            "virtual = 10.0.0.1:80",
+            "    real = 10.0.1.1:80 gate 3",
+            "    real = 10.0.0.2:8080 masq 2",
+            "    real = 10.0.2.1 ipip",
+            "    real = 10.0.2.2:8080 ipip");
+
+        final List<RealServer> reals = config.virtualServices().getFirst().reals();
+        assertEquals(List.of(FwdMethod.DROUTE, FwdMethod.MASQ, FwdMethod.TUNNEL, FwdMethod.TUNNEL),
+            reals.stream().map(RealServer::forwarding).toList());
+        assertEquals(List.of(80, 8080, 80, 80), reals.stream().map(RealServer::port).toList(),
+            "masq keeps its own port (port mapping); ipip takes the virtual's");
+        assertEquals(new RealServer(4, ip("10.0.2.1"), 80, FwdMethod.TUNNEL, 1, 0, 0, Optional.empty(),
+            Optional.empty(), TunnelType.IPIP, 0, TunnelChecksum.NOCSUM), reals.get(2));
+        assertEquals(List.of("mixed.cf:5: real server port 8080 ignored: ipip forwarding always uses the virtual " +
+                "service's port 80 (as ipvsadm does)"),
+            config.warnings().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldReadTunnelOptionsInAnyOrderAfterMethodAndWeight() throws Exception
+    {
+        final List<RealServer> reals = parse("tun.cf",
+            "virtual = 10.0.0.1:80",
+            "    real = 10.0.2.1:80 ipip 2 --tun-type gue --tun-port 6080 --tun-csum",
+            "    real = 10.0.2.2:80 ipip --tun-remcsum --tun-port=6081 \"/alive\", \"up\" --tun-type=gue",
+            "    real = 10.0.2.3:80 ipip 3 --tun-type gre --tun-csum",
+            "    real = 10.0.2.4:80 ipip --tun-nocsum --tun-type gre",
+            "    real = 10.0.2.5:80 ipip 4 --tun-type ipip",
+            "    real = 10.0.2.6:80 ipip --tun-type gue --tun-nocsum --tun-port 6080")
+            .virtualServices().getFirst().reals();
+
+        assertEquals(new RealServer(2, ip("10.0.2.1"), 80, FwdMethod.TUNNEL, 2, 0, 0, Optional.empty(),
+            Optional.empty(), TunnelType.GUE, 6080, TunnelChecksum.CSUM), reals.get(0));
+        assertEquals(new RealServer(3, ip("10.0.2.2"), 80, FwdMethod.TUNNEL, 1, 0, 0, Optional.of("/alive"),
+            Optional.of("up"), TunnelType.GUE, 6081, TunnelChecksum.REMCSUM), reals.get(1));
+        assertEquals(List.of(TunnelType.GUE, TunnelType.GUE, TunnelType.GRE, TunnelType.GRE, TunnelType.IPIP,
+            TunnelType.GUE), reals.stream().map(RealServer::tunnelType).toList());
+        assertEquals(List.of(6080, 6081, 0, 0, 0, 6080), reals.stream().map(RealServer::tunnelPort).toList());
+        assertEquals(List.of(TunnelChecksum.CSUM, TunnelChecksum.REMCSUM, TunnelChecksum.CSUM, TunnelChecksum.NOCSUM,
+                TunnelChecksum.NOCSUM, TunnelChecksum.NOCSUM),
+            reals.stream().map(RealServer::tunnelChecksum).toList());
+        assertEquals(List.of(2, 1, 3, 1, 4, 1), reals.stream().map(RealServer::weight).toList());
+    }
+
+    @Test
+    void shouldRefuseIllegalTunnelOptionsAsIpvsadmDoesWithFileAndLine()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> parse("tun.cf",
+            "virtual = 10.0.0.1:80",
+            "    real = 10.0.2.1 ipip --tun-type gue",
+            "    real = 10.0.2.2 ipip --tun-port 6080",
+            "    real = 10.0.2.3 ipip --tun-csum",
+            "    real = 10.0.2.4 ipip --tun-type gre --tun-port 6080",
+            "    real = 10.0.2.5 ipip --tun-type gre --tun-remcsum",
+            "    real = 10.0.2.6 ipip --tun-type gre --tun-nocsum --tun-csum",
+            "    real = 10.0.2.7 ipip --tun-type gue --tun-port 6080 --tun-remcsum --tun-csum",
+            "    real = 10.0.2.8 gate --tun-type gre",
+            "    real = 10.0.2.9 masq 2 --tun-csum",
+            "    real = 10.0.2.10 ipip --tun-type vxlan",
+            "    real = 10.0.2.11 ipip --tun-type gue --tun-port 0",
+            "    real = 10.0.2.12 ipip --tun-type gue --tun-port 65536",
+            "    real = 10.0.2.13 ipip --tun-type gue --tun-port",
+            "    real = 10.0.2.14 ipip --tun-type gre --tun-csum --tun-csum",
+            "    real = 10.0.2.15 ipip --tun-flags 1",
+            "    real = 10.0.2.16 ipip --tun-type gre --tun-csum=yes",
+            "    real = 10.0.2.17 ipip --tun-type gue --tun-port 6080 --tun-csum 2"));
+
+        assertEquals(List.of(
+                "tun.cf:2: --tun-port is required with --tun-type gue",
+                "tun.cf:3: --tun-port is not allowed with --tun-type ipip",
+                "tun.cf:4: --tun-csum is not allowed with --tun-type ipip",
+                "tun.cf:5: --tun-port is not allowed with --tun-type gre",
+                "tun.cf:6: --tun-remcsum is not allowed with --tun-type gre",
+                "tun.cf:7: --tun-csum conflicts with --tun-nocsum (--tun-type gre takes only one checksum option)",
+                "tun.cf:8: --tun-remcsum conflicts with --tun-csum (--tun-type gue takes only one checksum option)",
+                "tun.cf:9: --tun-type is only valid with the ipip forwarding method, not gate",
+                "tun.cf:10: --tun-csum is only valid with the ipip forwarding method, not masq",
+                "tun.cf:11: invalid --tun-type \"vxlan\": must be ipip, gue or gre",
+                "tun.cf:12: invalid --tun-port \"0\": must be 1..65535",
+                "tun.cf:13: invalid --tun-port \"65536\": must be 1..65535",
+                "tun.cf:14: invalid --tun-port: must be 1..65535",
+                "tun.cf:15: --tun-csum given more than once",
+                "tun.cf:16: unknown tunnel option \"--tun-flags\": expected --tun-type, --tun-port, --tun-nocsum, " +
+                    "--tun-csum or --tun-remcsum",
+                "tun.cf:17: --tun-csum takes no value",
+                "tun.cf:18: Invalid real server line, around \"2\""),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+        assertEquals("real = 10.0.2.1 ipip --tun-type gue", ex.errors().getFirst().text());
+    }
+
+    @Test
     void shouldAcceptZeroPortForPersistentService() throws Exception
     {
         final VirtualService v = parse("z.cf",
@@ -391,7 +488,7 @@ class LdirectordConfigParserTest
         {
             Files.writeString(file, "virtual = 10.0.0.1:80\n    real = 10.0.1.1:80 masq 2\n");
             final LdirectordConfig config = LdirectordConfigParser.parse(file);
-            assertEquals(ForwardingMethod.MASQ, config.virtualServices().getFirst().reals().getFirst().forwarding());
+            assertEquals(FwdMethod.MASQ, config.virtualServices().getFirst().reals().getFirst().forwarding());
         }
         finally
         {
