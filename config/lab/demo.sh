@@ -46,7 +46,9 @@ DIRECTOR_PID=$!
 export JLVS_INSTANCE=lab
 for _ in $(seq 1 300); do
   kill -0 "$DIRECTOR_PID" 2>/dev/null || { echo "director exited"; exit 1; }
-  if [ -S /run/jlvs/lab.sock ] && "$JLVS" stat -i lab 2>/dev/null | grep -q "[3-9] - fwd-0: ARP replies received"; then
+  # ready once it has resolved the first real servers (three or more ARP replies; the lab has more)
+  if [ -S /run/jlvs/lab.sock ] && "$JLVS" stat -i lab 2>/dev/null |
+      awk '/ - fwd-0: ARP replies received$/ { gsub(",", "", $2); if ($2 + 0 >= 3) ok = 1 } END { exit !ok }'; then
     break
   fi
   sleep 0.2

@@ -2,22 +2,48 @@
 # The jlvs lab: network namespaces joined by a bridge, on one machine.
 #
 #   jlvs-cli  198.18.0.100  client
-#   jlvs-dir  (no kernel address) the director: DPDK on veth dir0 (net_af_packet); DIP 198.18.0.2, VIP 198.18.0.10
-#   jlvs-rs1..3  198.18.0.11..13  real servers, HTTP on :80, VIP on lo with arp_ignore/arp_announce (DR)
+#   jlvs-dir  (no kernel address) the director: DPDK on veth dir0 (net_af_packet); DIP 198.18.0.2 and
+#             198.18.1.1 (the NAT real servers' gateway), default gateway 198.18.0.254; it alone answers ARP
+#             for the VIPs 198.18.0.10 (DR), .20 (NAT), .30 (TUN), .40 (DR+NAT+TUN), .50 (DR, no server)
+#   jlvs-rs1..3   198.18.0.11..13  DR real servers: HTTP on :80, UDP on VIP:5300, VIPs .10 .40 .50 on lo
+#                 with arp_ignore/arp_announce
+#   jlvs-nat1..3  198.18.1.11..13  NAT real servers (one-armed, same bridge), default route via the director
+#                 198.18.1.1: HTTP on :8080 and :80, UDP on :5300, nothing on :5399
+#   jlvs-gw   198.18.0.254 and 198.18.2.254 on one leg: a router between the director's network and the
+#             tunnel real servers' (forwarding, no redirects)
+#   jlvs-tun1..3  198.18.2.11..13  tunnel real servers, default route via 198.18.2.254: HTTP on :80, UDP on
+#                 198.18.0.30:5300, VIPs .30 .40 on lo with arp_ignore/arp_announce, rp_filter off; the
+#                 kernel has no ipip/gre/fou, so tundecap.py takes ipip, gre and gue (UDP 6080) and writes
+#                 the inner packets to the TUN device tunl-dec; counters in /run/jlvs-lab/tunN-decap.json
 #   jlvs-sw   bridge br0 joining them
 #
 # 198.18.0.0/15 is the range RFC 2544 sets aside for benchmark networks; nothing here leaves the namespaces.
 #   lab.sh up | down | status
+# RS_COUNT, NAT_COUNT, TUN_COUNT (default 3 each) set how many real servers of each kind.
 set -euo pipefail
 
 LAB_PREFIX=${LAB_PREFIX:-jlvs}
 SW=$LAB_PREFIX-sw
 CLI=$LAB_PREFIX-cli
 DIR=$LAB_PREFIX-dir
+GW=$LAB_PREFIX-gw
 NET=198.18.0
+NAT_NET=198.18.1
+TUN_NET=198.18.2
 VIP=$NET.10
+VIP_NAT=$NET.20
+VIP_TUN=$NET.30
+VIP_MIXED=$NET.40
+VIP_NOREAL=$NET.50
 CLIENT_IP=$NET.100
+GW_IP=$NET.254
+GW_TUN_IP=$TUN_NET.254
+NAT_GATEWAY=$NAT_NET.1
+TUN_DEV=tunl-dec
+GUE_PORT=6080
 RS_COUNT=${RS_COUNT:-3}
+NAT_COUNT=${NAT_COUNT:-3}
+TUN_COUNT=${TUN_COUNT:-3}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN=/run/jlvs-lab
 PYTHON=/usr/bin/python3
@@ -41,9 +67,25 @@ link_to_switch() { # ns, ifname-in-ns, port-name-on-switch
   ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
+start() { # ns, name, command...: runs it in the namespace, pid in $RUN/name.pid, output in $RUN/name.log
+  # ip and setsid exec the command, so $! is its pid (through the ns function it would be a subshell's)
+  ip netns exec "$1" setsid "${@:3}" >"$RUN/$2.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$2.pid"
+}
+
+wait_for() { # what, command...: retries the command for 5 s
+  for _ in $(seq 1 50); do
+    if "${@:2}" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "lab: $1 did not come up" >&2
+  return 1
+}
+
 up() {
   down >/dev/null 2>&1 || true
   mkdir -p "$RUN"
+  rm -f "$RUN"/*-decap.json "$RUN"/*-decap.json.tmp  # counters of the last run (down keeps them to read)
   ip netns add "$SW"
   ns "$SW" ip link set lo up
   ns "$SW" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -67,32 +109,85 @@ up() {
     ip netns add "$rs"
     link_to_switch "$rs" rs0 "sw-rs$i"
     ns "$rs" ip addr add "$NET.$((10 + i))/24" dev rs0
-    # DR: the VIP on loopback, never announced or answered in ARP.
+    # DR: the VIPs on loopback, never announced or answered in ARP.
     ns "$rs" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
       net.ipv4.conf.rs0.arp_ignore=1 net.ipv4.conf.rs0.arp_announce=2
-    ns "$rs" ip addr add "$VIP/32" dev lo
-    ns "$rs" setsid "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP" >"$RUN/rs$i.log" 2>&1 < /dev/null &
-    echo $! > "$RUN/rs$i.pid"
+    for v in "$VIP" "$VIP_MIXED" "$VIP_NOREAL"; do ns "$rs" ip addr add "$v/32" dev lo; done
+    start "$rs" "rs$i" "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP"
   done
 
-  # Wait for every real server to listen.
-  for i in $(seq 1 "$RS_COUNT"); do
-    local ok=0
-    for _ in $(seq 1 50); do
-      if ns "$CLI" curl -s -m 1 "http://$NET.$((10 + i))/" >/dev/null 2>&1; then ok=1; break; fi
-      sleep 0.1
-    done
-    [ "$ok" = 1 ] || { echo "lab: real server rs$i did not come up: $(cat "$RUN/rs$i.log")" >&2; exit 1; }
+  for i in $(seq 1 "$NAT_COUNT"); do
+    # NAT (one-armed): on the same bridge, in their own subnet, answering through the director.
+    local nat=$LAB_PREFIX-nat$i
+    ip netns add "$nat"
+    link_to_switch "$nat" rs0 "sw-nat$i"
+    ns "$nat" ip addr add "$NAT_NET.$((10 + i))/24" dev rs0
+    ns "$nat" ip route add default via "$NAT_GATEWAY"
+    # every probe to the closed port 5399 draws its ICMP port unreachable (no per-host rate limit)
+    ns "$nat" sysctl -qw net.ipv4.icmp_ratelimit=0
+    start "$nat" "nat$i" "$PYTHON" "$HERE/realserver.py" "nat$i" 8080,80 5300 0.0.0.0
   done
-  echo "lab: up (client $CLIENT_IP, VIP $VIP, real servers $NET.11-$NET.$((10 + RS_COUNT)))"
+
+  # The router between the director's network and the tunnel real servers' (the director's default
+  # gateway): one leg, two subnets, so it forwards out the interface a packet came in on.
+  ip netns add "$GW"
+  link_to_switch "$GW" gw0 sw-gw
+  ns "$GW" ip addr add "$GW_IP/24" dev gw0
+  ns "$GW" ip addr add "$GW_TUN_IP/24" dev gw0
+  ns "$GW" sysctl -qw net.ipv4.ip_forward=1 \
+    net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.gw0.send_redirects=0 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.gw0.rp_filter=0
+
+  for i in $(seq 1 "$TUN_COUNT"); do
+    local tun=$LAB_PREFIX-tun$i
+    ip netns add "$tun"
+    link_to_switch "$tun" rs0 "sw-tun$i"
+    ns "$tun" ip addr add "$TUN_NET.$((10 + i))/24" dev rs0
+    ns "$tun" ip route add default via "$GW_TUN_IP"
+    ns "$tun" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+      net.ipv4.conf.rs0.arp_ignore=1 net.ipv4.conf.rs0.arp_announce=2 net.ipv4.icmp_ratelimit=0 \
+      net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.rs0.rp_filter=0 \
+      net.ipv4.conf.lo.rp_filter=0
+    for v in "$VIP_TUN" "$VIP_MIXED"; do ns "$tun" ip addr add "$v/32" dev lo; done
+    # The decapsulated packets come in here, from the client's address: no reverse-path filter.
+    ns "$tun" ip tuntap add dev "$TUN_DEV" mode tun
+    ns "$tun" sysctl -qw "net.ipv4.conf.$TUN_DEV.rp_filter=0"
+    ns "$tun" ip link set "$TUN_DEV" up
+    start "$tun" "tun$i" "$PYTHON" "$HERE/realserver.py" "tun$i" 80 5300 "$VIP_TUN"
+    start "$tun" "tun$i-decap" "$PYTHON" "$HERE/tundecap.py" "tun$i" "$TUN_NET.$((10 + i))" "$TUN_DEV" \
+      "$GUE_PORT" "$RUN/tun$i-decap.json"
+  done
+
+  # Wait for every server to listen: DR from the client, NAT inside their namespaces (the client has no
+  # route to them), TUN from the router (which proves their subnet too) and their decapsulators.
+  for i in $(seq 1 "$RS_COUNT"); do
+    wait_for "real server rs$i" ns "$CLI" curl -s -m 1 "http://$NET.$((10 + i))/" ||
+      { cat "$RUN/rs$i.log" >&2; exit 1; }
+  done
+  for i in $(seq 1 "$NAT_COUNT"); do
+    for port in 8080 80; do
+      wait_for "real server nat$i:$port" ns "$LAB_PREFIX-nat$i" curl -s -m 1 "http://127.0.0.1:$port/" ||
+        { cat "$RUN/nat$i.log" >&2; exit 1; }
+    done
+  done
+  for i in $(seq 1 "$TUN_COUNT"); do
+    wait_for "real server tun$i" ns "$GW" curl -s -m 1 "http://$TUN_NET.$((10 + i))/" ||
+      { cat "$RUN/tun$i.log" >&2; exit 1; }
+    wait_for "decapsulator of tun$i" test -s "$RUN/tun$i-decap.json" ||
+      { cat "$RUN/tun$i-decap.log" >&2; exit 1; }
+  done
+  echo "lab: up (client $CLIENT_IP, VIP $VIP, real servers $NET.11-$NET.$((10 + RS_COUNT));" \
+    "NAT VIP $VIP_NAT, real servers $NAT_NET.11-$NAT_NET.$((10 + NAT_COUNT)) via $NAT_GATEWAY;" \
+    "TUN VIP $VIP_TUN, real servers $TUN_NET.11-$TUN_NET.$((10 + TUN_COUNT)) via router $GW_IP/$GW_TUN_IP;" \
+    "mixed VIP $VIP_MIXED, no-server VIP $VIP_NOREAL)"
 }
 
 down() {
-  for f in "$RUN"/rs*.pid; do
+  for f in "$RUN"/*.pid; do
     [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
-  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|rs[0-9]+)$" || true); do
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|gw|rs[0-9]+|nat[0-9]+|tun[0-9]+)$" || true); do
     # anything still running inside (a director, a server) goes with its namespace
     for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     sleep 0.1

@@ -1,12 +1,16 @@
 #!/usr/bin/python3
-"""A lab real server: HTTP on the given port, saying who it is, and UDP on UDP_ADDRESS:UDP_PORT
+"""A lab real server: HTTP on the given port(s), saying who it is, and UDP on UDP_ADDRESS:UDP_PORT
 answering each datagram with its name.
 
-realserver.py NAME [HTTP_PORT] [UDP_PORT] [UDP_ADDRESS]
+realserver.py NAME [HTTP_PORTS] [UDP_PORT] [UDP_ADDRESS]
+    HTTP_PORTS   one port or a comma-separated list ("8080,80"), default 80
 
 GET /           -> "<name>\n"
 GET /bytes/<n>  -> n bytes of a fixed pattern; headers X-Real-Server and X-Sha256 let the client check
                    that a long transfer came whole from one server.
+POST /upload    -> reads Content-Length bytes; answers with headers X-Real-Server and X-Sha256 (of what
+                   it received) and the number of bytes received as the body, "<n>\n", so the client can
+                   check that a long upload (large packets towards the VIP) arrived whole.
 Every response carries X-Real-Server. One connection per request (HTTP/1.0), like a plain web server.
 """
 import hashlib
@@ -16,7 +20,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NAME = sys.argv[1]
-PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 80
+PORTS = [int(p) for p in sys.argv[2].split(",") if p] if len(sys.argv) > 2 else [80]
 UDP_PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 5300
 UDP_ADDRESS = sys.argv[4] if len(sys.argv) > 4 else "0.0.0.0"
 BLOCK = bytes((i * 7 + 3) & 0xFF for i in range(65536))
@@ -61,6 +65,31 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_POST(self):
+        if self.path.split("?", 1)[0] != "/upload":
+            self.send_error(404)
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            self.send_error(411)
+            return
+        digest, n = hashlib.sha256(), 0
+        while n < length:
+            chunk = self.rfile.read(min(65536, length - n))
+            if not chunk:
+                break  # the client went away: answer with what came, which will not match
+            digest.update(chunk)
+            n += len(chunk)
+        body = f"{n}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Real-Server", NAME)
+        self.send_header("X-Sha256", digest.hexdigest())
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, fmt, *args):
         pass
 
@@ -77,4 +106,7 @@ def serve_udp():
 if __name__ == "__main__":
     threading.Thread(target=serve_udp, daemon=True).start()
     ThreadingHTTPServer.allow_reuse_address = True
-    ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
+    servers = [ThreadingHTTPServer(("0.0.0.0", port), Handler) for port in PORTS]
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers[0].serve_forever()

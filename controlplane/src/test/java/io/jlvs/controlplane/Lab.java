@@ -43,7 +43,13 @@ final class Lab implements AutoCloseable
         return lab;
     }
 
-    /** Starts the director in jlvs-dir and waits until it has resolved the three real servers. */
+    /**
+     * The next hops the lab's director resolves before it can forward every service: the three DR real servers,
+     * the three NAT real servers and the router in front of the tunnel real servers.
+     */
+    static final int NEXT_HOPS = 7;
+
+    /** Starts the director in jlvs-dir and waits until it has resolved every next hop. */
     void startDirector() throws Exception
     {
         directorLog = Files.createTempFile("jlvs-director", ".log");
@@ -60,7 +66,7 @@ final class Lab implements AutoCloseable
             {
                 throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
             }
-            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && counter("fwd-0: ARP replies received") >= 3)
+            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && counter("fwd-0: ARP replies received") >= NEXT_HOPS)
             {
                 return;
             }
@@ -105,6 +111,22 @@ final class Lab implements AutoCloseable
         final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-cli"));
         cmd.addAll(List.of(command));
         return run(timeout, cmd.toArray(String[]::new));
+    }
+
+    /** Runs a command in one of the lab's namespaces, e.g. "jlvs-nat1". */
+    static Result in(final String namespace, final Duration timeout, final String... command) throws Exception
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        cmd.addAll(List.of(command));
+        return run(timeout, cmd.toArray(String[]::new));
+    }
+
+    /** Runs client.py in the client namespace. */
+    static Result clientPy(final Duration timeout, final String... args) throws Exception
+    {
+        final List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", LAB.resolve("client.py").toString()));
+        cmd.addAll(List.of(args));
+        return client(timeout, cmd.toArray(String[]::new));
     }
 
     /** Runs jlvs (the launcher) in the root namespace, as an operator would. */
