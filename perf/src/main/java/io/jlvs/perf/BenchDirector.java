@@ -7,8 +7,10 @@ import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.port.DpdkPort;
 import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -113,14 +115,18 @@ public final class BenchDirector
         final Dest[] dests = new Dest[BenchTopology.RIP.length];
         for (int i = 0; i < dests.length; i++)
         {
-            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, BenchTopology.RIP[i] & 0xFFFF_FFFFL,
-                BenchTopology.VPORT, Dest.FWD_DROUTE, BenchTopology.WEIGHTS[i], 0, 0,
-                counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)));
+            dests[i] = Dest.builder(i + 1)
+                .addressV4(BenchTopology.RIP[i])
+                .port(BenchTopology.VPORT)
+                .fwdMethod(FwdMethod.DROUTE)
+                .weight(BenchTopology.WEIGHTS[i])
+                .stats(counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)))
+                .build();
         }
         final Service svc = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
             BenchTopology.VPORT, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("wrr"), dests,
             counters.newServiceStats(0, "fwd-0", 1, "vip"));
-        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {BenchTopology.DIP}, svc);
+        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), svc);
 
         final NeighbourTable neighbours = new NeighbourTable();
         if (seedNeighbours)
@@ -139,15 +145,23 @@ public final class BenchDirector
 
         final int[] agentCpu = {-1};
         final int[] agentLcore = {-1};
-        final ForwardingAgent agent = new ForwardingAgent("fwd-0", port, conns, new ConnTimeouts(), neighbours,
-            snapshot, BenchTopology.DIP, agentCounters, verdictCounters, new SystemEpochClock(),
-            new SystemNanoClock(),
-            () ->
+        final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
+            .roleName("fwd-0")
+            .port(port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(neighbours)
+            .snapshot(snapshot)
+            .counters(agentCounters)
+            .dropsByVerdict(verdictCounters)
+            .epochClock(new SystemEpochClock())
+            .nanoClock(new SystemNanoClock())
+            .onStart(() ->
             {
                 agentLcore[0] = dpdk.registerCurrentThread();
                 Dpdk.pinCurrentThread(cpu);
                 agentCpu[0] = LvsShim.lvs_current_cpu();
-            });
+            }));
         final CountingIdleStrategy idle = new CountingIdleStrategy(new BusySpinIdleStrategy());
         final AtomicCounter errors = agentCounters[LbCounterDescriptor.ERRORS.ordinal()];
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);

@@ -7,6 +7,7 @@ import io.jlvs.dataplane.conn.ConnState;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.proto.IpProtocol;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -72,7 +73,7 @@ public class ConnTableBenchmark
     {
         table = new ConnTable(new ConnTable.Context().capacity(entries + ORDER).entriesPerSegment(entriesPerSegment));
         final ConnEntry e = new ConnEntry()
-            .flags(ConnFlags.destConnFlags(ConnFlags.DROUTE) & ~ConnFlags.INACTIVE)
+            .flags(ConnFlags.destConnFlags(FwdMethod.DROUTE) & ~ConnFlags.INACTIVE)
             .state(ConnState.ESTABLISHED)
             .timeoutSec(900)
             .expiresMs(NOW + 900_000)

@@ -3,15 +3,22 @@ package io.jlvs.perf;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.IpvsIn;
+import io.jlvs.dataplane.Packet;
 import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnKey;
+import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.icmp.IcmpErrorSender;
+import io.jlvs.dataplane.icmp.IcmpRateLimiter;
 import io.jlvs.dataplane.proto.PacketParser;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -19,6 +26,7 @@ import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
+import io.jlvs.dataplane.xmit.Egress;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -39,6 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -49,12 +58,15 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code parse}: {@link PacketParser} over a frame that is in cache (the NIC/memif just wrote it);</li>
  * <li>{@code serviceLookup}: {@link ServiceTable#find} for the VIP;</li>
  * <li>{@code connLookupHit}: {@link ConnTable#lookup} of an established flow, flows visited in a random order;</li>
- * <li>{@code ipvsIn}: {@link IpvsIn#onPacket} for a hit: service + connection lookup + state machine + stats;</li>
- * <li>{@code drRewrite}: {@link DrXmit#xmit}, the two MACs;</li>
+ * <li>{@code ipvsIn}: {@link IpvsIn#onPacket} for a hit: the key's hash (the burst classifier's part) + the flow
+ *     cache or connection table + state machine + stats;</li>
+ * <li>{@code drRewrite}: {@link DrXmit#xmit}: the TTL, the next hop's MAC from the neighbour table, the two
+ *     MACs;</li>
  * <li>{@code connExpireCall}: one {@link ConnTable#expire} call with {@link ForwardingAgent#EXPIRE_LIMIT}, which
  *     the agent makes every duty cycle (so its cost is per burst, not per packet);</li>
  * <li>{@code agentPerPacket}: {@link ForwardingAgent#doWork()} over a {@link LoopbackPort} handing out bursts of
- *     32 frames round robin over the flows; reported per packet (doWork / 32), expiry and housekeeping included.</li>
+ *     32 frames round robin over the flows, each written afresh into its buffer as a NIC would; reported per
+ *     packet (doWork / 32), expiry and housekeeping included.</li>
  * </ul>
  * {@code entriesPerSegment} 0 is Chronicle's choice (what the real director uses); 64 is the small-segment
  * setting {@link ConnTable}'s Javadoc recommends for cheap expiry resumption.
@@ -85,13 +97,17 @@ public class PacketPathBenchmark
     private MemorySegment agentFrames;
     private ConnTable conns;
     private ServiceTable services;
+    private Service service;
     private IpvsIn ipvs;
+    private DrXmit dr;
+    private LoopbackPort port;
     private ForwardingAgent agent;
     private final PacketParser parser = new PacketParser();
     private final PacketView view = new PacketView();
+    private final Packet packet = new Packet();
+    private final Packet hotPacket = new Packet();
     private final ConnKey key = new ConnKey();
     private final ConnEntry entry = new ConnEntry();
-    private final DrXmit dr = new DrXmit(BenchTopology.DIR_MAC);
     private final ConnTable.ExpiryListener expiryListener = (k, e) -> { };
     private int[] order;
     private int hot;
@@ -115,28 +131,43 @@ public class PacketPathBenchmark
         final Dest[] dests = new Dest[BenchTopology.RIP.length];
         for (int i = 0; i < dests.length; i++)
         {
-            dests[i] = new Dest(i + 1, PacketView.AF_INET, 0, BenchTopology.RIP[i] & 0xFFFF_FFFFL,
-                BenchTopology.VPORT, Dest.FWD_DROUTE, BenchTopology.WEIGHTS[i], 0, 0,
-                counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)));
+            dests[i] = Dest.builder(i + 1)
+                .addressV4(BenchTopology.RIP[i])
+                .port(BenchTopology.VPORT)
+                .fwdMethod(FwdMethod.DROUTE)
+                .weight(BenchTopology.WEIGHTS[i])
+                .stats(counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)))
+                .build();
         }
-        final Service svc = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
+        service = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
             BenchTopology.VPORT, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("wrr"), dests,
             counters.newServiceStats(0, "fwd-0", 1, "vip"));
-        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, new int[] {BenchTopology.DIP}, svc);
+        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), service);
         services = snapshot.services();
-        ipvs = new IpvsIn(conns, new FlowCache(conns.capacity()), new ConnTimeouts(),
-            counters.newAgentCounters(1, "bench"));
+        final AtomicCounter[] benchCounters = counters.newAgentCounters(1, "bench");
+        ipvs = new IpvsIn(
+            new AgentConnTable(conns, new FlowCache(conns.capacity()),
+                benchCounters[LbCounterDescriptor.CONN_CACHE_MISSES.ordinal()]),
+            new ConnStateMachine(new ConnTimeouts()),
+            benchCounters);
 
         // establish every flow as the generator does: a SYN, then an ACK
         nowMs = System.currentTimeMillis();
         final MemorySegment one = arena.allocate(BenchFrames.LENGTH, 64);
+        packet.seg = one;
+        packet.frame = 0;
+        packet.length = BenchFrames.LENGTH;
         for (int f = 0; f < flows; f++)
         {
             for (final int flags : new int[] {0x02, 0x10})
             {
                 BenchFrames.write(one, 0, f, flags);
-                if (parser.parse(one, 0, BenchFrames.LENGTH, view) != ParseVerdict.IPV4 ||
-                    null == ipvs.onPacket(services, view, nowMs))
+                if (parser.parse(one, 0, BenchFrames.LENGTH, packet.view) != ParseVerdict.IPV4)
+                {
+                    throw new IllegalStateException("flow " + f + " does not parse");
+                }
+                packet.tag = FlowCache.tagOf(packet.key.setFromPacket(packet.view));
+                if (ipvs.onPacket(packet, service, services, nowMs) != IpvsIn.FORWARD)
                 {
                     throw new IllegalStateException("flow " + f + " not established");
                 }
@@ -166,9 +197,31 @@ public class PacketPathBenchmark
         {
             neighbours.learn(BenchTopology.RIP[i], BenchTopology.RS_MAC[i], Long.MAX_VALUE / 2);
         }
-        final LoopbackPort port = new LoopbackPort(BenchTopology.DIR_MAC, agentFrames, flows);
-        agent = new ForwardingAgent("fwd-0", port, conns, new ConnTimeouts(), neighbours, snapshot,
-            BenchTopology.DIP, agentCounters, verdictCounters, new SystemEpochClock(), new SystemNanoClock(), null);
+        port = new LoopbackPort(BenchTopology.DIR_MAC, agentFrames, flows);
+
+        final Egress egress = new Egress(BenchTopology.DIR_MAC, neighbours, (sender, target) -> { },
+            snapshot.routes(), benchCounters);
+        egress.nowMs(nowMs);
+        dr = new DrXmit(egress, new IcmpErrorSender(port, egress, new IcmpRateLimiter(), benchCounters),
+            benchCounters);
+        hotPacket.seg = hotFrames;
+        hotPacket.length = BenchFrames.LENGTH;
+        if (parser.parse(hotFrames, 0, BenchFrames.LENGTH, hotPacket.view) != ParseVerdict.IPV4)
+        {
+            throw new IllegalStateException("hot frame does not parse");
+        }
+
+        agent = new ForwardingAgent(new ForwardingAgent.Context()
+            .roleName("fwd-0")
+            .port(port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(neighbours)
+            .snapshot(snapshot)
+            .counters(agentCounters)
+            .dropsByVerdict(verdictCounters)
+            .epochClock(new SystemEpochClock())
+            .nanoClock(new SystemNanoClock()));
         agent.doWork();
         if (agentCounters[LbCounterDescriptor.TX_PACKETS.ordinal()].get() != BURST)
         {
@@ -182,6 +235,7 @@ public class PacketPathBenchmark
     public void tearDown()
     {
         agent.release();
+        port.close();
         conns.close();
         arena.close();
     }
@@ -217,28 +271,34 @@ public class PacketPathBenchmark
     }
 
     @Benchmark
-    public Dest ipvsIn()
+    public int ipvsIn()
     {
         final int f = nextFlow();
-        view.af = PacketView.AF_INET;
-        view.protocol = 6;
-        view.saddrHi = 0;
-        view.saddrLo = BenchTopology.clientAddr(f) & 0xFFFF_FFFFL;
-        view.daddrHi = 0;
-        view.daddrLo = BenchTopology.VIP & 0xFFFF_FFFFL;
-        view.sport = BenchTopology.clientPort(f);
-        view.dport = BenchTopology.VPORT;
-        view.tcpFlags = 0x10;
-        view.frameLength = BenchFrames.LENGTH;
-        return ipvs.onPacket(services, view, nowMs);
+        final PacketView v = packet.view;
+        v.af = PacketView.AF_INET;
+        v.protocol = 6;
+        v.saddrHi = 0;
+        v.saddrLo = BenchTopology.clientAddr(f) & 0xFFFF_FFFFL;
+        v.daddrHi = 0;
+        v.daddrLo = BenchTopology.VIP & 0xFFFF_FFFFL;
+        v.sport = BenchTopology.clientPort(f);
+        v.dport = BenchTopology.VPORT;
+        v.tcpFlags = 0x10;
+        v.frameLength = BenchFrames.LENGTH;
+        v.l3Length = BenchFrames.LENGTH - 14;
+        packet.tag = FlowCache.tagOf(packet.key.setFromPacket(v));
+        return ipvs.onPacket(packet, service, services, nowMs);
     }
 
+    /** Over the hot frames, each TTL put back first (DR decrements it, and at 1 would answer ICMP instead). */
     @Benchmark
-    public void drRewrite()
+    public boolean drRewrite()
     {
         final long at = (long)hot * BenchFrames.LENGTH;
         hot = (hot + 1) & (HOT_FRAMES - 1);
-        dr.xmit(hotFrames, at, BenchTopology.RS_MAC[hot % 3]);
+        hotFrames.set(ValueLayout.JAVA_BYTE, at + 14 + 8, (byte)64);
+        hotPacket.frame = at;
+        return dr.xmit(hotPacket, entry, service.dests()[hot % 3]);
     }
 
     @Benchmark
