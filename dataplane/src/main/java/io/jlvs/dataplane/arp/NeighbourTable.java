@@ -14,7 +14,7 @@ public final class NeighbourTable
     /** MAC value meaning "not known". */
     public static final long UNKNOWN = 0L;
 
-    private final Int2ObjectHashMap<Neighbour> entries = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<Entry> entries = new Int2ObjectHashMap<>();
     private final IntArrayList scratch = new IntArrayList();
     private final long staleMs;
     private final long expireMs;
@@ -41,17 +41,27 @@ public final class NeighbourTable
     /** The MAC for an address, or {@link #UNKNOWN}. */
     public long lookup(final int ipv4)
     {
-        final Neighbour n = entries.get(ipv4);
+        final Entry n = entries.get(ipv4);
         return null == n ? UNKNOWN : n.mac;
+    }
+
+    /**
+     * The entry for an address, or null: a caller that sends to the same next hop packet after packet keeps it (a
+     * real server's, in its {@code Dest}) and reads its MAC without hashing, until {@link Entry#isLive()} says the
+     * table dropped it. Never allocates.
+     */
+    public Entry entry(final int ipv4)
+    {
+        return entries.get(ipv4);
     }
 
     /** Records or refreshes a mapping seen in an ARP packet. */
     public void learn(final int ipv4, final long mac, final long nowMs)
     {
-        Neighbour n = entries.get(ipv4);
+        Entry n = entries.get(ipv4);
         if (null == n)
         {
-            n = new Neighbour();
+            n = new Entry();
             entries.put(ipv4, n);
         }
         n.mac = mac;
@@ -69,10 +79,10 @@ public final class NeighbourTable
      */
     public boolean shouldRequest(final int ipv4, final long nowMs)
     {
-        Neighbour n = entries.get(ipv4);
+        Entry n = entries.get(ipv4);
         if (null == n)
         {
-            n = new Neighbour();
+            n = new Entry();
             entries.put(ipv4, n);
         }
         else if (n.mac != UNKNOWN && nowMs - n.confirmedMs < staleMs)
@@ -101,7 +111,7 @@ public final class NeighbourTable
         });
         for (int i = 0; i < scratch.size(); i++)
         {
-            entries.remove(scratch.getInt(i));
+            entries.remove(scratch.getInt(i)).live = false;
         }
         return scratch.size();
     }
@@ -129,10 +139,24 @@ public final class NeighbourTable
         void accept(int ipv4, long mac, long confirmedMs);
     }
 
-    private static final class Neighbour
+    /** One neighbour: its MAC once known. Written by the owning agent only. */
+    public static final class Entry
     {
         long mac = UNKNOWN;
         long confirmedMs = Long.MIN_VALUE / 2;
         long requestedMs = Long.MIN_VALUE / 2;
+        boolean live = true;
+
+        /** The MAC, or {@link #UNKNOWN} while it is being asked for. */
+        public long mac()
+        {
+            return mac;
+        }
+
+        /** False once the table has dropped the entry: look the address up again. */
+        public boolean isLive()
+        {
+            return live;
+        }
     }
 }

@@ -1,9 +1,8 @@
 package io.jlvs.dataplane.conn;
 
 /**
- * The stored form of a connection's value, the one description of its bytes: {@link ConnEntry} is a flyweight over
- * them, {@link ConnEntryMarshaller} copies them whole into and out of Chronicle Map, and {@link FlowCache} keeps
- * them in its slots as they are. Little-endian, as Chronicle writes on x86.
+ * The stored form of a connection's value, the one description of its bytes: {@link ConnEntry} reads and writes
+ * it in the flow cache's slots, and {@link ConnEntryMarshaller} writes the same offsets into Chronicle Map. Little-endian, as Chronicle writes on x86.
  * <pre>
  *   0               1               2               3
  *   0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7

@@ -8,8 +8,8 @@ import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 /**
- * Chronicle Map reader and writer for {@link ConnEntry}: its {@link ConnEntryDescriptor#LENGTH} stored bytes copied
- * whole, read into the caller's instance, no allocation. Stateless, resolved back to {@link #INSTANCE} on reopen.
+ * Chronicle Map reader and writer for {@link ConnEntry}: the {@link ConnEntryDescriptor} layout, each field at its
+ * offset, read into the caller's instance, no allocation. Stateless, resolved back to {@link #INSTANCE} on reopen.
  */
 public final class ConnEntryMarshaller
     implements SizedReader<ConnEntry>, SizedWriter<ConnEntry>, ReadResolvable<ConnEntryMarshaller>
@@ -29,14 +29,41 @@ public final class ConnEntryMarshaller
     @Override
     public void write(final Bytes<?> out, final long size, final ConnEntry entry)
     {
-        out.write(entry.bytes(), 0, ConnEntryDescriptor.LENGTH);
+        final long at = out.writePosition();
+        out.writeInt(at + ConnEntryDescriptor.FLAGS_OFFSET, entry.flags());
+        out.writeByte(at + ConnEntryDescriptor.STATE_OFFSET, (byte)entry.state());
+        out.writeByte(at + ConnEntryDescriptor.DAF_OFFSET, (byte)entry.daf());
+        out.writeShort(at + ConnEntryDescriptor.DPORT_OFFSET, (short)entry.dport());
+        out.writeLong(at + ConnEntryDescriptor.DADDR_HI_OFFSET, entry.daddrHi());
+        out.writeLong(at + ConnEntryDescriptor.DADDR_LO_OFFSET, entry.daddrLo());
+        out.writeInt(at + ConnEntryDescriptor.TIMEOUT_OFFSET, entry.timeoutSec());
+        out.writeInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET, entry.inPkts());
+        out.writeLong(at + ConnEntryDescriptor.EXPIRES_OFFSET, entry.expiresMs());
+        out.writeLong(at + ConnEntryDescriptor.CREATED_OFFSET, entry.createdMs());
+        out.writeLong(at + ConnEntryDescriptor.LAST_SYNC_OFFSET, entry.lastSyncMs());
+        out.writeInt(at + ConnEntryDescriptor.DEST_ID_OFFSET, entry.destId());
+        out.writeInt(at + ConnEntryDescriptor.FWMARK_OFFSET, entry.fwmark());
+        out.writeSkip(ConnEntryDescriptor.LENGTH);
     }
 
     @Override
     public ConnEntry read(final Bytes<?> in, final long size, final ConnEntry using)
     {
         final ConnEntry entry = using != null ? using : new ConnEntry();
-        in.read(entry.bytes(), 0, ConnEntryDescriptor.LENGTH);
+        final long at = in.readPosition();
+        entry.flags(in.readInt(at + ConnEntryDescriptor.FLAGS_OFFSET))
+            .state(in.readUnsignedByte(at + ConnEntryDescriptor.STATE_OFFSET))
+            .daf(in.readUnsignedByte(at + ConnEntryDescriptor.DAF_OFFSET))
+            .dport(in.readUnsignedShort(at + ConnEntryDescriptor.DPORT_OFFSET))
+            .daddr(in.readLong(at + ConnEntryDescriptor.DADDR_HI_OFFSET), in.readLong(at + ConnEntryDescriptor.DADDR_LO_OFFSET))
+            .timeoutSec(in.readInt(at + ConnEntryDescriptor.TIMEOUT_OFFSET))
+            .inPkts(in.readInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET))
+            .expiresMs(in.readLong(at + ConnEntryDescriptor.EXPIRES_OFFSET))
+            .createdMs(in.readLong(at + ConnEntryDescriptor.CREATED_OFFSET))
+            .lastSyncMs(in.readLong(at + ConnEntryDescriptor.LAST_SYNC_OFFSET))
+            .destId(in.readInt(at + ConnEntryDescriptor.DEST_ID_OFFSET))
+            .fwmark(in.readInt(at + ConnEntryDescriptor.FWMARK_OFFSET));
+        in.readSkip(ConnEntryDescriptor.LENGTH);
         return entry;
     }
 

@@ -4,9 +4,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The stored form of a connection key, the one description of its bytes: {@link ConnKey} is a flyweight over
- * them, {@link ConnKeyMarshaller} copies them whole into and out of Chronicle Map, and {@link FlowCache} keeps and
- * compares them as they are. Little-endian, as Chronicle writes on x86 (a persisted table's bytes are unchanged
+ * The stored form of a connection key, the one description of its bytes: {@link ConnKey} reads and writes it
+ * and gives it as five words, {@link ConnKeyMarshaller} writes the same offsets into Chronicle Map, and
+ * {@link FlowCache} keeps and compares the words. Little-endian, as Chronicle writes on x86 (a persisted table's bytes are unchanged
  * from the field-by-field marshaller this replaced).
  * <pre>
  *   0               1               2               3
@@ -44,6 +44,7 @@ public final class ConnKeyDescriptor
     /** The reply direction of a NAT connection: client and real server. */
     public static final int DIR_OUT = 1;
 
+    static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -8,8 +8,8 @@ import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 /**
- * Chronicle Map reader and writer for {@link ConnKey}: its {@link ConnKeyDescriptor#LENGTH} stored bytes copied whole,
- * read into the caller's instance, no allocation. Stateless; Chronicle stores its class name in a persisted map's
+ * Chronicle Map reader and writer for {@link ConnKey}: the {@link ConnKeyDescriptor} layout, each field at its
+ * offset (the words of {@link ConnKey#word}), read into the caller's instance, no allocation. Stateless; Chronicle stores its class name in a persisted map's
  * header and resolves it back to {@link #INSTANCE} on reopen.
  */
 public final class ConnKeyMarshaller
@@ -30,15 +30,34 @@ public final class ConnKeyMarshaller
     @Override
     public void write(final Bytes<?> out, final long size, final ConnKey key)
     {
-        out.write(key.bytes(), 0, ConnKeyDescriptor.LENGTH);
+        final long at = out.writePosition();
+        for (int i = 0; i < ConnKeyDescriptor.WORDS; i++)
+        {
+            out.writeLong(at + ((long)i << 3), key.word(i));
+        }
+        out.writeSkip(ConnKeyDescriptor.LENGTH);
     }
 
     @Override
     public ConnKey read(final Bytes<?> in, final long size, final ConnKey using)
     {
         final ConnKey key = using != null ? using : new ConnKey();
-        in.read(key.bytes(), 0, ConnKeyDescriptor.LENGTH);
-        return key;
+        final long at = in.readPosition();
+        final int protocol = in.readUnsignedByte(at + ConnKeyDescriptor.PROTOCOL_OFFSET);
+        final int af = in.readUnsignedByte(at + ConnKeyDescriptor.AF_OFFSET);
+        final int cport = in.readUnsignedShort(at + ConnKeyDescriptor.CPORT_OFFSET);
+        final int vport = in.readUnsignedShort(at + ConnKeyDescriptor.VPORT_OFFSET);
+        final int direction = in.readUnsignedByte(at + ConnKeyDescriptor.DIRECTION_OFFSET);
+        final long caddrHi = in.readLong(at + ConnKeyDescriptor.CADDR_HI_OFFSET);
+        final long caddrLo = in.readLong(at + ConnKeyDescriptor.CADDR_LO_OFFSET);
+        final long vaddrHi = in.readLong(at + ConnKeyDescriptor.VADDR_HI_OFFSET);
+        final long vaddrLo = in.readLong(at + ConnKeyDescriptor.VADDR_LO_OFFSET);
+        in.readSkip(ConnKeyDescriptor.LENGTH);
+        if (direction == ConnKeyDescriptor.DIR_OUT)
+        {
+            return key.setOut(protocol, af, caddrHi, caddrLo, cport, vaddrHi, vaddrLo, vport);
+        }
+        return key.set(protocol, af, caddrHi, caddrLo, cport, vaddrHi, vaddrLo, vport);
     }
 
     @Override

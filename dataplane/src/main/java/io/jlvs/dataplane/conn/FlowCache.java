@@ -12,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  * some 400 ns a hit (hashing, the segment lock, marshalling and cache misses) against a budget of tens of
  * nanoseconds a packet. Open addressing with linear probing over off-heap slots, one writer and one reader
  * (the agent), no lock, no allocation. A slot holds the key and the entry in their stored layouts
- * ({@link ConnKeyDescriptor}, {@link ConnEntryDescriptor}), copied whole:
+ * ({@link ConnKeyDescriptor}, {@link ConnEntryDescriptor}):
  * <pre>
  *    0: long tag (hash | 1; 0 = empty)
  *    8: key, 40 bytes                  (with the tag: the first cache line, what a probe reads)
@@ -155,7 +155,7 @@ public final class FlowCache implements AutoCloseable
     /** Copies the entry in {@code slot} out. */
     public void read(final int slot, final ConnEntry into)
     {
-        MemorySegment.copy(slots, (long)slot * SLOT_SIZE + ENTRY, into.segment(), 0, ConnEntryDescriptor.LENGTH);
+        into.readFrom(slots, (long)slot * SLOT_SIZE + ENTRY);
     }
 
     /** The expiry the table of record holds for the entry in {@code slot}, as last written back. */
@@ -168,7 +168,7 @@ public final class FlowCache implements AutoCloseable
     public void write(final int slot, final ConnEntry e, final long storedExpiresMs)
     {
         final long base = (long)slot * SLOT_SIZE;
-        MemorySegment.copy(e.segment(), 0, slots, base + ENTRY, ConnEntryDescriptor.LENGTH);
+        e.writeTo(slots, base + ENTRY);
         slots.set(LONG, base + STORED_EXPIRES, storedExpiresMs);
     }
 
@@ -195,14 +195,14 @@ public final class FlowCache implements AutoCloseable
     public int putRef(final ConnKey outKey, final long tag, final ConnKey inKey)
     {
         final int slot = claim(outKey, tag);
-        MemorySegment.copy(inKey.segment(), 0, slots, (long)slot * SLOT_SIZE + ENTRY, ConnKeyDescriptor.LENGTH);
+        inKey.writeTo(slots, (long)slot * SLOT_SIZE + ENTRY);
         return slot;
     }
 
     /** Copies out the connection key a reply-direction slot points at. */
     public void readRef(final int slot, final ConnKey inKey)
     {
-        MemorySegment.copy(slots, (long)slot * SLOT_SIZE + ENTRY, inKey.segment(), 0, ConnKeyDescriptor.LENGTH);
+        inKey.readFrom(slots, (long)slot * SLOT_SIZE + ENTRY);
     }
 
     private int claim(final ConnKey key, final long tag)
@@ -234,7 +234,7 @@ public final class FlowCache implements AutoCloseable
             evictions++;
         }
         final long base = (long)slot * SLOT_SIZE;
-        MemorySegment.copy(key.segment(), 0, slots, base + KEY, ConnKeyDescriptor.LENGTH);
+        key.writeTo(slots, base + KEY);
         slots.set(LONG, base + TAG, tag);
         return slot;
     }

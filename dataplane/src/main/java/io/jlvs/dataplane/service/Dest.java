@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.service;
 
+import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnFlags;
 import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.proto.PacketView;
@@ -39,6 +40,7 @@ public final class Dest
     private int nextHopV4;
     private int sourceV4;
     private Service service;
+    private NeighbourTable.Entry nextHopEntry;
 
     private Dest(final Builder b)
     {
@@ -147,6 +149,20 @@ public final class Dest
     {
         this.nextHopV4 = nextHopV4;
         this.sourceV4 = sourceV4;
+    }
+
+    /**
+     * The next hop's neighbour entry as the agent's egress last found it, so a packet to this dest does not look the
+     * next hop up again (the kernel keeps a dest's route in {@code dest->dest_dst}); the agent's alone.
+     */
+    public NeighbourTable.Entry nextHopEntry()
+    {
+        return nextHopEntry;
+    }
+
+    public void nextHopEntry(final NeighbourTable.Entry entry)
+    {
+        this.nextHopEntry = entry;
     }
 
     /** The service the dest belongs to, the kernel's {@code dest->svc}. */

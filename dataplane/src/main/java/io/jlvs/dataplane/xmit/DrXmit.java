@@ -38,6 +38,6 @@ public final class DrXmit implements Xmit
         {
             return icmp.timeExceeded(p, p.view.daddrV4());
         }
-        return egress.toNextHop(p.seg, p.frame, dest.nextHopV4());
+        return egress.toDest(p.seg, p.frame, dest);
     }
 }

@@ -3,6 +3,7 @@ package io.jlvs.dataplane.xmit;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.proto.EthernetFlyweight;
 import io.jlvs.dataplane.route.RouteTable;
+import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -92,6 +93,28 @@ public final class Egress
             return false;
         }
         eth.wrap(seg, frame).dstMac(mac).srcMac(portMac);
+        return true;
+    }
+
+    /**
+     * Addresses the frame to {@code dest}'s next hop, whose neighbour entry the dest keeps from packet to packet
+     * (the kernel keeps a dest's route in {@code dest->dest_dst} the same way): no lookup while the entry lives.
+     *
+     * @return false when there is no next hop, or its MAC is not known (a request is sent), counted.
+     */
+    public boolean toDest(final MemorySegment seg, final long frame, final Dest dest)
+    {
+        NeighbourTable.Entry n = dest.nextHopEntry();
+        if (null == n || !n.isLive())
+        {
+            n = neighbours.entry(dest.nextHopV4());
+            dest.nextHopEntry(n);
+        }
+        if (null == n || n.mac() == NeighbourTable.UNKNOWN)
+        {
+            return toNextHop(seg, frame, dest.nextHopV4()); // counts, and asks for it
+        }
+        eth.wrap(seg, frame).dstMac(n.mac()).srcMac(portMac);
         return true;
     }
 

@@ -54,7 +54,7 @@ public final class NatXmit implements Xmit
         }
         NatRewrite.rewriteV4(p.seg, p.l3(), p.l4(), v.protocol, l4Length(v), NatRewrite.DESTINATION,
             (int)conn.daddrLo(), conn.dport());
-        return egress.toNextHop(p.seg, p.frame, dest.nextHopV4());
+        return egress.toDest(p.seg, p.frame, dest);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class NatXmit implements Xmit
         }
         translateIcmp(p, inner, Ipv4Flyweight.DST_ADDR_OFFSET, Ipv4Flyweight.SRC_ADDR_OFFSET, 0,
             (int)conn.daddrLo(), conn.dport());
-        return egress.toNextHop(p.seg, p.frame, dest.nextHopV4());
+        return egress.toDest(p.seg, p.frame, dest);
     }
 
     /**

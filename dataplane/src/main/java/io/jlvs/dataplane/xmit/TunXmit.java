@@ -178,7 +178,7 @@ public final class TunXmit implements Xmit
             writeGre(out, at, tunnelLength, innerV4, checksum == TunnelChecksum.CSUM);
         }
 
-        if (!egress.toNextHop(out, frame, dest.nextHopV4()))
+        if (!egress.toDest(out, frame, dest))
         {
             return false;
         }

@@ -2,8 +2,12 @@ package io.jlvs.dataplane.conn;
 
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
+import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -50,6 +54,44 @@ class ConnKeyTest
         assertEquals(0x182, ConnFlags.destConnFlags(FwdMethod.TUNNEL));
         assertEquals(0x181, ConnFlags.destConnFlags(FwdMethod.LOCALNODE));
         assertEquals(0x100, ConnFlags.destConnFlags(FwdMethod.MASQ));
+    }
+
+    @Test
+    void shouldStoreKeysAndEntriesInTheOneLayoutTheirDescriptorsGive()
+    {
+        final ConnKey key = new ConnKey().set(IpProtocol.UDP, PacketView.AF_INET6, 0x20010db8_00000000L, 0x5L, 40000,
+            0x20010db8_00000001L, 0x10L, 5300);
+        final ConnKey reply = new ConnKey().setOut(key, new ConnEntry().daddr(7, 8).dport(8080));
+        final ConnEntry entry = new ConnEntry().flags(0x183).state(ConnState.SYN_RECV).daf(PacketView.AF_INET6)
+            .dport(8080).daddr(0x20010db8_00000002L, 0x11L).timeoutSec(60).inPkts(3).expiresMs(1_700_000_000_123L)
+            .createdMs(1_700_000_000_000L).lastSyncMs(42).destId(0x7fff_0001).fwmark(9);
+
+        for (final ConnKey k : new ConnKey[] {key, reply})
+        {
+            final byte[] viaCache = new byte[ConnKeyDescriptor.LENGTH];
+            k.writeTo(MemorySegment.ofArray(viaCache), 0);
+            final Bytes<?> viaTable = Bytes.allocateElasticOnHeap(ConnKeyDescriptor.LENGTH);
+            ConnKeyMarshaller.INSTANCE.write(viaTable, ConnKeyDescriptor.LENGTH, k);
+            assertArrayEquals(viaCache, viaTable.toByteArray(), "the cache and the table store a key alike");
+            assertEquals(k, ConnKeyMarshaller.INSTANCE.read(viaTable, ConnKeyDescriptor.LENGTH, new ConnKey()));
+            assertEquals(k, new ConnKey().readFrom(MemorySegment.ofArray(viaCache), 0));
+        }
+        final byte[] keyBytes = new byte[ConnKeyDescriptor.LENGTH];
+        key.writeTo(MemorySegment.ofArray(keyBytes), 0);
+        assertEquals(IpProtocol.UDP, keyBytes[ConnKeyDescriptor.PROTOCOL_OFFSET]);
+        assertEquals(PacketView.AF_INET6, keyBytes[ConnKeyDescriptor.AF_OFFSET]);
+        assertEquals(40000 & 0xFF, keyBytes[ConnKeyDescriptor.CPORT_OFFSET] & 0xFF, "little-endian, as Chronicle writes");
+        assertEquals(40000 >>> 8, keyBytes[ConnKeyDescriptor.CPORT_OFFSET + 1] & 0xFF);
+
+        final byte[] viaCache = new byte[ConnEntryDescriptor.LENGTH];
+        entry.writeTo(MemorySegment.ofArray(viaCache), 0);
+        final Bytes<?> viaTable = Bytes.allocateElasticOnHeap(ConnEntryDescriptor.LENGTH);
+        ConnEntryMarshaller.INSTANCE.write(viaTable, ConnEntryDescriptor.LENGTH, entry);
+        assertArrayEquals(viaCache, viaTable.toByteArray(), "the cache and the table store an entry alike");
+        assertEquals(entry, ConnEntryMarshaller.INSTANCE.read(viaTable, ConnEntryDescriptor.LENGTH, new ConnEntry()));
+        assertEquals(entry, new ConnEntry().readFrom(MemorySegment.ofArray(viaCache), 0));
+        assertEquals(ConnState.SYN_RECV, viaCache[ConnEntryDescriptor.STATE_OFFSET]);
+        assertEquals(9, viaCache[ConnEntryDescriptor.FWMARK_OFFSET]);
     }
 
     private static String fwdName(final int flags)
