@@ -2,18 +2,19 @@
 # Packet-rate benchmark over net_memif: io.jlvs.perf.PacketGenerator (memif server) against
 #   1. dpdk-testpmd --forward-mode=io       (the generator's own ceiling: the cheapest possible peer)
 #   2. dpdk-testpmd --forward-mode=macswap  (the reference forwarder)
-#   3. io.jlvs.perf.BenchDirector           (one ForwardingAgent, wrr service, 3 real servers, DR)
+#   3. io.jlvs.perf.BenchDirector           (one ForwardingAgent, wrr service, 3 real servers) forwarding by
+#      director: DR   nat: NAT to port 8080   tun: IPIP   gue: GUE with checksums   gre: GRE with checksums
 # each for T seconds after a warm-up, one after the other in the same run; prints the Mpps of each and the ratio
-# director / testpmd-macswap. Placement: the generator JVM on GEN_CPU, every peer on PEER_CPU (taskset; EAL lcores
+# of each director phase to testpmd-macswap. Placement: the generator JVM on GEN_CPU, every peer on PEER_CPU (taskset; EAL lcores
 # on the same CPU), both at nice -20 so the other engineers' builds on this 2-core box do not take time slices from
 # the pollers (they get ~1 % of the two CPUs for the run's duration).
 #
 # usage: perf/run-packet-rate.sh            (from anywhere; env overrides below)
 #   T=5 WARMUP=5 FLOWS=131072 GEN_CPU=0 PEER_CPU=1 MEM=auto|huge|nohuge NICE=-20 PROFILE=0|1
-#   PHASES="io macswap director" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
+#   PHASES="io macswap director nat tun" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
 #   QUIET_LOAD=1.0 QUIET_WAIT=600   (before each round, wait up to QUIET_WAIT s for the 1-min load average to drop
 #                                    below QUIET_LOAD: other engineers share this box)
-# Logs (and director.jfr with PROFILE=1) go to perf/target/packet-rate/<time>/.
+# Logs (and director-<method>.jfr with PROFILE=1) go to perf/target/packet-rate/<time>/.
 set -euo pipefail
 
 T=${T:-5}
@@ -24,7 +25,7 @@ PEER_CPU=${PEER_CPU:-1}
 MEM=${MEM:-auto}
 NICE=${NICE:--20}
 PROFILE=${PROFILE:-0}
-PHASES=${PHASES:-io macswap director}
+PHASES=${PHASES:-io macswap director nat tun}
 ROUNDS=${ROUNDS:-1}
 QUIET_LOAD=${QUIET_LOAD:-}
 QUIET_WAIT=${QUIET_WAIT:-600}
@@ -195,25 +196,26 @@ run_testpmd() { # mode -> RESULT_LINE
     stop_pid "$tp" INT
 }
 
-run_director() { # -> RESULT_LINE
+run_director() { # method -> RESULT_LINE
+    local method=$1
     PHASE_RTT=$(cpu_rtt)
-    log "phase director: load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"
-    start_generator director 3
+    log "phase director ($method): load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"
+    start_generator "director-$method" 3
     local jfr_args=()
-    [[ $PROFILE == 1 ]] && jfr_args=("-XX:StartFlightRecording=filename=$LOG_DIR/director.jfr,settings=profile")
+    [[ $PROFILE == 1 ]] && jfr_args=("-XX:StartFlightRecording=filename=$LOG_DIR/director-$method.jfr,settings=profile")
     # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$PEER_CPU" "$JAVA" "${JVM_FLAGS[@]}" "${jfr_args[@]}" -cp "$CP" \
         io.jlvs.perf.BenchDirector --cpu "$PEER_CPU" --socket "$SOCK" --role client \
-        --max-seconds $(( WARMUP + T + 180 )) $DIRECTOR_ARGS -- "${MEM_ARGS[@]}" \
-        > "$LOG_DIR/director.log" 2>&1 &
+        --max-seconds $(( WARMUP + T + 180 )) --method "$method" $DIRECTOR_ARGS -- "${MEM_ARGS[@]}" \
+        > "$LOG_DIR/director-$method.log" 2>&1 &
     local dir=$!
     PIDS+=("$dir")
     PREFIXES+=("jlvs-perf-dir-$dir")
     local i
-    wait_generator director
+    wait_generator "director-$method"
     for i in $(seq 300); do kill -0 "$dir" 2>/dev/null || break; sleep 0.1; done   # it stops on link down
     stop_pid "$dir" TERM
-    grep '^RESULT' "$LOG_DIR/director.log" || true
+    grep '^RESULT' "$LOG_DIR/director-$method.log" || true
 }
 
 wait_quiet() {
@@ -234,7 +236,8 @@ for round in $(seq "$ROUNDS"); do
     for phase in $PHASES; do
         case $phase in
             io|macswap) run_testpmd "$phase"; name="testpmd-$phase" ;;
-            director) run_director; name=director ;;
+            director) run_director dr; name=director ;;
+            nat|tun|gue|gre) run_director "$phase"; name="director-$phase" ;;
             *) log "unknown phase $phase"; exit 1 ;;
         esac
         line=$RESULT_LINE
@@ -249,31 +252,39 @@ done
 echo "placement: generator JVM taskset -c $GEN_CPU (EAL -l $GEN_CPU); testpmd --lcores 0@$PEER_CPU,1@$PEER_CPU;" \
     "director JVM taskset -c $PEER_CPU (agent pinned to CPU $PEER_CPU, EAL -l $PEER_CPU); nice ${NICE:-0}; $MEM_DESC"
 echo "Mpps per phase (@ CPU-pair cache-line RTT in ns measured just before it: the host's vCPU placement)"
-printf '%-6s' round; for phase in $PHASES; do printf '%16s' "$phase"; done; printf '%10s\n' ratio
+printf '%-6s' round; for phase in $PHASES; do printf '%16s' "$phase"; done; printf '%10s\n' "DR ratio"
 for round in $(seq "$ROUNDS"); do
     printf '%-6s' "$round"
     for phase in $PHASES; do printf '%16s' "${MPPS[$round.$phase]}@${RTT[$round.$phase]}"; done
     ratio=na
-    if [[ -n ${MPPS[$round.director]:-} && -n ${MPPS[$round.macswap]:-} ]]; then
+    if [[ -n ${MPPS[$round.director]:-} && -n ${MPPS[$round.macswap]:-} ]]; then  # DR against the reference
         ratio=$(awk -v d="${MPPS[$round.director]}" -v m="${MPPS[$round.macswap]}" 'BEGIN {printf "%.3f", d / m}')
     fi
     printf '%10s\n' "$ratio"
-    echo "SUMMARY round=$round flows=$FLOWS t_s=$T io_mpps=${MPPS[$round.io]:-na}" \
-        "macswap_mpps=${MPPS[$round.macswap]:-na} director_mpps=${MPPS[$round.director]:-na}" \
-        "ratio_director_macswap=$ratio goal=0.8"
+    summary="SUMMARY round=$round flows=$FLOWS t_s=$T io_mpps=${MPPS[$round.io]:-na} macswap_mpps=${MPPS[$round.macswap]:-na}"
+    for phase in director nat tun gue gre; do
+        [[ -n ${MPPS[$round.$phase]:-} ]] || continue
+        r=na
+        [[ -n ${MPPS[$round.macswap]:-} ]] &&
+            r=$(awk -v d="${MPPS[$round.$phase]}" -v m="${MPPS[$round.macswap]}" 'BEGIN {printf "%.3f", d / m}')
+        summary="$summary ${phase}_mpps=${MPPS[$round.$phase]} ratio_${phase}_macswap=$r"
+    done
+    echo "$summary goal=0.8"
 done
 echo "(Mpps received back by the generator over ${T}s after ${WARMUP}s warm-up; compare only within a round)"
 
-if [[ $PROFILE == 1 && -f $LOG_DIR/director.jfr ]]; then
-    echo "director profile (JFR execution samples of thread fwd-0, by the first dataplane call on the stack):"
-    "$JFR" print --events jdk.ExecutionSample --stack-depth 64 "$LOG_DIR/director.jfr" | awk '
+for jfr in "$LOG_DIR"/director-*.jfr; do
+    [[ $PROFILE == 1 && -f $jfr ]] || continue
+    echo "$(basename "$jfr" .jfr) profile (JFR execution samples of thread fwd-0, by the first dataplane call on the stack):"
+    "$JFR" print --events jdk.ExecutionSample --stack-depth 64 "$jfr" | awk '
         function flush() { if (inev && fwd) { n++; b = "other"; for (i = 0; i < nk; i++) if (index(st, k[i])) { b = k[i]; break }; c[b]++ } }
         BEGIN { nk = split("ConnTable.expire ConnTable.lookup ConnTable.update ConnTable.insert PacketParser.parse " \
-                 "ServiceTable.find ConnStateMachine DrXmit.xmit NeighbourTable ArpHandler DpdkPort.rxBurst " \
-                 "TxBuffer.flush IpvsIn.onPacket ForwardingAgent.onPacket ForwardingAgent.doWork", kk, " ");
+                 "ServiceTable.find ConnStateMachine FlowCache DrXmit.xmit NatXmit TunXmit NatRewrite InetChecksum " \
+                 "Egress NeighbourTable ArpHandler DpdkPort.rxBurst TxBuffer.flush IpvsIn.onPacket " \
+                 "IpvsOut.onPacket BurstClassifier ForwardingAgent.onPacket ForwardingAgent.doWork", kk, " ");
                 for (i = 1; i <= nk; i++) k[i - 1] = kk[i] }
         /^jdk.ExecutionSample/ { flush(); inev = 1; fwd = 0; st = ""; next }
         /sampledThread = "fwd-0"/ { fwd = 1 }
         inev { st = st $0 "\n" }
         END { flush(); for (b in c) printf "  %5.1f %%  %s\n", 100 * c[b] / n, b | "sort -rn"; close("sort -rn"); print "  (" n " samples)" }'
-fi
+done

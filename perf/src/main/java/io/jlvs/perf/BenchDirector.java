@@ -16,6 +16,8 @@ import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.xmit.TunnelChecksum;
+import io.jlvs.dataplane.xmit.TunnelType;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -34,7 +36,9 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
 /**
  * A minimal director for the packet-rate bench: EAL with one {@code net_memif} port (client role by default), one
  * {@link ForwardingAgent} on a pinned core ({@link AgentRunner}, {@link BusySpinIdleStrategy}, thread registered
- * with DPDK), one wrr service {@link BenchTopology#VIP}:80 with three real servers forwarded by DR. The real
+ * with DPDK), one wrr service {@link BenchTopology#VIP}:80 with three real servers forwarded by DR, or with
+ * {@code --method}: NAT (to port 8080, so the port is rewritten too), or a tunnel (IPIP, GUE with checksums, GRE
+ * with checksums). The real
  * servers' MACs are learned from ARP (the agent asks, {@link PacketGenerator} answers) unless
  * {@code --seed-neighbours} pre-seeds the {@link NeighbourTable}.
  * <p>
@@ -53,8 +57,9 @@ public final class BenchDirector
     private long capacity = 1 << 18;
     private double maxSeconds = 120;
     private boolean seedNeighbours;
-    private long entriesPerSegment;
+    private long entriesPerSegment = ConnTable.DEFAULT_ENTRIES_PER_SEGMENT;
     private String connFile;
+    private String method = "dr";
     private final List<String> extraEal = new ArrayList<>();
 
     public static void main(final String[] args) throws InterruptedException
@@ -78,6 +83,7 @@ public final class BenchDirector
                 case "--seed-neighbours" -> seedNeighbours = true;
                 case "--entries-per-segment" -> entriesPerSegment = Long.parseLong(args[++i]);
                 case "--conn-file" -> connFile = args[++i];
+                case "--method" -> method = args[++i];
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -85,10 +91,25 @@ public final class BenchDirector
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role client|server --capacity N --max-seconds S --seed-neighbours " +
-                    "--entries-per-segment N (0: Chronicle's choice, as the real director) --conn-file PATH " +
+                    "--entries-per-segment N (default " + ConnTable.DEFAULT_ENTRIES_PER_SEGMENT + ", as the real director; 0: Chronicle's choice) --conn-file PATH " +
+                    "--method dr|nat|tun|gue|gre " +
                     "-- <extra EAL args>");
             }
         }
+    }
+
+    /** The forwarding method of every real server, as {@code --method} names it. */
+    private Dest.Builder method(final Dest.Builder b)
+    {
+        return switch (method)
+        {
+            case "dr" -> b.fwdMethod(FwdMethod.DROUTE);
+            case "nat" -> b.fwdMethod(FwdMethod.MASQ).port(8080);
+            case "tun" -> b.fwdMethod(FwdMethod.TUNNEL);
+            case "gue" -> b.fwdMethod(FwdMethod.TUNNEL).tunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM);
+            case "gre" -> b.fwdMethod(FwdMethod.TUNNEL).tunnel(TunnelType.GRE, 0, TunnelChecksum.CSUM);
+            default -> throw new IllegalArgumentException("--method dr|nat|tun|gue|gre, not " + method);
+        };
     }
 
     private void run() throws InterruptedException
@@ -115,10 +136,7 @@ public final class BenchDirector
         final Dest[] dests = new Dest[BenchTopology.RIP.length];
         for (int i = 0; i < dests.length; i++)
         {
-            dests[i] = Dest.builder(i + 1)
-                .addressV4(BenchTopology.RIP[i])
-                .port(BenchTopology.VPORT)
-                .fwdMethod(FwdMethod.DROUTE)
+            dests[i] = method(Dest.builder(i + 1).addressV4(BenchTopology.RIP[i]).port(BenchTopology.VPORT))
                 .weight(BenchTopology.WEIGHTS[i])
                 .stats(counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)))
                 .build();
@@ -166,9 +184,9 @@ public final class BenchDirector
         final AtomicCounter errors = agentCounters[LbCounterDescriptor.ERRORS.ordinal()];
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);
         AgentRunner.startOnThread(runner);
-        log("port %d %s, conn table capacity %d in %d segments (%s), neighbours %s, agent on cpu %d", portId,
-            BenchTopology.macString(mac), capacity, conns.segments(), null == connFile ? "in memory" : connFile,
-            seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
+        log("port %d %s, method %s, conn table capacity %d in %d segments (%s), neighbours %s, agent on cpu %d",
+            portId, BenchTopology.macString(mac), method, capacity, conns.segments(),
+            null == connFile ? "in memory" : connFile, seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
 
         // run until the link has been up and goes down again (the generator has finished), or the time limit
         final long deadline = System.nanoTime() + (long)(maxSeconds * 1e9);
