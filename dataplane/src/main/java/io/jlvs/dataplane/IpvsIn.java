@@ -5,6 +5,7 @@ import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnFlags;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnStateMachine;
+import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.conn.TcpStateTable;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
@@ -134,7 +135,7 @@ public final class IpvsIn
      */
     public boolean onIcmp(final ConnKey quoted, final int length, final ServiceTable services, final long nowMs)
     {
-        if (!conns.find(quoted, io.jlvs.dataplane.conn.FlowCache.tagOf(quoted), nowMs, entry))
+        if (!conns.find(quoted, FlowCache.tagOf(quoted), nowMs, entry))
         {
             return false;
         }

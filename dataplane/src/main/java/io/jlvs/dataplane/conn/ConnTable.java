@@ -45,10 +45,8 @@ import java.util.function.Predicate;
  * lag that write-back batching allows, so a flow is never expired early.
  * <h2>The reply direction</h2>
  * A NAT ({@link FwdMethod#MASQ}) connection is also found from its real server's packets: {@link #insert} files its
- * reply-direction key ({@link ConnKey#setOut}: client and real server) in a second map, the reply index, which
- * points back at the connection's own key ({@link #lookupOut}); {@link #remove} and {@link #expire} take it out
- * again. The kernel hashes both directions by the client's address and port into one table; Chronicle Map looks up
- * whole keys only, so the reply direction gets its own. A persisted table keeps the index beside its file
+ * reply-direction key in the {@link ConnReplyIndex}, {@link #lookupOut} finds the connection's own key from it,
+ * {@link #remove} and {@link #expire} take it out again. A persisted table keeps the index beside its file
  * ({@code <file>.out}) and reconciles the two after a crash.
  * <h2>Threads</h2>
  * One agent owns a table and is its only writer: {@link #lookup}, {@link #insert}, {@link #update},
@@ -72,14 +70,13 @@ public final class ConnTable implements AutoCloseable
     public static final long DEFAULT_ENTRIES_PER_SEGMENT = 256;
 
     private final ChronicleMap<ConnKey, ConnEntry> map;
-    private final ChronicleMap<ConnKey, ConnKey> replies;
+    private final ConnReplyIndex replies;
     private final long capacity;
     private final long expiryGraceMs;
     private final File file;
     private final FileChannel lockChannel;
     private final boolean recovered;
     private final AtomicLong size = new AtomicLong();
-    private final ConnKey outKey = new ConnKey();
     private final ConnEntry removed = new ConnEntry();
 
     // expiry cursor, owned by the agent thread
@@ -245,19 +242,9 @@ public final class ConnTable implements AutoCloseable
             .constantValueSizeBySample(new ConnEntry())
             .entries(capacity)
             .maxBloatFactor(ctx.maxBloatFactor());
-        final ChronicleMapBuilder<ConnKey, ConnKey> replyBuilder = ChronicleMapBuilder
-            .of(ConnKey.class, ConnKey.class)
-            .name(MAP_NAME + "-replies")
-            .keyMarshaller(ConnKeyMarshaller.INSTANCE)
-            .valueMarshaller(ConnKeyMarshaller.INSTANCE)
-            .constantKeySizeBySample(new ConnKey())
-            .constantValueSizeBySample(new ConnKey())
-            .entries(capacity)
-            .maxBloatFactor(ctx.maxBloatFactor());
         if (ctx.entriesPerSegment() > 0)
         {
             builder.entriesPerSegment(ctx.entriesPerSegment());
-            replyBuilder.entriesPerSegment(ctx.entriesPerSegment());
         }
 
         if (null == file)
@@ -265,13 +252,13 @@ public final class ConnTable implements AutoCloseable
             this.lockChannel = null;
             this.recovered = false;
             this.map = builder.create();
-            this.replies = replyBuilder.create();
+            this.replies = newReplyIndex(ctx, null, false);
         }
         else
         {
             FileChannel channel = null;
             ChronicleMap<ConnKey, ConnEntry> opened = null;
-            ChronicleMap<ConnKey, ConnKey> openedReplies = null;
+            ConnReplyIndex openedReplies = null;
             try
             {
                 final Path path = file.toPath().toAbsolutePath();
@@ -318,15 +305,13 @@ public final class ConnTable implements AutoCloseable
                 this.recovered = existed && !wasClean;
                 // recovery takes the sizes from the file's own header (false): a changed capacity cannot mis-size it
                 opened = recovered ? builder.recoverPersistedTo(file, false) : builder.createPersistedTo(file);
-                openedReplies = recovered && repliesExisted ?
-                    replyBuilder.recoverPersistedTo(replyFile.toFile(), false) :
-                    replyBuilder.createPersistedTo(replyFile.toFile());
+                openedReplies = new ConnReplyIndex(ctx, replyFile.toFile(), recovered && repliesExisted);
                 this.replies = openedReplies;
                 this.map = opened;
                 this.lockChannel = channel;
                 if (recovered || (existed && !repliesExisted))
                 {
-                    reconcileReplies();
+                    replies.reconcile(this);
                 }
             }
             catch (final IOException ex)
@@ -401,49 +386,19 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean lookupOut(final ConnKey outKey, final ConnKey inKey)
     {
-        return null != replies.getUsing(outKey, inKey);
+        return replies.lookup(outKey, inKey);
     }
 
     private boolean putReply(final ConnKey key, final ConnEntry entry)
     {
-        if (entry.fwdMethod() != FwdMethod.MASQ.flags())
-        {
-            return true;
-        }
-        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = replies.queryContext(outKey.setOut(key, entry)))
-        {
-            c.writeLock().lock();
-            final MapAbsentEntry<ConnKey, ConnKey> absent = c.absentEntry();
-            if (null == absent)
-            {
-                c.entry().doReplaceValue(c.wrapValueAsData(key));
-            }
-            else
-            {
-                absent.doInsert(c.wrapValueAsData(key));
-            }
-            return true;
-        }
-        catch (final IllegalStateException ex)
-        {
-            return false; // out of segment tiers, as for the table itself
-        }
+        return !ConnReplyIndex.indexes(entry) || replies.put(key, entry);
     }
 
     private void removeReply(final ConnKey key, final ConnEntry entry)
     {
-        if (entry.fwdMethod() != FwdMethod.MASQ.flags())
+        if (ConnReplyIndex.indexes(entry))
         {
-            return;
-        }
-        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = replies.queryContext(outKey.setOut(key, entry)))
-        {
-            c.writeLock().lock();
-            final MapEntry<ConnKey, ConnKey> present = c.entry();
-            if (null != present)
-            {
-                present.doRemove();
-            }
+            replies.remove(key, entry);
         }
     }
 
@@ -622,37 +577,7 @@ public final class ConnTable implements AutoCloseable
     /** Number of reply-direction keys in the index (one per NAT connection). */
     public long replyIndexSize()
     {
-        return replies.longSize();
-    }
-
-    /**
-     * After a crash the two maps may disagree: a reply key whose connection is gone, or whose connection points
-     * elsewhere, is removed, and a NAT connection without its reply key gets it back.
-     */
-    private void reconcileReplies()
-    {
-        final ConnKey in = new ConnKey();
-        final ConnEntry entry = new ConnEntry();
-        final ConnKey expectedOut = new ConnKey();
-        replies.forEachEntry((e) ->
-        {
-            e.value().getUsing(in);
-            e.key().getUsing(outKey);
-            if (!lookup(in, entry) || entry.fwdMethod() != FwdMethod.MASQ.flags() ||
-                !expectedOut.setOut(in, entry).equals(outKey))
-            {
-                e.doRemove();
-            }
-        });
-        map.forEachEntry((e) ->
-        {
-            e.value().getUsing(entry);
-            if (entry.fwdMethod() == FwdMethod.MASQ.flags())
-            {
-                e.key().getUsing(in);
-                replies.put(expectedOut.setOut(in, entry), in);
-            }
-        });
+        return replies.size();
     }
 
     /**
@@ -735,26 +660,30 @@ public final class ConnTable implements AutoCloseable
         return mapFile.resolveSibling(mapFile.getFileName() + ".lock");
     }
 
-    private static void closeQuietly(final ChronicleMap<?, ?> map)
+    private static void closeQuietly(final AutoCloseable closeable)
     {
-        if (null != map)
-        {
-            map.close();
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        if (null != channel)
+        if (null != closeable)
         {
             try
             {
-                channel.close();
+                closeable.close();
             }
-            catch (final IOException ignore)
+            catch (final Exception ignore)
             {
-                // nothing more to do
+                // closing after a failed open: nothing more to do
             }
+        }
+    }
+
+    private static ConnReplyIndex newReplyIndex(final Context ctx, final File file, final boolean recover)
+    {
+        try
+        {
+            return new ConnReplyIndex(ctx, file, recover);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 }

@@ -30,7 +30,7 @@ public enum LbCounterDescriptor
     NO_ROUTE(17, "Dropped: no route to the destination"),
     NO_CONN_OUT(18, "Dropped: packet from a real server for no NAT connection"),
     TTL_EXCEEDED(19, "Dropped: TTL exceeded in transit"),
-    TOO_BIG(34, "Dropped: too big for the tunnel with DF set"),
+    TOO_BIG(34, "Dropped: too big for the tunnel (DF set, or too many fragments)"),
     NO_HEADROOM(35, "Dropped: no headroom to encapsulate"),
     FRAGMENTED(36, "Tunnel packets fragmented (DF clear)"),
     ICMP_ERRORS_SENT(28, "ICMP errors sent"),

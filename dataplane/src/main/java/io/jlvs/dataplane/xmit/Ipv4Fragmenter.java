@@ -28,6 +28,7 @@ public final class Ipv4Fragmenter
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final AtomicCounter fragmented;
     private final AtomicCounter noMbuf;
+    private final AtomicCounter tooBig;
 
     public Ipv4Fragmenter(final PacketPort port, final TxBuffer tx, final AtomicCounter[] counters)
     {
@@ -35,6 +36,7 @@ public final class Ipv4Fragmenter
         this.tx = tx;
         this.fragmented = counters[LbCounterDescriptor.FRAGMENTED.ordinal()];
         this.noMbuf = counters[LbCounterDescriptor.NO_MBUF.ordinal()];
+        this.tooBig = counters[LbCounterDescriptor.TOO_BIG.ordinal()];
     }
 
     /**
@@ -59,7 +61,7 @@ public final class Ipv4Fragmenter
         }
         if (pieces > MAX_PIECES)
         {
-            noMbuf.incrementRelease();
+            tooBig.incrementRelease();
             return false;
         }
         // claim every buffer first, so a shortage drops the packet whole rather than sending part of it

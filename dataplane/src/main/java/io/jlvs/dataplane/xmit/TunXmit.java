@@ -29,8 +29,8 @@ import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
  *   | L2 | inner IP ... |                 becomes
  *   | L2 | outer IPv4 | [UDP | GUE] or [GRE] | inner IP ... |       (any Ethernet padding dropped)
  * </pre>
- * The outer header, as the kernel writes it: TOS the inner one's with ECN encapsulated (RFC 6040), TTL the inner
- * one's, DF copied from the inner packet (path MTU discovery on, the kernel's default); protocol 4 (IPIP, 41 for an
+ * The outer header, as the kernel writes it: TOS the inner one's with its ECN carried as Linux's
+ * {@code INET_ECN_encapsulate} carries it, TTL the inner one's, DF copied from the inner packet (path MTU discovery on, the kernel's default); protocol 4 (IPIP, 41 for an
  * IPv6 inner packet), 17 (GUE) or 47 (GRE). GUE goes from a source port hashed from the flow, as
  * {@code udp_flow_src_port} picks one, to {@code --tun-port}; with {@code --tun-csum} (or {@code --tun-remcsum},
  * see {@link TunnelChecksum}) the UDP checksum is computed, else 0. GRE carries a checksum with {@code --tun-csum}.
@@ -226,7 +226,7 @@ public final class TunXmit implements Xmit
         }
     }
 
-    /** The inner TOS with its ECN field carried as RFC 6040 says: as it is, but CE becomes ECT(0). */
+    /** The inner TOS with its ECN field carried as Linux's {@code INET_ECN_encapsulate} does: as it is, but CE becomes ECT(0). */
     static int ecnEncapsulate(final int innerTos)
     {
         final int ecn = innerTos & ECN_MASK;
