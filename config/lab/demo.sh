@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: the jlvs director in the lab, balancing real traffic.
 # Builds if needed, brings the lab up, starts the director from config/lab/ldirectord.cf, sends real HTTP
-# requests from the client namespace to the VIP and prints which real server answered each, prints the
-# director's "ipvsadm -L -n --stats", and tears everything down (also on failure or Ctrl-C).
+# requests from the client namespace to the VIP of each forwarding method (direct routing, NAT, tunnels) and
+# prints which real server answered each, prints the director's "ipvsadm -L -n" and "--stats", and tears
+# everything down (also on failure or Ctrl-C).
 #   demo.sh [REQUESTS]     (default 30)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,18 +47,23 @@ DIRECTOR_PID=$!
 export JLVS_INSTANCE=lab
 for _ in $(seq 1 300); do
   kill -0 "$DIRECTOR_PID" 2>/dev/null || { echo "director exited"; exit 1; }
-  # ready once it has resolved the first real servers (three or more ARP replies; the lab has more)
+  # ready once it has resolved every next hop: three DR and three NAT real servers, and the router
   if [ -S /run/jlvs/lab.sock ] && "$JLVS" stat -i lab 2>/dev/null |
-      awk '/ - fwd-0: ARP replies received$/ { gsub(",", "", $2); if ($2 + 0 >= 3) ok = 1 } END { exit !ok }'; then
+      awk '/ - fwd-0: ARP replies received$/ { gsub(",", "", $2); if ($2 + 0 >= 7) ok = 1 } END { exit !ok }'; then
     break
   fi
   sleep 0.2
 done
 grep -v '^EAL:' "$LOG" || true
 
-echo "== $REQUESTS HTTP requests from the client (198.18.0.100) to the VIP (198.18.0.10), one connection each"
-ip netns exec jlvs-cli /usr/bin/python3 "$HERE/client.py" requests http://198.18.0.10/ "$REQUESTS" |
-  awk '$1 == "total" { print; next } { printf "request %3d from port %5d answered by %s\n", $1, $2, $3 }'
+requests() { # vip what first-port
+  echo "== $REQUESTS HTTP requests from the client (198.18.0.100) to $1 ($2), one connection each"
+  ip netns exec jlvs-cli /usr/bin/python3 "$HERE/client.py" requests "http://$1/" "$REQUESTS" "$3" |
+    awk '$1 == "total" { print; next } { printf "request %3d from port %5d answered by %s\n", $1, $2, $3 }'
+}
+requests 198.18.0.10 "direct routing, wrr 3:2:1" 40000
+requests 198.18.0.20 "NAT to port 8080 of real servers behind the director, wrr 3:2:1" 41000
+requests 198.18.0.30 "tunnels: IPIP, GUE and GRE, wrr 3:2:1" 42000
 
 echo "== ipvsadm -L -n"
 "$JLVS" ipvsadm -L -n
