@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +32,6 @@ class ForwardingMethodsSystemTest
     private static final String VIP_MIX = "198.18.0.40";
     private static final String VIP_NONE = "198.18.0.50";
     private static final String CLIENT = "198.18.0.100";
-    private static final Pattern DEST_STATS =
-        Pattern.compile("^\\s+->\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
     private static Lab lab;
 
     @BeforeAll
@@ -62,7 +59,7 @@ class ForwardingMethodsSystemTest
         assertEquals(0, r.status(), r.out());
         assertTrue(r.out().contains("total nat1=150 nat2=100 nat3=50"), r.out());
 
-        final Map<String, long[]> stats = destStats("-t", VIP_NAT + ":80");
+        final Map<String, long[]> stats = Lab.destStats("-t", VIP_NAT + ":80");
         assertEquals(150, stats.get("198.18.1.11:8080")[0], "conns");
         assertEquals(100, stats.get("198.18.1.12:8080")[0]);
         assertEquals(50, stats.get("198.18.1.13:8080")[0]);
@@ -84,12 +81,12 @@ class ForwardingMethodsSystemTest
     @Order(2)
     void shouldDeliverALongNatTransferIntactFromOneRealServer() throws Exception
     {
-        final Map<String, long[]> before = destStats("-t", VIP_NAT + ":80");
+        final Map<String, long[]> before = Lab.destStats("-t", VIP_NAT + ":80");
         final Lab.Result r = Lab.clientPy(Duration.ofSeconds(120), "transfer", "http://" + VIP_NAT + "/", "40000000");
         assertEquals(0, r.status(), r.out());
         final Matcher m = Pattern.compile("transfer (nat\\d) 40000000 ok").matcher(r.out());
         assertTrue(m.find(), r.out());
-        final Map<String, long[]> after = destStats("-t", VIP_NAT + ":80");
+        final Map<String, long[]> after = Lab.destStats("-t", VIP_NAT + ":80");
         final String dest = "198.18.1.1" + m.group(1).substring(3) + ":8080";
         assertEquals(1, after.get(dest)[0] - before.get(dest)[0], "one connection");
         assertTrue(after.get(dest)[4] - before.get(dest)[4] > 40_000_000, "40 MB of replies through the director");
@@ -244,20 +241,5 @@ class ForwardingMethodsSystemTest
         Lab.in("jlvs-" + name, Duration.ofSeconds(5), "pkill", "-USR1", "-f", "tundecap.py " + name);
         Thread.sleep(300);
         return Files.readString(file);
-    }
-
-    /** ipvsadm -L -n --stats --exact of one service, parsed: dest -> {conns, inpkts, outpkts, inbytes, outbytes}. */
-    private static Map<String, long[]> destStats(final String kind, final String service) throws Exception
-    {
-        final Lab.Result r = Lab.jlvs("ipvsadm", "-L", "-n", "--stats", "--exact", kind, service);
-        assertEquals(0, r.status(), r.out());
-        final Map<String, long[]> stats = new HashMap<>();
-        final Matcher m = DEST_STATS.matcher(r.out());
-        while (m.find())
-        {
-            stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))});
-        }
-        return stats;
     }
 }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The lab (config/lab/lab.sh) driven from a test: brings the namespaces up, runs the director in its
@@ -127,6 +129,30 @@ final class Lab implements AutoCloseable
         final List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", LAB.resolve("client.py").toString()));
         cmd.addAll(List.of(args));
         return client(timeout, cmd.toArray(String[]::new));
+    }
+
+    private static final Pattern DEST_STATS = Pattern.compile(
+        "^\\s+->\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+
+    /**
+     * {@code ipvsadm -L -n --stats --exact -t|-u SERVICE}, parsed: real server -> {conns, inpkts, outpkts, inbytes,
+     * outbytes}.
+     */
+    static Map<String, long[]> destStats(final String kind, final String service) throws Exception
+    {
+        final Result r = jlvs("ipvsadm", "-L", "-n", "--stats", "--exact", kind, service);
+        if (r.status != 0)
+        {
+            throw new IllegalStateException("ipvsadm failed: " + r.out);
+        }
+        final Map<String, long[]> stats = new HashMap<>();
+        final Matcher m = DEST_STATS.matcher(r.out);
+        while (m.find())
+        {
+            stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))});
+        }
+        return stats;
     }
 
     /** Runs jlvs (the launcher) in the root namespace, as an operator would. */

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LabSystemTest
 {
     private static final String URL = "http://" + Lab.VIP + "/";
-    private static final Pattern DEST_STATS =
-        Pattern.compile("^\\s+->\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
     private static Lab lab;
 
     @BeforeAll
@@ -161,16 +158,8 @@ class LabSystemTest
     /** ipvsadm -L -n --stats of the DR web service, parsed: dest -> {conns, inpkts, outpkts, inbytes, outbytes}. */
     private static Map<String, long[]> destStats() throws Exception
     {
-        final Lab.Result r = Lab.jlvs("ipvsadm", "-L", "-n", "--stats", "--exact", "-t", Lab.VIP + ":80");
-        assertEquals(0, r.status(), r.out());
-        final Map<String, long[]> stats = new HashMap<>();
-        final Matcher m = DEST_STATS.matcher(r.out());
-        while (m.find())
-        {
-            stats.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))});
-        }
-        assertEquals(3, stats.size(), r.out());
+        final Map<String, long[]> stats = Lab.destStats("-t", Lab.VIP + ":80");
+        assertEquals(3, stats.size(), stats.keySet().toString());
         return stats;
     }
 }

@@ -353,4 +353,24 @@ class ForwardingMethodsTest
         assertArrayEquals(new long[] {DR_MAC, NAT_MAC, GW_MAC}, macs);
         assertArrayEquals(new int[] {TCP, TCP, 4}, protocols, "DR and NAT as TCP, the tunnel as IPIP");
     }
+
+    @Test
+    void shouldCountAndDropSegmentsTooShortToRewrite()
+    {
+        final byte[] whole = fromClient(VIP_NAT, 40020, 80, 0x02, 0);
+        final byte[] truncated = Arrays.copyOf(whole, 14 + 20 + 12);   // TCP header cut before its checksum
+        truncated[16] = 0;
+        truncated[17] = 20 + 12;                                       // total length says so too
+        truncated[24] = 0;
+        truncated[25] = 0;
+        final int c = ~Wire.sum(truncated, 14, 20, 0) & 0xFFFF;
+        truncated[24] = (byte)(c >>> 8);
+        truncated[25] = (byte)c;
+        port.inject(Arrays.copyOf(truncated, 60));
+        agent.doWork();
+        assertEquals(0, port.takeTransmitted().size());
+        assertEquals(1, count(LbCounterDescriptor.DROPPED_MALFORMED));
+        assertEquals(0, conns.size(), "no connection for what could not be forwarded");
+        assertEquals(0, port.inUse());
+    }
 }

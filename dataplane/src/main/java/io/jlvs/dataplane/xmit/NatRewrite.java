@@ -3,7 +3,6 @@ package io.jlvs.dataplane.xmit;
 import io.jlvs.dataplane.proto.InetChecksum;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
-import io.jlvs.dataplane.proto.Ipv6Flyweight;
 import io.jlvs.dataplane.proto.TcpFlyweight;
 import io.jlvs.dataplane.proto.UdpFlyweight;
 
@@ -11,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
-import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 
 /**
  * Rewrites one end (source or destination) of a TCP or UDP packet, address and port, keeping every checksum
@@ -83,57 +81,5 @@ public final class NatRewrite
                 seg.set(U16, at, (short)InetChecksum.udpWireChecksum(updated));
             }
         }
-    }
-
-    /**
-     * Rewrites an IPv6 packet's source or destination address and port (IPv6 has no header checksum; a UDP
-     * checksum is mandatory, one of 0 is computed afresh).
-     */
-    public static void rewriteV6(
-        final MemorySegment seg,
-        final long ip,
-        final long l4,
-        final int protocol,
-        final int l4Length,
-        final boolean source,
-        final long newHi,
-        final long newLo,
-        final int newPort)
-    {
-        final long addrAt = ip + (source ? Ipv6Flyweight.SRC_ADDR_OFFSET : Ipv6Flyweight.DST_ADDR_OFFSET);
-        final long oldHi = seg.get(U64, addrAt);
-        final long oldLo = seg.get(U64, addrAt + 8);
-        seg.set(U64, addrAt, newHi);
-        seg.set(U64, addrAt + 8, newLo);
-
-        final long portAt = l4 + (source ? 0 : 2);
-        final int oldPort = Short.toUnsignedInt(seg.get(U16, portAt));
-        seg.set(U16, portAt, (short)newPort);
-        final long at;
-        if (protocol == IpProtocol.TCP)
-        {
-            at = l4 + TcpFlyweight.CHECKSUM_OFFSET;
-        }
-        else if (protocol == IpProtocol.UDP)
-        {
-            at = l4 + UdpFlyweight.CHECKSUM_OFFSET;
-            if (seg.get(U16, at) == 0)
-            {
-                final int pseudo = InetChecksum.pseudoHeaderSum6(
-                    seg.get(U64, ip + Ipv6Flyweight.SRC_ADDR_OFFSET), seg.get(U64, ip + Ipv6Flyweight.SRC_ADDR_OFFSET + 8),
-                    seg.get(U64, ip + Ipv6Flyweight.DST_ADDR_OFFSET), seg.get(U64, ip + Ipv6Flyweight.DST_ADDR_OFFSET + 8),
-                    IpProtocol.UDP, l4Length);
-                seg.set(U16, at, (short)InetChecksum.udpWireChecksum(InetChecksum.l4Checksum(seg, l4, l4Length, pseudo)));
-                return;
-            }
-        }
-        else
-        {
-            return;
-        }
-        int c = Short.toUnsignedInt(seg.get(U16, at));
-        c = InetChecksum.update128(c, oldHi, oldLo, newHi, newLo);
-        c = InetChecksum.update16(c, oldPort, newPort);
-        seg.set(U16, at, (short)(protocol == IpProtocol.UDP ? InetChecksum.udpWireChecksum(c) : c));
     }
 }
