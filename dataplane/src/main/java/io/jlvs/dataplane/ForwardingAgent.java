@@ -188,9 +188,21 @@ public final class ForwardingAgent implements Agent
             burst[i].wrap(port, rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
         classifier.classify(burst, n, snapshot);
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        try
         {
-            onPacket(burst[i]);
+            for (; i < n; i++)
+            {
+                onPacket(burst[i]);
+            }
+        }
+        finally
+        {
+            // an exception is a bug (recorded by the runner): the packets after the one that threw are freed
+            for (int j = i + 1; j < n; j++)
+            {
+                tx.drop(burst[j].handle);
+            }
         }
         tx.flush();
         work += n;

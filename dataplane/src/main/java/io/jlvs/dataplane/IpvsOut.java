@@ -77,9 +77,8 @@ public final class IpvsOut
 
     private boolean find(final ConnKey reply, final long tag, final ServiceTable services, final long nowMs)
     {
-        if (!conns.findOut(reply, tag, key) || !conns.find(key, FlowCache.tagOf(key), nowMs, entry) ||
-            entry.fwdMethod() != FwdMethod.MASQ.flags() || entry.dport() != reply.vport() ||
-            entry.daddrLo() != reply.vaddrLo() || entry.daddrHi() != reply.vaddrHi())
+        if (!conns.findOut(reply, tag, key) ||
+            (!resolves(reply, nowMs) && !(conns.refreshOut(reply, tag, key) && resolves(reply, nowMs))))
         {
             noConn.incrementRelease();
             return false;
@@ -91,6 +90,13 @@ public final class IpvsOut
             return false;
         }
         return true;
+    }
+
+    /** True when {@link #key} names a live NAT connection to the real server {@code reply} came from. */
+    private boolean resolves(final ConnKey reply, final long nowMs)
+    {
+        return conns.find(key, FlowCache.tagOf(key), nowMs, entry) && entry.fwdMethod() == FwdMethod.MASQ.flags() &&
+            entry.dport() == reply.vport() && entry.daddrLo() == reply.vaddrLo() && entry.daddrHi() == reply.vaddrHi();
     }
 
     /** The connection's own key (client, virtual service) of the last packet. */

@@ -12,7 +12,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * entry it asks this agent ({@link #onExpiring}), whose cache may have seen the flow since.
  * <p>
  * One agent's: every method runs on its thread. {@link #find} leaves the found entry's cache slot for the
- * {@link #save} of the same packet.
+ * {@link #save} of the same packet (none when the cache could not take the entry: then the table is written through).
  */
 public final class AgentConnTable implements ConnTable.ExpiryListener
 {
@@ -115,12 +115,36 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     }
 
     /**
+     * Asks the table again for a reply-direction key whose cached answer led nowhere (the connection it pointed at
+     * ended, perhaps expired by another agent, and the key now belongs to another): the cached answer is dropped.
+     */
+    public boolean refreshOut(final ConnKey replyKey, final long tag, final ConnKey inKey)
+    {
+        final int ref = cache.find(replyKey, tag);
+        if (ref >= 0)
+        {
+            cache.removeSlot(ref);
+        }
+        if (!table.lookupOut(replyKey, inKey))
+        {
+            return false;
+        }
+        cache.putRef(replyKey, tag, inKey);
+        return true;
+    }
+
+    /**
      * Keeps a connection changed by a packet, after {@link #find} found it: in the cache always, in the table when
      * the state or flags changed ({@code fsmResult} from {@link ConnStateMachine#onPacket}) or its expiry ran an
      * interval ahead of the table's copy.
      */
     public void save(final ConnKey key, final ConnEntry e, final int fsmResult)
     {
+        if (slot < 0)
+        {
+            table.update(key, e); // not cached (the cache is at its load cap): the table is the only copy
+            return;
+        }
         long stored = cache.storedExpiresMs(slot);
         if ((fsmResult & (ConnStateMachine.STATE_CHANGED | ConnStateMachine.FLAGS_CHANGED)) != 0 ||
             e.expiresMs() - stored >= writeBackIntervalMs(e.timeoutSec()))

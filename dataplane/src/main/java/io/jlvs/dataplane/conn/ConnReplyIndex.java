@@ -17,12 +17,14 @@ import java.io.IOException;
  * its connections and, when persisted, beside its file. Only {@link FwdMethod#MASQ} connections have a reply
  * key; the other methods never see their replies.
  * <p>
- * One writer, the table's owner; nothing allocates after warm-up.
+ * Safe from several agents at once (Chronicle's segment locks; each thread builds keys in its own scratch);
+ * nothing allocates after a thread's first call.
  */
 final class ConnReplyIndex implements AutoCloseable
 {
     private final ChronicleMap<ConnKey, ConnKey> map;
-    private final ConnKey replyKey = new ConnKey();
+    /** Each thread's own keys to build a reply key and read a value into: agents share the index. */
+    private final ThreadLocal<ConnKey[]> scratch = ThreadLocal.withInitial(() -> new ConnKey[] {new ConnKey(), new ConnKey()});
 
     /**
      * @param file     where to persist, or null for memory only.
@@ -67,7 +69,7 @@ final class ConnReplyIndex implements AutoCloseable
      */
     boolean put(final ConnKey key, final ConnEntry entry)
     {
-        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = map.queryContext(replyKey.setOut(key, entry)))
+        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = map.queryContext(scratch.get()[0].setOut(key, entry)))
         {
             c.writeLock().lock();
             final MapAbsentEntry<ConnKey, ConnKey> absent = c.absentEntry();
@@ -87,14 +89,19 @@ final class ConnReplyIndex implements AutoCloseable
         }
     }
 
-    /** Takes the reply direction of the connection {@code key} to the real server of {@code entry} out. */
+    /**
+     * Takes the reply direction of the connection {@code key} to the real server of {@code entry} out, if it is still
+     * that connection's: one client address and port may reach one real server through two VIPs, and the later
+     * connection's reply key is then the one filed (the kernel, too, finds only one of them).
+     */
     void remove(final ConnKey key, final ConnEntry entry)
     {
-        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = map.queryContext(replyKey.setOut(key, entry)))
+        final ConnKey[] keys = scratch.get();
+        try (ExternalMapQueryContext<ConnKey, ConnKey, ?> c = map.queryContext(keys[0].setOut(key, entry)))
         {
             c.writeLock().lock();
             final MapEntry<ConnKey, ConnKey> present = c.entry();
-            if (null != present)
+            if (null != present && present.value().getUsing(keys[1]).equals(key))
             {
                 present.doRemove();
             }

@@ -15,6 +15,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -49,10 +50,11 @@ import java.util.function.Predicate;
  * {@link #remove} and {@link #expire} take it out again. A persisted table keeps the index beside its file
  * ({@code <file>.out}) and reconciles the two after a crash.
  * <h2>Threads</h2>
- * One agent owns a table and is its only writer: {@link #lookup}, {@link #insert}, {@link #update},
- * {@link #remove} and {@link #expire} are called from that agent's thread. {@link #size()} and
- * {@link #forEach(ConnVisitor)} may be called from any thread (Chronicle's segment locks make them safe; an
- * iterating reader briefly holds one segment at a time).
+ * The agents of a director share its table. {@link #lookup}, {@link #insert}, {@link #update}, {@link #remove} and
+ * {@link #lookupOut} may be called from any of them at once: Chronicle's segment locks guard the maps, and what a
+ * call needs to read a value into is the calling thread's own. {@link #expire} runs one pass at a time: an agent
+ * that finds another expiring returns at once. {@link #size()} and {@link #forEach(ConnVisitor)} may be called from
+ * any thread (an iterating reader briefly holds one segment at a time).
  */
 public final class ConnTable implements AutoCloseable
 {
@@ -77,7 +79,10 @@ public final class ConnTable implements AutoCloseable
     private final FileChannel lockChannel;
     private final boolean recovered;
     private final AtomicLong size = new AtomicLong();
-    private final ConnEntry removed = new ConnEntry();
+    /** Each thread's own entry to read a removed or replaced value into: agents share the table. */
+    private final ThreadLocal<ConnEntry> scratch = ThreadLocal.withInitial(ConnEntry::new);
+    /** One expiry pass at a time: the cursor and the pass state below are the passing thread's meanwhile. */
+    private final AtomicBoolean expiring = new AtomicBoolean();
 
     // expiry cursor, owned by the agent thread
     private int expirySegment;
@@ -359,6 +364,12 @@ public final class ConnTable implements AutoCloseable
             if (null == absent)
             {
                 final MapEntry<ConnKey, ConnEntry> present = c.entry();
+                final ConnEntry old = present.value().getUsing(scratch.get());
+                removeReply(key, old);
+                if (!putReply(key, entry))
+                {
+                    return false;
+                }
                 present.doReplaceValue(c.wrapValueAsData(entry));
                 return true;
             }
@@ -374,7 +385,7 @@ public final class ConnTable implements AutoCloseable
             removeReply(key, entry);
             return false;
         }
-        size.setRelease(size.getPlain() + 1);
+        size.incrementAndGet();
         return true;
     }
 
@@ -433,11 +444,11 @@ public final class ConnTable implements AutoCloseable
             {
                 return false;
             }
-            present.value().getUsing(removed);
+            final ConnEntry removed = present.value().getUsing(scratch.get());
             present.doRemove();
+            removeReply(key, removed);
         }
-        removeReply(key, removed);
-        size.setRelease(size.getPlain() - 1);
+        size.decrementAndGet();
         return true;
     }
 
@@ -487,11 +498,22 @@ public final class ConnTable implements AutoCloseable
      */
     public int expire(final long nowMs, final int limit, final ExpiryListener listener)
     {
-        if (limit <= 0)
+        if (limit <= 0 || !expiring.compareAndSet(false, true))
         {
-            return 0;
+            return 0; // another agent is expiring: it will get to these entries
         }
+        try
+        {
+            return expireSegments(nowMs, limit, listener);
+        }
+        finally
+        {
+            expiring.set(false);
+        }
+    }
 
+    private int expireSegments(final long nowMs, final int limit, final ExpiryListener listener)
+    {
         final int segments = map.segments();
         expiryListener = listener;
         expiryNowMs = nowMs;
@@ -538,7 +560,7 @@ public final class ConnTable implements AutoCloseable
             expiryListener = null;
             if (removed > 0)
             {
-                size.setRelease(size.getPlain() - removed);
+                size.addAndGet(-removed);
             }
         }
 

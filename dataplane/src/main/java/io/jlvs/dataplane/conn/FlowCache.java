@@ -22,8 +22,10 @@ import java.lang.foreign.ValueLayout;
  * A NAT connection's reply direction has a slot of its own, keyed by {@link ConnKey#setOut}, that points at the
  * connection's key ({@link #putRef}, {@link #readRef}).
  * <p>
- * When no free slot is found within {@value #MAX_PROBE} of the home slot the home slot's entry is replaced:
- * a cache may forget, the table still has it.
+ * When no free slot is found within {@value #MAX_PROBE} of the home slot the home slot's entry is replaced: a cache
+ * may forget, the table still has it. At {@link #MAX_LOAD_PERCENT} % full it takes no more keys, only replaces (or, if
+ * the home slot is free, does not cache the key at all): free slots end every probe and every backward shift of
+ * {@link #removeSlot}.
  */
 public final class FlowCache implements AutoCloseable
 {
@@ -31,6 +33,8 @@ public final class FlowCache implements AutoCloseable
     public static final int MAX_PROBE = 16;
     public static final int MIN_CAPACITY = 1024;
     public static final int MAX_CAPACITY = 1 << 22;
+    /** Most slots in use, in percent: beyond it a new key replaces its home slot's. */
+    public static final int MAX_LOAD_PERCENT = 90;
 
     private static final ValueLayout.OfLong LONG = ConnKeyDescriptor.U64;
     private static final long TAG = 0;
@@ -50,6 +54,7 @@ public final class FlowCache implements AutoCloseable
     private final Arena arena = Arena.ofShared();
     private final MemorySegment slots;
     private final int mask;
+    private final int maxSize;
     private int size;
     private long evictions;
 
@@ -59,6 +64,7 @@ public final class FlowCache implements AutoCloseable
         final int slotCount = capacityFor(capacity);
         slots = arena.allocate((long)slotCount * SLOT_SIZE, 64);
         mask = slotCount - 1;
+        maxSize = (int)((long)slotCount * MAX_LOAD_PERCENT / 100);
     }
 
     /** The slot count a cache for a table of {@code tableCapacity} connections gets. */
@@ -176,12 +182,15 @@ public final class FlowCache implements AutoCloseable
      * Puts a connection in the cache (replacing the same key's entry, or the home slot's when no slot is
      * free within the probe limit).
      *
-     * @return the slot it is in.
+     * @return the slot it is in, or -1 when the cache is at its load cap and the key's home slot is free (not cached).
      */
     public int put(final ConnKey key, final long tag, final ConnEntry e, final long storedExpiresMs)
     {
         final int slot = claim(key, tag);
-        write(slot, e, storedExpiresMs);
+        if (slot >= 0)
+        {
+            write(slot, e, storedExpiresMs);
+        }
         return slot;
     }
 
@@ -191,11 +200,14 @@ public final class FlowCache implements AutoCloseable
         return put(key, tagOf(key), e, storedExpiresMs);
     }
 
-    /** Caches a reply-direction key pointing at its connection's own key. */
+    /** Caches a reply-direction key pointing at its connection's own key; returns its slot, or -1 as {@link #put}. */
     public int putRef(final ConnKey outKey, final long tag, final ConnKey inKey)
     {
         final int slot = claim(outKey, tag);
-        inKey.writeTo(slots, (long)slot * SLOT_SIZE + ENTRY);
+        if (slot >= 0)
+        {
+            inKey.writeTo(slots, (long)slot * SLOT_SIZE + ENTRY);
+        }
         return slot;
     }
 
@@ -215,7 +227,7 @@ public final class FlowCache implements AutoCloseable
         slot = home(tag);
         int i = slot;
         boolean free = false;
-        for (int probe = 0; probe < MAX_PROBE; probe++)
+        for (int probe = 0; probe < MAX_PROBE && size < maxSize; probe++)
         {
             if (slots.get(LONG, (long)i * SLOT_SIZE + TAG) == 0)
             {
@@ -228,6 +240,10 @@ public final class FlowCache implements AutoCloseable
         if (free)
         {
             size++;
+        }
+        else if (slots.get(LONG, (long)slot * SLOT_SIZE + TAG) == 0)
+        {
+            return -1; // at the load cap with the home slot free: taking it would pass the cap
         }
         else
         {
@@ -259,7 +275,7 @@ public final class FlowCache implements AutoCloseable
     {
         int hole = slot;
         int j = slot;
-        while (true)
+        for (int step = 0; step < mask; step++) // ends at a free slot: the load cap keeps some
         {
             j = (j + 1) & mask;
             final long jBase = (long)j * SLOT_SIZE;

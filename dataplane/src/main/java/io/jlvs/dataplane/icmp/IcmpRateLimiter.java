@@ -11,16 +11,20 @@ public final class IcmpRateLimiter
     public static final int DEFAULT_PER_SECOND = 1000;
     public static final int DEFAULT_BURST = 50;
 
+    private static final long MILLI = 1000;
+
     private final long perSecond;
-    private final long burst;
-    private long tokens;
+    /** The most tokens kept, in thousandths of a token. */
+    private final long burstMilli;
+    /** Tokens in thousandths, so a rate under one a millisecond still refills. */
+    private long milliTokens;
     private long lastMs = Long.MIN_VALUE;
 
     public IcmpRateLimiter(final int perSecond, final int burst)
     {
         this.perSecond = perSecond;
-        this.burst = burst;
-        this.tokens = burst;
+        this.burstMilli = burst * MILLI;
+        this.milliTokens = burstMilli;
     }
 
     public IcmpRateLimiter()
@@ -37,12 +41,12 @@ public final class IcmpRateLimiter
         }
         else if (nowMs > lastMs)
         {
-            tokens = Math.min(burst, tokens + (nowMs - lastMs) * perSecond / 1000);
+            milliTokens = Math.min(burstMilli, milliTokens + Math.min(nowMs - lastMs, burstMilli) * perSecond);
             lastMs = nowMs;
         }
-        if (tokens > 0)
+        if (milliTokens >= MILLI)
         {
-            tokens--;
+            milliTokens -= MILLI;
             return true;
         }
         return false;

@@ -5,6 +5,7 @@ import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.icmp.IcmpErrorSender;
 import io.jlvs.dataplane.proto.InetChecksum;
+import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
@@ -43,9 +44,9 @@ public final class NatXmit implements Xmit
     public boolean xmit(final Packet p, final ConnEntry conn, final Dest dest)
     {
         final PacketView v = p.view;
-        if (v.af != PacketView.AF_INET || dest.af() != PacketView.AF_INET)
+        if (!translatable(v) || dest.af() != PacketView.AF_INET)
         {
-            unsupported.incrementRelease(); // IPv6 neighbour discovery comes with IPv6 forwarding
+            unsupported.incrementRelease();
             return false;
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), v.af))
@@ -64,7 +65,7 @@ public final class NatXmit implements Xmit
     public boolean xmitOut(final Packet p, final ConnKey key)
     {
         final PacketView v = p.view;
-        if (v.af != PacketView.AF_INET)
+        if (!translatable(v))
         {
             unsupported.incrementRelease();
             return false;
@@ -142,6 +143,15 @@ public final class NatXmit implements Xmit
         final int icmpLength = p.view.l3Length - (p.view.l4Offset - p.view.l3Offset);
         seg.set(U16, icmpAt + 2, (short)0);
         seg.set(U16, icmpAt + 2, (short)InetChecksum.checksum(seg, icmpAt, icmpLength, 0));
+    }
+
+    /**
+     * IPv4 TCP and UDP. IPv6 waits for neighbour discovery; SCTP for its CRC32c, which covers the ports and cannot be
+     * updated incrementally as the kernel's {@code sctp_dnat_handler} recomputes it.
+     */
+    private static boolean translatable(final PacketView v)
+    {
+        return v.af == PacketView.AF_INET && (v.protocol == IpProtocol.TCP || v.protocol == IpProtocol.UDP);
     }
 
     static int l4Length(final PacketView v)

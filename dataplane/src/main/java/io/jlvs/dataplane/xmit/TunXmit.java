@@ -16,6 +16,7 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
@@ -82,6 +83,7 @@ public final class TunXmit implements Xmit
         this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
         this.noHeadroom = counters[LbCounterDescriptor.NO_HEADROOM.ordinal()];
         this.tooBig = counters[LbCounterDescriptor.TOO_BIG.ordinal()];
+        this.ipId = ThreadLocalRandom.current().nextInt(0x10000); // each agent from its own place
     }
 
     @Override

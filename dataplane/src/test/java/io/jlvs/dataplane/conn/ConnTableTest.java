@@ -357,6 +357,41 @@ class ConnTableTest
     }
 
     @Test
+    void shouldLeaveALaterConnectionsReplyKeyWhenAnEarlierOneWithTheSameReplyEnds()
+    {
+        // one client address and port (a CGNAT's) reaching one real server through two VIPs
+        final ConnTable table = open(new ConnTable.Context().capacity(1000));
+        final ConnKey toVip1 = new ConnKey().setV4(IpProtocol.TCP, 0xC0A8_0001, 4000, VIP, 80);
+        final ConnKey toVip2 = new ConnKey().setV4(IpProtocol.TCP, 0xC0A8_0001, 4000, VIP + 1, 80);
+        final ConnEntry toServer = natEntry(1, NOW);
+        assertTrue(table.insert(toVip1, toServer));
+        assertTrue(table.insert(toVip2, toServer));
+        final ConnKey reply = new ConnKey().setOut(toVip1, toServer);
+        final ConnKey in = new ConnKey();
+        assertTrue(table.lookupOut(reply, in));
+        assertEquals(toVip2, in, "the later connection's, as the kernel finds one of them");
+
+        assertTrue(table.remove(toVip1));
+        assertTrue(table.lookupOut(reply, in), "the earlier one's end leaves the later's reply key");
+        assertEquals(toVip2, in);
+        assertTrue(table.remove(toVip2));
+        assertFalse(table.lookupOut(reply, in));
+    }
+
+    @Test
+    void shouldMoveTheReplyKeyWhenAConnectionIsReplacedWithAnotherRealServer()
+    {
+        final ConnTable table = open(new ConnTable.Context().capacity(1000));
+        assertTrue(table.insert(key(1), natEntry(1, NOW)));
+        final ConnEntry elsewhere = natEntry(1, NOW).daddrV4(0x0A00_01FE);
+        assertTrue(table.insert(key(1), elsewhere), "a present key is replaced");
+        final ConnKey in = new ConnKey();
+        assertFalse(table.lookupOut(new ConnKey().setOut(key(1), natEntry(1, NOW)), in), "old real server's key gone");
+        assertTrue(table.lookupOut(new ConnKey().setOut(key(1), elsewhere), in));
+        assertEquals(1, table.replyIndexSize());
+    }
+
+    @Test
     void shouldKeepTheReplyIndexAcrossARestartAndRepairItAfterACrash() throws Exception
     {
         final File file = tmp.resolve("conns.dat").toFile();

@@ -182,4 +182,42 @@ class FlowCacheTest
                 0x2001_0db8_0000_0000L, 10, 81)), "virtual port");
         }
     }
+
+    @Test
+    void shouldStayBelowItsLoadCapAndStillRemoveWhenOverfilled()
+    {
+        try (FlowCache cache = new FlowCache(FlowCache.MIN_CAPACITY))
+        {
+            final List<ConnKey> keys = new ArrayList<>();
+            final ConnKey in = new ConnKey();
+            for (int i = 0; i < 3 * FlowCache.MIN_CAPACITY; i++)
+            {
+                final ConnKey k = key(i >>> 8, 1024 + (i & 0xFF));
+                keys.add(k);
+                if ((i & 1) == 0)
+                {
+                    cache.put(k, entry(i & 7, 100), 100);
+                }
+                else
+                {
+                    cache.putRef(new ConnKey().setOut(k, entry(1, 0)), FlowCache.tagOf(new ConnKey().setOut(k, entry(1, 0))), k);
+                }
+                assertTrue(cache.size() <= FlowCache.MIN_CAPACITY * FlowCache.MAX_LOAD_PERCENT / 100, "size " + cache.size());
+            }
+            assertTrue(cache.evictions() > 0, "an overfilled cache forgets");
+            final Random random = new Random(7);
+            for (int i = 0; i < keys.size(); i++)
+            {
+                final ConnKey k = keys.get(random.nextInt(keys.size()));
+                cache.remove(k); // terminates: a free slot always ends the backward shift
+                cache.remove(in.setOut(k, entry(1, 0)));
+            }
+            for (final ConnKey k : keys)
+            {
+                cache.remove(k);
+                cache.remove(in.setOut(k, entry(1, 0)));
+            }
+            assertEquals(0, cache.size());
+        }
+    }
 }

@@ -129,6 +129,19 @@ class IcmpErrorSenderTest
         assertEquals(CLIENT_MAC, Wire.mac(out, 0));
     }
 
+    @Test
+    void shouldRefillASlowRateLimitByFractions()
+    {
+        final IcmpRateLimiter tenASecond = new IcmpRateLimiter(10, 1);
+        assertTrue(tenASecond.tryAcquire(0));
+        assertFalse(tenASecond.tryAcquire(0));
+        for (long ms = 1; ms < 100; ms++)
+        {
+            assertFalse(tenASecond.tryAcquire(ms), "refilling, at " + ms + " ms");
+        }
+        assertTrue(tenASecond.tryAcquire(100), "a tenth of a second later, one more");
+    }
+
     private java.lang.foreign.MemorySegment handle(final Packet p)
     {
         final java.lang.foreign.MemorySegment h = rig.arena.allocate(8);
