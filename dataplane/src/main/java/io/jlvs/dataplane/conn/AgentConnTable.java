@@ -49,11 +49,6 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         this.expiryGraceMs = table.expiryGraceMs();
     }
 
-    public ConnTable table()
-    {
-        return table;
-    }
-
     /** Where a key with this tag would sit in the cache, for {@link #touch}. */
     public long cacheOffset(final long tag)
     {

@@ -65,11 +65,6 @@ public final class Egress
         this.nowMs = nowMs;
     }
 
-    public long portMac()
-    {
-        return portMac;
-    }
-
     /**
      * Addresses the frame at {@code frame} to {@code nextHop}.
      *
