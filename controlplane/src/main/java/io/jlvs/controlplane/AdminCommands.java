@@ -114,7 +114,7 @@ public final class AdminCommands
         {
             return IpvsadmResult.error(1, "jlvs: cannot read " + director.config().file() + ": " + ex.getMessage() + "\n");
         }
-        final var unsupported = TableCompiler.unsupported(next, director.settings().cores().size());
+        final var unsupported = TableCompiler.unsupported(next);
         if (!unsupported.isEmpty())
         {
             final StringBuilder sb = new StringBuilder();

@@ -8,9 +8,10 @@ import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
-import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
+import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
@@ -35,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running director: one DPDK port, one forwarding agent per configured core (each on its own queue
- * pair, pinned and registered with DPDK), the connection table, counters in shared memory and the admin
- * socket. Started from director settings and an ldirectord.cf; reconfigured without stopping the dataplane
+ * pair, pinned and registered with DPDK, owning its share of the connections in its own table, with rings to hand
+ * the others theirs), counters in shared memory and the admin socket. Started from director settings and an ldirectord.cf; reconfigured without stopping the dataplane
  * by handing each agent a new snapshot.
  */
 public final class Director implements AutoCloseable
@@ -52,7 +53,7 @@ public final class Director implements AutoCloseable
     private final long mac;
     private final CountersFile countersFile;
     private final ErrorLogFile errorLogFile;
-    private final ConnTable conns;
+    private final ConnTables conns;
     private final ConnTimeouts timeouts = new ConnTimeouts();
     private final StatsRegistry stats;
     private final TableCompiler compiler;
@@ -92,10 +93,17 @@ public final class Director implements AutoCloseable
         errors = counters.manager().newCounter("director: Errors");
         errorLogFile = ErrorLogFile.create(dir.resolve("errors.dat"), ErrorLogFile.DEFAULT_LENGTH);
         final DistinctErrorLog errorLog = errorLogFile.newLog(new SystemEpochClock());
-        conns = new ConnTable(new ConnTable.Context()
+        conns = new ConnTables(new ConnTables.Context()
+            .agents(agentCount)
             .capacity(settings.connTableSize())
-            .file(dir.resolve("conns.dat").toFile())
+            .directory(dir)
             .conclude());
+        if (conns.moved() > 0)
+        {
+            LOG.info("{} connections moved to their owners' tables: the tables were written for another core count",
+                conns.moved());
+        }
+        final RedirectRings rings = new RedirectRings(agentCount);
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
         routes = settings.routes();
@@ -117,7 +125,9 @@ public final class Director implements AutoCloseable
             final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
                 .roleName(role)
                 .port(new DpdkPort(portName + ":" + i, portId, i, pool, mac))
-                .conns(conns)
+                .conns(conns.table(i))
+                .agent(i)
+                .redirectRings(rings)
                 .timeouts(timeouts)
                 .neighbours(new NeighbourTable())
                 .snapshot(table.snapshots().get(i))
@@ -130,8 +140,7 @@ public final class Director implements AutoCloseable
                     dpdk.registerCurrentThread();
                     Dpdk.pinCurrentThread(core);
                 })
-                .mtu(settings.mtu())
-                .agentsSharingTable(agentCount));
+                .mtu(settings.mtu()));
             agents.add(agent);
             runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
@@ -245,7 +254,7 @@ public final class Director implements AutoCloseable
         return stats;
     }
 
-    public ConnTable conns()
+    public ConnTables conns()
     {
         return conns;
     }

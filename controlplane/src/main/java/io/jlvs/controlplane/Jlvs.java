@@ -155,7 +155,7 @@ public final class Jlvs implements Callable<Integer>
             config.warnings().forEach((d) -> err.println(d));
             TableCompiler.notYetHonoured(config).forEach((d) -> err.println(d));
             TableCompiler.unroutable(config, settings.routes()).forEach((d) -> err.println(d));
-            final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config, settings.cores().size());
+            final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
             if (!unsupported.isEmpty())
             {
                 unsupported.forEach((d) -> err.println(d));

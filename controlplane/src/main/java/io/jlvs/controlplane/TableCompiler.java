@@ -58,17 +58,6 @@ public final class TableCompiler
      */
     public static List<ConfigDiagnostic> unsupported(final LdirectordConfig config)
     {
-        return unsupported(config, 1);
-    }
-
-    /**
-     * {@link #unsupported(LdirectordConfig)} for a director with {@code agents} forwarding cores: there NAT is refused
-     * too, because a NAT connection's two directions may reach different agents (the NIC spreads them by their
-     * addresses), each with its own copy of the connection's state, until every connection has one owning agent
-     * that the others hand its packets to.
-     */
-    public static List<ConfigDiagnostic> unsupported(final LdirectordConfig config, final int agents)
-    {
         final List<ConfigDiagnostic> problems = new ArrayList<>();
         for (final VirtualService vs : config.virtualServices())
         {
@@ -94,13 +83,6 @@ public final class TableCompiler
                 {
                     problems.add(new ConfigDiagnostic(config.file(), rs.line(),
                         "connection thresholds are not supported yet by jlvs", "real = " + rs.address().getHostAddress()));
-                }
-                if (agents > 1 && rs.forwarding() == FwdMethod.MASQ)
-                {
-                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
-                        "NAT (masq) needs a single forwarding core in this version of jlvs (cores = 1): with " + agents +
-                            " its replies could reach another core than its requests", "real = " +
-                            rs.address().getHostAddress()));
                 }
                 if (rs.family() != vs.family())
                 {

@@ -151,10 +151,6 @@ class TableCompilerTest
             problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());
         assertTrue(TableCompiler.unsupported(parse(MIXED)).isEmpty(), "masq and ipip, mixed in one service");
-        final List<ConfigDiagnostic> twoCores = TableCompiler.unsupported(parse(MIXED), 2);
-        assertEquals(1, twoCores.size(), twoCores.toString());
-        assertTrue(twoCores.get(0).message().startsWith("NAT (masq) needs a single forwarding core"),
-            twoCores.get(0).message());
     }
 
     @Test

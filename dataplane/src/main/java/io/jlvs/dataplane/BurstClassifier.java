@@ -1,6 +1,7 @@
 package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.conn.AgentConnTable;
+import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.proto.EthernetFlyweight;
@@ -25,7 +26,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * </pre>
  * Then it loads the cache slots of the burst's connections in a tight loop: with many flows every lookup is a
  * DRAM miss, and issued back to back the misses overlap instead of stalling one packet after another. Each packet
- * is parsed and its key hashed once. One per agent; nothing allocated.
+ * is parsed and its key hashed once.
+ * <p>
+ * With several agents it also names each connection's owner ({@link ConnOwner}); only the owner's cache slots are
+ * loaded, the others' packets are handed over unprocessed. A packet another agent handed over is classified again
+ * here (its bytes are all it carries) but not counted as received twice. One per agent; nothing allocated.
  */
 final class BurstClassifier
 {
@@ -42,15 +47,21 @@ final class BurstClassifier
     private final AtomicCounter malformed;
     private final AtomicCounter notOurMac;
     private final AtomicCounter notForService;
+    private final int self;
+    private final int agents;
 
     BurstClassifier(
         final PacketPort port,
         final AgentConnTable conns,
+        final int self,
+        final int agents,
         final int burst,
         final AtomicCounter[] counters,
         final AtomicCounter[] dropsByVerdict)
     {
         this.port = port;
+        this.self = self;
+        this.agents = agents;
         this.portMac = port.macAddress();
         this.conns = conns;
         this.cacheOffsets = new long[burst];
@@ -63,17 +74,31 @@ final class BurstClassifier
         this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
     }
 
-    /** Classifies the first {@code n} packets of {@code burst}, whose handles are already set, against {@code s}. */
-    void classify(final Packet[] burst, final int n, final ForwardingSnapshot s)
+    /**
+     * Classifies the first {@code n} packets of {@code burst}, whose handles are already set, against {@code s}.
+     *
+     * @param redirected the packets came from other agents: this agent owns their connections.
+     */
+    void classify(final Packet[] burst, final int n, final ForwardingSnapshot s, final boolean redirected)
     {
         int slots = 0;
         for (int i = 0; i < n; i++)
         {
             final Packet p = burst[i];
+            if (!redirected)
+            {
+                rxPackets.incrementRelease();
+                rxBytes.getAndAddRelease(p.length);
+            }
             p.route = route(p, s);
             if (p.route == Packet.ROUTE_IN || p.route == Packet.ROUTE_OUT)
             {
-                cacheOffsets[slots++] = conns.cacheOffset(p.tag);
+                final int owner = redirected ? self : ConnOwner.of(p.key, agents);
+                p.owner = owner;
+                if (owner == self)
+                {
+                    cacheOffsets[slots++] = conns.cacheOffset(p.tag);
+                }
             }
         }
         if (slots > 1)
@@ -87,8 +112,6 @@ final class BurstClassifier
 
     private int route(final Packet p, final ForwardingSnapshot s)
     {
-        rxPackets.incrementRelease();
-        rxBytes.getAndAddRelease(p.length);
         if (port.isChained(p.handle))
         {
             chained.incrementRelease();

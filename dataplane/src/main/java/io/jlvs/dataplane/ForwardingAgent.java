@@ -3,8 +3,10 @@ package io.jlvs.dataplane;
 import io.jlvs.dataplane.arp.ArpHandler;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.AgentConnTable;
+import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.icmp.IcmpEchoResponder;
@@ -14,6 +16,8 @@ import io.jlvs.dataplane.icmp.IcmpRelay;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.port.TxBuffer;
 import io.jlvs.dataplane.proto.IcmpFlyweight;
+import io.jlvs.dataplane.redirect.RedirectRings;
+import io.jlvs.dataplane.redirect.Redirector;
 import io.jlvs.dataplane.status.DutyCycleTracker;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
@@ -38,13 +42,19 @@ import java.util.Objects;
 /**
  * One forwarding agent: a poll-mode loop over one port queue on one dedicated core.
  * <p>
- * Duty cycle: adopt a new snapshot if one was offered -> receive a burst -> classify it once
+ * Duty cycle: adopt a new snapshot if one was offered -> take the packets other agents handed over (their
+ * connections are this agent's) -> receive a burst -> classify it once
  * ({@link BurstClassifier}: parse, route, hash, load the cache slots) -> per packet, by its route: the input
  * direction ({@link IpvsIn}) and the connection's transmit method ({@link XmitTable}), the reply direction of NAT
  * ({@link IpvsOut}), ARP, ICMP to the director ({@link IcmpEchoResponder}, {@link IcmpRelay}) -> transmit the
- * burst and free the drops -> housekeeping (ARP requests, neighbour expiry) at most every
+ * burst, hand the packets of other agents' connections to their owners, free the drops -> housekeeping (ARP requests, neighbour expiry) at most every
  * {@value #HOUSEKEEPING_INTERVAL_MS} ms -> a bounded connection expiry step at most once a millisecond -> cycle
  * time. Nothing here allocates, logs or throws per packet: a bad packet is counted and dropped.
+ * <h2>Several agents</h2>
+ * Each connection has one owner ({@link ConnOwner}): the agent whose table holds it, which alone writes, expires and
+ * counts it. A packet whose connection another agent owns, received on this agent's queue, goes to the owner over
+ * the {@link RedirectRings}; so do ICMP errors about such a connection. Each agent has its own snapshot (its own
+ * services, real servers and scheduler state): the control plane sums their counts.
  */
 public final class ForwardingAgent implements Agent
 {
@@ -52,6 +62,7 @@ public final class ForwardingAgent implements Agent
     public static final int EXPIRE_LIMIT = 64;
     public static final int HOUSEKEEPING_INTERVAL_MS = 100;
     public static final int NEIGHBOUR_EXPIRY_INTERVAL_MS = 1000;
+    public static final int REDIRECTED_BURSTS_PER_CYCLE = 4;
 
     private final String roleName;
     private final PacketPort port;
@@ -71,11 +82,16 @@ public final class ForwardingAgent implements Agent
     private final NatXmit nat;
     private final IcmpRelay relay;
     private final IcmpEchoResponder echo;
+    private final Redirector redirector;
+    private final long[] redirectedHandles = new long[BURST];
+    private final int self;
+    private final int agents;
     private final OneToOneConcurrentArrayQueue<ForwardingSnapshot> snapshotQueue =
         new OneToOneConcurrentArrayQueue<>(8);
     private final AtomicCounter[] counters;
     private final AtomicCounter unsupportedFwd;
     private final AtomicCounter echoReplies;
+    private final AtomicCounter redirectedIn;
     private final DutyCycleTracker dutyCycle;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
@@ -114,12 +130,14 @@ public final class ForwardingAgent implements Agent
         this.arp = new ArpHandler(neighbours, portMac, counters);
         this.conns = new AgentConnTable(ctx.conns, new FlowCache(ctx.conns.capacity()),
             counter(LbCounterDescriptor.CONN_CACHE_MISSES));
-        this.conns.maxWriteBackMs(
-            ctx.agentsSharingTable > 1 ? ConnStateMachine.WRITE_BACK_GRANULARITY_MS : 60_000);
+        this.self = ctx.agent;
+        this.agents = ctx.redirectRings.agents();
+        this.redirector = new Redirector(ctx.redirectRings, self, BURST, neighbours,
+            counter(LbCounterDescriptor.REDIRECTED), counter(LbCounterDescriptor.REDIRECT_RING_FULL));
         final ConnStateMachine states = new ConnStateMachine(ctx.timeouts);
         this.ipvsIn = new IpvsIn(conns, states, counters);
         this.ipvsOut = new IpvsOut(conns, states, counters);
-        this.classifier = new BurstClassifier(port, conns, BURST, counters, ctx.dropsByVerdict);
+        this.classifier = new BurstClassifier(port, conns, self, agents, BURST, counters, ctx.dropsByVerdict);
         this.egress = new Egress(portMac, neighbours, this::sendArpRequest, snapshot.routes(), counters);
         this.icmpErrors = new IcmpErrorSender(port, egress, new IcmpRateLimiter(), counters);
         this.nat = new NatXmit(egress, icmpErrors, counters);
@@ -131,6 +149,7 @@ public final class ForwardingAgent implements Agent
         this.echo = new IcmpEchoResponder(portMac);
         this.unsupportedFwd = counter(LbCounterDescriptor.UNSUPPORTED_FWD);
         this.echoReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
+        this.redirectedIn = counter(LbCounterDescriptor.REDIRECTED_IN);
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
@@ -182,12 +201,58 @@ public final class ForwardingAgent implements Agent
         egress.nowMs(nowMs);
         icmpErrors.nowMs(nowMs);
 
+        if (agents > 1)
+        {
+            work += takeRedirected();
+        }
         final int n = port.rxBurst(rxHandles, BURST);
         for (int i = 0; i < n; i++)
         {
             burst[i].wrap(port, rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
-        classifier.classify(burst, n, snapshot);
+        process(n, false);
+        work += n;
+
+        if (nowMs >= nextHousekeepingMs)
+        {
+            work += doHousekeeping();
+        }
+        if (nowMs != lastExpiryMs)
+        {
+            // timeouts are whole seconds: a bounded expiry step once a millisecond keeps up without
+            // taking the fast path's time (it cost 77 % of the agent when run every cycle)
+            lastExpiryMs = nowMs;
+            work += ipvsIn.expire(nowMs, EXPIRE_LIMIT, snapshot.services());
+        }
+        dutyCycle.update(nanoClock.nanoTime());
+        return work;
+    }
+
+    /** At most {@value #REDIRECTED_BURSTS_PER_CYCLE} bursts from other agents per cycle, so the port is polled too. */
+    private int takeRedirected()
+    {
+        int work = 0;
+        for (int b = 0; b < REDIRECTED_BURSTS_PER_CYCLE; b++)
+        {
+            final int n = redirector.poll(redirectedHandles, nowMs);
+            if (0 == n)
+            {
+                break;
+            }
+            for (int i = 0; i < n; i++)
+            {
+                burst[i].wrap(port, redirectedHandles[i]);
+            }
+            redirectedIn.getAndAddRelease(n);
+            process(n, true);
+            work += n;
+        }
+        return work;
+    }
+
+    private void process(final int n, final boolean redirected)
+    {
+        classifier.classify(burst, n, snapshot, redirected);
         int i = 0;
         try
         {
@@ -204,22 +269,11 @@ public final class ForwardingAgent implements Agent
                 tx.drop(burst[j].handle);
             }
         }
+        if (agents > 1)
+        {
+            redirector.flush(tx);
+        }
         tx.flush();
-        work += n;
-
-        if (nowMs >= nextHousekeepingMs)
-        {
-            work += doHousekeeping();
-        }
-        if (nowMs != lastExpiryMs)
-        {
-            // timeouts are whole seconds: a bounded expiry step once a millisecond keeps up without
-            // taking the fast path's time (it cost 77 % of the agent when run every cycle)
-            lastExpiryMs = nowMs;
-            work += ipvsIn.expire(nowMs, EXPIRE_LIMIT, snapshot.services());
-        }
-        dutyCycle.update(nanoClock.nanoTime());
-        return work;
     }
 
     private int adoptSnapshot()
@@ -249,17 +303,57 @@ public final class ForwardingAgent implements Agent
         switch (p.route)
         {
             case Packet.ROUTE_IN -> onIn(p);
-            case Packet.ROUTE_OUT -> send(p,
-                ipvsOut.onPacket(p, snapshot.services(), nowMs) && nat.xmitOut(p, ipvsOut.key()));
-            case Packet.ROUTE_ARP -> send(p, arp.onArp(p.seg, p.frame, p.l3(), snapshot, nowMs));
+            case Packet.ROUTE_OUT -> onOut(p);
+            case Packet.ROUTE_ARP -> onArp(p);
             case Packet.ROUTE_ICMP_LOCAL -> onIcmpLocal(p);
-            case Packet.ROUTE_ICMP_OUT -> send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
+            case Packet.ROUTE_ICMP_OUT -> onIcmpOut(p);
             default -> tx.drop(p.handle); // counted where it was classified
         }
     }
 
+    private void onOut(final Packet p)
+    {
+        if (p.owner != self)
+        {
+            redirector.redirect(p.owner, p.handle, tx);
+            return;
+        }
+        send(p, ipvsOut.onPacket(p, snapshot.services(), nowMs) && nat.xmitOut(p, ipvsOut.key()));
+    }
+
+    private void onArp(final Packet p)
+    {
+        send(p, arp.onArp(p.seg, p.frame, p.l3(), snapshot, nowMs));
+        final int learned = arp.learnedIp();
+        if (agents > 1 && 0 != learned)
+        {
+            redirector.neighbourLearned(learned, neighbours.lookup(learned));
+        }
+    }
+
+    private void onIcmpOut(final Packet p)
+    {
+        if (!relay.quote(p, true))
+        {
+            tx.drop(p.handle);
+            return;
+        }
+        final int owner = ConnOwner.of(relay.quoted(), agents);
+        if (owner != self)
+        {
+            redirector.redirect(owner, p.handle, tx);
+            return;
+        }
+        send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
+    }
+
     private void onIn(final Packet p)
     {
+        if (p.owner != self)
+        {
+            redirector.redirect(p.owner, p.handle, tx);
+            return;
+        }
         switch (ipvsIn.onPacket(p, p.service, snapshot.services(), nowMs))
         {
             case IpvsIn.FORWARD ->
@@ -286,6 +380,17 @@ public final class ForwardingAgent implements Agent
             echo.reply(p.seg, p.frame, p.view);
             echoReplies.incrementRelease();
             tx.send(p.handle, p.length);
+            return;
+        }
+        if (!relay.quote(p, false))
+        {
+            tx.drop(p.handle);
+            return;
+        }
+        final int owner = ConnOwner.of(relay.quoted(), agents);
+        if (owner != self)
+        {
+            redirector.redirect(owner, p.handle, tx);
             return;
         }
         send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));
@@ -383,7 +488,8 @@ public final class ForwardingAgent implements Agent
         private NanoClock nanoClock;
         private Runnable onStart;
         private int mtu = DEFAULT_MTU;
-        private int agentsSharingTable = 1;
+        private int agent;
+        private RedirectRings redirectRings;
 
         /** Ethernet's: what a frame's IP packet may be. */
         public static final int DEFAULT_MTU = 1500;
@@ -406,7 +512,7 @@ public final class ForwardingAgent implements Agent
             return this;
         }
 
-        /** The connection table of record. */
+        /** The agent's own connection table of record ({@link ConnTables#table}): the connections it owns. */
         public Context conns(final ConnTable conns)
         {
             this.conns = conns;
@@ -473,14 +579,20 @@ public final class ForwardingAgent implements Agent
             return this;
         }
 
-        /**
-         * How many agents share the connection table. With more than one, a flow is written back to the table at
-         * least once a second, because another agent's expiry may visit it without being able to ask this agent's
-         * cache.
-         */
-        public Context agentsSharingTable(final int agents)
+        /** This agent's index among the director's agents: the connections it owns ({@link ConnOwner}). */
+        public Context agent(final int agent)
         {
-            this.agentsSharingTable = agents;
+            this.agent = agent;
+            return this;
+        }
+
+        /**
+         * The rings between the director's agents; without them the agent is the only one (it owns every
+         * connection).
+         */
+        public Context redirectRings(final RedirectRings rings)
+        {
+            this.redirectRings = rings;
             return this;
         }
 
@@ -495,6 +607,14 @@ public final class ForwardingAgent implements Agent
             Objects.requireNonNull(dropsByVerdict, "dropsByVerdict");
             Objects.requireNonNull(epochClock, "epochClock");
             Objects.requireNonNull(nanoClock, "nanoClock");
+            if (null == redirectRings)
+            {
+                redirectRings = new RedirectRings(1, RedirectRings.MIN_CAPACITY);
+            }
+            if (agent < 0 || agent >= redirectRings.agents())
+            {
+                throw new IllegalArgumentException("agent " + agent + " of " + redirectRings.agents());
+            }
             if (mtu < MIN_MTU || mtu > MAX_MTU)
             {
                 throw new IllegalArgumentException("mtu must be " + MIN_MTU + ".." + MAX_MTU + ": " + mtu);

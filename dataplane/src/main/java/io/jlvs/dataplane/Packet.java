@@ -46,6 +46,8 @@ public final class Packet
     public final ConnKey key = new ConnKey();
     /** {@link io.jlvs.dataplane.conn.FlowCache#tagOf} of {@link #key}. */
     public long tag;
+    /** For {@link #ROUTE_IN} and {@link #ROUTE_OUT}: the agent that owns the connection ({@link io.jlvs.dataplane.conn.ConnOwner}). */
+    public int owner;
     /** For {@link #ROUTE_IN}: the virtual service it is for. */
     public Service service;
 
@@ -58,6 +60,7 @@ public final class Packet
         this.length = port.dataLength(handle);
         this.route = ROUTE_DROP;
         this.tag = 0;
+        this.owner = 0;
         this.service = null;
         return this;
     }

@@ -1,11 +1,12 @@
 package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.arp.NeighbourTable;
-import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
@@ -18,7 +19,8 @@ import io.jlvs.dataplane.xmit.Wire;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Allocation is not speed, so it can be asserted: a warmed-up agent forwarding every method both ways (DR, NAT in
  * and out, GUE and GRE tunnels with checksums, fragmentation needed, ICMP errors relayed, port unreachable, pings,
  * malformed frames) allocates nothing per packet. The port replays prepared frames from off-heap buffers and
- * allocates nothing itself; the thread's allocated-bytes counter is read around fifty thousand bursts.
+ * allocates nothing itself; the thread's allocated-bytes counter is read around fifty thousand bursts. With two agents
+ * stepped in turn, the packets of each other's connections go over the rings, and that allocates nothing either.
  */
 class AgentAllocationTest
 {
@@ -53,8 +56,9 @@ class AgentAllocationTest
     private static final long MAX_BYTES = 16 * 1024;
     private static final byte[] NO_OPTIONS = new byte[0];
 
-    @Test
-    void shouldNotAllocatePerPacketOnAnyPath()
+    @ParameterizedTest(name = "{0} agents")
+    @ValueSource(ints = {1, 2})
+    void shouldNotAllocatePerPacketOnAnyPath(final int agents)
     {
         final List<byte[]> frames = new ArrayList<>();
         for (int flow = 0; flow < 64; flow++)
@@ -78,70 +82,98 @@ class AgentAllocationTest
             Wire.udp(CIP, VIP, 1, 9, Wire.payload(3), true)));                                   // not for a service
         frames.add(java.util.Arrays.copyOf(fromClient(80, 1, 0x10, 0), 20));                    // malformed
 
-        final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
-        final AtomicCounter[] agentCounters = counters.newAgentCounters(0, "fwd-0");
-        final Dest dr = Dest.builder(1).addressV4(ip("198.18.0.11")).port(80)
-            .stats(counters.newDestStats(0, "fwd-0", 1, "dr")).build();
-        final Dest nat = Dest.builder(2).addressV4(RIP).port(8080).fwdMethod(FwdMethod.MASQ)
-            .stats(counters.newDestStats(0, "fwd-0", 2, "nat")).build();
-        final Dest gue = Dest.builder(3).addressV4(ip("198.18.2.11")).port(82).fwdMethod(FwdMethod.TUNNEL)
-            .tunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM).stats(counters.newDestStats(0, "fwd-0", 3, "gue")).build();
-        final Dest gre = Dest.builder(4).addressV4(ip("198.18.2.12")).port(83).fwdMethod(FwdMethod.TUNNEL)
-            .tunnel(TunnelType.GRE, 0, TunnelChecksum.CSUM).stats(counters.newDestStats(0, "fwd-0", 4, "gre")).build();
-        final Dest none = Dest.builder(5).addressV4(ip("198.18.0.12")).port(8000).weight(0)
-            .stats(counters.newDestStats(0, "fwd-0", 5, "none")).build();
-        final NeighbourTable neighbours = new NeighbourTable();
+        final DataplaneCounters counters = DataplaneCounters.onHeap(4096);
         final CachedEpochClock clock = new CachedEpochClock();
         clock.update(1_000_000);
-        neighbours.learn(CIP, CLIENT_MAC, clock.time());
-        neighbours.learn(ip("198.18.0.11"), 0x02_00_00_00_00_0BL, clock.time());
-        neighbours.learn(RIP, NAT_MAC, clock.time());
-        neighbours.learn(ip("198.18.0.254"), 0x02_00_00_00_00_FEL, clock.time());
-
+        final AtomicCounter[][] agentCounters = new AtomicCounter[agents][];
+        final ForwardingAgent[] agent = new ForwardingAgent[agents];
+        final RedirectRings rings = new RedirectRings(agents);
         try (ReplayPort port = new ReplayPort(frames);
-             ConnTable conns = new ConnTable(new ConnTable.Context().capacity(10_000).conclude()))
+             ConnTables conns = new ConnTables(new ConnTables.Context().agents(agents).capacity(10_000).conclude()))
         {
-            final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
-                .port(port)
-                .conns(conns)
-                .timeouts(new ConnTimeouts())
-                .neighbours(neighbours)
-                .snapshot(ForwardingSnapshot.of(1,
-                    new RouteTable(new int[] {DIP, ip("198.18.1.1")}, new int[] {24, 24}, ip("198.18.0.254")),
-                    service(counters, 80, 11, dr), service(counters, 81, 12, nat), service(counters, 82, 13, gue),
-                    service(counters, 83, 14, gre), service(counters, 8000, 15, none)))
-                .counters(agentCounters)
-                .dropsByVerdict(counters.newVerdictCounters(0, "fwd-0"))
-                .epochClock(clock)
-                .nanoClock(new SystemNanoClock()));
+            for (int a = 0; a < agents; a++)
+            {
+                final String role = "fwd-" + a;
+                agentCounters[a] = counters.newAgentCounters(a, role);
+                final Dest dr = Dest.builder(1).addressV4(ip("198.18.0.11")).port(80)
+                    .stats(counters.newDestStats(a, role, 1, "dr")).build();
+                final Dest nat = Dest.builder(2).addressV4(RIP).port(8080).fwdMethod(FwdMethod.MASQ)
+                    .stats(counters.newDestStats(a, role, 2, "nat")).build();
+                final Dest gue = Dest.builder(3).addressV4(ip("198.18.2.11")).port(82).fwdMethod(FwdMethod.TUNNEL)
+                    .tunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM).stats(counters.newDestStats(a, role, 3, "gue"))
+                    .build();
+                final Dest gre = Dest.builder(4).addressV4(ip("198.18.2.12")).port(83).fwdMethod(FwdMethod.TUNNEL)
+                    .tunnel(TunnelType.GRE, 0, TunnelChecksum.CSUM).stats(counters.newDestStats(a, role, 4, "gre"))
+                    .build();
+                final Dest none = Dest.builder(5).addressV4(ip("198.18.0.12")).port(8000).weight(0)
+                    .stats(counters.newDestStats(a, role, 5, "none")).build();
+                final NeighbourTable neighbours = new NeighbourTable();
+                neighbours.learn(CIP, CLIENT_MAC, clock.time());
+                neighbours.learn(ip("198.18.0.11"), 0x02_00_00_00_00_0BL, clock.time());
+                neighbours.learn(RIP, NAT_MAC, clock.time());
+                neighbours.learn(ip("198.18.0.254"), 0x02_00_00_00_00_FEL, clock.time());
+                // the agents share the one replay port: stepped on one thread, each takes what the other handed over
+                agent[a] = new ForwardingAgent(new ForwardingAgent.Context()
+                    .roleName(role)
+                    .agent(a)
+                    .redirectRings(rings)
+                    .port(port)
+                    .conns(conns.table(a))
+                    .timeouts(new ConnTimeouts())
+                    .neighbours(neighbours)
+                    .snapshot(ForwardingSnapshot.of(1,
+                        new RouteTable(new int[] {DIP, ip("198.18.1.1")}, new int[] {24, 24}, ip("198.18.0.254")),
+                        service(counters, a, 80, 11, dr), service(counters, a, 81, 12, nat),
+                        service(counters, a, 82, 13, gue), service(counters, a, 83, 14, gre),
+                        service(counters, a, 8000, 15, none)))
+                    .counters(agentCounters[a])
+                    .dropsByVerdict(counters.newVerdictCounters(a, role))
+                    .epochClock(clock)
+                    .nanoClock(new SystemNanoClock()));
+            }
             long bytes = 0;
             for (int round = 0; round < 3; round++)
             {
                 final long before = allocated();
                 for (int i = 0; i < BURSTS; i++)
                 {
-                    agent.doWork();
+                    agent[i % agents].doWork();
                 }
                 bytes = allocated() - before;
             }
-            agent.release();
-            System.out.printf("agent: %d B allocated over %d bursts of %d packets%n", bytes, BURSTS,
-                ForwardingAgent.BURST);
-            assertTrue(bytes < MAX_BYTES, "the agent allocated " + bytes + " B over " + BURSTS + " bursts");
-            assertEquals(0, port.inUse(), "every buffer sent or freed");
-            for (final LbCounterDescriptor d : new LbCounterDescriptor[] {LbCounterDescriptor.ICMP_RELAYED,
-                LbCounterDescriptor.TOO_BIG, LbCounterDescriptor.NO_DEST, LbCounterDescriptor.CONNS_CREATED,
-                LbCounterDescriptor.NOT_FOR_SERVICE, LbCounterDescriptor.DROPPED_MALFORMED})
+            for (final ForwardingAgent x : agent)
             {
-                assertTrue(agentCounters[d.ordinal()].get() > 0, "the path was taken: " + d);
+                x.release();
+            }
+            System.out.printf("%d agents: %d B allocated over %d bursts of %d packets%n", agents, bytes, BURSTS,
+                ForwardingAgent.BURST);
+            assertTrue(bytes < MAX_BYTES, "the agents allocated " + bytes + " B over " + BURSTS + " bursts");
+            assertEquals(0, port.inUse(), "every buffer sent or freed");
+            final List<LbCounterDescriptor> taken = new ArrayList<>(List.of(LbCounterDescriptor.ICMP_RELAYED,
+                LbCounterDescriptor.TOO_BIG, LbCounterDescriptor.NO_DEST, LbCounterDescriptor.CONNS_CREATED,
+                LbCounterDescriptor.NOT_FOR_SERVICE, LbCounterDescriptor.DROPPED_MALFORMED));
+            if (agents > 1)
+            {
+                taken.add(LbCounterDescriptor.REDIRECTED);
+                taken.add(LbCounterDescriptor.REDIRECTED_IN);
+            }
+            for (final LbCounterDescriptor d : taken)
+            {
+                long n = 0;
+                for (int a = 0; a < agents; a++)
+                {
+                    n += agentCounters[a][d.ordinal()].get();
+                }
+                assertTrue(n > 0, "the path was taken: " + d);
             }
         }
     }
 
-    private static Service service(final DataplaneCounters counters, final int port, final int id, final Dest d)
+    private static Service service(
+        final DataplaneCounters counters, final int agent, final int port, final int id, final Dest d)
     {
         return new Service(TCP, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, port, 0, 0, 0, 0xFFFF_FFFFL,
-            Schedulers.create("rr"), new Dest[] {d}, counters.newServiceStats(0, "fwd-0", id, "svc" + id));
+            Schedulers.create("rr"), new Dest[] {d}, counters.newServiceStats(agent, "fwd-" + agent, id, "svc" + id));
     }
 
     private static byte[] fromClient(final int dport, final int sport, final int flags, final int length)

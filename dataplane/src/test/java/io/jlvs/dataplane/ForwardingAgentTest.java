@@ -68,10 +68,10 @@ class ForwardingAgentTest
         final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
             Schedulers.create("wrr"), dests, counters.newServiceStats(0, "fwd-0", 1, "svc"));
         final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), svc);
-        agent = newAgent(snapshot, 1);
+        agent = newAgent(snapshot);
     }
 
-    private ForwardingAgent newAgent(final ForwardingSnapshot snapshot, final int agentsSharingTable)
+    private ForwardingAgent newAgent(final ForwardingSnapshot snapshot)
     {
         return new ForwardingAgent(new ForwardingAgent.Context()
             .roleName("fwd-0")
@@ -83,8 +83,7 @@ class ForwardingAgentTest
             .counters(agentCounters)
             .dropsByVerdict(verdictCounters)
             .epochClock(clock)
-            .nanoClock(new SystemNanoClock())
-            .agentsSharingTable(agentsSharingTable));
+            .nanoClock(new SystemNanoClock()));
     }
 
     @AfterEach
@@ -349,26 +348,6 @@ class ForwardingAgentTest
         runExpiry();
         assertEquals(0, conns.size(), "expired 900 s after its last packet");
         assertEquals(0, destStats[0].activeConns());
-    }
-
-    @Test
-    void shouldWriteBackEverySecondWhenAgentsShareTheTable()
-    {
-        agent.release();
-        agent = newAgent(ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), agent.snapshot().services().services()), 2);
-        resolveRealServers();
-        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x02, 0));
-        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x10, 0));
-        agent.doWork();
-        for (int i = 0; i < 5; i++)
-        {
-            clock.advance(10_000);
-            port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 7200, VIP, 80, 0x18, 10));
-            agent.doWork();
-        }
-        final io.jlvs.dataplane.conn.ConnEntry stored = new io.jlvs.dataplane.conn.ConnEntry();
-        assertTrue(conns.lookup(new io.jlvs.dataplane.conn.ConnKey().setV4(6, CIP, 7200, VIP, 80), stored));
-        assertEquals(clock.time() + 900_000, stored.expiresMs(), "the table holds the latest expiry");
     }
 
     private void runExpiry()

@@ -35,6 +35,7 @@ public final class ArpHandler
     private final AtomicCounter repliesSent;
     private final AtomicCounter repliesReceived;
     private final AtomicCounter notForUs;
+    private int learnedIp;
 
     public ArpHandler(final NeighbourTable neighbours, final long portMac, final AtomicCounter[] counters)
     {
@@ -68,9 +69,11 @@ public final class ArpHandler
         final boolean forUs = snapshot.isLocalV4(tpa);
 
         // Learn, as Linux does, from any ARP aimed at us and refresh entries already held (gratuitous too).
+        learnedIp = 0;
         if (spa != 0 && sha != 0 && sha != BROADCAST && (forUs || neighbours.contains(spa)))
         {
             neighbours.learn(spa, sha, nowMs);
+            learnedIp = spa;
         }
 
         if (op == OP_REQUEST)
@@ -94,6 +97,15 @@ public final class ArpHandler
         }
         notForUs.incrementRelease();
         return false;
+    }
+
+    /**
+     * The address the last {@link #onArp} learned or refreshed, 0 if none: the agent tells the other agents, whose
+     * queues do not see this ARP packet.
+     */
+    public int learnedIp()
+    {
+        return learnedIp;
     }
 
     /**

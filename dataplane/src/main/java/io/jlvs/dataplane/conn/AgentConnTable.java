@@ -3,13 +3,13 @@ package io.jlvs.dataplane.conn;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * The connection table as one forwarding agent uses it: its own {@link FlowCache} in front of the shared
- * {@link ConnTable} of record, for both directions of a connection.
+ * The connection table as one forwarding agent uses it: its own {@link FlowCache} in front of its own
+ * {@link ConnTable} of record (the connections it owns, {@link ConnOwner}), for both directions of a connection.
  * <p>
  * Lookups ask the cache, then the table; a hit in the table is cached. The table is written on new connections,
  * removals, state or flag changes, and when a flow's expiry has run {@link #writeBackIntervalMs an interval} past
  * what the table holds; so a packet of an established flow costs one cache probe. Before the table expires an
- * entry it asks this agent ({@link #onExpiring}), whose cache may have seen the flow since.
+ * entry it asks the cache ({@link #onExpiring}), which may have seen the flow since.
  * <p>
  * One agent's: every method runs on its thread. {@link #find} leaves the found entry's cache slot for the
  * {@link #save} of the same packet (none when the cache could not take the entry: then the table is written through).
@@ -29,7 +29,8 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     private final long expiryGraceMs;
     private final ConnEntry expiring = new ConnEntry();
     private final ConnKey outKey = new ConnKey();
-    private long maxWriteBackMs = 60_000;
+    /** The longest a flow's expiry runs ahead of the table's copy. */
+    static final long MAX_WRITE_BACK_MS = 60_000;
     private int slot = -1;
     private long expiryNowMs;
     private ExpiredHandler expiredHandler;
@@ -63,7 +64,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
 
     /**
      * Finds a connection by its own key, in the cache first and then in the table, into {@code into}. A cached
-     * entry past its expiry and the table's grace is not trusted (another agent's expiry may have ended it): it is
+     * entry past its expiry and the table's grace is dead (the table's expiry, a few calls behind, will end it): it is
      * dropped and the table asked.
      */
     public boolean find(final ConnKey key, final long tag, final long nowMs, final ConnEntry into)
@@ -111,7 +112,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
 
     /**
      * Asks the table again for a reply-direction key whose cached answer led nowhere (the connection it pointed at
-     * ended, perhaps expired by another agent, and the key now belongs to another): the cached answer is dropped.
+     * ended, and the key may now belong to another): the cached answer is dropped.
      */
     public boolean refreshOut(final ConnKey replyKey, final long tag, final ConnKey inKey)
     {
@@ -183,24 +184,14 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
 
     /**
      * How far a flow's expiry may run ahead of the table of record before it is written back: an eighth of the
-     * state's timeout, between 1 s and {@link #maxWriteBackMs(long) the maximum} (60 s by default). Writing every
-     * flow back once a second cost a Chronicle update per flow per second (131k flows: 131k updates a second).
-     * The table's expiry asks this agent's cache before removing an entry ({@link #onExpiring}), so a live flow
-     * is never expired on its lagging copy by this agent.
+     * state's timeout, between 1 s and {@value #MAX_WRITE_BACK_MS} ms. Writing every flow back once a second cost a
+     * Chronicle update per flow per second (131k flows: 131k updates a second). The table's expiry asks the cache
+     * before removing an entry ({@link #onExpiring}), so a live flow is never expired on its lagging copy; a
+     * restarted director or a standby (which read the table) sees expiries at most this far behind.
      */
     long writeBackIntervalMs(final int timeoutSec)
     {
-        return Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, Math.min(maxWriteBackMs, timeoutSec * 125L));
-    }
-
-    /**
-     * Caps the write-back interval. Where several agents share the table each one's expiry also visits the
-     * others' flows, whose caches it cannot ask: there the cap must stay within the table's expiry grace
-     * (1 s), as it was before the cache.
-     */
-    public void maxWriteBackMs(final long maxWriteBackMs)
-    {
-        this.maxWriteBackMs = Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, maxWriteBackMs);
+        return Math.max(ConnStateMachine.WRITE_BACK_GRANULARITY_MS, Math.min(MAX_WRITE_BACK_MS, timeoutSec * 125L));
     }
 
     /** Expires at most {@code limit} connections whose time has come, telling {@code handler} of each. */

@@ -15,7 +15,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -50,11 +49,11 @@ import java.util.function.Predicate;
  * {@link #remove} and {@link #expire} take it out again. A persisted table keeps the index beside its file
  * ({@code <file>.out}) and reconciles the two after a crash.
  * <h2>Threads</h2>
- * The agents of a director share its table. {@link #lookup}, {@link #insert}, {@link #update}, {@link #remove} and
- * {@link #lookupOut} may be called from any of them at once: Chronicle's segment locks guard the maps, and what a
- * call needs to read a value into is the calling thread's own. {@link #expire} runs one pass at a time: an agent
- * that finds another expiring returns at once. {@link #size()} and {@link #forEach(ConnVisitor)} may be called from
- * any thread (an iterating reader briefly holds one segment at a time).
+ * A table has one writer, the forwarding agent that owns its connections ({@link ConnOwner}, {@link ConnTables}):
+ * {@link #insert}, {@link #update}, {@link #remove} and {@link #expire} run on its thread only, so the expiry cursor
+ * and what a call reads a value into are plain fields. Readers on other threads ({@link #size()},
+ * {@link #forEach(ConnVisitor)} for ipvsadm and sync, {@link #lookup}) are safe: Chronicle's segment locks guard the
+ * maps, and an iterating reader briefly holds one segment at a time.
  */
 public final class ConnTable implements AutoCloseable
 {
@@ -78,11 +77,10 @@ public final class ConnTable implements AutoCloseable
     private final File file;
     private final FileChannel lockChannel;
     private final boolean recovered;
+    /** Written by the owner, read by anyone. */
     private final AtomicLong size = new AtomicLong();
-    /** Each thread's own entry to read a removed or replaced value into: agents share the table. */
-    private final ThreadLocal<ConnEntry> scratch = ThreadLocal.withInitial(ConnEntry::new);
-    /** One expiry pass at a time: the cursor and the pass state below are the passing thread's meanwhile. */
-    private final AtomicBoolean expiring = new AtomicBoolean();
+    /** The owner's: a removed or replaced value is read into it. */
+    private final ConnEntry scratch = new ConnEntry();
 
     // expiry cursor, owned by the agent thread
     private int expirySegment;
@@ -356,7 +354,20 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean insert(final ConnKey key, final ConnEntry entry)
     {
-        final boolean full = size.getPlain() >= capacity;
+        return insert(key, entry, size.getPlain() >= capacity);
+    }
+
+    /**
+     * Stores a connection moved here from another agent's table when the agent count changed ({@link ConnTables}):
+     * beyond the capacity if need be, since the connection exists and must not be lost.
+     */
+    boolean adopt(final ConnKey key, final ConnEntry entry)
+    {
+        return insert(key, entry, false);
+    }
+
+    private boolean insert(final ConnKey key, final ConnEntry entry, final boolean full)
+    {
         try (ExternalMapQueryContext<ConnKey, ConnEntry, ?> c = map.queryContext(key))
         {
             c.writeLock().lock();
@@ -364,7 +375,7 @@ public final class ConnTable implements AutoCloseable
             if (null == absent)
             {
                 final MapEntry<ConnKey, ConnEntry> present = c.entry();
-                final ConnEntry old = present.value().getUsing(scratch.get());
+                final ConnEntry old = present.value().getUsing(scratch);
                 removeReply(key, old);
                 if (!putReply(key, entry))
                 {
@@ -444,7 +455,7 @@ public final class ConnTable implements AutoCloseable
             {
                 return false;
             }
-            final ConnEntry removed = present.value().getUsing(scratch.get());
+            final ConnEntry removed = present.value().getUsing(scratch);
             present.doRemove();
             removeReply(key, removed);
         }
@@ -498,22 +509,10 @@ public final class ConnTable implements AutoCloseable
      */
     public int expire(final long nowMs, final int limit, final ExpiryListener listener)
     {
-        if (limit <= 0 || !expiring.compareAndSet(false, true))
+        if (limit <= 0)
         {
-            return 0; // another agent is expiring: it will get to these entries
+            return 0;
         }
-        try
-        {
-            return expireSegments(nowMs, limit, listener);
-        }
-        finally
-        {
-            expiring.set(false);
-        }
-    }
-
-    private int expireSegments(final long nowMs, final int limit, final ExpiryListener listener)
-    {
         final int segments = map.segments();
         expiryListener = listener;
         expiryNowMs = nowMs;

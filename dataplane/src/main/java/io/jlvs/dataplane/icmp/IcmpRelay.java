@@ -67,6 +67,12 @@ public final class IcmpRelay
         this.notRelayed = counters[LbCounterDescriptor.ICMP_FOR_VIP.ordinal()];
     }
 
+    /** The key read by the last {@link #quote}: the connection's own, or its reply direction's. */
+    public ConnKey quoted()
+    {
+        return quoted;
+    }
+
     /** True for the ICMP types the kernel relays: destination unreachable, source quench, time exceeded. */
     public static boolean isRelayed(final int type)
     {
@@ -75,16 +81,13 @@ public final class IcmpRelay
     }
 
     /**
-     * An ICMP error to one of the director's addresses: relayed to the real server of the connection it is about.
+     * An ICMP error to one of the director's addresses, whose {@link #quote} was read: relayed to the real server of
+     * the connection it is about.
      *
      * @return true when {@code p} is ready to send.
      */
     public boolean onErrorToVip(final Packet p, final ServiceTable services, final long nowMs)
     {
-        if (!readQuoted(p, false))
-        {
-            return false;
-        }
         if (!in.onIcmp(quoted, p.view.l3Length, services, nowMs))
         {
             noConn.incrementRelease();
@@ -108,16 +111,13 @@ public final class IcmpRelay
     }
 
     /**
-     * An ICMP error from a NAT real server: translated and relayed to the client of the connection it is about.
+     * An ICMP error from a NAT real server, whose {@link #quote} was read: translated and relayed to the client of
+     * the connection it is about.
      *
      * @return true when {@code p} is ready to send.
      */
     public boolean onErrorFromRealServer(final Packet p, final ServiceTable services, final long nowMs)
     {
-        if (!readQuoted(p, true))
-        {
-            return false;
-        }
         if (!out.onIcmp(quoted, p.view.l3Length, services, nowMs))
         {
             noConn.incrementRelease();
@@ -132,11 +132,14 @@ public final class IcmpRelay
     }
 
     /**
-     * Checks the error and reads the connection key from its quoted packet into {@link #quoted}: for an error to a
+     * Checks the error and reads the connection key from its quoted packet ({@link #quoted()}): for an error to a
      * VIP the quoted packet went from the VIP to the client (its own key, reversed); for an error from a real server
-     * it went from the client to the real server (the reply-direction key).
+     * it went from the client to the real server (the reply-direction key). The key names the connection's owner,
+     * so an agent reads it before it relays the error or hands it to the owner.
+     *
+     * @return false when the error is not one to relay, or malformed (counted; drop it).
      */
-    private boolean readQuoted(final Packet p, final boolean fromRealServer)
+    public boolean quote(final Packet p, final boolean fromRealServer)
     {
         final PacketView v = p.view;
         final MemorySegment seg = p.seg;

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A {@link PacketPort} in memory, so the dataplane is tested without DPDK (Katran's testing mode).
@@ -13,6 +14,10 @@ import java.util.List;
  * handed out as a segment exactly as long as the packet, so reading past its end (or before its start) throws and
  * fails the test. A frame starts {@link #HEADROOM} bytes into its buffer, as in an mbuf.
  * Counts buffers in use so a test can prove nothing leaked.
+ * <p>
+ * {@link #queues} makes the queues of one multi-queue port: they share one pool, so a packet received on one queue
+ * may be sent or freed on another (as an mbuf may), and each may be driven by its own thread while a test injects
+ * and takes frames from another.
  */
 public final class InMemoryPort implements PacketPort
 {
@@ -22,26 +27,90 @@ public final class InMemoryPort implements PacketPort
 
     private final String name;
     private final long mac;
-    private final Arena arena = Arena.ofShared();
+    private final Pool pool;
     private final MemorySegment[] buffers;
     private final int[] lengths;
     private final int[] starts;
-    private final ArrayDeque<Integer> free = new ArrayDeque<>();
-    private final ArrayDeque<Long> rxQueue = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Long> rxQueue = new ConcurrentLinkedQueue<>();
     private final List<byte[]> transmitted = new ArrayList<>();
-    private int txCapacity = Integer.MAX_VALUE;
+    private volatile int txCapacity = Integer.MAX_VALUE;
 
     public InMemoryPort(final String name, final long mac, final int poolSize)
     {
+        this(name, mac, new Pool(poolSize));
+    }
+
+    private InMemoryPort(final String name, final long mac, final Pool pool)
+    {
         this.name = name;
         this.mac = mac;
-        buffers = new MemorySegment[poolSize + 1];
-        lengths = new int[poolSize + 1];
-        starts = new int[poolSize + 1];
-        for (int i = 1; i <= poolSize; i++)
+        this.pool = pool;
+        this.buffers = pool.buffers;
+        this.lengths = pool.lengths;
+        this.starts = pool.starts;
+    }
+
+    /** The {@code queues} queues of one port ({@code "name:0"}, ...), sharing a pool of {@code poolSize} buffers. */
+    public static InMemoryPort[] queues(final String name, final long mac, final int poolSize, final int queues)
+    {
+        final Pool pool = new Pool(poolSize);
+        final InMemoryPort[] ports = new InMemoryPort[queues];
+        for (int i = 0; i < queues; i++)
         {
-            buffers[i] = arena.allocate(BUFFER_SIZE, 64);
-            free.add(i);
+            ports[i] = new InMemoryPort(name + ":" + i, mac, pool);
+        }
+        return ports;
+    }
+
+    /** The buffers of a port, shared by its queues. */
+    private static final class Pool
+    {
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment[] buffers;
+        private final int[] lengths;
+        private final int[] starts;
+        private final ArrayDeque<Integer> free = new ArrayDeque<>();
+        private boolean closed;
+
+        Pool(final int poolSize)
+        {
+            buffers = new MemorySegment[poolSize + 1];
+            lengths = new int[poolSize + 1];
+            starts = new int[poolSize + 1];
+            for (int i = 1; i <= poolSize; i++)
+            {
+                buffers[i] = arena.allocate(BUFFER_SIZE, 64);
+                free.add(i);
+            }
+        }
+
+        synchronized int take()
+        {
+            final Integer i = free.poll();
+            return null == i ? 0 : i;
+        }
+
+        synchronized void release(final int h)
+        {
+            if (h <= 0 || h >= buffers.length || free.contains(h))
+            {
+                throw new IllegalStateException("double free or bad handle " + h);
+            }
+            free.add(h);
+        }
+
+        synchronized int freeCount()
+        {
+            return free.size();
+        }
+
+        synchronized void close()
+        {
+            if (!closed)
+            {
+                closed = true;
+                arena.close();
+            }
         }
     }
 
@@ -61,9 +130,12 @@ public final class InMemoryPort implements PacketPort
     /** Frames transmitted since the last call, in order. */
     public List<byte[]> takeTransmitted()
     {
-        final List<byte[]> out = new ArrayList<>(transmitted);
-        transmitted.clear();
-        return out;
+        synchronized (transmitted)
+        {
+            final List<byte[]> out = new ArrayList<>(transmitted);
+            transmitted.clear();
+            return out;
+        }
     }
 
     /** Lets at most this many packets be taken per transmit burst, to test a full transmit queue. */
@@ -72,10 +144,10 @@ public final class InMemoryPort implements PacketPort
         this.txCapacity = txCapacity;
     }
 
-    /** Buffers neither free nor transmitted: held by the agent, queued, or leaked. */
+    /** Buffers of the pool neither free nor transmitted: held by an agent, queued, or leaked. */
     public int inUse()
     {
-        return buffers.length - 1 - free.size();
+        return buffers.length - 1 - pool.freeCount();
     }
 
     @Override
@@ -108,8 +180,12 @@ public final class InMemoryPort implements PacketPort
         for (int i = 0; i < n; i++)
         {
             final int h = (int)handles.getAtIndex(ValueLayout.JAVA_LONG, from + i);
-            transmitted.add(buffers[h].asSlice(starts[h], lengths[h]).toArray(ValueLayout.JAVA_BYTE));
-            release(h);
+            final byte[] frame = buffers[h].asSlice(starts[h], lengths[h]).toArray(ValueLayout.JAVA_BYTE);
+            synchronized (transmitted)
+            {
+                transmitted.add(frame);
+            }
+            pool.release(h);
         }
         return n;
     }
@@ -119,15 +195,15 @@ public final class InMemoryPort implements PacketPort
     {
         for (int i = 0; i < count; i++)
         {
-            release((int)handles.getAtIndex(ValueLayout.JAVA_LONG, from + i));
+            pool.release((int)handles.getAtIndex(ValueLayout.JAVA_LONG, from + i));
         }
     }
 
     @Override
     public long alloc()
     {
-        final Integer i = free.poll();
-        if (null == i)
+        final int i = pool.take();
+        if (0 == i)
         {
             return 0;
         }
@@ -195,18 +271,10 @@ public final class InMemoryPort implements PacketPort
         lengths[(int)handle] = length;
     }
 
-    private void release(final int h)
-    {
-        if (h <= 0 || h >= buffers.length || free.contains(h))
-        {
-            throw new IllegalStateException("double free or bad handle " + h);
-        }
-        free.add(h);
-    }
-
+    /** Closes the pool, for all queues of the port. */
     @Override
     public void close()
     {
-        arena.close();
+        pool.close();
     }
 }

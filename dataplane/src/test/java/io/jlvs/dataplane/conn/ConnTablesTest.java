@@ -1,0 +1,113 @@
+package io.jlvs.dataplane.conn;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tables per agent, persisted: reopened as they are with the same agent count; with another, every connection is
+ * found again in its new owner's table, and the tables of agents no longer there are drained and deleted.
+ */
+class ConnTablesTest
+{
+    @TempDir
+    Path dir;
+
+    private ConnTables open(final int agents)
+    {
+        return new ConnTables(new ConnTables.Context().agents(agents).capacity(30_000).directory(dir).conclude());
+    }
+
+    private static ConnKey key(final int i)
+    {
+        return new ConnKey().setV4(6, 0xC6120000 | (i >>> 16), i & 0xFFFF, 0xC612000A, 80);
+    }
+
+    private static ConnEntry entry(final int i)
+    {
+        final ConnEntry e = new ConnEntry();
+        e.destId(i % 7).expiresMs(1_000_000L + i).dport(80);
+        return e;
+    }
+
+    private void assertAllOwned(final ConnTables tables, final int connections)
+    {
+        assertEquals(connections, tables.size());
+        for (int a = 0; a < tables.agents(); a++)
+        {
+            final int self = a;
+            tables.table(a).forEach((k, e) ->
+            {
+                assertEquals(self, ConnOwner.of(k, tables.agents()), "in its owner's table");
+                return true;
+            });
+        }
+        final ConnEntry e = new ConnEntry();
+        for (int i = 0; i < connections; i++)
+        {
+            final ConnKey k = key(i);
+            assertTrue(tables.table(ConnOwner.of(k, tables.agents())).lookup(k, e), "connection " + i);
+            assertEquals(1_000_000L + i, e.expiresMs());
+            assertEquals(i % 7, e.destId());
+        }
+    }
+
+    @Test
+    void shouldFindEveryConnectionAgainWhateverTheAgentCount()
+    {
+        final int n = 5_000;
+        try (ConnTables tables = open(2))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                final ConnKey k = key(i);
+                assertTrue(tables.table(ConnOwner.of(k, 2)).insert(k, entry(i)));
+            }
+        }
+        try (ConnTables tables = open(2))
+        {
+            assertEquals(0, tables.moved(), "same count: opened as they are");
+            assertAllOwned(tables, n);
+        }
+        try (ConnTables tables = open(3))
+        {
+            assertTrue(tables.moved() > n / 3, "about two thirds change owner: " + tables.moved());
+            assertAllOwned(tables, n);
+        }
+        try (ConnTables tables = open(1))
+        {
+            assertAllOwned(tables, n);
+        }
+        assertFalse(Files.exists(dir.resolve("conns-1.dat")), "the tables of agents gone are deleted");
+        assertFalse(Files.exists(dir.resolve("conns-2.dat.layout")));
+        try (ConnTables tables = open(4))
+        {
+            assertAllOwned(tables, n);
+        }
+    }
+
+    @Test
+    void shouldDrainTheSingleTableOfEarlierVersions()
+    {
+        try (ConnTable legacy = new ConnTable(new ConnTable.Context().capacity(1_000)
+            .file(dir.resolve(ConnTables.LEGACY_FILE).toFile()).conclude()))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                legacy.insert(key(i), entry(i));
+            }
+        }
+        try (ConnTables tables = open(2))
+        {
+            assertEquals(100, tables.moved());
+            assertAllOwned(tables, 100);
+        }
+        assertFalse(Files.exists(dir.resolve(ConnTables.LEGACY_FILE)));
+    }
+}
