@@ -54,9 +54,47 @@ final class Lab implements AutoCloseable
     /** Starts the director in jlvs-dir and waits until it has resolved every next hop. */
     void startDirector() throws Exception
     {
+        startDirector(LAB.resolve("director.conf"), 1);
+    }
+
+    /**
+     * The lab's director.conf with some settings replaced (a key given here replaces its line), written to a
+     * temporary file whose relative paths still name the lab's files.
+     */
+    static Path settingsWith(final Map<String, String> replaced) throws IOException
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String line : Files.readAllLines(LAB.resolve("director.conf")))
+        {
+            final int eq = line.indexOf('=');
+            final String key = eq < 0 || line.startsWith("#") ? "" : line.substring(0, eq).strip();
+            if (replaced.containsKey(key))
+            {
+                sb.append(key).append(" = ").append(replaced.get(key)).append('\n');
+            }
+            else if (key.equals("ldirectord-config"))
+            {
+                sb.append(key).append(" = ").append(LAB.resolve(line.substring(eq + 1).strip())).append('\n');
+            }
+            else
+            {
+                sb.append(line).append('\n');
+            }
+        }
+        final Path file = Files.createTempFile("jlvs-director", ".conf");
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    /**
+     * Starts the director with these settings and {@code agents} forwarding agents, and waits until they have
+     * resolved every next hop (each agent asks, and is answered on whichever queue the kernel picks).
+     */
+    void startDirector(final Path settings, final int agents) throws Exception
+    {
         directorLog = Files.createTempFile("jlvs-director", ".log");
         final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", JLVS.toString(), "director",
-            "-s", LAB.resolve("director.conf").toString())
+            "-s", settings.toString())
             .redirectErrorStream(true)
             .redirectOutput(directorLog.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -68,13 +106,34 @@ final class Lab implements AutoCloseable
             {
                 throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
             }
-            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && counter("fwd-0: ARP replies received") >= NEXT_HOPS)
+            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= NEXT_HOPS * agents)
             {
                 return;
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("director not ready in 60 s: " + directorLog());
+    }
+
+    private static long arpRepliesReceived(final int agents)
+    {
+        long n = 0;
+        for (int i = 0; i < agents; i++)
+        {
+            n += Math.max(0, counter("fwd-" + i + ": ARP replies received"));
+        }
+        return n;
+    }
+
+    /** The sum over {@code agents} agents of the counter labelled "fwd-N: {@code label}". */
+    static long agentsCounter(final int agents, final String label)
+    {
+        long n = 0;
+        for (int i = 0; i < agents; i++)
+        {
+            n += Math.max(0, counter("fwd-" + i + ": " + label));
+        }
+        return n;
     }
 
     boolean directorAlive()
@@ -199,6 +258,26 @@ final class Lab implements AutoCloseable
         }
         reader.join();
         return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
+    }
+
+    /** Stops the director as its service manager would (SIGTERM), so it closes its tables cleanly. */
+    void stopDirector() throws Exception
+    {
+        if (null != director)
+        {
+            director.destroy();
+            if (!director.waitFor(20, TimeUnit.SECONDS))
+            {
+                director.destroyForcibly();
+                director.waitFor(5, TimeUnit.SECONDS);
+            }
+            director = null;
+        }
+        if (null != directorLog)
+        {
+            Files.deleteIfExists(directorLog);
+            directorLog = null;
+        }
     }
 
     @Override

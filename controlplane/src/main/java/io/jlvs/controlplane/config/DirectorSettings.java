@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +32,10 @@ import java.util.regex.Pattern;
  *                                              # servers take the director's address on theirs as gateway)
  * gateway           = 198.18.0.1               # optional default gateway, on one of those subnets
  * mtu               = 1500                     # link MTU, 576..9216 (tunnels fit in it) (default 1500)
- * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1)
+ * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1); one agent each,
+ *                                              # pinned to the CPU of its number, or, in DPDK's --lcores form,
+ *                                              # "1@1,2@1": lcores 1 and 2 both on CPU 1 (more agents than CPUs:
+ *                                              # a lab or a small VM, never a production director)
  * control-core      = 0                        # lcore of the control thread / EAL main lcore (default 0)
  * eal-args          = --log-level=lib.eal:debug  # extra EAL arguments, split on blanks
  * hugepages         = yes                      # no: --no-huge -m &lt;memory&gt;              (default yes)
@@ -76,6 +79,7 @@ public record DirectorSettings(
     private static final Pattern PCI = Pattern.compile("([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
     private static final Pattern CIDR = Pattern.compile("([0-9.]+)/(\\d{1,2})");
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
+    private static final Pattern PLACED = Pattern.compile("(\\d+)@(\\d+)");
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
@@ -422,13 +426,27 @@ public record DirectorSettings(
             {
                 return DEFAULT_CORES;
             }
-            final TreeSet<Integer> set = new TreeSet<>();
+            // lcore -> the CPU its agent is pinned to
+            final TreeMap<Integer, Integer> set = new TreeMap<>();
             for (final String part : v.split(","))
             {
+                final Matcher placed = PLACED.matcher(part.strip());
+                if (placed.matches())
+                {
+                    final long lcore = Long.parseLong(placed.group(1));
+                    final long cpu = Long.parseLong(placed.group(2));
+                    if (lcore > MAX_LCORE || cpu > MAX_LCORE || set.containsKey((int)lcore))
+                    {
+                        error(key, "invalid cores \"" + v + "\": lcore@cpu names each lcore once, 0.." + MAX_LCORE);
+                        return DEFAULT_CORES;
+                    }
+                    set.put((int)lcore, (int)cpu);
+                    continue;
+                }
                 final Matcher m = RANGE.matcher(part.strip());
                 if (!m.matches())
                 {
-                    error(key, "invalid cores \"" + v + "\": expected a list such as 1,2 or 2-5");
+                    error(key, "invalid cores \"" + v + "\": expected a list such as 1,2 or 2-5 (or 1@1,2@1)");
                     return DEFAULT_CORES;
                 }
                 final long from = Long.parseLong(m.group(1));
@@ -440,10 +458,14 @@ public record DirectorSettings(
                 }
                 for (long c = from; c <= to; c++)
                 {
-                    set.add((int)c);
+                    if (null != set.put((int)c, (int)c))
+                    {
+                        error(key, "invalid cores \"" + v + "\": lcore " + c + " named twice");
+                        return DEFAULT_CORES;
+                    }
                 }
             }
-            return List.copyOf(set);
+            return List.copyOf(set.values());
         }
     }
 }

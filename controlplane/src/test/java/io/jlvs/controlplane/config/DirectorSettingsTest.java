@@ -203,4 +203,25 @@ class DirectorSettingsTest
         assertEquals(List.of("c.conf:4: control-core 2 is also a forwarding core"),
             ex.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
+
+    @Test
+    void shouldPlaceSeveralAgentsOnOneCpuInDpdksLcoresForm() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("c.conf"),
+            List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "cores = 1@1, 2@1, 3@2"));
+        assertEquals(List.of(1, 1, 2), s.cores(), "three agents: two on CPU 1, one on CPU 2");
+
+        final ConfigException ex = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "cores = 1@1,1@2")));
+        assertEquals(List.of("c.conf:3: invalid cores \"1@1,1@2\": lcore@cpu names each lcore once, 0..1023"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+        final ConfigException twice = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "cores = 1-3,2")));
+        assertEquals(List.of("c.conf:3: invalid cores \"1-3,2\": lcore 2 named twice"),
+            twice.errors().stream().map(ConfigDiagnostic::toString).toList());
+        final ConfigException control = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "cores = 1@0,2@1")));
+        assertEquals(List.of("c.conf:3: control-core 0 is also a forwarding core"),
+            control.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
 }
