@@ -4,6 +4,9 @@
 #   2. dpdk-testpmd --forward-mode=macswap  (the reference forwarder)
 #   3. io.jlvs.perf.BenchDirector           (one ForwardingAgent, wrr service, 3 real servers) forwarding by
 #      director: DR   nat: NAT to port 8080   tun: IPIP   gue: GUE with checksums   gre: GRE with checksums
+#      agents2: DR with two agents on two memif queues, run in turn on the one peer CPU (a CompositeAgent): about
+#      half the packets reach the agent that does not own their connection and go over the rings, so
+#      ratio_agents2_director is what owning connections costs per packet on one CPU, not scaling
 # each for T seconds after a warm-up, one after the other in the same run; prints the Mpps of each and the ratio
 # of each director phase to testpmd-macswap. Placement: the generator JVM on GEN_CPU, every peer on PEER_CPU (taskset; EAL lcores
 # on the same CPU), both at nice -20 so the other engineers' builds on this 2-core box do not take time slices from
@@ -11,7 +14,7 @@
 #
 # usage: perf/run-packet-rate.sh            (from anywhere; env overrides below)
 #   T=5 WARMUP=5 FLOWS=131072 GEN_CPU=0 PEER_CPU=1 MEM=auto|huge|nohuge NICE=-20 PROFILE=0|1
-#   PHASES="io macswap director nat tun" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
+#   PHASES="io macswap director nat tun agents2" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
 #   QUIET_LOAD=1.0 QUIET_WAIT=600   (before each round, wait up to QUIET_WAIT s for the 1-min load average to drop
 #                                    below QUIET_LOAD: other engineers share this box)
 # Logs (and director-<method>.jfr with PROFILE=1) go to perf/target/packet-rate/<time>/.
@@ -146,12 +149,12 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 log "logs in $LOG_DIR; memory: $MEM_DESC; generator on CPU $GEN_CPU, peers on CPU $PEER_CPU, nice ${NICE:-0}"
 
 # ------------------------------------------------------------------------------------------------ phases
-start_generator() { # name wait_arp -> GEN_PID
-    local name=$1 wait_arp=$2
+start_generator() { # name wait_arp [queues] -> GEN_PID
+    local name=$1 wait_arp=$2 queues=${3:-1}
     rm -f "$SOCK" "$READY"
     "${NICE_CMD[@]}" taskset -c "$GEN_CPU" "$JAVA" "${JVM_FLAGS[@]}" -cp "$CP" io.jlvs.perf.PacketGenerator \
         --cpu "$GEN_CPU" --socket "$SOCK" --ready-file "$READY" --role server --flows "$FLOWS" \
-        --warmup "$WARMUP" --seconds "$T" --wait-arp "$wait_arp" --peer "$name" -- "${MEM_ARGS[@]}" > "$LOG_DIR/generator-$name.log" 2>&1 &
+        --warmup "$WARMUP" --seconds "$T" --wait-arp "$wait_arp" --peer "$name" --queues "$queues" -- "${MEM_ARGS[@]}" > "$LOG_DIR/generator-$name.log" 2>&1 &
     GEN_PID=$!
     PIDS+=("$GEN_PID")
     PREFIXES+=("jlvs-perf-gen-$GEN_PID")
@@ -196,26 +199,28 @@ run_testpmd() { # mode -> RESULT_LINE
     stop_pid "$tp" INT
 }
 
-run_director() { # method -> RESULT_LINE
-    local method=$1
+run_director() { # method [agents] -> RESULT_LINE
+    local method=$1 agents=${2:-1}
+    local name=director-$method
+    (( agents > 1 )) && name=director-$method-${agents}agents
     PHASE_RTT=$(cpu_rtt)
-    log "phase director ($method): load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"
-    start_generator "director-$method" 3
+    log "phase $name: load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"
+    start_generator "$name" 3 "$agents"
     local jfr_args=()
-    [[ $PROFILE == 1 ]] && jfr_args=("-XX:StartFlightRecording=filename=$LOG_DIR/director-$method.jfr,settings=profile")
+    [[ $PROFILE == 1 ]] && jfr_args=("-XX:StartFlightRecording=filename=$LOG_DIR/$name.jfr,settings=profile")
     # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$PEER_CPU" "$JAVA" "${JVM_FLAGS[@]}" "${jfr_args[@]}" -cp "$CP" \
         io.jlvs.perf.BenchDirector --cpu "$PEER_CPU" --socket "$SOCK" --role client \
-        --max-seconds $(( WARMUP + T + 180 )) --method "$method" $DIRECTOR_ARGS -- "${MEM_ARGS[@]}" \
-        > "$LOG_DIR/director-$method.log" 2>&1 &
+        --max-seconds $(( WARMUP + T + 180 )) --method "$method" --agents "$agents" $DIRECTOR_ARGS -- "${MEM_ARGS[@]}" \
+        > "$LOG_DIR/$name.log" 2>&1 &
     local dir=$!
     PIDS+=("$dir")
     PREFIXES+=("jlvs-perf-dir-$dir")
     local i
-    wait_generator "director-$method"
+    wait_generator "$name"
     for i in $(seq 300); do kill -0 "$dir" 2>/dev/null || break; sleep 0.1; done   # it stops on link down
     stop_pid "$dir" TERM
-    grep '^RESULT' "$LOG_DIR/director-$method.log" || true
+    grep '^RESULT' "$LOG_DIR/$name.log" || true
 }
 
 wait_quiet() {
@@ -238,6 +243,7 @@ for round in $(seq "$ROUNDS"); do
             io|macswap) run_testpmd "$phase"; name="testpmd-$phase" ;;
             director) run_director dr; name=director ;;
             nat|tun|gue|gre) run_director "$phase"; name="director-$phase" ;;
+            agents2) run_director dr 2; name="director-dr-2agents" ;;
             *) log "unknown phase $phase"; exit 1 ;;
         esac
         line=$RESULT_LINE
@@ -269,6 +275,10 @@ for round in $(seq "$ROUNDS"); do
             r=$(awk -v d="${MPPS[$round.$phase]}" -v m="${MPPS[$round.macswap]}" 'BEGIN {printf "%.3f", d / m}')
         summary="$summary ${phase}_mpps=${MPPS[$round.$phase]} ratio_${phase}_macswap=$r"
     done
+    if [[ -n ${MPPS[$round.agents2]:-} && -n ${MPPS[$round.director]:-} ]]; then
+        summary="$summary agents2_mpps=${MPPS[$round.agents2]} ratio_agents2_director=$(awk -v a="${MPPS[$round.agents2]}" \
+            -v d="${MPPS[$round.director]}" 'BEGIN {printf "%.3f", a / d}')"
+    fi
     echo "$summary goal=0.8"
 done
 echo "(Mpps received back by the generator over ${T}s after ${WARMUP}s warm-up; compare only within a round)"

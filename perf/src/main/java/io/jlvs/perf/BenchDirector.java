@@ -6,6 +6,10 @@ import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTables;
+import io.jlvs.dataplane.redirect.RedirectRings;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.CompositeAgent;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.port.DpdkPort;
@@ -42,6 +46,10 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
  * servers' MACs are learned from ARP (the agent asks, {@link PacketGenerator} answers) unless
  * {@code --seed-neighbours} pre-seeds the {@link NeighbourTable}.
  * <p>
+ * {@code --agents N}: N agents, each on its own queue of the port with its own connection table, all run in turn on
+ * the one pinned thread (a {@link CompositeAgent}). On a machine without a CPU per agent this measures what owning
+ * connections costs (packets handed between agents over the rings), not scaling.
+ * <p>
  * It runs until the memif link, once up, goes down (the generator left), or {@code --max-seconds}, then prints a
  * {@code RESULT role=director ...} line of its counters. (The real director main is controlplane's.)
  * <pre>
@@ -58,7 +66,8 @@ public final class BenchDirector
     private double maxSeconds = 120;
     private boolean seedNeighbours;
     private long entriesPerSegment = ConnTable.DEFAULT_ENTRIES_PER_SEGMENT;
-    private String connFile;
+    private String connDir;
+    private int agents = 1;
     private String method = "dr";
     private final List<String> extraEal = new ArrayList<>();
 
@@ -82,8 +91,9 @@ public final class BenchDirector
                 case "--max-seconds" -> maxSeconds = Double.parseDouble(args[++i]);
                 case "--seed-neighbours" -> seedNeighbours = true;
                 case "--entries-per-segment" -> entriesPerSegment = Long.parseLong(args[++i]);
-                case "--conn-file" -> connFile = args[++i];
+                case "--conn-dir" -> connDir = args[++i];
                 case "--method" -> method = args[++i];
+                case "--agents" -> agents = Integer.parseInt(args[++i]);
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -91,8 +101,8 @@ public final class BenchDirector
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role client|server --capacity N --max-seconds S --seed-neighbours " +
-                    "--entries-per-segment N (default " + ConnTable.DEFAULT_ENTRIES_PER_SEGMENT + ", as the real director; 0: Chronicle's choice) --conn-file PATH " +
-                    "--method dr|nat|tun|gue|gre " +
+                    "--entries-per-segment N (default " + ConnTable.DEFAULT_ENTRIES_PER_SEGMENT + ", as the real director; 0: Chronicle's choice) --conn-dir PATH " +
+                    "--method dr|nat|tun|gue|gre --agents N " +
                     "-- <extra EAL args>");
             }
         }
@@ -126,67 +136,77 @@ public final class BenchDirector
         final int portId = dpdk.portByName("net_memif0");
         final MemorySegment pool = dpdk.createPktmbufPool("dir_pool", 16383, 256, RTE_MBUF_DEFAULT_BUF_SIZE,
             SOCKET_ID_ANY);
-        dpdk.setupPort(portId, Dpdk.PortConfig.of(1, 1, 1024, 1024), pool);
+        dpdk.setupPort(portId, Dpdk.PortConfig.of(agents, agents, 1024, 1024), pool);
         final long mac = DpdkPort.macOf(dpdk, portId);
-        final DpdkPort port = new DpdkPort("net_memif0:0", portId, 0, pool, mac);
 
-        final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
-        final AtomicCounter[] agentCounters = counters.newAgentCounters(0, "fwd-0");
-        final AtomicCounter[] verdictCounters = counters.newVerdictCounters(0, "fwd-0");
-        final Dest[] dests = new Dest[BenchTopology.RIP.length];
-        for (int i = 0; i < dests.length; i++)
-        {
-            dests[i] = method(Dest.builder(i + 1).addressV4(BenchTopology.RIP[i]).port(BenchTopology.VPORT))
-                .weight(BenchTopology.WEIGHTS[i])
-                .stats(counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1)))
-                .build();
-        }
-        final Service svc = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
-            BenchTopology.VPORT, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("wrr"), dests,
-            counters.newServiceStats(0, "fwd-0", 1, "vip"));
-        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), svc);
-
-        final NeighbourTable neighbours = new NeighbourTable();
-        if (seedNeighbours)
-        {
-            final long now = System.currentTimeMillis();
-            for (int i = 0; i < BenchTopology.RIP.length; i++)
-            {
-                neighbours.learn(BenchTopology.RIP[i], BenchTopology.RS_MAC[i], now);
-            }
-        }
-        final ConnTable conns = new ConnTable(new ConnTable.Context()
+        final DataplaneCounters counters = DataplaneCounters.onHeap(4096);
+        final AtomicCounter[][] agentCounters = new AtomicCounter[agents][];
+        final AtomicCounter[][] verdictCounters = new AtomicCounter[agents][];
+        final Dest[][] dests = new Dest[agents][BenchTopology.RIP.length];
+        final ConnTables conns = new ConnTables(new ConnTables.Context()
+            .agents(agents)
             .capacity(capacity)
             .entriesPerSegment(entriesPerSegment)
-            .file(null == connFile ? null : new java.io.File(connFile))
+            .directory(null == connDir ? null : java.nio.file.Path.of(connDir))
             .conclude());
-
+        final RedirectRings rings = new RedirectRings(agents);
         final int[] agentCpu = {-1};
         final int[] agentLcore = {-1};
-        final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
-            .roleName("fwd-0")
-            .port(port)
-            .conns(conns)
-            .timeouts(new ConnTimeouts())
-            .neighbours(neighbours)
-            .snapshot(snapshot)
-            .counters(agentCounters)
-            .dropsByVerdict(verdictCounters)
-            .epochClock(new SystemEpochClock())
-            .nanoClock(new SystemNanoClock())
-            .onStart(() ->
+        final ForwardingAgent[] forwarding = new ForwardingAgent[agents];
+        for (int a = 0; a < agents; a++)
+        {
+            final String roleName = "fwd-" + a;
+            agentCounters[a] = counters.newAgentCounters(a, roleName);
+            verdictCounters[a] = counters.newVerdictCounters(a, roleName);
+            for (int i = 0; i < BenchTopology.RIP.length; i++)
             {
-                agentLcore[0] = dpdk.registerCurrentThread();
-                Dpdk.pinCurrentThread(cpu);
-                agentCpu[0] = LvsShim.lvs_current_cpu();
-            }));
+                dests[a][i] = method(Dest.builder(i + 1).addressV4(BenchTopology.RIP[i]).port(BenchTopology.VPORT))
+                    .weight(BenchTopology.WEIGHTS[i])
+                    .stats(counters.newDestStats(a, roleName, i + 1, "rs" + (i + 1)))
+                    .build();
+            }
+            final Service svc = new Service(6, PacketView.AF_INET, 0, BenchTopology.VIP & 0xFFFF_FFFFL,
+                BenchTopology.VPORT, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("wrr"), dests[a],
+                counters.newServiceStats(a, roleName, 1, "vip"));
+            final NeighbourTable neighbours = new NeighbourTable();
+            if (seedNeighbours)
+            {
+                final long now = System.currentTimeMillis();
+                for (int i = 0; i < BenchTopology.RIP.length; i++)
+                {
+                    neighbours.learn(BenchTopology.RIP[i], BenchTopology.RS_MAC[i], now);
+                }
+            }
+            final boolean first = 0 == a;
+            forwarding[a] = new ForwardingAgent(new ForwardingAgent.Context()
+                .roleName(roleName)
+                .agent(a)
+                .redirectRings(rings)
+                .port(new DpdkPort("net_memif0:" + a, portId, a, pool, mac))
+                .conns(conns.table(a))
+                .timeouts(new ConnTimeouts())
+                .neighbours(neighbours)
+                .snapshot(ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), svc))
+                .counters(agentCounters[a])
+                .dropsByVerdict(verdictCounters[a])
+                .epochClock(new SystemEpochClock())
+                .nanoClock(new SystemNanoClock())
+                .onStart(first ? () ->
+                {
+                    // the agents share one thread (a CompositeAgent): the first one's start registers and pins it
+                    agentLcore[0] = dpdk.registerCurrentThread();
+                    Dpdk.pinCurrentThread(cpu);
+                    agentCpu[0] = LvsShim.lvs_current_cpu();
+                } : null));
+        }
+        final Agent agent = agents == 1 ? forwarding[0] : new CompositeAgent(forwarding);
         final CountingIdleStrategy idle = new CountingIdleStrategy(new BusySpinIdleStrategy());
-        final AtomicCounter errors = agentCounters[LbCounterDescriptor.ERRORS.ordinal()];
+        final AtomicCounter errors = agentCounters[0][LbCounterDescriptor.ERRORS.ordinal()];
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);
         AgentRunner.startOnThread(runner);
-        log("port %d %s, method %s, conn table capacity %d in %d segments (%s), neighbours %s, agent on cpu %d",
-            portId, BenchTopology.macString(mac), method, capacity, conns.segments(),
-            null == connFile ? "in memory" : connFile, seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
+        log("port %d %s, method %s, %d agent(s) on one thread, conn tables capacity %d (%s), neighbours %s, cpu %d",
+            portId, BenchTopology.macString(mac), method, agents, capacity,
+            null == connDir ? "in memory" : connDir, seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
 
         // run until the link has been up and goes down again (the generator has finished), or the time limit
         final long deadline = System.nanoTime() + (long)(maxSeconds * 1e9);
@@ -215,7 +235,7 @@ public final class BenchDirector
             final long t = System.nanoTime();
             if (t - lastTrace >= 500_000_000L)
             {
-                final long rx = agentCounters[LbCounterDescriptor.RX_PACKETS.ordinal()].get();
+                final long rx = sum(agentCounters, LbCounterDescriptor.RX_PACKETS);
                 final long p = idle.pollsPub;
                 final long e = idle.emptyPub;
                 final Dpdk.EthStats st = dpdk.stats(portId);
@@ -239,11 +259,14 @@ public final class BenchDirector
         }
         System.out.print(idle.histogram());
         runner.close();
-        agent.release();
+        for (final ForwardingAgent f : forwarding)
+        {
+            f.release();
+        }
 
         final StringBuilder sb = new StringBuilder(512);
         sb.append("RESULT role=director agent_cpu=").append(agentCpu[0]).append(" agent_lcore=").append(agentLcore[0])
-            .append(" conns=").append(conns.size()).append(" segments=").append(conns.segments())
+            .append(" agents=").append(agents).append(" conns=").append(conns.size())
             .append(" polls=").append(idle.polls).append(" empty_polls=").append(idle.emptyPolls)
             .append(" empty_poll_pct=").append(String.format(Locale.ROOT, "%.2f",
                 idle.polls == 0 ? 0.0 : 100.0 * idle.emptyPolls / idle.polls))
@@ -253,22 +276,32 @@ public final class BenchDirector
                 idle.sumNs[0] + idle.sumNs[1] == 0 ? 0.0 : 100.0 * idle.sumNs[0] / (idle.sumNs[0] + idle.sumNs[1])));
         for (final LbCounterDescriptor c : LbCounterDescriptor.values())
         {
-            final long v = agentCounters[c.ordinal()].get();
+            final long v = sum(agentCounters, c);
             if (v != 0)
             {
                 sb.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append('=').append(v);
             }
         }
-        for (int v = 0; v < verdictCounters.length; v++)
+        for (int v = 0; v < verdictCounters[0].length; v++)
         {
-            if (null != verdictCounters[v] && verdictCounters[v].get() != 0)
+            long n = 0;
+            for (final AtomicCounter[] perAgent : verdictCounters)
             {
-                sb.append(" drop_verdict_").append(v).append('=').append(verdictCounters[v].get());
+                n += null == perAgent[v] ? 0 : perAgent[v].get();
+            }
+            if (n != 0)
+            {
+                sb.append(" drop_verdict_").append(v).append('=').append(n);
             }
         }
-        for (final Dest d : dests)
+        for (int i = 0; i < BenchTopology.RIP.length; i++)
         {
-            sb.append(" rs").append(d.id()).append("_conns=").append(d.stats().conns());
+            long n = 0;
+            for (final Dest[] perAgent : dests)
+            {
+                n += perAgent[i].stats().conns();
+            }
+            sb.append(" rs").append(i + 1).append("_conns=").append(n);
         }
         System.out.println(sb);
         System.out.flush();
@@ -377,6 +410,16 @@ public final class BenchDirector
         {
             return "counting-" + delegate.alias();
         }
+    }
+
+    private static long sum(final AtomicCounter[][] perAgent, final LbCounterDescriptor c)
+    {
+        long n = 0;
+        for (final AtomicCounter[] counters : perAgent)
+        {
+            n += counters[c.ordinal()].get();
+        }
+        return n;
     }
 
     private static void log(final String format, final Object... args)

@@ -29,6 +29,9 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
  * precomputed partial sums, no loops). Unsent mbufs stay queued and are offered again, so nothing is lost on the
  * sending side: a full transmit ring means the peer is the slower side ({@code tx_full_pct} in the result).
  * <p>
+ * With {@code --queues N} the port has N queue pairs: each burst (32 consecutive flows) goes on queue
+ * {@code (first flow / 32) mod N}, and every queue is polled in turn.
+ * <p>
  * Runs its loop on the EAL main lcore (pinned by EAL to {@code --cpu}); nothing in the loop allocates.
  * <pre>
  * java @perf/target/jlvs.jvm.args -cp 'perf/target/jlvs-perf-0.1.0-SNAPSHOT.jar:perf/target/lib/*' \
@@ -67,6 +70,7 @@ public final class PacketGenerator
     private double synTimeoutSec = 10;
     private String peer = "unknown";
     private String readyFile;
+    private int queues = 1;
     private final List<String> extraEal = new ArrayList<>();
 
     // ------------------------------------------------------------------------------------------------ state
@@ -79,6 +83,8 @@ public final class PacketGenerator
     private MemorySegment[] txFrom;
     private int pendingFrom;
     private int pendingCount;
+    private int pendingQueue;
+    private int rxQueue;
     private int nextFlow;
 
     private final long[] synTemplate = new long[8];
@@ -151,6 +157,7 @@ public final class PacketGenerator
                 case "--syn-timeout" -> synTimeoutSec = Double.parseDouble(args[++i]);
                 case "--peer" -> peer = args[++i];
                 case "--ready-file" -> readyFile = args[++i];
+                case "--queues" -> queues = Integer.parseInt(args[++i]);
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -158,8 +165,12 @@ public final class PacketGenerator
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role server|client --flows N --warmup S --seconds S --wait-arp N " +
-                    "--syn-timeout S --peer NAME --ready-file PATH -- <extra EAL args>");
+                    "--syn-timeout S --peer NAME --ready-file PATH --queues N -- <extra EAL args>");
             }
+        }
+        if (queues < 1 || queues > 16)
+        {
+            throw new IllegalArgumentException("--queues must be 1..16");
         }
         if (flows < 1 || flows > (1 << 24))
         {
@@ -171,7 +182,7 @@ public final class PacketGenerator
     {
         portId = dpdk.portByName("net_memif0");
         pool = dpdk.createPktmbufPool("gen_pool", 16383, 256, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-        dpdk.setupPort(portId, Dpdk.PortConfig.of(1, 1, 1024, 1024), pool);
+        dpdk.setupPort(portId, Dpdk.PortConfig.of(queues, queues, 1024, 1024), pool);
         if (null != readyFile)
         {
             // for the launcher: start the peer only now, so every peer meets a started server port
@@ -362,6 +373,9 @@ public final class PacketGenerator
         final long t6 = template[6];
         final long t7 = template[7];
         int flow = nextFlow;
+        // with several queues, a burst of consecutive flows goes on one queue: a flow stays on its queue, as a
+        // NIC's RSS keeps it, and the queue has nothing to do with the agent that owns the flow's connection
+        pendingQueue = (flow / BURST) % queues;
         for (int i = 0; i < n; i++)
         {
             final long m = txArr.getAtIndex(ValueLayout.JAVA_LONG, i);
@@ -399,7 +413,7 @@ public final class PacketGenerator
         {
             return;
         }
-        final int sent = LvsShim.lvs_tx_burst(portId, 0, txFrom[pendingFrom], pendingCount);
+        final int sent = LvsShim.lvs_tx_burst(portId, pendingQueue, txFrom[pendingFrom], pendingCount);
         txBursts++;
         txPackets += sent;
         if (sent < pendingCount)
@@ -415,7 +429,8 @@ public final class PacketGenerator
     private void pollRx()
     {
         rxPolls++;
-        final int n = LvsShim.lvs_rx_burst(portId, 0, rxArr, BURST);
+        final int n = LvsShim.lvs_rx_burst(portId, rxQueue, rxArr, BURST);
+        rxQueue = rxQueue + 1 == queues ? 0 : rxQueue + 1;
         if (n == 0)
         {
             rxEmptyPolls++;
