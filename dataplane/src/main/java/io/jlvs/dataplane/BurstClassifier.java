@@ -3,6 +3,7 @@ package io.jlvs.dataplane;
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.frag.FragmentTable;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.proto.EthernetFlyweight;
 import io.jlvs.dataplane.proto.IpProtocol;
@@ -22,6 +23,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   ICMP to one of the director's addresses or a VIP ........... {@link Packet#ROUTE_ICMP_LOCAL}
  *   ICMP from a NAT real server ................................ {@link Packet#ROUTE_ICMP_OUT}
  *   TCP/UDP from a NAT real server ............................. {@link Packet#ROUTE_OUT}       (key tag computed)
+ *   a later fragment of either ................................. {@link Packet#ROUTE_FRAGMENT}
  *   anything else .............................................. dropped: not for a virtual service
  * </pre>
  * Then it loads the cache slots of the burst's connections in a tight loop: with many flows every lookup is a
@@ -29,8 +31,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * is parsed and its key hashed once.
  * <p>
  * With several agents it also names each connection's owner ({@link ConnOwner}); only the owner's cache slots are
- * loaded, the others' packets are handed over unprocessed. A packet another agent handed over is classified again
- * here (its bytes are all it carries) but not counted as received twice. One per agent; nothing allocated.
+ * loaded, the others' packets are handed over unprocessed. A fragment's owner is first the agent that gathers its
+ * datagram ({@link FragmentTable#gatherer}). A packet another agent handed over is classified again here (its bytes
+ * are all it carries) but not counted as received twice. One per agent; nothing allocated.
  */
 final class BurstClassifier
 {
@@ -47,6 +50,8 @@ final class BurstClassifier
     private final AtomicCounter malformed;
     private final AtomicCounter notOurMac;
     private final AtomicCounter notForService;
+    private final AtomicCounter fragments;
+    private final AtomicCounter fragmentUnsupported;
     private final int self;
     private final int agents;
 
@@ -72,28 +77,34 @@ final class BurstClassifier
         this.malformed = counters[LbCounterDescriptor.DROPPED_MALFORMED.ordinal()];
         this.notOurMac = counters[LbCounterDescriptor.NOT_OUR_MAC.ordinal()];
         this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
+        this.fragments = counters[LbCounterDescriptor.FRAGMENTS.ordinal()];
+        this.fragmentUnsupported = counters[LbCounterDescriptor.FRAGMENT_UNSUPPORTED.ordinal()];
     }
 
     /**
      * Classifies the first {@code n} packets of {@code burst}, whose handles are already set, against {@code s}.
      *
-     * @param redirected the packets came from other agents: this agent owns their connections.
+     * @param stage where the packets came from: {@link Packet#STAGE_RX}, or handed over by another agent.
      */
-    void classify(final Packet[] burst, final int n, final ForwardingSnapshot s, final boolean redirected)
+    void classify(final Packet[] burst, final int n, final ForwardingSnapshot s, final int stage)
     {
         int slots = 0;
         for (int i = 0; i < n; i++)
         {
             final Packet p = burst[i];
-            if (!redirected)
+            if (Packet.STAGE_RX == stage)
             {
                 rxPackets.incrementRelease();
                 rxBytes.getAndAddRelease(p.length);
             }
             p.route = route(p, s);
-            if (p.route == Packet.ROUTE_IN || p.route == Packet.ROUTE_OUT)
+            if (p.view.fragment != PacketView.NOT_FRAGMENT && p.route != Packet.ROUTE_DROP)
             {
-                final int owner = redirected ? self : ConnOwner.of(p.key, agents);
+                p.route = fragmentRoute(p, stage);
+            }
+            else if (p.route == Packet.ROUTE_IN || p.route == Packet.ROUTE_OUT)
+            {
+                final int owner = Packet.STAGE_RX == stage ? ConnOwner.of(p.key, agents) : self;
                 p.owner = owner;
                 if (owner == self)
                 {
@@ -108,6 +119,38 @@ final class BurstClassifier
                 conns.touch(cacheOffsets[i]);
             }
         }
+    }
+
+    /** Classifies one packet handed over to this agent as the owner of its connection (a held fragment). */
+    void classifyOne(final Packet p, final ForwardingSnapshot s)
+    {
+        p.route = route(p, s);
+        if (p.view.fragment != PacketView.NOT_FRAGMENT && p.route != Packet.ROUTE_DROP)
+        {
+            p.route = fragmentRoute(p, Packet.STAGE_OWNED);
+        }
+        p.owner = self;
+    }
+
+    /** A fragment's route stands (its datagram's first fragment's, or {@link Packet#ROUTE_FRAGMENT}); its owner is the gatherer. */
+    private int fragmentRoute(final Packet p, final int stage)
+    {
+        final int route = p.route;
+        if (route != Packet.ROUTE_IN && route != Packet.ROUTE_OUT && route != Packet.ROUTE_FRAGMENT)
+        {
+            fragmentUnsupported.incrementRelease(); // an ICMP datagram in fragments: the director needs none
+            return Packet.ROUTE_DROP;
+        }
+        if (Packet.STAGE_RX == stage)
+        {
+            fragments.incrementRelease();
+            p.owner = FragmentTable.gatherer(p.view, agents);
+        }
+        else
+        {
+            p.owner = self;
+        }
+        return route;
     }
 
     private int route(final Packet p, final ForwardingSnapshot s)
@@ -138,7 +181,9 @@ final class BurstClassifier
         }
 
         final int protocol = v.protocol;
-        final boolean ports = protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP;
+        final boolean transport =
+            protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP;
+        final boolean ports = transport && v.fragment != PacketView.LATER_FRAGMENT;
         if (ports)
         {
             final Service svc = s.services().find(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
@@ -148,6 +193,16 @@ final class BurstClassifier
                 p.tag = FlowCache.tagOf(p.key.setFromPacket(v));
                 return Packet.ROUTE_IN;
             }
+        }
+        if (v.fragment == PacketView.LATER_FRAGMENT && v.af == PacketView.AF_INET &&
+            (s.isLocalV4(v.daddrV4()) || s.isNatSourceV4(v.saddrV4())))
+        {
+            if (transport)
+            {
+                return Packet.ROUTE_FRAGMENT;
+            }
+            fragmentUnsupported.incrementRelease();
+            return Packet.ROUTE_DROP;
         }
         if (v.af == PacketView.AF_INET)
         {

@@ -43,6 +43,7 @@ public final class IpvsIn
     private final AtomicCounter connsCreated;
     private final AtomicCounter connsExpired;
     private final AtomicCounter connsReused;
+    private final AtomicCounter fragmentNoConn;
     private final AgentConnTable.ExpiredHandler onExpired = this::onExpired;
     private Dest dest;
     private ServiceTable expiryServices;
@@ -58,6 +59,7 @@ public final class IpvsIn
         this.connsCreated = counters[LbCounterDescriptor.CONNS_CREATED.ordinal()];
         this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
         this.connsReused = counters[LbCounterDescriptor.CONNS_REUSED.ordinal()];
+        this.fragmentNoConn = counters[LbCounterDescriptor.FRAGMENT_NO_CONN.ordinal()];
     }
 
     /**
@@ -72,6 +74,10 @@ public final class IpvsIn
         final ConnKey key = p.key;
         final int protocol = pkt.protocol;
         boolean hit = conns.find(key, p.tag, nowMs, entry);
+        if (pkt.fragment == PacketView.LATER_FRAGMENT)
+        {
+            return onLaterFragment(pkt, hit, services);
+        }
         if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, CONN_REUSE_MODE, false))
         {
             // conn_reuse_mode: a SYN for a closing connection ends it and is scheduled afresh.
@@ -124,6 +130,23 @@ public final class IpvsIn
         final int length = pkt.l3Length; // IPVS counts skb->len: the IP packet, not the frame
         dest.stats().onInPacket(length);
         svc.stats().onInPacket(length);
+        return FORWARD;
+    }
+
+    /**
+     * A later fragment of a datagram whose first fragment found {@code p.key}'s connection: it carries no transport
+     * header, so it moves no state; it is counted and follows the first. With the connection gone it is dropped.
+     */
+    private int onLaterFragment(final PacketView pkt, final boolean hit, final ServiceTable services)
+    {
+        dest = hit ? services.destById(entry.destId()) : null;
+        if (null == dest)
+        {
+            fragmentNoConn.incrementRelease();
+            return DROP;
+        }
+        dest.stats().onInPacket(pkt.l3Length);
+        dest.service().stats().onInPacket(pkt.l3Length);
         return FORWARD;
     }
 

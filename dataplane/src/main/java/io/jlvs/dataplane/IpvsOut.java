@@ -51,6 +51,13 @@ public final class IpvsOut
         {
             return false;
         }
+        if (pkt.fragment == PacketView.LATER_FRAGMENT)
+        {
+            // no transport header: no state to move
+            dest.stats().onOutPacket(pkt.l3Length);
+            dest.service().stats().onOutPacket(pkt.l3Length);
+            return true;
+        }
         final int result = states.onPacket(entry, pkt.protocol, ConnStateMachine.DIR_OUTPUT, pkt.tcpFlags, nowMs);
         IpvsIn.onTransition(result, dest);
         conns.save(key, entry, result);

@@ -28,6 +28,18 @@ public final class Packet
     public static final int ROUTE_ICMP_LOCAL = 4;
     /** An ICMP error from a NAT real server about one of its connections. */
     public static final int ROUTE_ICMP_OUT = 5;
+    /**
+     * A later fragment (no ports) to a virtual or local address, or from a NAT real server: its datagram's first
+     * fragment says which connection it belongs to.
+     */
+    public static final int ROUTE_FRAGMENT = 6;
+
+    /** Received from the port. */
+    public static final int STAGE_RX = 0;
+    /** Handed over by another agent: a fragment of a datagram this agent gathers. */
+    public static final int STAGE_GATHER = 1;
+    /** Handed over by another agent: a packet of a connection this agent owns. */
+    public static final int STAGE_OWNED = 2;
 
     public final PacketView view = new PacketView();
     public long handle;

@@ -78,6 +78,11 @@ class AgentAllocationTest
                 Wire.icmp(3, 4, 1400, java.util.Arrays.copyOfRange(Wire.ipv4Frame(0, 0, 0, 64, DF, TCP, VIP, CIP,
                     NO_OPTIONS, Wire.tcp(VIP, CIP, 80, cport, 0x10, Wire.payload(0))), 14, 42))));  // relayed
         }
+        frames.addAll(Wire.fragments(fromClient(80, 20_000, 0x18, 3000, 0), 1480));            // DR, fragments
+        frames.addAll(Wire.fragments(fromClient(81, 20_001, 0x18, 3000, 0), 1480));            // NAT, fragments
+        final List<byte[]> reversed = new ArrayList<>(Wire.fragments(fromClient(80, 20_002, 0x18, 3000, 0), 1480));
+        java.util.Collections.reverse(reversed);
+        frames.addAll(reversed);                                                                 // held, then sent
         frames.add(Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, 0, UDP, CIP, VIP, NO_OPTIONS,
             Wire.udp(CIP, VIP, 1, 9, Wire.payload(3), true)));                                   // not for a service
         frames.add(java.util.Arrays.copyOf(fromClient(80, 1, 0x10, 0), 20));                    // malformed
@@ -151,7 +156,8 @@ class AgentAllocationTest
             assertEquals(0, port.inUse(), "every buffer sent or freed");
             final List<LbCounterDescriptor> taken = new ArrayList<>(List.of(LbCounterDescriptor.ICMP_RELAYED,
                 LbCounterDescriptor.TOO_BIG, LbCounterDescriptor.NO_DEST, LbCounterDescriptor.CONNS_CREATED,
-                LbCounterDescriptor.NOT_FOR_SERVICE, LbCounterDescriptor.DROPPED_MALFORMED));
+                LbCounterDescriptor.NOT_FOR_SERVICE, LbCounterDescriptor.DROPPED_MALFORMED,
+                LbCounterDescriptor.FRAGMENTS, LbCounterDescriptor.FRAGMENTS_HELD));
             if (agents > 1)
             {
                 taken.add(LbCounterDescriptor.REDIRECTED);
@@ -178,7 +184,12 @@ class AgentAllocationTest
 
     private static byte[] fromClient(final int dport, final int sport, final int flags, final int length)
     {
-        return Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, DF, TCP, CIP, VIP, NO_OPTIONS,
+        return fromClient(dport, sport, flags, length, DF);
+    }
+
+    private static byte[] fromClient(final int dport, final int sport, final int flags, final int length, final int df)
+    {
+        return Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, df, TCP, CIP, VIP, NO_OPTIONS,
             Wire.tcp(CIP, VIP, sport, dport, flags, Wire.payload(length)));
     }
 

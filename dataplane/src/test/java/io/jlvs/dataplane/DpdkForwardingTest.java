@@ -376,8 +376,10 @@ class DpdkForwardingTest
         totalBeyondBuffer[17] = (byte)0xFF;
         final byte[] badChecksum = good.clone();
         badChecksum[22]--;
-        final byte[] fragment = good.clone();
+        final byte[] fragment = good.clone(); // a first fragment too short for its TCP header (RFC 1858)
         fragment[20] = 0x20;
+        fragment[16] = 0;
+        fragment[17] = 28;
         InetChecksum.writeIpv4HeaderChecksum(MemorySegment.ofArray(fragment), 14);
         final byte[] tcpOffsetBeyondPacket = good.clone();
         tcpOffsetBeyondPacket[46] = (byte)0xF0;
@@ -402,7 +404,7 @@ class DpdkForwardingTest
         expected[ParseVerdict.BAD_IHL] = 1;
         expected[ParseVerdict.BAD_IP_LENGTH] = 2;
         expected[ParseVerdict.BAD_IP_CHECKSUM] = 1;
-        expected[ParseVerdict.FRAGMENT] = 1;
+        expected[ParseVerdict.TINY_FRAGMENT] = 1;
         expected[ParseVerdict.BAD_TCP_OFFSET] = 1;
         final int[] actual = new int[ParseVerdict.COUNT];
         for (int v = 0; v < ParseVerdict.COUNT; v++)

@@ -175,10 +175,14 @@ public final class PacketParser
         final int fragment = u16(seg, ip + Ipv4Flyweight.FLAGS_FRAGMENT_OFFSET_OFFSET);
         if ((fragment & (Ipv4Flyweight.FLAG_MF | Ipv4Flyweight.FRAGMENT_OFFSET_MASK)) != 0)
         {
-            return ParseVerdict.FRAGMENT;
+            view.fragmentId = u16(seg, ip + Ipv4Flyweight.ID_OFFSET);
+            view.fragmentOffset = (fragment & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) << 3;
+            view.moreFragments = (fragment & Ipv4Flyweight.FLAG_MF) != 0;
+            view.fragmentDataOffset = l4;
+            return fragment(seg, frame, l4, l3 + totalLength, protocol, ParseVerdict.IPV4, view);
         }
 
-        return parseL4(seg, frame, l4, l3 + totalLength, protocol, ParseVerdict.IPV4, view);
+        return parseL4(seg, frame, l4, l3 + totalLength, protocol, ParseVerdict.IPV4, view, false);
     }
 
     private static int parseIpv6(
@@ -231,11 +235,19 @@ public final class PacketParser
             if (nextHeader == IpProtocol.IPV6_FRAGMENT)
             {
                 extLength = IPV6_EXT_MIN_LENGTH;
-                if ((u16(seg, ext + 2) & IPV6_FRAGMENT_OFFSET_MORE_MASK) != 0)
+                final int offsetMore = u16(seg, ext + 2);
+                if ((offsetMore & IPV6_FRAGMENT_OFFSET_MORE_MASK) != 0 && view.fragment == PacketView.NOT_FRAGMENT)
                 {
-                    view.protocol = following;
-                    view.l4Offset = at + extLength;
-                    return ParseVerdict.FRAGMENT;
+                    view.fragmentId = Integer.toUnsignedLong(seg.get(U32, ext + 4));
+                    view.fragmentOffset = offsetMore & 0xFFF8;
+                    view.moreFragments = (offsetMore & 1) != 0;
+                    view.fragmentDataOffset = at + extLength;
+                    view.fragment = PacketView.FIRST_FRAGMENT;
+                    if (view.fragmentOffset != 0)
+                    {
+                        // the headers after the fragment header are the first fragment's
+                        return fragment(seg, frame, at + extLength, end, following, ParseVerdict.IPV6, view);
+                    }
                 }
                 // an atomic fragment (offset 0, M clear) is a whole packet: RFC 6946
             }
@@ -257,7 +269,36 @@ public final class PacketParser
         view.protocol = nextHeader;
         view.l4Offset = at;
 
-        return parseL4(seg, frame, at, end, nextHeader, ParseVerdict.IPV6, view);
+        if (view.fragment != PacketView.NOT_FRAGMENT)
+        {
+            return fragment(seg, frame, at, end, nextHeader, ParseVerdict.IPV6, view);
+        }
+        return parseL4(seg, frame, at, end, nextHeader, ParseVerdict.IPV6, view, false);
+    }
+
+    /**
+     * A fragment, its id, offset and flag already in the view: a later one carries no transport header (ports
+     * zero); the first must carry its transport header whole, or it is {@link ParseVerdict#TINY_FRAGMENT}.
+     */
+    private static int fragment(
+        final MemorySegment seg,
+        final long frame,
+        final int l4,
+        final int end,
+        final int protocol,
+        final int classified,
+        final PacketView view)
+    {
+        view.protocol = protocol;
+        view.l4Offset = l4;
+        if (view.fragmentOffset != 0)
+        {
+            view.fragment = PacketView.LATER_FRAGMENT;
+            return classified;
+        }
+        view.fragment = PacketView.FIRST_FRAGMENT;
+        final int verdict = parseL4(seg, frame, l4, end, protocol, classified, view, true);
+        return verdict == ParseVerdict.TRUNCATED_L4 ? ParseVerdict.TINY_FRAGMENT : verdict;
     }
 
     private static int parseL4(
@@ -267,7 +308,8 @@ public final class PacketParser
         final int end,
         final int protocol,
         final int classified,
-        final PacketView view)
+        final PacketView view,
+        final boolean firstFragment)
     {
         final int available = end - l4;
         final long at = frame + l4;
@@ -296,7 +338,8 @@ public final class PacketParser
                     return ParseVerdict.TRUNCATED_L4;
                 }
                 final int udpLength = u16(seg, at + UdpFlyweight.LENGTH_OFFSET);
-                if (udpLength < UdpFlyweight.HEADER_LENGTH || udpLength > available)
+                // a first fragment's UDP length is the whole datagram's, beyond the fragment
+                if (udpLength < UdpFlyweight.HEADER_LENGTH || (udpLength > available && !firstFragment))
                 {
                     return ParseVerdict.BAD_UDP_LENGTH;
                 }

@@ -31,6 +31,29 @@ public final class PacketView
     public int l3Length;
     /** Length of the whole frame as received. */
     public int frameLength;
+    /** {@link #NOT_FRAGMENT}, {@link #FIRST_FRAGMENT} (ports parsed) or {@link #LATER_FRAGMENT} (no ports). */
+    public int fragment;
+    /** A fragment's datagram id: IPv4's 16 bits, IPv6's 32. */
+    public long fragmentId;
+    /** A fragment's offset in its datagram's payload, in bytes. */
+    public int fragmentOffset;
+    /** A fragment's more-fragments flag: false on the last. */
+    public boolean moreFragments;
+    /** Offset from the frame's start of a fragment's data: where {@link #fragmentOffset} counts from. */
+    public int fragmentDataOffset;
+
+    /** A whole datagram (an atomic IPv6 fragment is one too). */
+    public static final int NOT_FRAGMENT = 0;
+    /** A datagram's first fragment: offset 0, its transport header whole (the parser checked). */
+    public static final int FIRST_FRAGMENT = 1;
+    /** A later fragment: the transport header is in the first. */
+    public static final int LATER_FRAGMENT = 2;
+
+    /** Bytes of the datagram's fragmentable part this fragment carries. */
+    public int fragmentLength()
+    {
+        return l3Offset + l3Length - fragmentDataOffset;
+    }
 
     public int af()
     {
@@ -104,5 +127,10 @@ public final class PacketView
         l4Offset = 0;
         l3Length = 0;
         frameLength = 0;
+        fragment = NOT_FRAGMENT;
+        fragmentId = 0;
+        fragmentOffset = 0;
+        moreFragments = false;
+        fragmentDataOffset = 0;
     }
 }

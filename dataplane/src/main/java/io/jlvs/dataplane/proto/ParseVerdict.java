@@ -7,9 +7,11 @@ package io.jlvs.dataplane.proto;
  * array by them with no allocation. {@link #label(int)} gives the counter label for each, e.g.
  * {@code "fwd-3: Truncated IP header"} once the agent prefixes its role name.
  * <p>
- * {@link #UNSUPPORTED_L4} and {@link #FRAGMENT} leave the view classified as far as the parser went
- * (family, addresses, protocol, offsets; ports zero), so the caller may still decide to pass the
- * packet on, as IPVS passes protocols it has no handler for back to the stack.
+ * {@link #UNSUPPORTED_L4} leaves the view classified as far as the parser went (family, addresses, protocol,
+ * offsets; ports zero), so the caller may still decide to pass the packet on, as IPVS passes protocols it has no
+ * handler for back to the stack. A fragment is classified ({@link #IPV4}, {@link #IPV6}) with
+ * {@link PacketView#fragment} set; only a first fragment too short for its transport header is dropped
+ * ({@link #TINY_FRAGMENT}, RFC 1858: its ports could not be checked).
  */
 public final class ParseVerdict
 {
@@ -26,7 +28,7 @@ public final class ParseVerdict
     public static final int BAD_IHL = 9;
     public static final int BAD_IP_LENGTH = 10;
     public static final int BAD_IP_CHECKSUM = 11;
-    public static final int FRAGMENT = 12;
+    public static final int TINY_FRAGMENT = 12;
     public static final int TRUNCATED_L4 = 13;
     public static final int BAD_TCP_OFFSET = 14;
     public static final int BAD_UDP_LENGTH = 15;
@@ -51,7 +53,7 @@ public final class ParseVerdict
         "Bad IPv4 header length",
         "Bad IP length",
         "Bad IPv4 header checksum",
-        "IP fragment",
+        "First fragment too short for its transport header",
         "Truncated L4 header",
         "Bad TCP data offset",
         "Bad UDP length",
@@ -63,7 +65,7 @@ public final class ParseVerdict
     private static final String[] NAMES =
     {
         "ARP", "IPV4", "IPV6", "TRUNCATED_ETHERNET", "UNKNOWN_ETHERTYPE", "TRUNCATED_ARP", "BAD_ARP",
-        "TRUNCATED_IP", "BAD_IP_VERSION", "BAD_IHL", "BAD_IP_LENGTH", "BAD_IP_CHECKSUM", "FRAGMENT",
+        "TRUNCATED_IP", "BAD_IP_VERSION", "BAD_IHL", "BAD_IP_LENGTH", "BAD_IP_CHECKSUM", "TINY_FRAGMENT",
         "TRUNCATED_L4", "BAD_TCP_OFFSET", "BAD_UDP_LENGTH", "UNSUPPORTED_L4", "TRUNCATED_IPV6_EXT",
         "IPV6_EXT_CHAIN_TOO_LONG",
     };
@@ -86,7 +88,7 @@ public final class ParseVerdict
         return verdict >= ARP && verdict <= IPV6;
     }
 
-    /** True for every drop reason, {@link #UNSUPPORTED_L4} and {@link #FRAGMENT} included. */
+    /** True for every drop reason, {@link #UNSUPPORTED_L4} included. */
     public static boolean isDrop(final int verdict)
     {
         return verdict > IPV6 && verdict < COUNT;

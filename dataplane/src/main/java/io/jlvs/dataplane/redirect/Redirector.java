@@ -14,7 +14,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * Messages:
  * <pre>
- *   {@link #MSG_PACKETS}    int count, int pad, long handle[count]        packets for the reader to process
+ *   {@link #MSG_PACKETS}    int count, int pad, long handle[count]        packets of connections the reader owns
+ *   {@link #MSG_FRAGMENTS}  int count, int pad, long handle[count]        fragments of datagrams the reader gathers
  *   {@link #MSG_NEIGHBOUR}  int ipv4, int pad, long mac                   a neighbour the writer learned from ARP
  * </pre>
  * The second exists because ARP replies reach whichever queue the NIC picks (queue 0 under RSS), while every agent
@@ -26,19 +27,22 @@ public final class Redirector
 {
     public static final int MSG_PACKETS = 1;
     public static final int MSG_NEIGHBOUR = 2;
+    public static final int MSG_FRAGMENTS = 3;
     private static final int HEADER = 8;
 
     private final int self;
     private final RingBuffer[] inboxes;
     private final RingBuffer inbox;
-    private final long[][] pending;
-    private final int[] pendingCount;
+    /** [kind][agent]: batches of {@link #MSG_PACKETS} (kind 0) and {@link #MSG_FRAGMENTS} (kind 1). */
+    private final long[][][] pending;
+    private final int[][] pendingCount;
     private final NeighbourTable neighbours;
     private final AtomicCounter redirected;
     private final AtomicCounter ringFull;
     private final MessageHandler reader = this::onMessage;
     private long[] received;
     private int receivedCount;
+    private int receivedType;
     private long nowMs;
 
     /**
@@ -67,8 +71,8 @@ public final class Redirector
         {
             throw new IllegalArgumentException("a burst of " + burst + " does not fit the rings' messages");
         }
-        this.pending = new long[inboxes.length][burst];
-        this.pendingCount = new int[inboxes.length];
+        this.pending = new long[2][inboxes.length][burst];
+        this.pendingCount = new int[2][inboxes.length];
         this.neighbours = neighbours;
         this.redirected = redirected;
         this.ringFull = ringFull;
@@ -84,41 +88,55 @@ public final class Redirector
         return inboxes.length;
     }
 
-    /** Queues a packet for its owner; {@link #flush} sends. A full batch is sent at once. */
+    /** Queues a packet for the agent owning its connection; {@link #flush} sends. A full batch is sent at once. */
     public void redirect(final int owner, final long handle, final TxBuffer tx)
     {
-        final long[] batch = pending[owner];
-        int n = pendingCount[owner];
+        queue(0, owner, handle, tx);
+    }
+
+    /** Queues a fragment for the agent gathering its datagram's fragments. */
+    public void redirectFragment(final int gatherer, final long handle, final TxBuffer tx)
+    {
+        queue(1, gatherer, handle, tx);
+    }
+
+    private void queue(final int kind, final int agent, final long handle, final TxBuffer tx)
+    {
+        final long[] batch = pending[kind][agent];
+        int n = pendingCount[kind][agent];
         if (n == batch.length)
         {
-            send(owner, tx);
+            send(kind, agent, tx);
             n = 0;
         }
         batch[n] = handle;
-        pendingCount[owner] = n + 1;
+        pendingCount[kind][agent] = n + 1;
     }
 
     /** Sends every queued batch; what an owner's full inbox refuses is dropped (freed through {@code tx}) and counted. */
     public int flush(final TxBuffer tx)
     {
         int sent = 0;
-        for (int owner = 0; owner < pendingCount.length; owner++)
+        for (int kind = 0; kind < 2; kind++)
         {
-            if (pendingCount[owner] > 0)
+            for (int agent = 0; agent < inboxes.length; agent++)
             {
-                sent += send(owner, tx);
+                if (pendingCount[kind][agent] > 0)
+                {
+                    sent += send(kind, agent, tx);
+                }
             }
         }
         return sent;
     }
 
-    private int send(final int owner, final TxBuffer tx)
+    private int send(final int kind, final int agent, final TxBuffer tx)
     {
-        final int n = pendingCount[owner];
-        final long[] batch = pending[owner];
-        pendingCount[owner] = 0;
-        final RingBuffer ring = inboxes[owner];
-        final int index = ring.tryClaim(MSG_PACKETS, HEADER + n * Long.BYTES);
+        final int n = pendingCount[kind][agent];
+        final long[] batch = pending[kind][agent];
+        pendingCount[kind][agent] = 0;
+        final RingBuffer ring = inboxes[agent];
+        final int index = ring.tryClaim(0 == kind ? MSG_PACKETS : MSG_FRAGMENTS, HEADER + n * Long.BYTES);
         if (index < 0)
         {
             for (int i = 0; i < n; i++)
@@ -160,8 +178,9 @@ public final class Redirector
     }
 
     /**
-     * Takes messages from this agent's inbox until one carries packets (their handles go to {@code into}, which
-     * holds a batch) or the inbox is empty; neighbour messages on the way are learned at {@code nowMs}.
+     * Takes messages from this agent's inbox until one carries packets or fragments (their handles go to
+     * {@code into}, which holds a batch; {@link #receivedType} says which) or the inbox is empty; neighbour messages
+     * on the way are learned at {@code nowMs}.
      *
      * @return how many handles were put in {@code into}; 0 when the inbox is empty.
      */
@@ -178,10 +197,17 @@ public final class Redirector
         return receivedCount;
     }
 
+    /** {@link #MSG_PACKETS} or {@link #MSG_FRAGMENTS}: what the last {@link #poll} returned. */
+    public int receivedType()
+    {
+        return receivedType;
+    }
+
     private void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        if (type == MSG_PACKETS)
+        if (type == MSG_PACKETS || type == MSG_FRAGMENTS)
         {
+            receivedType = type;
             final int n = buffer.getInt(index);
             for (int i = 0; i < n; i++)
             {

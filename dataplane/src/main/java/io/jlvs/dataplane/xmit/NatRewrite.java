@@ -18,6 +18,10 @@ import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
  * checksum of 0 (none sent), which the kernel computes afresh over the whole datagram, and so does this; a UDP
  * checksum that comes out 0 is sent as 0xFFFF. The caller has checked that the headers are within the packet (the
  * parser does); the payload is read only for a UDP datagram without a checksum.
+ * <p>
+ * Fragments: the first carries the transport header, whose checksum covers the whole datagram; an incremental
+ * update stays right for it, and a UDP checksum of 0 stays 0 (it cannot be computed from one fragment; 0 means
+ * none over IPv4). A later fragment has only its address rewritten ({@link #rewriteAddressV4}).
  */
 public final class NatRewrite
 {
@@ -29,12 +33,24 @@ public final class NatRewrite
     {
     }
 
+    /** Rewrites an IPv4 packet's source or destination address only: a later fragment's. */
+    public static void rewriteAddressV4(final MemorySegment seg, final long ip, final boolean source, final int newAddr)
+    {
+        final long addrAt = ip + (source ? Ipv4Flyweight.SRC_ADDR_OFFSET : Ipv4Flyweight.DST_ADDR_OFFSET);
+        final int oldAddr = seg.get(U32, addrAt);
+        seg.set(U32, addrAt, newAddr);
+        final long ipChecksumAt = ip + Ipv4Flyweight.CHECKSUM_OFFSET;
+        seg.set(U16, ipChecksumAt,
+            (short)InetChecksum.update32(Short.toUnsignedInt(seg.get(U16, ipChecksumAt)), oldAddr, newAddr));
+    }
+
     /**
      * Rewrites an IPv4 packet's source or destination address and port.
      *
      * @param ip       offset of the IPv4 header.
      * @param l4       offset of the TCP or UDP header.
      * @param l4Length bytes from the transport header to the end of the IP packet.
+     * @param whole    the packet is a whole datagram, not its first fragment.
      */
     public static void rewriteV4(
         final MemorySegment seg,
@@ -44,7 +60,8 @@ public final class NatRewrite
         final int l4Length,
         final boolean source,
         final int newAddr,
-        final int newPort)
+        final int newPort,
+        final boolean whole)
     {
         final long addrAt = ip + (source ? Ipv4Flyweight.SRC_ADDR_OFFSET : Ipv4Flyweight.DST_ADDR_OFFSET);
         final int oldAddr = seg.get(U32, addrAt);
@@ -67,6 +84,10 @@ public final class NatRewrite
         {
             final long at = l4 + UdpFlyweight.CHECKSUM_OFFSET;
             final int c = Short.toUnsignedInt(seg.get(U16, at));
+            if (c == 0 && !whole)
+            {
+                return; // a first fragment: no checksum stays none
+            }
             if (c == 0)
             {
                 seg.set(U16, at, (short)0);

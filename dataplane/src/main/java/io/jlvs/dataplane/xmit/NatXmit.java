@@ -53,8 +53,15 @@ public final class NatXmit implements Xmit
         {
             return icmp.timeExceeded(p, v.daddrV4());
         }
-        NatRewrite.rewriteV4(p.seg, p.l3(), p.l4(), v.protocol, l4Length(v), NatRewrite.DESTINATION,
-            (int)conn.daddrLo(), conn.dport());
+        if (v.fragment == PacketView.LATER_FRAGMENT)
+        {
+            NatRewrite.rewriteAddressV4(p.seg, p.l3(), NatRewrite.DESTINATION, (int)conn.daddrLo());
+        }
+        else
+        {
+            NatRewrite.rewriteV4(p.seg, p.l3(), p.l4(), v.protocol, l4Length(v), NatRewrite.DESTINATION,
+                (int)conn.daddrLo(), conn.dport(), v.fragment == PacketView.NOT_FRAGMENT);
+        }
         return egress.toDest(p.seg, p.frame, dest);
     }
 
@@ -74,8 +81,15 @@ public final class NatXmit implements Xmit
         {
             return icmp.timeExceeded(p, egress.routes().sourceFor(v.saddrV4()));
         }
-        NatRewrite.rewriteV4(p.seg, p.l3(), p.l4(), v.protocol, l4Length(v), NatRewrite.SOURCE,
-            (int)key.vaddrLo(), key.vport());
+        if (v.fragment == PacketView.LATER_FRAGMENT)
+        {
+            NatRewrite.rewriteAddressV4(p.seg, p.l3(), NatRewrite.SOURCE, (int)key.vaddrLo());
+        }
+        else
+        {
+            NatRewrite.rewriteV4(p.seg, p.l3(), p.l4(), v.protocol, l4Length(v), NatRewrite.SOURCE,
+                (int)key.vaddrLo(), key.vport(), v.fragment == PacketView.NOT_FRAGMENT);
+        }
         return egress.toDestination(p.seg, p.frame, v.daddrV4());
     }
 

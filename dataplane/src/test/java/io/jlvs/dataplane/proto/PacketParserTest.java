@@ -19,6 +19,7 @@ import static io.jlvs.dataplane.proto.Frames.set8;
 import static io.jlvs.dataplane.proto.Frames.truncate;
 import static io.jlvs.dataplane.proto.ParseVerdict.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -84,10 +85,10 @@ class PacketParserTest
             arguments("IPv4 header checksum off by one", set16(SYN, 24, 0x0a12), BAD_IP_CHECKSUM),
             arguments("IPv4 source address flipped", set8(DNS, 26, 0xc1), BAD_IP_CHECKSUM),
 
-            arguments("IPv4 first fragment", fixIpv4Checksum(set16(DNS, 20, 0x2000), 14), FRAGMENT),
-            arguments("IPv4 middle fragment", fixIpv4Checksum(set16(DNS, 20, 0x2000 | 185), 14), FRAGMENT),
-            arguments("IPv4 last fragment", fixIpv4Checksum(set16(DNS, 20, 185), 14), FRAGMENT),
-            arguments("IPv4 DF with an offset", fixIpv4Checksum(set16(SYN, 20, 0x4001), 14), FRAGMENT),
+            arguments("IPv4 first fragment cut inside TCP (RFC 1858)",
+                fixIpv4Checksum(set16(set16(SYN, 20, 0x2000), 16, 28), 14), TINY_FRAGMENT),
+            arguments("IPv4 first fragment cut inside UDP", fixIpv4Checksum(set16(set16(DNS, 20, 0x2000), 16, 24), 14),
+                TINY_FRAGMENT),
 
             arguments("TCP data offset 4", set8(SYN, 46, 0x42), BAD_TCP_OFFSET),
             arguments("TCP data offset 0", set8(SYN, 46, 0x02), BAD_TCP_OFFSET),
@@ -112,8 +113,6 @@ class PacketParserTest
             arguments("IPv6 TCP cut by payload length", set16(SYN6, 18, 19), TRUNCATED_L4),
             arguments("IPv6 TCP data offset beyond the packet", set8(SYN6, 66, 0xb0), BAD_TCP_OFFSET),
             arguments("IPv6 UDP length beyond the payload", set16(EXT6, 90, 13), BAD_UDP_LENGTH),
-            arguments("IPv6 first fragment", set16(EXT6, 80, 0x0001), FRAGMENT),
-            arguments("IPv6 non-initial fragment", set16(EXT6, 80, 23 << 3), FRAGMENT),
             arguments("IPv6 looping destination options", ipv6WithExtensions(40, IpProtocol.IPV6_DEST_OPTIONS, 0),
                 IPV6_EXT_CHAIN_TOO_LONG),
             arguments("IPv6 9 extension headers", ipv6WithExtensions(9, IpProtocol.TCP, 0), IPV6_EXT_CHAIN_TOO_LONG),
@@ -332,17 +331,44 @@ class PacketParserTest
     }
 
     @Test
-    void shouldLeaveFragmentAddressesForCounting()
+    void shouldClassifyFragmentsWithTheirDatagramAndOffset()
     {
-        assertEquals(FRAGMENT, parse(set16(EXT6, 80, 0x0001)));
+        assertEquals(IPV6, parse(set16(EXT6, 80, 0x0001)), "an IPv6 first fragment: ports parsed");
+        assertEquals(PacketView.FIRST_FRAGMENT, view.fragment);
         assertEquals(PacketView.AF_INET6, view.af);
         assertEquals(IpProtocol.UDP, view.protocol);
         assertEquals(86, view.l4Offset);
-        assertEquals(0, view.sport);
+        assertEquals(86, view.fragmentDataOffset);
+        assertTrue(view.moreFragments);
+        assertTrue(view.sport != 0);
 
-        assertEquals(FRAGMENT, parse(fixIpv4Checksum(set16(DNS, 20, 0x2000), 14)));
+        assertEquals(IPV6, parse(set16(EXT6, 80, 23 << 3)), "an IPv6 later fragment: no ports");
+        assertEquals(PacketView.LATER_FRAGMENT, view.fragment);
+        assertEquals(23 * 8, view.fragmentOffset);
         assertEquals(IpProtocol.UDP, view.protocol);
+        assertEquals(0, view.sport);
+        assertFalse(view.moreFragments);
+
+        assertEquals(IPV4, parse(fixIpv4Checksum(set16(DNS, 20, 0x2000), 14)), "an IPv4 first fragment");
+        assertEquals(PacketView.FIRST_FRAGMENT, view.fragment);
+        assertEquals(IpProtocol.UDP, view.protocol);
+        assertEquals(53, view.dport);
+        assertEquals(0, view.fragmentOffset);
+        assertEquals(34, view.fragmentDataOffset);
+        assertEquals(view.l3Length - 20, view.fragmentLength());
+
+        final byte[] bigUdp = fixIpv4Checksum(set16(set16(DNS, 20, 0x2000), 38, 4000), 14);
+        assertEquals(IPV4, parse(bigUdp), "a first fragment's UDP length is the datagram's");
+
+        assertEquals(IPV4, parse(fixIpv4Checksum(set16(DNS, 20, 0x2000 | 185), 14)), "a middle fragment");
+        assertEquals(PacketView.LATER_FRAGMENT, view.fragment);
+        assertEquals(185 * 8, view.fragmentOffset);
+        assertTrue(view.moreFragments);
         assertEquals(0, view.dport);
+
+        assertEquals(IPV4, parse(fixIpv4Checksum(set16(SYN, 20, 0x4001), 14)), "DF with an offset is a later one");
+        assertEquals(PacketView.LATER_FRAGMENT, view.fragment);
+        assertFalse(view.moreFragments);
     }
 
     @Test

@@ -122,6 +122,74 @@ public final class Wire
         return m;
     }
 
+    /**
+     * Splits an Ethernet frame's IPv4 packet (no options, DF clear) into fragments carrying {@code chunk} bytes of
+     * its payload each (a multiple of 8, the last takes the rest), each a frame with the same Ethernet header, its
+     * IP header's length, MF, offset and checksum set. The kernel's {@code ip_fragment}, plainly.
+     */
+    public static java.util.List<byte[]> fragments(final byte[] frame, final int chunk)
+    {
+        final int total = u16(frame, 16);
+        final int ihl = (frame[14] & 0x0F) * 4;
+        final int payload = total - ihl;
+        final java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (int off = 0; off < payload; off += chunk)
+        {
+            final int n = Math.min(chunk, payload - off);
+            final byte[] f = new byte[Math.max(60, 14 + ihl + n)];
+            System.arraycopy(frame, 0, f, 0, 14 + ihl);
+            System.arraycopy(frame, 14 + ihl + off, f, 14 + ihl, n);
+            final int length = ihl + n;
+            f[16] = (byte)(length >>> 8);
+            f[17] = (byte)length;
+            final int flags = (off + n < payload ? 0x2000 : 0) | (off >>> 3);
+            f[20] = (byte)(flags >>> 8);
+            f[21] = (byte)flags;
+            f[24] = 0;
+            f[25] = 0;
+            final int c = ~sum(f, 14, ihl, 0) & 0xFFFF;
+            f[24] = (byte)(c >>> 8);
+            f[25] = (byte)c;
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** Puts fragments (frames, in any order) back into one IPv4 packet: header of the first, payload by offset. */
+    public static byte[] reassemble(final java.util.List<byte[]> frames)
+    {
+        int end = 0;
+        byte[] first = null;
+        for (final byte[] f : frames)
+        {
+            final int ihl = (f[14] & 0x0F) * 4;
+            final int off = (u16(f, 20) & 0x1FFF) << 3;
+            end = Math.max(end, off + u16(f, 16) - ihl);
+            if (off == 0)
+            {
+                first = f;
+            }
+        }
+        if (null == first)
+        {
+            throw new AssertionError("no first fragment");
+        }
+        final int ihl = (first[14] & 0x0F) * 4;
+        final byte[] ip = new byte[ihl + end];
+        System.arraycopy(first, 14, ip, 0, ihl);
+        for (final byte[] f : frames)
+        {
+            final int fihl = (f[14] & 0x0F) * 4;
+            final int off = (u16(f, 20) & 0x1FFF) << 3;
+            System.arraycopy(f, 14 + fihl, ip, ihl + off, u16(f, 16) - fihl);
+        }
+        ip[2] = (byte)(ip.length >>> 8);
+        ip[3] = (byte)ip.length;
+        ip[6] = 0;
+        ip[7] = 0;
+        return ip;
+    }
+
     public static byte[] payload(final int length)
     {
         final byte[] p = new byte[length];
