@@ -10,6 +10,10 @@ client.py transfer URL BYTES   -> downloads /bytes/BYTES once; prints "transfer 
 client.py udp HOST:PORT COUNT FIRST_PORT
                                -> one datagram from each of COUNT source ports, prints "<n> <port> <server>"
                                   per answer and "total <name>=<count> ..."
+client.py udp-echo HOST:PORT BYTES COUNT FIRST_PORT
+                               -> COUNT datagrams of BYTES (fragmented by the kernel above 1472), one from each
+                                  source port from FIRST_PORT; each real server sends the bytes back after its
+                                  name; prints "echo <port> <server> <bytes> ok|corrupt" and "total ..."
 client.py upload URL BYTES     -> POSTs BYTES of a fixed pattern to /upload once; prints
                                   "upload <server> <bytes received> ok|corrupt" (sha256 compared)
 client.py udp-refused HOST:PORT FIRST_PORT
@@ -95,6 +99,32 @@ def udp(target, count, first_port):
             print(f"{i} {first_port + i - 1} {server}", flush=True)
         except OSError as e:
             print(f"{i} {first_port + i - 1} FAILED {e}", flush=True)
+            failures += 1
+        finally:
+            s.close()
+    print("total " + " ".join(f"{k}={tally[k]}" for k in sorted(tally)), flush=True)
+    return 1 if failures else 0
+
+
+def udp_echo(target, nbytes, count, first_port):
+    host, port = target.rsplit(":", 1)
+    tally, failures = {}, 0
+    payload = bytes((i * 7 + 1) & 0xFF for i in range(nbytes))
+    for i in range(1, count + 1):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("", first_port + i - 1))
+        s.settimeout(3)
+        try:
+            s.sendto(b"echo " + payload, (host, int(port)))
+            answer = s.recvfrom(65535)[0]
+            server, _, echoed = answer.partition(b"\n")
+            server = server.decode()
+            ok = echoed == payload
+            tally[server] = tally.get(server, 0) + 1
+            print(f"echo {first_port + i - 1} {server} {len(echoed)} {'ok' if ok else 'corrupt'}", flush=True)
+            failures += 0 if ok else 1
+        except OSError as e:
+            print(f"echo {first_port + i - 1} FAILED {e}", flush=True)
             failures += 1
         finally:
             s.close()
@@ -231,6 +261,9 @@ def command(mode, args):
         if mode == "udp":
             target, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: udp(target, count, first)
+        if mode == "udp-echo":
+            target, nbytes, count, first = args[0], int(args[1]), int(args[2]), int(args[3])
+            return lambda: udp_echo(target, nbytes, count, first)
         if mode == "upload":
             url, nbytes = args[0], int(args[1])
             return lambda: upload(url, nbytes)

@@ -99,8 +99,12 @@ def serve_udp():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((UDP_ADDRESS, UDP_PORT))
     while True:
-        _, peer = s.recvfrom(2048)
-        s.sendto((NAME + "\n").encode(), peer)
+        data, peer = s.recvfrom(65535)
+        if data.startswith(b"echo "):
+            # "echo <payload>": the payload back after the name, one datagram (fragmented on a 1500 MTU link)
+            s.sendto(NAME.encode() + b"\n" + data[5:], peer)
+        else:
+            s.sendto((NAME + "\n").encode(), peer)
 
 
 if __name__ == "__main__":
