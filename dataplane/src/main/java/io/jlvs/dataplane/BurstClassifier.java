@@ -1,5 +1,6 @@
 package io.jlvs.dataplane;
 
+import io.jlvs.dataplane.arp.NeighbourDiscovery;
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.FlowCache;
@@ -14,11 +15,14 @@ import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.lang.foreign.ValueLayout;
+
 /**
  * Parses a received burst once and decides where each packet goes, before any is processed:
  * <pre>
  *   chained, malformed, for another MAC ........................ dropped, counted by reason
  *   ARP ....................................................... {@link Packet#ROUTE_ARP}
+ *   IPv6 neighbour discovery .................................... {@link Packet#ROUTE_ND}
  *   TCP/UDP/SCTP to a virtual service ........................... {@link Packet#ROUTE_IN}        (key tag computed)
  *   ICMP to one of the director's addresses or a VIP ........... {@link Packet#ROUTE_ICMP_LOCAL}
  *   ICMP from a NAT real server ................................ {@link Packet#ROUTE_ICMP_OUT}
@@ -121,6 +125,47 @@ final class BurstClassifier
         }
     }
 
+    private static boolean isTransport(final int protocol)
+    {
+        return protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP;
+    }
+
+    /** IPv6 that is not to a virtual service: neighbour discovery, ICMPv6 for the director, NAT replies. */
+    private int routeV6(final Packet p, final ForwardingSnapshot s, final boolean ports)
+    {
+        final PacketView v = p.view;
+        if (v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT)
+        {
+            final int type = Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4()));
+            if (NeighbourDiscovery.isNeighbourDiscovery(type))
+            {
+                return Packet.ROUTE_ND;
+            }
+            if (s.isLocalV6(v.daddrHi, v.daddrLo))
+            {
+                return Packet.ROUTE_ICMP_LOCAL;
+            }
+        }
+        if (s.isNatSourceV6(v.saddrHi, v.saddrLo))
+        {
+            if (ports)
+            {
+                p.tag = FlowCache.tagOf(p.key.setOutFromPacket(v));
+                return Packet.ROUTE_OUT;
+            }
+            if (v.fragment == PacketView.LATER_FRAGMENT && isTransport(v.protocol))
+            {
+                return Packet.ROUTE_FRAGMENT;
+            }
+        }
+        if (v.fragment == PacketView.LATER_FRAGMENT && isTransport(v.protocol) && s.isLocalV6(v.daddrHi, v.daddrLo))
+        {
+            return Packet.ROUTE_FRAGMENT;
+        }
+        notForService.incrementRelease();
+        return Packet.ROUTE_DROP;
+    }
+
     /** Classifies one packet handed over to this agent as the owner of its connection (a held fragment). */
     void classifyOne(final Packet p, final ForwardingSnapshot s)
     {
@@ -203,6 +248,10 @@ final class BurstClassifier
             }
             fragmentUnsupported.incrementRelease();
             return Packet.ROUTE_DROP;
+        }
+        if (v.af == PacketView.AF_INET6)
+        {
+            return routeV6(p, s, ports);
         }
         if (v.af == PacketView.AF_INET)
         {

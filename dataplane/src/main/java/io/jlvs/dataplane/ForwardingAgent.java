@@ -1,6 +1,7 @@
 package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.arp.ArpHandler;
+import io.jlvs.dataplane.arp.NeighbourDiscovery;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnOwner;
@@ -20,6 +21,7 @@ import io.jlvs.dataplane.proto.IcmpFlyweight;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.redirect.Redirector;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.status.DutyCycleTracker;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
@@ -78,6 +80,7 @@ public final class ForwardingAgent implements Agent
     private final TxBuffer tx;
     private final NeighbourTable neighbours;
     private final ArpHandler arp;
+    private final NeighbourDiscovery nd;
     private final AgentConnTable conns;
     private final BurstClassifier classifier;
     private final IpvsIn ipvsIn;
@@ -145,6 +148,7 @@ public final class ForwardingAgent implements Agent
         }
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
         this.arp = new ArpHandler(neighbours, portMac, counters);
+        this.nd = new NeighbourDiscovery(neighbours, portMac, counters);
         this.conns = new AgentConnTable(ctx.conns, new FlowCache(ctx.conns.capacity()),
             counter(LbCounterDescriptor.CONN_CACHE_MISSES));
         this.self = ctx.agent;
@@ -155,7 +159,8 @@ public final class ForwardingAgent implements Agent
         this.ipvsIn = new IpvsIn(conns, states, counters);
         this.ipvsOut = new IpvsOut(conns, states, counters);
         this.classifier = new BurstClassifier(port, conns, self, agents, BURST, counters, ctx.dropsByVerdict);
-        this.egress = new Egress(portMac, neighbours, this::sendArpRequest, snapshot.routes(), counters);
+        this.egress = new Egress(portMac, neighbours, this::sendArpRequest, this::sendSolicitation, snapshot.routes(),
+            counters);
         this.icmpErrors = new IcmpErrorSender(port, egress, new IcmpRateLimiter(), counters);
         this.nat = new NatXmit(egress, icmpErrors, counters);
         this.xmits = new XmitTable(
@@ -333,6 +338,7 @@ public final class ForwardingAgent implements Agent
             case Packet.ROUTE_IN -> onIn(p);
             case Packet.ROUTE_OUT -> onOut(p);
             case Packet.ROUTE_ARP -> onArp(p);
+            case Packet.ROUTE_ND -> onNeighbourDiscovery(p);
             case Packet.ROUTE_ICMP_LOCAL -> onIcmpLocal(p);
             case Packet.ROUTE_ICMP_OUT -> onIcmpOut(p);
             default -> tx.drop(p.handle); // counted where it was classified
@@ -530,6 +536,24 @@ public final class ForwardingAgent implements Agent
         }
     }
 
+    private void onNeighbourDiscovery(final Packet p)
+    {
+        if (nd.onMessage(p.seg, p.frame, p.view, snapshot, nowMs))
+        {
+            p.length(port, nd.replyLength());
+            tx.send(p.handle, p.length);
+        }
+        else
+        {
+            tx.drop(p.handle);
+        }
+        if (agents > 1 && nd.learned())
+        {
+            redirector.neighbourLearned6(nd.learnedHi(), nd.learnedLo(),
+                neighbours.lookup6(nd.learnedHi(), nd.learnedLo()));
+        }
+    }
+
     private void onIcmpOut(final Packet p)
     {
         if (!relay.quote(p, true))
@@ -621,12 +645,25 @@ public final class ForwardingAgent implements Agent
                 final int addr = it.nextValue();
                 work += sendArpRequest(addr, addr);
             }
+            for (int i = 0; i < s.localAddressesV6().size(); i++)
+            {
+                work += sendUnsolicitedAdvertisement(s.localAddressesV6().hi(i), s.localAddressesV6().lo(i));
+            }
         }
         for (final int addr : s.neighboursV4())
         {
             if (neighbours.shouldRequest(addr, nowMs))
             {
                 work += sendArpRequest(s.routes().sourceFor(addr), addr);
+            }
+        }
+        for (int i = 0; i < s.neighboursV6().size(); i++)
+        {
+            final long hi = s.neighboursV6().hi(i);
+            final long lo = s.neighboursV6().lo(i);
+            if (neighbours.shouldRequest6(hi, lo, nowMs))
+            {
+                work += sendSolicitation(hi, lo);
             }
         }
         gathering.sweep(nowMs, FRAGMENT_SWEEP, onHeldExpired);
@@ -656,6 +693,44 @@ public final class ForwardingAgent implements Agent
         final int len = arp.writeRequest(port.data(h), port.dataOffset(h), senderIp, targetIp);
         tx.send(h, len);
         counter(LbCounterDescriptor.ARP_REQUESTS_SENT).incrementRelease();
+        return 1;
+    }
+
+    /** A neighbour solicitation for an IPv6 next hop, from the director's address on its subnet. */
+    private int sendSolicitation(final long targetHi, final long targetLo)
+    {
+        final RouteTable routes = snapshot.routes();
+        if (routes.ipv6Addresses() == 0)
+        {
+            return 0;
+        }
+        final long h = port.alloc();
+        if (0 == h)
+        {
+            counter(LbCounterDescriptor.NO_MBUF).incrementRelease();
+            return 0;
+        }
+        final int source = routes.sourceIndexV6(targetHi, targetLo);
+        port.dataLength(h, NeighbourDiscovery.FRAME_LENGTH);
+        final int len = nd.writeSolicitation(port.data(h), port.dataOffset(h), routes.addressHi6(source),
+            routes.addressLo6(source), targetHi, targetLo);
+        tx.send(h, len);
+        counter(LbCounterDescriptor.ND_SOLICITATIONS_SENT).incrementRelease();
+        return 1;
+    }
+
+    private int sendUnsolicitedAdvertisement(final long hi, final long lo)
+    {
+        final long h = port.alloc();
+        if (0 == h)
+        {
+            counter(LbCounterDescriptor.NO_MBUF).incrementRelease();
+            return 0;
+        }
+        port.dataLength(h, NeighbourDiscovery.FRAME_LENGTH);
+        final int len = nd.writeUnsolicited(port.data(h), port.dataOffset(h), hi, lo);
+        tx.send(h, len);
+        counter(LbCounterDescriptor.ND_ADVERTISEMENTS_SENT).incrementRelease();
         return 1;
     }
 

@@ -2,6 +2,7 @@ package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.route.Ipv6Set;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -17,6 +18,9 @@ import org.agrona.collections.IntHashSet;
  * @param localAddressesV4 the addresses the director answers ARP and ICMP for: its own and every IPv4 VIP.
  * @param natSourcesV4     the addresses of NAT real servers, whose packets may be replies to translate back.
  * @param neighboursV4     IPv4 next hops to keep resolved: every real server's, and the gateway.
+ * @param localAddressesV6 the IPv6 addresses the director answers neighbour discovery and ICMPv6 echo for.
+ * @param natSourcesV6     the addresses of IPv6 NAT real servers.
+ * @param neighboursV6     IPv6 next hops to keep resolved.
  * @param routes           the director's own addresses, connected subnets and gateway.
  * @param version          increases with every snapshot, for logs and tests.
  */
@@ -25,6 +29,9 @@ public record ForwardingSnapshot(
     IntHashSet localAddressesV4,
     IntHashSet natSourcesV4,
     int[] neighboursV4,
+    Ipv6Set localAddressesV6,
+    Ipv6Set natSourcesV6,
+    Ipv6Set neighboursV6,
     RouteTable routes,
     long version)
 {
@@ -69,6 +76,7 @@ public record ForwardingSnapshot(
                 }
             }
         }
+        final Ipv6Set[] v6 = ipv6(routes, services);
         final int[] neighbours = new int[wanted.size()];
         int i = 0;
         final IntHashSet.IntIterator it = wanted.iterator();
@@ -76,13 +84,101 @@ public record ForwardingSnapshot(
         {
             neighbours[i++] = it.nextValue();
         }
-        return new ForwardingSnapshot(new ServiceTable(services), local, nat, neighbours, routes, version);
+        return new ForwardingSnapshot(
+            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version);
+    }
+
+    /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */
+    private static Ipv6Set[] ipv6(final RouteTable routes, final Service... services)
+    {
+        final int max = routes.ipv6Addresses() + 1 + services.length * (1 + 16);
+        long[] localHi = new long[max];
+        long[] localLo = new long[max];
+        int locals = 0;
+        for (int i = 0; i < routes.ipv6Addresses(); i++)
+        {
+            localHi[locals] = routes.addressHi6(i);
+            localLo[locals++] = routes.addressLo6(i);
+        }
+        int dests = 0;
+        for (final Service s : services)
+        {
+            dests += s.dests().length;
+        }
+        final long[] natHi = new long[dests];
+        final long[] natLo = new long[dests];
+        final long[] hopHi = new long[dests + 1];
+        final long[] hopLo = new long[dests + 1];
+        int nats = 0;
+        int hops = 0;
+        if ((routes.gatewayHi6() | routes.gatewayLo6()) != 0)
+        {
+            hopHi[hops] = routes.gatewayHi6();
+            hopLo[hops++] = routes.gatewayLo6();
+        }
+        for (final Service s : services)
+        {
+            if (s.af() == PacketView.AF_INET6 && s.fwmark() == 0)
+            {
+                if (locals == localHi.length)
+                {
+                    localHi = java.util.Arrays.copyOf(localHi, locals * 2);
+                    localLo = java.util.Arrays.copyOf(localLo, locals * 2);
+                }
+                localHi[locals] = s.addrHi();
+                localLo[locals++] = s.addrLo();
+            }
+            for (final Dest d : s.dests())
+            {
+                if (d.af() != PacketView.AF_INET6)
+                {
+                    continue;
+                }
+                final long hi;
+                final long lo;
+                if (routes.isDirectV6(d.addrHi(), d.addrLo()))
+                {
+                    hi = d.addrHi();
+                    lo = d.addrLo();
+                }
+                else
+                {
+                    hi = routes.gatewayHi6();
+                    lo = routes.gatewayLo6();
+                }
+                d.route6(hi, lo);
+                if ((hi | lo) != 0)
+                {
+                    hopHi[hops] = hi;
+                    hopLo[hops++] = lo;
+                }
+                if (d.fwdMethod() == FwdMethod.MASQ)
+                {
+                    natHi[nats] = d.addrHi();
+                    natLo[nats++] = d.addrLo();
+                }
+            }
+        }
+        return new Ipv6Set[] {
+            Ipv6Set.of(localHi, localLo, locals), Ipv6Set.of(natHi, natLo, nats), Ipv6Set.of(hopHi, hopLo, hops)};
     }
 
     /** True when the director itself answers for this address: one of its own, or a VIP. */
     public boolean isLocalV4(final int addr)
     {
         return localAddressesV4.contains(addr);
+    }
+
+    /** True when the director itself answers for this IPv6 address: one of its own, or a VIP. */
+    public boolean isLocalV6(final long hi, final long lo)
+    {
+        return localAddressesV6.contains(hi, lo);
+    }
+
+    /** True when packets from this IPv6 address may be NAT replies. */
+    public boolean isNatSourceV6(final long hi, final long lo)
+    {
+        return natSourcesV6.contains(hi, lo);
     }
 
     /** True when packets from this address may be NAT replies. */

@@ -33,6 +33,8 @@ public final class Packet
      * fragment says which connection it belongs to.
      */
     public static final int ROUTE_FRAGMENT = 6;
+    /** IPv6 neighbour discovery: a solicitation to answer, or an advertisement to learn from. */
+    public static final int ROUTE_ND = 7;
 
     /** Received from the port. */
     public static final int STAGE_RX = 0;

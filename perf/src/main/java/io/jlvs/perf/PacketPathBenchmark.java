@@ -200,7 +200,7 @@ public class PacketPathBenchmark
         port = new LoopbackPort(BenchTopology.DIR_MAC, agentFrames, flows);
 
         final Egress egress = new Egress(BenchTopology.DIR_MAC, neighbours, (sender, target) -> { },
-            snapshot.routes(), benchCounters);
+            (hi, lo) -> { }, snapshot.routes(), benchCounters);
         egress.nowMs(nowMs);
         dr = new DrXmit(egress, new IcmpErrorSender(port, egress, new IcmpRateLimiter(), benchCounters),
             benchCounters);

@@ -17,6 +17,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   {@link #MSG_PACKETS}    int count, int pad, long handle[count]        packets of connections the reader owns
  *   {@link #MSG_FRAGMENTS}  int count, int pad, long handle[count]        fragments of datagrams the reader gathers
  *   {@link #MSG_NEIGHBOUR}  int ipv4, int pad, long mac                   a neighbour the writer learned from ARP
+ *   {@link #MSG_NEIGHBOUR6} long hi, long lo, long mac                    one it learned from neighbour discovery
  * </pre>
  * The second exists because ARP replies reach whichever queue the NIC picks (queue 0 under RSS), while every agent
  * resolves its own next hops: what one agent learns, all learn.
@@ -28,6 +29,7 @@ public final class Redirector
     public static final int MSG_PACKETS = 1;
     public static final int MSG_NEIGHBOUR = 2;
     public static final int MSG_FRAGMENTS = 3;
+    public static final int MSG_NEIGHBOUR6 = 4;
     private static final int HEADER = 8;
 
     private final int self;
@@ -177,6 +179,27 @@ public final class Redirector
         }
     }
 
+    /** {@link #neighbourLearned} for an IPv6 neighbour. */
+    public void neighbourLearned6(final long hi, final long lo, final long mac)
+    {
+        for (int i = 0; i < inboxes.length; i++)
+        {
+            if (i == self)
+            {
+                continue;
+            }
+            final RingBuffer ring = inboxes[i];
+            final int index = ring.tryClaim(MSG_NEIGHBOUR6, 3 * Long.BYTES);
+            if (index > 0)
+            {
+                ring.buffer().putLong(index, hi);
+                ring.buffer().putLong(index + Long.BYTES, lo);
+                ring.buffer().putLong(index + 2 * Long.BYTES, mac);
+                ring.commit(index);
+            }
+        }
+    }
+
     /**
      * Takes messages from this agent's inbox until one carries packets or fragments (their handles go to
      * {@code into}, which holds a batch; {@link #receivedType} says which) or the inbox is empty; neighbour messages
@@ -218,6 +241,11 @@ public final class Redirector
         else if (type == MSG_NEIGHBOUR)
         {
             neighbours.learn(buffer.getInt(index), buffer.getLong(index + HEADER), nowMs);
+        }
+        else if (type == MSG_NEIGHBOUR6)
+        {
+            neighbours.learn6(buffer.getLong(index), buffer.getLong(index + Long.BYTES),
+                buffer.getLong(index + 2 * Long.BYTES), nowMs);
         }
     }
 }

@@ -17,6 +17,13 @@ public final class RouteTable
     private final int[] addresses;
     private final int[] masks;
     private final int gateway;
+    // IPv6: the director's addresses (hi, lo), their prefix masks, and the gateway (0, 0 for none)
+    private long[] addrHi6 = new long[0];
+    private long[] addrLo6 = new long[0];
+    private long[] maskHi6 = new long[0];
+    private long[] maskLo6 = new long[0];
+    private long gatewayHi6;
+    private long gatewayLo6;
 
     /**
      * @param addresses   the director's addresses, the first its primary one (DIP).
@@ -106,6 +113,121 @@ public final class RouteTable
         return false;
     }
 
+    /**
+     * These routes with IPv6 ones as well: the director's IPv6 addresses with their prefix lengths (each a connected
+     * subnet) and an IPv6 default gateway on one of them ({@code 0, 0} for none).
+     */
+    public RouteTable withIpv6(
+        final long[] hi, final long[] lo, final int[] prefixes, final long gatewayHi, final long gatewayLo)
+    {
+        if (hi.length != lo.length || hi.length != prefixes.length)
+        {
+            throw new IllegalArgumentException("one prefix per IPv6 address");
+        }
+        final RouteTable r = new RouteTable(addresses, prefixesOf(masks), gateway);
+        r.addrHi6 = hi.clone();
+        r.addrLo6 = lo.clone();
+        r.maskHi6 = new long[prefixes.length];
+        r.maskLo6 = new long[prefixes.length];
+        for (int i = 0; i < prefixes.length; i++)
+        {
+            final int p = prefixes[i];
+            if (p < 0 || p > 128)
+            {
+                throw new IllegalArgumentException("IPv6 prefix length " + p);
+            }
+            r.maskHi6[i] = p == 0 ? 0 : p >= 64 ? -1L : -1L << (64 - p);
+            r.maskLo6[i] = p <= 64 ? 0 : p == 128 ? -1L : -1L << (128 - p);
+        }
+        r.gatewayHi6 = gatewayHi;
+        r.gatewayLo6 = gatewayLo;
+        if ((gatewayHi | gatewayLo) != 0 && r.connectedV6(gatewayHi, gatewayLo) < 0)
+        {
+            throw new IllegalArgumentException("IPv6 gateway " + Addresses.ntop(Addresses.toInetAddress(10, gatewayHi, gatewayLo)) +
+                " is on none of the director's subnets");
+        }
+        return r;
+    }
+
+    private static int[] prefixesOf(final int[] masks)
+    {
+        final int[] p = new int[masks.length];
+        for (int i = 0; i < masks.length; i++)
+        {
+            p[i] = Integer.bitCount(masks[i]);
+        }
+        return p;
+    }
+
+    /** Number of the director's IPv6 addresses (0: no IPv6). */
+    public int ipv6Addresses()
+    {
+        return addrHi6.length;
+    }
+
+    public long addressHi6(final int i)
+    {
+        return addrHi6[i];
+    }
+
+    public long addressLo6(final int i)
+    {
+        return addrLo6[i];
+    }
+
+    public long gatewayHi6()
+    {
+        return gatewayHi6;
+    }
+
+    public long gatewayLo6()
+    {
+        return gatewayLo6;
+    }
+
+    /** Which of the director's IPv6 subnets holds the address, or -1. */
+    public int connectedV6(final long hi, final long lo)
+    {
+        for (int i = 0; i < addrHi6.length; i++)
+        {
+            if (((addrHi6[i] ^ hi) & maskHi6[i]) == 0 && ((addrLo6[i] ^ lo) & maskLo6[i]) == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True when an IPv6 destination is on a connected subnet (its own next hop); else the gateway is. */
+    public boolean isDirectV6(final long hi, final long lo)
+    {
+        return connectedV6(hi, lo) >= 0;
+    }
+
+    /** True when there is an IPv6 route to the address: connected, or a gateway. */
+    public boolean reachesV6(final long hi, final long lo)
+    {
+        return connectedV6(hi, lo) >= 0 || (gatewayHi6 | gatewayLo6) != 0;
+    }
+
+    /** The index of the director's IPv6 address to send from towards a next hop (its subnet's, else the first). */
+    public int sourceIndexV6(final long nextHopHi, final long nextHopLo)
+    {
+        return Math.max(connectedV6(nextHopHi, nextHopLo), 0);
+    }
+
+    public boolean isOwnAddressV6(final long hi, final long lo)
+    {
+        for (int i = 0; i < addrHi6.length; i++)
+        {
+            if (addrHi6[i] == hi && addrLo6[i] == lo)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private int connected(final int addr)
     {
         for (int i = 0; i < addresses.length; i++)
@@ -127,6 +249,16 @@ public final class RouteTable
             sb.append(i == 0 ? "" : ", ").append(Addresses.ipv4ToString(addresses[i]))
                 .append('/').append(Integer.bitCount(masks[i]));
         }
-        return sb.append(gateway == 0 ? "" : ", via " + Addresses.ipv4ToString(gateway)).append('}').toString();
+        sb.append(gateway == 0 ? "" : ", via " + Addresses.ipv4ToString(gateway));
+        for (int i = 0; i < addrHi6.length; i++)
+        {
+            final int prefix = Long.bitCount(maskHi6[i]) + Long.bitCount(maskLo6[i]);
+            sb.append(", ").append(Addresses.ntop(Addresses.toInetAddress(10, addrHi6[i], addrLo6[i]))).append('/').append(prefix);
+        }
+        if ((gatewayHi6 | gatewayLo6) != 0)
+        {
+            sb.append(", via ").append(Addresses.ntop(Addresses.toInetAddress(10, gatewayHi6, gatewayLo6)));
+        }
+        return sb.append('}').toString();
     }
 }

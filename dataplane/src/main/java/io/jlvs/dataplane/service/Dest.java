@@ -39,6 +39,8 @@ public final class Dest
     private int flags = F_AVAILABLE;
     private int nextHopV4;
     private int sourceV4;
+    private long nextHopHi6;
+    private long nextHopLo6;
     private Service service;
     private NeighbourTable.Entry nextHopEntry;
 
@@ -59,6 +61,8 @@ public final class Dest
         this.lowerThreshold = b.lowerThreshold;
         this.stats = Objects.requireNonNull(b.stats, "stats");
         this.nextHopV4 = af == PacketView.AF_INET ? (int)addrLo : 0;
+        this.nextHopHi6 = af == PacketView.AF_INET6 ? addrHi : 0;
+        this.nextHopLo6 = af == PacketView.AF_INET6 ? addrLo : 0;
     }
 
     /**
@@ -142,6 +146,24 @@ public final class Dest
     public int sourceV4()
     {
         return sourceV4;
+    }
+
+    /** The IPv6 address frames to this IPv6 dest go to (high word): the dest itself, or the IPv6 gateway. */
+    public long nextHopHi6()
+    {
+        return nextHopHi6;
+    }
+
+    public long nextHopLo6()
+    {
+        return nextHopLo6;
+    }
+
+    /** Binds an IPv6 dest to its next hop ({@code 0, 0}: unreachable). */
+    public void route6(final long hi, final long lo)
+    {
+        this.nextHopHi6 = hi;
+        this.nextHopLo6 = lo;
     }
 
     /** Binds the dest to its route: the next hop and the director's address towards it. */

@@ -18,24 +18,31 @@ public final class DrXmit implements Xmit
     private final Egress egress;
     private final IcmpErrorSender icmp;
     private final AtomicCounter unsupported;
+    private final AtomicCounter ttlExceeded;
 
     public DrXmit(final Egress egress, final IcmpErrorSender icmp, final AtomicCounter[] counters)
     {
         this.egress = egress;
         this.icmp = icmp;
         this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
+        this.ttlExceeded = counters[LbCounterDescriptor.TTL_EXCEEDED.ordinal()];
     }
 
     @Override
     public boolean xmit(final Packet p, final ConnEntry conn, final Dest dest)
     {
-        if (dest.af() != PacketView.AF_INET)
+        if (dest.af() != p.view.af)
         {
-            unsupported.incrementRelease(); // IPv6 neighbour discovery comes with IPv6 forwarding
+            unsupported.incrementRelease(); // DR cannot change the family: the packet goes as it came
             return false;
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
         {
+            if (p.view.af == PacketView.AF_INET6)
+            {
+                ttlExceeded.incrementRelease(); // no ICMPv6 time exceeded from the director yet
+                return false;
+            }
             return icmp.timeExceeded(p, p.view.daddrV4());
         }
         return egress.toDest(p.seg, p.frame, dest);

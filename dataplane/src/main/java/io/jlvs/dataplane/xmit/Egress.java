@@ -2,6 +2,7 @@ package io.jlvs.dataplane.xmit;
 
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.proto.EthernetFlyweight;
+import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
@@ -24,10 +25,18 @@ public final class Egress
         void solicit(int senderIp, int targetIp);
     }
 
+    /** Sends an IPv6 neighbour solicitation for {@code target}. */
+    @FunctionalInterface
+    public interface Solicitor6
+    {
+        void solicit6(long targetHi, long targetLo);
+    }
+
     private final EthernetFlyweight eth = new EthernetFlyweight();
     private final long portMac;
     private final NeighbourTable neighbours;
     private final Solicitor solicitor;
+    private final Solicitor6 solicitor6;
     private final AtomicCounter noNeighbour;
     private final AtomicCounter noRoute;
     private RouteTable routes;
@@ -37,12 +46,14 @@ public final class Egress
         final long portMac,
         final NeighbourTable neighbours,
         final Solicitor solicitor,
+        final Solicitor6 solicitor6,
         final RouteTable routes,
         final AtomicCounter[] counters)
     {
         this.portMac = portMac;
         this.neighbours = neighbours;
         this.solicitor = solicitor;
+        this.solicitor6 = solicitor6;
         this.routes = routes;
         this.noNeighbour = counters[LbCounterDescriptor.NO_NEIGHBOUR.ordinal()];
         this.noRoute = counters[LbCounterDescriptor.NO_ROUTE.ordinal()];
@@ -99,15 +110,18 @@ public final class Egress
      */
     public boolean toDest(final MemorySegment seg, final long frame, final Dest dest)
     {
+        final boolean v6 = dest.af() == PacketView.AF_INET6;
         NeighbourTable.Entry n = dest.nextHopEntry();
         if (null == n || !n.isLive())
         {
-            n = neighbours.entry(dest.nextHopV4());
+            n = v6 ? neighbours.entry6(dest.nextHopHi6(), dest.nextHopLo6()) : neighbours.entry(dest.nextHopV4());
             dest.nextHopEntry(n);
         }
         if (null == n || n.mac() == NeighbourTable.UNKNOWN)
         {
-            return toNextHop(seg, frame, dest.nextHopV4()); // counts, and asks for it
+            // counts, and asks for it
+            return v6 ? toNextHop6(seg, frame, dest.nextHopHi6(), dest.nextHopLo6()) :
+                toNextHop(seg, frame, dest.nextHopV4());
         }
         eth.wrap(seg, frame).dstMac(n.mac()).srcMac(portMac);
         return true;
@@ -121,6 +135,35 @@ public final class Egress
     public boolean toDestination(final MemorySegment seg, final long frame, final int dst)
     {
         return toNextHop(seg, frame, routes.nextHop(dst));
+    }
+
+    /** {@link #toNextHop} for an IPv6 next hop ({@code 0, 0}: none). */
+    public boolean toNextHop6(final MemorySegment seg, final long frame, final long hi, final long lo)
+    {
+        if ((hi | lo) == 0)
+        {
+            noRoute.incrementRelease();
+            return false;
+        }
+        final long mac = neighbours.lookup6(hi, lo);
+        if (mac == NeighbourTable.UNKNOWN)
+        {
+            noNeighbour.incrementRelease();
+            if (neighbours.shouldRequest6(hi, lo, nowMs))
+            {
+                solicitor6.solicit6(hi, lo);
+            }
+            return false;
+        }
+        eth.wrap(seg, frame).dstMac(mac).srcMac(portMac);
+        return true;
+    }
+
+    /** {@link #toDestination} for an IPv6 destination. */
+    public boolean toDestination6(final MemorySegment seg, final long frame, final long hi, final long lo)
+    {
+        return routes.isDirectV6(hi, lo) ? toNextHop6(seg, frame, hi, lo) :
+            toNextHop6(seg, frame, routes.gatewayHi6(), routes.gatewayLo6());
     }
 
     /** Addresses the frame back to the station it came from (replies the director makes itself). */

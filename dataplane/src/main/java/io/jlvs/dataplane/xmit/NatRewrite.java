@@ -3,6 +3,7 @@ package io.jlvs.dataplane.xmit;
 import io.jlvs.dataplane.proto.InetChecksum;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
+import io.jlvs.dataplane.proto.Ipv6Flyweight;
 import io.jlvs.dataplane.proto.TcpFlyweight;
 import io.jlvs.dataplane.proto.UdpFlyweight;
 
@@ -31,6 +32,48 @@ public final class NatRewrite
 
     private NatRewrite()
     {
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfLong U64 =
+        java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Rewrites an IPv6 packet's source or destination address and port: no header checksum; the transport checksum,
+     * whose pseudo-header holds the address, updated incrementally for the 128-bit address and the port.
+     *
+     * @param ip offset of the IPv6 header; {@code l4} of the TCP or UDP header.
+     */
+    public static void rewriteV6(
+        final MemorySegment seg,
+        final long ip,
+        final long l4,
+        final int protocol,
+        final boolean source,
+        final long newHi,
+        final long newLo,
+        final int newPort)
+    {
+        final long addrAt = ip + (source ? Ipv6Flyweight.SRC_ADDR_OFFSET : Ipv6Flyweight.DST_ADDR_OFFSET);
+        final long oldHi = seg.get(U64, addrAt);
+        final long oldLo = seg.get(U64, addrAt + 8);
+        seg.set(U64, addrAt, newHi);
+        seg.set(U64, addrAt + 8, newLo);
+        final long portAt = l4 + (source ? 0 : 2);
+        final int oldPort = Short.toUnsignedInt(seg.get(U16, portAt));
+        seg.set(U16, portAt, (short)newPort);
+        final long at = l4 + (protocol == IpProtocol.TCP ? TcpFlyweight.CHECKSUM_OFFSET : UdpFlyweight.CHECKSUM_OFFSET);
+        int c = Short.toUnsignedInt(seg.get(U16, at));
+        c = InetChecksum.update16(InetChecksum.update128(c, oldHi, oldLo, newHi, newLo), oldPort, newPort);
+        seg.set(U16, at, (short)(protocol == IpProtocol.UDP ? InetChecksum.udpWireChecksum(c) : c));
+    }
+
+    /** Rewrites an IPv6 packet's address only: a later fragment's. */
+    public static void rewriteAddressV6(final MemorySegment seg, final long ip, final boolean source, final long newHi,
+        final long newLo)
+    {
+        final long addrAt = ip + (source ? Ipv6Flyweight.SRC_ADDR_OFFSET : Ipv6Flyweight.DST_ADDR_OFFSET);
+        seg.set(U64, addrAt, newHi);
+        seg.set(U64, addrAt + 8, newLo);
     }
 
     /** Rewrites an IPv4 packet's source or destination address only: a later fragment's. */

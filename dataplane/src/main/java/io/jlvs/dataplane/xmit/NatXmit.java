@@ -31,12 +31,14 @@ public final class NatXmit implements Xmit
     private final Egress egress;
     private final IcmpErrorSender icmp;
     private final AtomicCounter unsupported;
+    private final AtomicCounter ttlExceeded;
 
     public NatXmit(final Egress egress, final IcmpErrorSender icmp, final AtomicCounter[] counters)
     {
         this.egress = egress;
         this.icmp = icmp;
         this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
+        this.ttlExceeded = counters[LbCounterDescriptor.TTL_EXCEEDED.ordinal()];
     }
 
     /** A client's packet to the real server: destination address and port rewritten. */
@@ -44,14 +46,27 @@ public final class NatXmit implements Xmit
     public boolean xmit(final Packet p, final ConnEntry conn, final Dest dest)
     {
         final PacketView v = p.view;
-        if (!translatable(v) || dest.af() != PacketView.AF_INET)
+        if (!translatable(v) || dest.af() != v.af)
         {
             unsupported.incrementRelease();
             return false;
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), v.af))
         {
-            return icmp.timeExceeded(p, v.daddrV4());
+            return v.af == PacketView.AF_INET ? icmp.timeExceeded(p, v.daddrV4()) : hopLimitExceeded();
+        }
+        if (v.af == PacketView.AF_INET6)
+        {
+            if (v.fragment == PacketView.LATER_FRAGMENT)
+            {
+                NatRewrite.rewriteAddressV6(p.seg, p.l3(), NatRewrite.DESTINATION, conn.daddrHi(), conn.daddrLo());
+            }
+            else
+            {
+                NatRewrite.rewriteV6(p.seg, p.l3(), p.l4(), v.protocol, NatRewrite.DESTINATION, conn.daddrHi(),
+                    conn.daddrLo(), conn.dport());
+            }
+            return egress.toDest(p.seg, p.frame, dest);
         }
         if (v.fragment == PacketView.LATER_FRAGMENT)
         {
@@ -79,7 +94,21 @@ public final class NatXmit implements Xmit
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), v.af))
         {
-            return icmp.timeExceeded(p, egress.routes().sourceFor(v.saddrV4()));
+            return v.af == PacketView.AF_INET ? icmp.timeExceeded(p, egress.routes().sourceFor(v.saddrV4())) :
+                hopLimitExceeded();
+        }
+        if (v.af == PacketView.AF_INET6)
+        {
+            if (v.fragment == PacketView.LATER_FRAGMENT)
+            {
+                NatRewrite.rewriteAddressV6(p.seg, p.l3(), NatRewrite.SOURCE, key.vaddrHi(), key.vaddrLo());
+            }
+            else
+            {
+                NatRewrite.rewriteV6(p.seg, p.l3(), p.l4(), v.protocol, NatRewrite.SOURCE, key.vaddrHi(),
+                    key.vaddrLo(), key.vport());
+            }
+            return egress.toDestination6(p.seg, p.frame, v.daddrHi, v.daddrLo);
         }
         if (v.fragment == PacketView.LATER_FRAGMENT)
         {
@@ -163,9 +192,16 @@ public final class NatXmit implements Xmit
      * IPv4 TCP and UDP. IPv6 waits for neighbour discovery; SCTP for its CRC32c, which covers the ports and cannot be
      * updated incrementally as the kernel's {@code sctp_dnat_handler} recomputes it.
      */
+    /** An IPv6 hop limit ran out: counted and dropped (the director sends no ICMPv6 time exceeded yet). */
+    private boolean hopLimitExceeded()
+    {
+        ttlExceeded.incrementRelease();
+        return false;
+    }
+
     private static boolean translatable(final PacketView v)
     {
-        return v.af == PacketView.AF_INET && (v.protocol == IpProtocol.TCP || v.protocol == IpProtocol.UDP);
+        return v.protocol == IpProtocol.TCP || v.protocol == IpProtocol.UDP;
     }
 
     static int l4Length(final PacketView v)

@@ -53,7 +53,8 @@ final class XmitRig implements AutoCloseable
     final NeighbourTable neighbours = new NeighbourTable();
     final RouteTable routes = new RouteTable(new int[] {DIP, NAT_GW}, new int[] {24, 24}, GATEWAY);
     final List<int[]> solicited = new ArrayList<>();
-    final Egress egress = new Egress(PORT_MAC, neighbours, (s, t) -> solicited.add(new int[] {s, t}), routes, counters);
+    final Egress egress = new Egress(PORT_MAC, neighbours, (s, t) -> solicited.add(new int[] {s, t}), (h, l) -> { },
+        routes, counters);
     final IcmpErrorSender icmp = new IcmpErrorSender(port, egress, new IcmpRateLimiter(), counters);
     final DrXmit dr = new DrXmit(egress, icmp, counters);
     final NatXmit nat = new NatXmit(egress, icmp, counters);

@@ -1,0 +1,291 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.conn.ConnTable;
+import io.jlvs.dataplane.conn.ConnTimeouts;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.port.InMemoryPort;
+import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.route.RouteTable;
+import io.jlvs.dataplane.sched.Schedulers;
+import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.DestStats;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.xmit.Wire;
+import io.jlvs.dataplane.xmit.Wire6;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.jlvs.dataplane.xmit.Wire.ip;
+import static io.jlvs.dataplane.xmit.Wire.u16;
+import static io.jlvs.dataplane.xmit.Wire.u8;
+import static io.jlvs.dataplane.xmit.Wire6.addr;
+import static io.jlvs.dataplane.xmit.Wire6.hi;
+import static io.jlvs.dataplane.xmit.Wire6.lo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * IPv6 through a whole agent: neighbour discovery (advertising the director's addresses and VIPs, answering
+ * solicitations for them, soliciting its next hops and learning from the answers), ICMPv6 echo, a DR service and a
+ * NAT service both ways, and a fragmented datagram.
+ */
+class Ipv6ForwardingTest
+{
+    private static final long PORT_MAC = 0x02_00_00_00_00_02L;
+    private static final long CLIENT_MAC = 0x02_00_00_00_00_64L;
+    private static final long DR_MAC = 0x02_00_00_00_00_0BL;
+    private static final long NAT_MAC = 0x02_00_00_00_01_0BL;
+    private static final byte[] DIP = addr("2001:db8::2");
+    private static final byte[] NAT_GW = addr("2001:db8:1::1");
+    private static final byte[] CIP = addr("2001:db8::100");
+    private static final byte[] VIP = addr("2001:db8::10");
+    private static final byte[] VIP_NAT = addr("2001:db8::20");
+    private static final byte[] DR_RIP = addr("2001:db8::11");
+    private static final byte[] NAT_RIP = addr("2001:db8:1::11");
+
+    private final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
+    private final CachedEpochClock clock = new CachedEpochClock();
+    private InMemoryPort port;
+    private ConnTable conns;
+    private AtomicCounter[] agentCounters;
+    private DestStats natStats;
+    private ForwardingAgent agent;
+
+    @BeforeEach
+    void setUp()
+    {
+        clock.update(1_000_000);
+        port = new InMemoryPort("mem0", PORT_MAC, 256);
+        conns = new ConnTable(new ConnTable.Context().capacity(1_000).conclude());
+        agentCounters = counters.newAgentCounters(0, "fwd-0");
+        natStats = counters.newDestStats(0, "fwd-0", 2, "nat");
+        final Service dr = new Service(6, PacketView.AF_INET6, hi(VIP), lo(VIP), 80, 0, 0, 0, -1L,
+            Schedulers.create("rr"), new Dest[] {Dest.builder(1).address(PacketView.AF_INET6, hi(DR_RIP), lo(DR_RIP))
+                .port(80).stats(counters.newDestStats(0, "fwd-0", 1, "dr")).build()},
+            counters.newServiceStats(0, "fwd-0", 11, "dr"));
+        final Service nat = new Service(6, PacketView.AF_INET6, hi(VIP_NAT), lo(VIP_NAT), 80, 0, 0, 0, -1L,
+            Schedulers.create("rr"), new Dest[] {Dest.builder(2).address(PacketView.AF_INET6, hi(NAT_RIP), lo(NAT_RIP))
+                .port(8080).fwdMethod(FwdMethod.MASQ).stats(natStats).build()},
+            counters.newServiceStats(0, "fwd-0", 12, "nat"));
+        final RouteTable routes = RouteTable.of(ip("198.18.0.2"), 24).withIpv6(
+            new long[] {hi(DIP), hi(NAT_GW)}, new long[] {lo(DIP), lo(NAT_GW)}, new int[] {64, 64}, 0, 0);
+        agent = new ForwardingAgent(new ForwardingAgent.Context()
+            .port(port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(new NeighbourTable())
+            .snapshot(ForwardingSnapshot.of(1, routes, dr, nat))
+            .counters(agentCounters)
+            .dropsByVerdict(counters.newVerdictCounters(0, "fwd-0"))
+            .epochClock(clock)
+            .nanoClock(new SystemNanoClock()));
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        agent.release();
+        conns.close();
+        port.close();
+    }
+
+    private long count(final LbCounterDescriptor d)
+    {
+        return agentCounters[d.ordinal()].get();
+    }
+
+    private static boolean isIpv6(final byte[] f)
+    {
+        return u16(f, 12) == 0x86DD;
+    }
+
+    private List<byte[]> run(final byte[]... frames)
+    {
+        Arrays.stream(frames).forEach(port::inject);
+        agent.doWork();
+        return port.takeTransmitted().stream().filter(Ipv6ForwardingTest::isIpv6).toList();
+    }
+
+    private static byte[] fromClient(final byte[] vip, final int sport, final int flags, final int length)
+    {
+        return Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.TCP, CIP, vip,
+            Wire6.tcp(CIP, vip, sport, 80, flags, Wire.payload(length)));
+    }
+
+    /** The start: advertisements and solicitations out; the neighbours answer; the client's address is learned. */
+    private void resolve()
+    {
+        final List<byte[]> start = run();
+        for (final byte[] f : start)
+        {
+            if (u8(f, 54) == 135)
+            {
+                final byte[] target = Arrays.copyOfRange(f, 62, 78);
+                final long mac = Arrays.equals(target, DR_RIP) ? DR_MAC : NAT_MAC;
+                port.inject(Wire6.frame(PORT_MAC, mac, 255, Wire6.ICMPV6, target, Wire6.src(f),
+                    Wire6.icmp(target, Wire6.src(f), 136, 0, Wire6.advertisement(target, mac))));
+            }
+        }
+        port.inject(Wire6.frame(0x3333_FF00_0010L, CLIENT_MAC, 255, Wire6.ICMPV6, CIP, addr("ff02::1:ff00:10"),
+            Wire6.icmp(CIP, addr("ff02::1:ff00:10"), 135, 0, Wire6.solicitation(VIP, CLIENT_MAC))));
+        agent.doWork();
+        port.takeTransmitted();
+    }
+
+    @Test
+    void shouldAdvertiseItsAddressesAndSolicitItsNextHops()
+    {
+        final List<byte[]> out = run();
+        int advertised = 0;
+        int solicited = 0;
+        for (final byte[] f : out)
+        {
+            assertTrue(Wire6.checksumOk(f), "ICMPv6 checksum");
+            assertEquals(255, u8(f, 21), "hop limit 255");
+            assertEquals(PORT_MAC, Wire.mac(f, 6));
+            final int type = u8(f, 54);
+            final byte[] target = Arrays.copyOfRange(f, 62, 78);
+            if (type == 136)
+            {
+                advertised++;
+                assertArrayEquals(addr("ff02::1"), Wire6.dst(f));
+                assertEquals(0x3333_0000_0001L, Wire.mac(f, 0));
+                assertEquals(0x20, u8(f, 58), "override, not solicited");
+                assertEquals(PORT_MAC, Wire.mac(f, 80), "target link-layer option");
+            }
+            else
+            {
+                assertEquals(135, type);
+                solicited++;
+                assertTrue(Arrays.equals(target, DR_RIP) || Arrays.equals(target, NAT_RIP));
+                final byte[] dst = Wire6.dst(f);
+                assertEquals(0xff, dst[0] & 0xff);
+                assertEquals(target[15], dst[15], "solicited-node multicast address");
+                assertEquals(0x3333_FF00_0000L | ((target[13] & 0xFFL) << 16) | ((target[14] & 0xFFL) << 8) |
+                    (target[15] & 0xFFL), Wire.mac(f, 0));
+                assertArrayEquals(Arrays.equals(target, NAT_RIP) ? NAT_GW : DIP, Wire6.src(f), "from its subnet");
+            }
+        }
+        assertEquals(4, advertised, "the two addresses and the two VIPs");
+        assertEquals(2, solicited, "the two real servers");
+    }
+
+    @Test
+    void shouldAnswerASolicitationForAVipAndRefuseOneThatCrossedARouter()
+    {
+        run();
+        final byte[] dst = addr("ff02::1:ff00:10");
+        final List<byte[]> out = run(Wire6.frame(0x3333_FF00_0010L, CLIENT_MAC, 255, Wire6.ICMPV6, CIP, dst,
+            Wire6.icmp(CIP, dst, 135, 0, Wire6.solicitation(VIP, CLIENT_MAC))));
+        assertEquals(1, out.size());
+        final byte[] na = out.get(0);
+        assertEquals(CLIENT_MAC, Wire.mac(na, 0));
+        assertArrayEquals(VIP, Wire6.src(na));
+        assertArrayEquals(CIP, Wire6.dst(na));
+        assertEquals(136, u8(na, 54));
+        assertEquals(0x60, u8(na, 58), "solicited, override");
+        assertArrayEquals(VIP, Arrays.copyOfRange(na, 62, 78));
+        assertEquals(PORT_MAC, Wire.mac(na, 80));
+        assertTrue(Wire6.checksumOk(na));
+        assertEquals(14 + 40 + 32, na.length, "the advertisement with its one option");
+
+        assertEquals(0, run(Wire6.frame(0x3333_FF00_0010L, CLIENT_MAC, 64, Wire6.ICMPV6, CIP, dst,
+            Wire6.icmp(CIP, dst, 135, 0, Wire6.solicitation(VIP, CLIENT_MAC)))).size());
+        assertEquals(1, count(LbCounterDescriptor.ND_MALFORMED));
+    }
+
+    @Test
+    void shouldAnswerAnEchoRequestToAVip()
+    {
+        resolve();
+        final byte[] body = {0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g'};
+        final List<byte[]> out = run(Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.ICMPV6, CIP, VIP,
+            Wire6.icmp(CIP, VIP, 128, 0, body)));
+        assertEquals(1, out.size());
+        final byte[] reply = out.get(0);
+        assertEquals(129, u8(reply, 54));
+        assertArrayEquals(VIP, Wire6.src(reply));
+        assertArrayEquals(CIP, Wire6.dst(reply));
+        assertTrue(Wire6.checksumOk(reply));
+        assertEquals(CLIENT_MAC, Wire.mac(reply, 0));
+    }
+
+    @Test
+    void shouldForwardToAnIpv6RealServerByDirectRouting()
+    {
+        resolve();
+        final byte[] syn = fromClient(VIP, 40000, 0x02, 0);
+        final List<byte[]> out = run(syn);
+        assertEquals(1, out.size(), "forwarded\n" + counters);
+        final byte[] f = out.get(0);
+        assertEquals(DR_MAC, Wire.mac(f, 0));
+        assertEquals(PORT_MAC, Wire.mac(f, 6));
+        assertEquals(63, u8(f, 21), "hop limit decremented");
+        final byte[] expected = syn.clone();
+        expected[21] = 63;
+        assertArrayEquals(Arrays.copyOfRange(expected, 14, expected.length), Arrays.copyOfRange(f, 14, f.length));
+        assertEquals(1, count(LbCounterDescriptor.CONNS_CREATED));
+    }
+
+    @Test
+    void shouldTranslateAnIpv6NatConnectionBothWays()
+    {
+        resolve();
+        final List<byte[]> in = run(fromClient(VIP_NAT, 40001, 0x02, 0));
+        assertEquals(1, in.size());
+        final byte[] toServer = in.get(0);
+        assertEquals(NAT_MAC, Wire.mac(toServer, 0));
+        assertArrayEquals(NAT_RIP, Wire6.dst(toServer));
+        assertEquals(8080, u16(toServer, 56));
+        assertTrue(Wire6.checksumOk(toServer), "TCP checksum over the IPv6 pseudo-header");
+
+        final List<byte[]> out = run(Wire6.frame(PORT_MAC, NAT_MAC, 64, Wire6.TCP, NAT_RIP, CIP,
+            Wire6.tcp(NAT_RIP, CIP, 8080, 40001, 0x12, Wire.payload(0))));
+        assertEquals(1, out.size());
+        final byte[] toClient = out.get(0);
+        assertEquals(CLIENT_MAC, Wire.mac(toClient, 0), "the client learned from its solicitation");
+        assertArrayEquals(VIP_NAT, Wire6.src(toClient));
+        assertEquals(80, u16(toClient, 54));
+        assertTrue(Wire6.checksumOk(toClient));
+        assertEquals(1, natStats.inPkts());
+        assertEquals(1, natStats.outPkts());
+    }
+
+    @Test
+    void shouldForwardTheFragmentsOfAnIpv6Datagram()
+    {
+        resolve();
+        run(fromClient(VIP, 40002, 0x02, 0));
+        // a 3000-byte TCP segment in two fragments, the second first
+        final byte[] segment = Wire6.tcp(CIP, VIP, 40002, 80, 0x18, Wire.payload(3000));
+        final byte[] first = new byte[8 + 1448];
+        final byte[] second = new byte[8 + segment.length - 1448];
+        first[0] = Wire6.TCP;
+        first[3] = 1; // offset 0, more
+        first[4] = 0x11;
+        System.arraycopy(segment, 0, first, 8, 1448);
+        second[0] = Wire6.TCP;
+        second[2] = (byte)(1448 >>> 8);
+        second[3] = (byte)(1448 & 0xF8);
+        second[4] = 0x11;
+        System.arraycopy(segment, 1448, second, 8, segment.length - 1448);
+        final List<byte[]> out = run(
+            Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.FRAGMENT, CIP, VIP, second),
+            Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.FRAGMENT, CIP, VIP, first));
+        assertEquals(2, out.size(), "both, to the real server");
+        out.forEach((f) -> assertEquals(DR_MAC, Wire.mac(f, 0)));
+        assertEquals(2, count(LbCounterDescriptor.FRAGMENTS));
+        assertEquals(1, count(LbCounterDescriptor.FRAGMENTS_HELD));
+    }
+}
