@@ -3,7 +3,7 @@
 # jlvs. Idempotent: installs only what is missing, and exports JAVA_HOME for JDK 25.
 set -euo pipefail
 
-JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven iproute2 ethtool python3 curl procps)
+JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven iproute2 ethtool python3 curl procps iputils-ping)
 
 jlvs_need_root() {
   if [ "$(id -u)" -ne 0 ]; then

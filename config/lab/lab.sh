@@ -17,6 +17,9 @@
 #                 the inner packets to the TUN device tunl-dec; counters in /run/jlvs-lab/tunN-decap.json
 #   jlvs-sw   bridge br0 joining them
 #
+# IPv6, in the documentation range 2001:db8::/32: the client 2001:db8::100, the DR real servers 2001:db8::11..13
+# with VIP6 2001:db8::10 on lo (an address on lo is not answered in neighbour discovery on rs0), the NAT real
+# servers 2001:db8:1::11..13 via the director's 2001:db8:1::1, VIP6_NAT 2001:db8::20; the director 2001:db8::2.
 # 198.18.0.0/15 is the range RFC 2544 sets aside for benchmark networks; nothing here leaves the namespaces.
 #   lab.sh up | down | status
 # RS_COUNT, NAT_COUNT, TUN_COUNT (default 3 each) set how many real servers of each kind.
@@ -39,6 +42,11 @@ CLIENT_IP=$NET.100
 GW_IP=$NET.254
 GW_TUN_IP=$TUN_NET.254
 NAT_GATEWAY=$NAT_NET.1
+NET6=2001:db8:
+NAT_NET6=2001:db8:1:
+CLIENT_IP6=$NET6:100
+VIP6=$NET6:10
+NAT_GATEWAY6=$NAT_NET6:1
 TUN_DEV=tunl-dec
 GUE_PORT=6080
 RS_COUNT=${RS_COUNT:-3}
@@ -65,6 +73,12 @@ link_to_switch() { # ns, ifname-in-ns, port-name-on-switch
   ns "$1" ip link set "$2" up
   quiet_offloads "$1" "$2"
   ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+enable_ipv6() { # ns, ifname: IPv6 on, with no autoconfiguration and no router solicitations
+  ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 "net.ipv6.conf.$2.disable_ipv6=0" \
+    net.ipv6.conf.lo.disable_ipv6=0 "net.ipv6.conf.$2.accept_ra=0" "net.ipv6.conf.$2.autoconf=0" \
+    "net.ipv6.conf.$2.router_solicitations=0" "net.ipv6.conf.$2.addr_gen_mode=1"
 }
 
 start() { # ns, name, command...: runs it in the namespace, pid in $RUN/name.pid, output in $RUN/name.log
@@ -99,6 +113,8 @@ up() {
   ip netns add "$CLI"
   link_to_switch "$CLI" cli0 sw-cli
   ns "$CLI" ip addr add "$CLIENT_IP/24" dev cli0
+  enable_ipv6 "$CLI" cli0
+  ns "$CLI" ip addr add "$CLIENT_IP6/64" dev cli0 nodad
 
   ip netns add "$DIR"
   link_to_switch "$DIR" dir0 sw-dir
@@ -113,6 +129,9 @@ up() {
     ns "$rs" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
       net.ipv4.conf.rs0.arp_ignore=1 net.ipv4.conf.rs0.arp_announce=2
     for v in "$VIP" "$VIP_MIXED" "$VIP_NOREAL"; do ns "$rs" ip addr add "$v/32" dev lo; done
+    enable_ipv6 "$rs" rs0
+    ns "$rs" ip addr add "$NET6:$((10 + i))/64" dev rs0 nodad
+    ns "$rs" ip addr add "$VIP6/128" dev lo nodad
     start "$rs" "rs$i" "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP"
   done
 
@@ -123,6 +142,9 @@ up() {
     link_to_switch "$nat" rs0 "sw-nat$i"
     ns "$nat" ip addr add "$NAT_NET.$((10 + i))/24" dev rs0
     ns "$nat" ip route add default via "$NAT_GATEWAY"
+    enable_ipv6 "$nat" rs0
+    ns "$nat" ip addr add "$NAT_NET6:$((10 + i))/64" dev rs0 nodad
+    ns "$nat" ip -6 route add default via "$NAT_GATEWAY6"
     # every probe to the closed port 5399 draws its ICMP port unreachable (no per-host rate limit)
     ns "$nat" sysctl -qw net.ipv4.icmp_ratelimit=0
     start "$nat" "nat$i" "$PYTHON" "$HERE/realserver.py" "nat$i" 8080,80 5300 0.0.0.0

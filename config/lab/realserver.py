@@ -107,10 +107,27 @@ def serve_udp():
             s.sendto((NAME + "\n").encode(), peer)
 
 
+class DualStackServer(ThreadingHTTPServer):
+    """IPv6 and IPv4 on one socket (IPv4 clients as mapped addresses)."""
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+
+def serve_http(port):
+    # where the namespace has IPv6 (the lab's DR and NAT real servers), both families; else IPv4 only
+    try:
+        return DualStackServer(("::", port), Handler)
+    except OSError:
+        return ThreadingHTTPServer(("0.0.0.0", port), Handler)
+
+
 if __name__ == "__main__":
     threading.Thread(target=serve_udp, daemon=True).start()
     ThreadingHTTPServer.allow_reuse_address = True
-    servers = [ThreadingHTTPServer(("0.0.0.0", port), Handler) for port in PORTS]
+    servers = [serve_http(port) for port in PORTS]
     for server in servers[1:]:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     servers[0].serve_forever()

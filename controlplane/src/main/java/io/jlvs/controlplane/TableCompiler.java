@@ -127,8 +127,23 @@ public final class TableCompiler
         {
             for (final RealServer rs : vs.reals())
             {
-                if (!(rs.address() instanceof java.net.Inet4Address))
+                if (rs.address() instanceof java.net.Inet6Address)
                 {
+                    final long hi = Addresses.hi(rs.address());
+                    final long lo = Addresses.lo(rs.address());
+                    final String where6 = "real = " + rs.address().getHostAddress();
+                    if (!routes.reachesV6(hi, lo))
+                    {
+                        warnings.add(new ConfigDiagnostic(config.file(), rs.line(), "no route to real server " +
+                            rs.address().getHostAddress() + ": it is on none of the director's IPv6 subnets and " +
+                            "there is no IPv6 gateway; its packets will be dropped", where6));
+                    }
+                    else if (!routes.isDirectV6(hi, lo) && rs.forwarding() == FwdMethod.DROUTE)
+                    {
+                        warnings.add(new ConfigDiagnostic(config.file(), rs.line(), "direct routing needs real " +
+                            "server " + rs.address().getHostAddress() + " on one of the director's subnets; it " +
+                            "would be sent to the gateway", where6));
+                    }
                     continue;
                 }
                 final int addr = (int)Addresses.lo(rs.address());

@@ -4,6 +4,7 @@ import io.jlvs.dataplane.route.RouteTable;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +27,13 @@ import java.util.regex.Pattern;
  * <pre>
  * instance          = default                  # name used in default paths; [A-Za-z0-9_.-]+
  * port              = 0000:03:00.0             # required: PCI address, or vdev devargs "net_af_packet0,iface=veth-dir"
- * address           = 198.18.0.2/24, 198.18.1.1/24
- *                                              # required: the director's IPv4 addresses with prefix lengths, the
- *                                              # first its primary one (DIP); each is a connected subnet (NAT real
- *                                              # servers take the director's address on theirs as gateway)
- * gateway           = 198.18.0.1               # optional default gateway, on one of those subnets
+ * address           = 198.18.0.2/24, 198.18.1.1/24, 2001:db8::2/64
+ *                                              # required: the director's addresses with prefix lengths, the
+ *                                              # first IPv4 one its primary (DIP); each is a connected subnet (NAT
+ *                                              # real servers take the director's address on theirs as gateway);
+ *                                              # IPv6 ones serve IPv6 services and real servers
+ * gateway           = 198.18.0.1, 2001:db8::fe # optional default gateways, at most one per family, each on one of
+ *                                              # those subnets
  * mtu               = 1500                     # link MTU, 576..9216 (tunnels fit in it) (default 1500)
  * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1); one agent each,
  *                                              # pinned to the CPU of its number, or, in DPDK's --lcores form,
@@ -52,6 +55,8 @@ public record DirectorSettings(
     String port,
     List<Address> addresses,
     Optional<Inet4Address> gateway,
+    List<Address6> addresses6,
+    Optional<Inet6Address> gateway6,
     List<Integer> cores,
     int controlCore,
     List<String> extraEalArgs,
@@ -78,6 +83,7 @@ public record DirectorSettings(
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern PCI = Pattern.compile("([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
     private static final Pattern CIDR = Pattern.compile("([0-9.]+)/(\\d{1,2})");
+    private static final Pattern CIDR6 = Pattern.compile("([0-9A-Fa-f:.]+)/(\\d{1,3})");
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
     private static final Pattern PLACED = Pattern.compile("(\\d+)@(\\d+)");
     private static final int MAX_LCORE = 1023;
@@ -138,6 +144,46 @@ public record DirectorSettings(
         }
     }
 
+    /**
+     * One of the director's IPv6 addresses with the prefix length of its subnet, {@code 2001:db8::2/64}.
+     *
+     * @param address      the address
+     * @param prefixLength 0..128
+     */
+    public record Address6(Inet6Address address, int prefixLength)
+    {
+        public Address6
+        {
+            Objects.requireNonNull(address, "address");
+            if (prefixLength < 0 || prefixLength > 128)
+            {
+                throw new IllegalArgumentException("prefixLength: " + prefixLength);
+            }
+        }
+
+        /** @return true when {@code other} is on this address's subnet */
+        public boolean isOnSubnet(final Inet6Address other)
+        {
+            final byte[] a = address.getAddress();
+            final byte[] b = other.getAddress();
+            for (int bit = 0; bit < prefixLength; bit++)
+            {
+                final int mask = 0x80 >>> (bit & 7);
+                if ((a[bit >>> 3] & mask) != (b[bit >>> 3] & mask))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString()
+        {
+            return InetLiterals.ntop(address) + "/" + prefixLength;
+        }
+    }
+
     /** @return the primary address (DIP), the first of {@link #addresses()} */
     public Inet4Address address()
     {
@@ -160,7 +206,24 @@ public record DirectorSettings(
             a[i] = InetLiterals.toInt(addresses.get(i).address());
             p[i] = addresses.get(i).prefixLength();
         }
-        return new RouteTable(a, p, gateway.map(InetLiterals::toInt).orElse(0));
+        final RouteTable v4 = new RouteTable(a, p, gateway.map(InetLiterals::toInt).orElse(0));
+        if (addresses6.isEmpty())
+        {
+            return v4;
+        }
+        final long[] hi = new long[addresses6.size()];
+        final long[] lo = new long[addresses6.size()];
+        final int[] p6 = new int[addresses6.size()];
+        for (int i = 0; i < hi.length; i++)
+        {
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(addresses6.get(i).address().getAddress());
+            hi[i] = b.getLong(0);
+            lo[i] = b.getLong(8);
+            p6[i] = addresses6.get(i).prefixLength();
+        }
+        final java.nio.ByteBuffer g = java.nio.ByteBuffer.wrap(
+            gateway6.map(Inet6Address::getAddress).orElse(new byte[16]));
+        return v4.withIpv6(hi, lo, p6, g.getLong(0), g.getLong(8));
     }
 
     /** @return true when {@link #port()} is a PCI address rather than vdev devargs */
@@ -258,8 +321,10 @@ public record DirectorSettings(
             c.error("instance", "invalid instance \"" + instance + "\": use letters, digits, '_', '.', '-'");
         }
         final String port = c.required("port");
-        final List<Address> addresses = c.addresses("address");
-        final Inet4Address gateway = c.gateway("gateway", addresses);
+        final List<Address6> addresses6 = new ArrayList<>();
+        final List<Address> addresses = c.addresses("address", addresses6);
+        final Inet6Address[] gateway6 = new Inet6Address[1];
+        final Inet4Address gateway = c.gateway("gateway", addresses, addresses6, gateway6);
         final List<Integer> cores = c.cores("cores");
         final int controlCore = c.integer("control-core", DEFAULT_CONTROL_CORE, 0, MAX_LCORE);
         if (cores.contains(controlCore))
@@ -282,7 +347,8 @@ public record DirectorSettings(
             errors.sort(java.util.Comparator.comparingInt(ConfigDiagnostic::line));
             throw new ConfigException(errors);
         }
-        return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway), cores,
+        return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
+            List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig);
     }
 
@@ -338,8 +404,11 @@ public record DirectorSettings(
             return def;
         }
 
-        /** A comma-separated list of IPv4 CIDRs, each address once; empty after an error. */
-        List<Address> addresses(final String key)
+        /**
+         * A comma-separated list of CIDRs, each address once, an IPv4 one first; the IPv6 ones go to {@code six}.
+         * Empty after an error.
+         */
+        List<Address> addresses(final String key, final List<Address6> six)
         {
             final String v = required(key);
             if (v == null)
@@ -350,6 +419,30 @@ public record DirectorSettings(
             for (final String part : v.split(",", -1))
             {
                 final String text = part.strip();
+                final Matcher m6 = CIDR6.matcher(text);
+                if (text.contains(":") && m6.matches())
+                {
+                    final Inet6Address a6 = InetLiterals.ipv6(m6.group(1));
+                    final int prefix6 = Integer.parseInt(m6.group(2));
+                    if (a6 == null || prefix6 > 128)
+                    {
+                        error(key, "invalid address \"" + text +
+                            "\": expected an IPv6 address with prefix length, e.g. 2001:db8::2/64");
+                        return List.of();
+                    }
+                    if (six.stream().anyMatch((other) -> other.address().equals(a6)))
+                    {
+                        error(key, "address " + InetLiterals.ntop(a6) + " is given twice");
+                        return List.of();
+                    }
+                    six.add(new Address6(a6, prefix6));
+                    continue;
+                }
+                if (list.isEmpty() && !six.isEmpty())
+                {
+                    error(key, "the first address must be IPv4: the director's primary address (DIP)");
+                    return List.of();
+                }
                 final Matcher m = CIDR.matcher(text);
                 final Inet4Address a = m.matches() ? InetLiterals.ipv4(m.group(1)) : null;
                 final int prefix = m.matches() ? Integer.parseInt(m.group(2)) : -1;
@@ -367,17 +460,62 @@ public record DirectorSettings(
                 }
                 list.add(address);
             }
+            if (list.isEmpty())
+            {
+                error(key, "no IPv4 address: the director needs one as its primary address (DIP)");
+            }
             return List.copyOf(list);
         }
 
-        /** The default gateway: an address on one of the director's subnets, not one of its own. */
-        Inet4Address gateway(final String key, final List<Address> addresses)
+        /**
+         * The default gateways, at most one per family: each an address on one of the director's subnets, not one
+         * of its own. The IPv6 one goes to {@code gateway6[0]}.
+         */
+        Inet4Address gateway(final String key, final List<Address> addresses, final List<Address6> addresses6,
+            final Inet6Address[] gateway6)
         {
-            final String v = string(key, null);
-            if (v == null)
+            final String all = string(key, null);
+            if (all == null)
             {
                 return null;
             }
+            Inet4Address gateway4 = null;
+            for (final String part : all.split(",", -1))
+            {
+                final String v = part.strip();
+                if (v.contains(":"))
+                {
+                    final Inet6Address g6 = InetLiterals.ipv6(v);
+                    if (g6 == null || null != gateway6[0])
+                    {
+                        error(key, null == g6 ? "invalid gateway \"" + v + "\": expected an IPv6 address" :
+                            "more than one IPv6 gateway");
+                        return null;
+                    }
+                    if (addresses6.stream().anyMatch((a) -> a.address().equals(g6)))
+                    {
+                        error(key, "gateway " + v + " is one of the director's own addresses");
+                    }
+                    else if (addresses6.stream().noneMatch((a) -> a.isOnSubnet(g6)))
+                    {
+                        error(key, "gateway " + v + " is on none of the director's IPv6 subnets (" +
+                            String.join(", ", addresses6.stream().map(Address6::toString).toList()) + ")");
+                    }
+                    gateway6[0] = g6;
+                    continue;
+                }
+                if (null != gateway4)
+                {
+                    error(key, "more than one IPv4 gateway");
+                    return null;
+                }
+                gateway4 = gateway4(key, v, addresses);
+            }
+            return gateway4;
+        }
+
+        private Inet4Address gateway4(final String key, final String v, final List<Address> addresses)
+        {
             final Inet4Address gateway = InetLiterals.ipv4(v);
             if (gateway == null)
             {

@@ -224,4 +224,30 @@ class DirectorSettingsTest
         assertEquals(List.of("c.conf:3: control-core 0 is also a forwarding core"),
             control.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
+
+    @Test
+    void shouldTakeIpv6AddressesAndAGatewayPerFamily() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("c.conf"), List.of("port = 0000:03:00.0",
+            "address = 198.18.0.2/24, 2001:db8::2/64, 2001:db8:1::1/64", "gateway = 198.18.0.254, 2001:db8::fe"));
+        assertEquals(List.of("2001:db8::2/64", "2001:db8:1::1/64"),
+            s.addresses6().stream().map(DirectorSettings.Address6::toString).toList());
+        assertEquals("2001:db8::fe", InetLiterals.ntop(s.gateway6().orElseThrow()));
+        final var routes = s.routes();
+        assertEquals(2, routes.ipv6Addresses());
+        assertTrue(routes.isDirectV6(0x2001_0db8_0001_0000L, 0x11L), "2001:db8:1::11 is on a connected subnet");
+        assertTrue(!routes.isDirectV6(0x2001_0db8_0002_0000L, 0x11L), "2001:db8:2::11 is through the gateway");
+        assertEquals(0xFEL, routes.gatewayLo6());
+
+        final ConfigException ex = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 198.18.0.2/24, 2001:db8::2/64",
+                "gateway = 2001:db8:9::1")));
+        assertEquals(List.of("c.conf:3: gateway 2001:db8:9::1 is on none of the director's IPv6 subnets " +
+                "(2001:db8::2/64)"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+        final ConfigException first = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
+            Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 2001:db8::2/64, 198.18.0.2/24")));
+        assertEquals(List.of("c.conf:2: the first address must be IPv4: the director's primary address (DIP)"),
+            first.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
 }
