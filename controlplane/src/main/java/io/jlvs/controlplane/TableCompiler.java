@@ -84,10 +84,10 @@ public final class TableCompiler
                     problems.add(new ConfigDiagnostic(config.file(), rs.line(),
                         "connection thresholds are not supported yet by jlvs", "real = " + rs.address().getHostAddress()));
                 }
-                if (rs.family() != vs.family())
+                if (rs.family() != vs.family() && rs.forwarding() != FwdMethod.TUNNEL)
                 {
                     problems.add(new ConfigDiagnostic(config.file(), rs.line(),
-                        "a real server of another address family needs tunnelling, not supported yet by jlvs",
+                        "a real server of another address family than its virtual service's needs tunnelling (ipip), as in the kernel",
                         "real = " + rs.address().getHostAddress()));
                 }
             }

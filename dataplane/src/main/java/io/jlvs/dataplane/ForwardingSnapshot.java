@@ -146,7 +146,9 @@ public record ForwardingSnapshot(
                     hi = routes.gatewayHi6();
                     lo = routes.gatewayLo6();
                 }
-                d.route6(hi, lo);
+                final int source = routes.sourceIndexV6(hi, lo);
+                d.route6(hi, lo, routes.ipv6Addresses() == 0 ? 0 : routes.addressHi6(source),
+                    routes.ipv6Addresses() == 0 ? 0 : routes.addressLo6(source));
                 if ((hi | lo) != 0)
                 {
                     hopHi[hops] = hi;

@@ -53,6 +53,13 @@ class Ipv6ForwardingTest
     private static final byte[] VIP_NAT = addr("2001:db8::20");
     private static final byte[] DR_RIP = addr("2001:db8::11");
     private static final byte[] NAT_RIP = addr("2001:db8:1::11");
+    private static final byte[] VIP_TUN = addr("2001:db8::30");
+    private static final byte[] TUN_RIP = addr("2001:db8::21");
+    private static final byte[] GUE_RIP = addr("2001:db8::22");
+    private static final long TUN_MAC = 0x02_00_00_00_02_0BL;
+    private static final long GUE_MAC = 0x02_00_00_00_02_0CL;
+    private static final int VIP4_TUN = ip("198.18.0.30");
+    private static final int CIP4 = ip("198.18.0.100");
 
     private final DataplaneCounters counters = DataplaneCounters.onHeap(1024);
     private final CachedEpochClock clock = new CachedEpochClock();
@@ -78,6 +85,19 @@ class Ipv6ForwardingTest
             Schedulers.create("rr"), new Dest[] {Dest.builder(2).address(PacketView.AF_INET6, hi(NAT_RIP), lo(NAT_RIP))
                 .port(8080).fwdMethod(FwdMethod.MASQ).stats(natStats).build()},
             counters.newServiceStats(0, "fwd-0", 12, "nat"));
+        final Service tun = new Service(6, PacketView.AF_INET6, hi(VIP_TUN), lo(VIP_TUN), 80, 0, 0, 0, -1L,
+            Schedulers.create("rr"), new Dest[] {
+                Dest.builder(3).address(PacketView.AF_INET6, hi(TUN_RIP), lo(TUN_RIP)).port(80)
+                    .fwdMethod(FwdMethod.TUNNEL).stats(counters.newDestStats(0, "fwd-0", 3, "tun")).build()},
+            counters.newServiceStats(0, "fwd-0", 13, "tun"));
+        // an IPv4 service whose real server is IPv6, by GUE with checksums: IPv4 in UDP in IPv6
+        final Service tun4 = new Service(6, PacketView.AF_INET, 0, VIP4_TUN & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
+            Schedulers.create("rr"), new Dest[] {
+                Dest.builder(4).address(PacketView.AF_INET6, hi(GUE_RIP), lo(GUE_RIP)).port(80)
+                    .fwdMethod(FwdMethod.TUNNEL).tunnel(io.jlvs.dataplane.xmit.TunnelType.GUE, 6080,
+                        io.jlvs.dataplane.xmit.TunnelChecksum.CSUM)
+                    .stats(counters.newDestStats(0, "fwd-0", 4, "gue")).build()},
+            counters.newServiceStats(0, "fwd-0", 14, "tun4"));
         final RouteTable routes = RouteTable.of(ip("198.18.0.2"), 24).withIpv6(
             new long[] {hi(DIP), hi(NAT_GW)}, new long[] {lo(DIP), lo(NAT_GW)}, new int[] {64, 64}, 0, 0);
         agent = new ForwardingAgent(new ForwardingAgent.Context()
@@ -85,7 +105,7 @@ class Ipv6ForwardingTest
             .conns(conns)
             .timeouts(new ConnTimeouts())
             .neighbours(new NeighbourTable())
-            .snapshot(ForwardingSnapshot.of(1, routes, dr, nat))
+            .snapshot(ForwardingSnapshot.of(1, routes, dr, nat, tun, tun4))
             .counters(agentCounters)
             .dropsByVerdict(counters.newVerdictCounters(0, "fwd-0"))
             .epochClock(clock)
@@ -132,7 +152,8 @@ class Ipv6ForwardingTest
             if (u8(f, 54) == 135)
             {
                 final byte[] target = Arrays.copyOfRange(f, 62, 78);
-                final long mac = Arrays.equals(target, DR_RIP) ? DR_MAC : NAT_MAC;
+                final long mac = Arrays.equals(target, DR_RIP) ? DR_MAC : Arrays.equals(target, NAT_RIP) ? NAT_MAC :
+                    Arrays.equals(target, TUN_RIP) ? TUN_MAC : GUE_MAC;
                 port.inject(Wire6.frame(PORT_MAC, mac, 255, Wire6.ICMPV6, target, Wire6.src(f),
                     Wire6.icmp(target, Wire6.src(f), 136, 0, Wire6.advertisement(target, mac))));
             }
@@ -168,7 +189,8 @@ class Ipv6ForwardingTest
             {
                 assertEquals(135, type);
                 solicited++;
-                assertTrue(Arrays.equals(target, DR_RIP) || Arrays.equals(target, NAT_RIP));
+                assertTrue(Arrays.equals(target, DR_RIP) || Arrays.equals(target, NAT_RIP) ||
+                    Arrays.equals(target, TUN_RIP) || Arrays.equals(target, GUE_RIP));
                 final byte[] dst = Wire6.dst(f);
                 assertEquals(0xff, dst[0] & 0xff);
                 assertEquals(target[15], dst[15], "solicited-node multicast address");
@@ -177,8 +199,8 @@ class Ipv6ForwardingTest
                 assertArrayEquals(Arrays.equals(target, NAT_RIP) ? NAT_GW : DIP, Wire6.src(f), "from its subnet");
             }
         }
-        assertEquals(4, advertised, "the two addresses and the two VIPs");
-        assertEquals(2, solicited, "the two real servers");
+        assertEquals(5, advertised, "the two addresses and the three IPv6 VIPs");
+        assertEquals(4, solicited, "the four IPv6 real servers");
     }
 
     @Test
@@ -287,5 +309,44 @@ class Ipv6ForwardingTest
         out.forEach((f) -> assertEquals(DR_MAC, Wire.mac(f, 0)));
         assertEquals(2, count(LbCounterDescriptor.FRAGMENTS));
         assertEquals(1, count(LbCounterDescriptor.FRAGMENTS_HELD));
+    }
+
+    @Test
+    void shouldTunnelIpv6InIpv6()
+    {
+        resolve();
+        final byte[] syn = fromClient(VIP_TUN, 40003, 0x02, 100);
+        final List<byte[]> out = run(syn);
+        assertEquals(1, out.size());
+        final byte[] f = out.get(0);
+        assertEquals(TUN_MAC, Wire.mac(f, 0));
+        assertEquals(41, u8(f, 20), "next header: IPv6");
+        assertArrayEquals(DIP, Wire6.src(f), "from the director's address on the real server's subnet");
+        assertArrayEquals(TUN_RIP, Wire6.dst(f));
+        assertEquals(63, u8(f, 21), "the inner packet's hop limit, decremented");
+        final int innerLength = 40 + 20 + 100;
+        assertEquals(innerLength, u16(f, 18), "payload: the inner packet");
+        final byte[] inner = Arrays.copyOfRange(f, 54, 54 + innerLength);
+        final byte[] expected = Arrays.copyOfRange(syn, 14, 14 + innerLength);
+        expected[7] = 63;
+        assertArrayEquals(expected, inner);
+    }
+
+    @Test
+    void shouldTunnelAnIpv4ServiceToAnIpv6RealServerByGue()
+    {
+        resolve();
+        port.inject(Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, Wire.DF, Wire.TCP, CIP4, VIP4_TUN, new byte[0],
+            Wire.tcp(CIP4, VIP4_TUN, 40004, 80, 0x02, Wire.payload(0))));
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted().stream().filter(Ipv6ForwardingTest::isIpv6).toList();
+        assertEquals(1, out.size(), counters.toString());
+        final byte[] f = out.get(0);
+        assertEquals(GUE_MAC, Wire.mac(f, 0));
+        assertEquals(17, u8(f, 20), "UDP");
+        assertEquals(6080, u16(f, 56));
+        assertEquals(4, u8(f, 63), "GUE: an IPv4 inner packet");
+        assertTrue(Wire6.checksumOk(f), "the UDP checksum over the IPv6 pseudo-header");
+        assertEquals(0x45, u8(f, 66), "the inner IPv4 header");
     }
 }

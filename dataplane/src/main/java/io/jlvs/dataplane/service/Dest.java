@@ -41,6 +41,8 @@ public final class Dest
     private int sourceV4;
     private long nextHopHi6;
     private long nextHopLo6;
+    private long sourceHi6;
+    private long sourceLo6;
     private Service service;
     private NeighbourTable.Entry nextHopEntry;
 
@@ -159,11 +161,24 @@ public final class Dest
         return nextHopLo6;
     }
 
-    /** Binds an IPv6 dest to its next hop ({@code 0, 0}: unreachable). */
-    public void route6(final long hi, final long lo)
+    /** The director's IPv6 address towards this IPv6 dest: a tunnel's outer source. */
+    public long sourceHi6()
+    {
+        return sourceHi6;
+    }
+
+    public long sourceLo6()
+    {
+        return sourceLo6;
+    }
+
+    /** Binds an IPv6 dest to its next hop ({@code 0, 0}: unreachable) and the director's address towards it. */
+    public void route6(final long hi, final long lo, final long sourceHi, final long sourceLo)
     {
         this.nextHopHi6 = hi;
         this.nextHopLo6 = lo;
+        this.sourceHi6 = sourceHi;
+        this.sourceLo6 = sourceLo;
     }
 
     /** Binds the dest to its route: the next hop and the director's address towards it. */

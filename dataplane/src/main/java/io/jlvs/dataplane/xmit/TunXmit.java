@@ -19,6 +19,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 
 /**
@@ -38,8 +40,13 @@ import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
  * <p>
  * A packet that would not fit the link once encapsulated: with DF, the client gets ICMP fragmentation needed with
  * the MTU left inside the tunnel, as {@code ensure_mtu_is_adequate} sends it, and the packet is dropped; without DF
- * the outer packet is fragmented ({@link Ipv4Fragmenter}). Only an IPv4 outer header is written (an IPv6 real
- * server needs neighbour discovery, which comes with IPv6 forwarding).
+ * the outer packet is fragmented ({@link Ipv4Fragmenter}).
+ * <p>
+ * An IPv6 real server gets an outer IPv6 header instead (the kernel's {@code ip_vs_tunnel_xmit_v6}): from the
+ * director's IPv6 address towards it, traffic class as the TOS above, hop limit the inner packet's, next header 41
+ * (IPv6 inner), 4 (IPv4 inner: the one case where a real server's family may differ from its service's, as the
+ * kernel allows), 17 or 47. The director does not fragment an outer IPv6 packet: one that would not fit is counted
+ * and dropped, an IPv4 inner one with DF answered with fragmentation needed.
  */
 public final class TunXmit implements Xmit
 {
@@ -90,12 +97,8 @@ public final class TunXmit implements Xmit
     public boolean xmit(final Packet p, final ConnEntry conn, final Dest dest)
     {
         final PacketView v = p.view;
-        if (dest.af() != PacketView.AF_INET)
-        {
-            unsupported.incrementRelease();
-            return false;
-        }
         final MemorySegment seg = p.seg;
+        final boolean outerV6 = dest.af() == PacketView.AF_INET6;
         final boolean innerV4 = v.af == PacketView.AF_INET;
         if (!IpForward.decrementTtl(seg, p.l3(), v.af))
         {
@@ -108,12 +111,13 @@ public final class TunXmit implements Xmit
         final boolean df = !innerV4 ||
             (Short.toUnsignedInt(seg.get(U16, p.l3() + Ipv4Flyweight.FLAGS_FRAGMENT_OFFSET_OFFSET)) &
                 Ipv4Flyweight.FLAG_DF) != 0;
-        final int room = mtu - Ipv4Flyweight.MIN_HEADER_LENGTH - tunnelHeader -
+        final int outerHeader = outerV6 ? Ipv6Flyweight.HEADER_LENGTH : Ipv4Flyweight.MIN_HEADER_LENGTH;
+        final int room = mtu - outerHeader - tunnelHeader -
             (type == TunnelType.GUE && checksum == TunnelChecksum.REMCSUM ? REMCSUM_RESERVE : 0);
-        if (innerLength > room && df)
+        if (innerLength > room && (df || outerV6))
         {
             tooBig.incrementRelease();
-            return innerV4 && icmp.unreachable(p, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, room, v.daddrV4());
+            return innerV4 && df && icmp.unreachable(p, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, room, v.daddrV4());
         }
 
         final int l2 = v.l3Offset;
@@ -133,7 +137,7 @@ public final class TunXmit implements Xmit
         {
             p.length(port, l2 + innerLength); // Ethernet padding is not part of the inner packet
         }
-        final int overhead = Ipv4Flyweight.MIN_HEADER_LENGTH + tunnelHeader;
+        final int overhead = outerHeader + tunnelHeader;
         if (!p.prepend(port, overhead))
         {
             noHeadroom.incrementRelease();
@@ -142,7 +146,8 @@ public final class TunXmit implements Xmit
         final MemorySegment out = p.seg;
         final long frame = p.frame;
         MemorySegment.copy(out, frame + overhead, out, frame, l2);
-        out.set(U16, frame + l2 - 2, (short)EthernetFlyweight.ETHER_TYPE_IPV4);
+        out.set(U16, frame + l2 - 2,
+            (short)(outerV6 ? EthernetFlyweight.ETHER_TYPE_IPV6 : EthernetFlyweight.ETHER_TYPE_IPV4));
 
         final long outer = frame + l2;
         final int outerLength = overhead + innerLength;
@@ -153,6 +158,11 @@ public final class TunXmit implements Xmit
             case GUE -> IpProtocol.UDP;
             case GRE -> IpProtocol.GRE;
         };
+        if (outerV6)
+        {
+            return xmitV6(p, dest, out, frame, outer, overhead, innerLength, innerTos, ttl, protocol, innerProtocol,
+                innerV4, type, checksum);
+        }
         final int source = dest.sourceV4();
         final int destination = dest.addrV4();
         ip.wrap(out, outer)
@@ -185,6 +195,39 @@ public final class TunXmit implements Xmit
             return false;
         }
         return outerLength <= mtu || fragmenter.fragment(p, l2, mtu);
+    }
+
+    /** The outer IPv6 header and the tunnel header after it; never fragmented (checked by the caller). */
+    private boolean xmitV6(final Packet p, final Dest dest, final MemorySegment out, final long frame, final long outer,
+        final int overhead, final int innerLength, final int innerTos, final int ttl, final int protocol,
+        final int innerProtocol, final boolean innerV4, final TunnelType type, final TunnelChecksum checksum)
+    {
+        final int payloadLength = overhead - Ipv6Flyweight.HEADER_LENGTH + innerLength;
+        out.set(U32, outer, 0x6000_0000 | (ecnEncapsulate(innerTos) << 20));
+        out.set(U16, outer + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short)payloadLength);
+        out.set(U8, outer + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte)protocol);
+        out.set(U8, outer + Ipv6Flyweight.HOP_LIMIT_OFFSET, (byte)ttl);
+        out.set(U64, outer + Ipv6Flyweight.SRC_ADDR_OFFSET, dest.sourceHi6());
+        out.set(U64, outer + Ipv6Flyweight.SRC_ADDR_OFFSET + 8, dest.sourceLo6());
+        out.set(U64, outer + Ipv6Flyweight.DST_ADDR_OFFSET, dest.addrHi());
+        out.set(U64, outer + Ipv6Flyweight.DST_ADDR_OFFSET + 8, dest.addrLo());
+        final long at = outer + Ipv6Flyweight.HEADER_LENGTH;
+        if (type == TunnelType.GUE)
+        {
+            writeGue(out, at, payloadLength, innerProtocol, sourcePort(p.tag), dest.tunnelPort(), false, 0, 0);
+            if (checksum != TunnelChecksum.NOCSUM)
+            {
+                final int pseudo = InetChecksum.pseudoHeaderSum6(dest.sourceHi6(), dest.sourceLo6(), dest.addrHi(),
+                    dest.addrLo(), IpProtocol.UDP, payloadLength);
+                out.set(U16, at + 6, (short)InetChecksum.udpWireChecksum(
+                    InetChecksum.l4Checksum(out, at, payloadLength, pseudo)));
+            }
+        }
+        else if (type == TunnelType.GRE)
+        {
+            writeGre(out, at, payloadLength, innerV4, checksum == TunnelChecksum.CSUM);
+        }
+        return egress.toDest(out, frame, dest);
     }
 
     /** UDP to the tunnel port, then the 4-byte GUE header (version 0, no options, the inner protocol). */
