@@ -148,6 +148,10 @@ final class BurstClassifier
         }
         if (s.isNatSourceV6(v.saddrHi, v.saddrLo))
         {
+            if (v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT)
+            {
+                return Packet.ROUTE_ICMP_OUT;
+            }
             if (ports)
             {
                 p.tag = FlowCache.tagOf(p.key.setOutFromPacket(v));

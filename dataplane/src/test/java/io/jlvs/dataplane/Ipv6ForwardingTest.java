@@ -349,4 +349,76 @@ class Ipv6ForwardingTest
         assertTrue(Wire6.checksumOk(f), "the UDP checksum over the IPv6 pseudo-header");
         assertEquals(0x45, u8(f, 66), "the inner IPv4 header");
     }
+
+    /** An ICMPv6 error's body: 4 bytes (the MTU of a packet too big) and the quoted packet's first 60 bytes. */
+    private static byte[] errorBody(final int mtu, final byte[] quotedFrame)
+    {
+        final byte[] body = new byte[4 + 60];
+        body[0] = (byte)(mtu >>> 24);
+        body[1] = (byte)(mtu >>> 16);
+        body[2] = (byte)(mtu >>> 8);
+        body[3] = (byte)mtu;
+        System.arraycopy(quotedFrame, 14, body, 4, 60);
+        return body;
+    }
+
+    @Test
+    void shouldRelayIcmpv6ErrorsOfANatConnectionBothWays()
+    {
+        resolve();
+        run(fromClient(VIP_NAT, 40005, 0x02, 0));
+        // a router on the way to the client asks for a smaller MTU for the director's reply
+        final byte[] router = addr("2001:db8::fe");
+        final byte[] reply = Wire6.frame(CLIENT_MAC, PORT_MAC, 64, Wire6.TCP, VIP_NAT, CIP,
+            Wire6.tcp(VIP_NAT, CIP, 80, 40005, 0x10, Wire.payload(0)));
+        final List<byte[]> in = run(Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.ICMPV6, router, VIP_NAT,
+            Wire6.icmp(router, VIP_NAT, 2, 0, errorBody(1280, reply))));
+        assertEquals(1, in.size(), "relayed to the real server\n" + counters);
+        final byte[] toServer = in.get(0);
+        assertEquals(NAT_MAC, Wire.mac(toServer, 0));
+        assertArrayEquals(NAT_RIP, Wire6.dst(toServer));
+        assertArrayEquals(NAT_RIP, Arrays.copyOfRange(toServer, 62 + 8, 62 + 24), "the quoted source");
+        assertEquals(8080, u16(toServer, 62 + 40), "the quoted source port");
+        assertTrue(Wire6.checksumOk(toServer), "ICMPv6 checksum");
+
+        // the real server cannot deliver to... its own port: destination unreachable about the client's packet
+        final byte[] request = Wire6.frame(NAT_MAC, PORT_MAC, 64, Wire6.TCP, CIP, NAT_RIP,
+            Wire6.tcp(CIP, NAT_RIP, 40005, 8080, 0x10, Wire.payload(0)));
+        final List<byte[]> out = run(Wire6.frame(PORT_MAC, NAT_MAC, 64, Wire6.ICMPV6, NAT_RIP, CIP,
+            Wire6.icmp(NAT_RIP, CIP, 1, 4, errorBody(0, request))));
+        assertEquals(1, out.size(), "relayed to the client\n" + counters);
+        final byte[] toClient = out.get(0);
+        assertEquals(CLIENT_MAC, Wire.mac(toClient, 0));
+        assertArrayEquals(VIP_NAT, Wire6.src(toClient));
+        assertArrayEquals(VIP_NAT, Arrays.copyOfRange(toClient, 62 + 24, 62 + 40), "the quoted destination");
+        assertEquals(80, u16(toClient, 62 + 42), "the quoted destination port");
+        assertTrue(Wire6.checksumOk(toClient));
+        assertEquals(2, count(LbCounterDescriptor.ICMP_RELAYED));
+    }
+
+    @Test
+    void shouldRelayAPacketTooBigAboutADrConnectionAsItIs()
+    {
+        resolve();
+        run(fromClient(VIP, 40006, 0x02, 0));
+        final byte[] router = addr("2001:db8::fe");
+        final byte[] reply = Wire6.frame(CLIENT_MAC, DR_MAC, 64, Wire6.TCP, VIP, CIP,
+            Wire6.tcp(VIP, CIP, 80, 40006, 0x10, Wire.payload(0)));
+        final byte[] error = Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.ICMPV6, router, VIP,
+            Wire6.icmp(router, VIP, 2, 0, errorBody(1280, reply)));
+        final List<byte[]> out = run(error);
+        assertEquals(1, out.size());
+        assertEquals(DR_MAC, Wire.mac(out.get(0), 0));
+        final byte[] expected = error.clone();
+        expected[21] = 63;
+        assertArrayEquals(Arrays.copyOfRange(expected, 14, expected.length),
+            Arrays.copyOfRange(out.get(0), 14, out.get(0).length));
+        assertTrue(Wire6.checksumOk(out.get(0)));
+
+        // one quoting too little is counted and dropped
+        final byte[] cut = Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.ICMPV6, router, VIP,
+            Wire6.icmp(router, VIP, 2, 0, Arrays.copyOf(errorBody(1280, reply), 30)));
+        assertEquals(0, run(cut).size());
+        assertEquals(1, count(LbCounterDescriptor.ICMP_MALFORMED));
+    }
 }

@@ -9,6 +9,7 @@ import io.jlvs.dataplane.proto.IcmpFlyweight;
 import io.jlvs.dataplane.proto.InetChecksum;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
+import io.jlvs.dataplane.proto.Ipv6Flyweight;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
@@ -21,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 
 /**
@@ -71,6 +73,56 @@ public final class IcmpRelay
     public ConnKey quoted()
     {
         return quoted;
+    }
+
+    /** ICMPv6 destination unreachable, packet too big, time exceeded: what {@code ip_vs_in_icmp_v6} relays. */
+    public static boolean isRelayedV6(final int type)
+    {
+        return type == 1 || type == 2 || type == 3;
+    }
+
+    /** {@link #quote} of an ICMPv6 error: it quotes an IPv6 header whose next header is TCP or UDP, and the ports. */
+    private boolean quoteV6(final Packet p, final boolean fromRealServer)
+    {
+        final PacketView v = p.view;
+        final MemorySegment seg = p.seg;
+        final long at = p.l4();
+        final int icmpLength = v.l3Length - (v.l4Offset - v.l3Offset);
+        if (v.protocol != IpProtocol.ICMPV6 || !isRelayedV6(Byte.toUnsignedInt(seg.get(U8, at))))
+        {
+            notRelayed.incrementRelease();
+            return false;
+        }
+        inner = at + IcmpFlyweight.HEADER_LENGTH;
+        final int room = icmpLength - IcmpFlyweight.HEADER_LENGTH;
+        if (room < Ipv6Flyweight.HEADER_LENGTH + QUOTED_PORTS || (seg.get(U8, inner) & 0xF0) != 0x60 ||
+            InetChecksum.sum(seg, at, icmpLength, InetChecksum.pseudoHeaderSum6(
+                v.saddrHi, v.saddrLo, v.daddrHi, v.daddrLo, IpProtocol.ICMPV6, icmpLength)) != 0xFFFF)
+        {
+            malformed.incrementRelease();
+            return false;
+        }
+        final int protocol = Byte.toUnsignedInt(seg.get(U8, inner + Ipv6Flyweight.NEXT_HEADER_OFFSET));
+        if (protocol != IpProtocol.TCP && protocol != IpProtocol.UDP)
+        {
+            malformed.incrementRelease();
+            return false;
+        }
+        final long srcHi = seg.get(U64, inner + Ipv6Flyweight.SRC_ADDR_OFFSET);
+        final long srcLo = seg.get(U64, inner + Ipv6Flyweight.SRC_ADDR_OFFSET + 8);
+        final long dstHi = seg.get(U64, inner + Ipv6Flyweight.DST_ADDR_OFFSET);
+        final long dstLo = seg.get(U64, inner + Ipv6Flyweight.DST_ADDR_OFFSET + 8);
+        final int sport = Short.toUnsignedInt(seg.get(U16, inner + Ipv6Flyweight.HEADER_LENGTH));
+        final int dport = Short.toUnsignedInt(seg.get(U16, inner + Ipv6Flyweight.HEADER_LENGTH + 2));
+        if (fromRealServer)
+        {
+            quoted.setOut(protocol, PacketView.AF_INET6, srcHi, srcLo, sport, dstHi, dstLo, dport);
+        }
+        else
+        {
+            quoted.set(protocol, PacketView.AF_INET6, dstHi, dstLo, dport, srcHi, srcLo, sport);
+        }
+        return true;
     }
 
     /** True for the ICMP types the kernel relays: destination unreachable, source quench, time exceeded. */
@@ -145,6 +197,10 @@ public final class IcmpRelay
         final MemorySegment seg = p.seg;
         final long at = p.l4();
         final int icmpLength = v.l3Length - (v.l4Offset - v.l3Offset);
+        if (v.af == PacketView.AF_INET6)
+        {
+            return quoteV6(p, fromRealServer);
+        }
         if (v.af != PacketView.AF_INET || !isRelayed(icmp.wrap(seg, at).type()))
         {
             notRelayed.incrementRelease();

@@ -7,6 +7,7 @@ import io.jlvs.dataplane.icmp.IcmpErrorSender;
 import io.jlvs.dataplane.proto.InetChecksum;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
+import io.jlvs.dataplane.proto.Ipv6Flyweight;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
@@ -16,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 
 /**
@@ -130,6 +132,15 @@ public final class NatXmit implements Xmit
      */
     public boolean icmpIn(final Packet p, final long inner, final ConnEntry conn, final Dest dest)
     {
+        if (p.view.af == PacketView.AF_INET6)
+        {
+            if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
+            {
+                return hopLimitExceeded();
+            }
+            translateIcmp6(p, inner, false, conn.daddrHi(), conn.daddrLo(), conn.dport());
+            return egress.toDest(p.seg, p.frame, dest);
+        }
         if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
         {
             return icmp.timeExceeded(p, p.view.daddrV4());
@@ -145,6 +156,15 @@ public final class NatXmit implements Xmit
      */
     public boolean icmpOut(final Packet p, final long inner, final ConnKey key)
     {
+        if (p.view.af == PacketView.AF_INET6)
+        {
+            if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
+            {
+                return hopLimitExceeded();
+            }
+            translateIcmp6(p, inner, true, key.vaddrHi(), key.vaddrLo(), key.vport());
+            return egress.toDestination6(p.seg, p.frame, p.view.daddrHi, p.view.daddrLo);
+        }
         if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
         {
             return icmp.timeExceeded(p, egress.routes().sourceFor(p.view.saddrV4()));
@@ -189,9 +209,33 @@ public final class NatXmit implements Xmit
     }
 
     /**
-     * IPv4 TCP and UDP. IPv6 waits for neighbour discovery; SCTP for its CRC32c, which covers the ports and cannot be
-     * updated incrementally as the kernel's {@code sctp_dnat_handler} recomputes it.
+     * {@code ip_vs_nat_icmp_v6()}: the outer destination (to a real server) or source (from one) and the quoted
+     * packet's matching address and port rewritten; the ICMPv6 checksum, which covers the outer addresses through
+     * its pseudo-header, updated incrementally for all three.
+     *
+     * @param outerSource true for an error from a real server: the outer source, the quoted destination change.
      */
+    private static void translateIcmp6(final Packet p, final long inner, final boolean outerSource, final long hi,
+        final long lo, final int port)
+    {
+        final MemorySegment seg = p.seg;
+        final long ip = p.l3();
+        final long checksumAt = p.l4() + 2;
+        int c = Short.toUnsignedInt(seg.get(U16, checksumAt));
+        final long outerAt = ip + (outerSource ? Ipv6Flyweight.SRC_ADDR_OFFSET : Ipv6Flyweight.DST_ADDR_OFFSET);
+        c = InetChecksum.update128(c, seg.get(U64, outerAt), seg.get(U64, outerAt + 8), hi, lo);
+        seg.set(U64, outerAt, hi);
+        seg.set(U64, outerAt + 8, lo);
+        final long innerAt = inner + (outerSource ? Ipv6Flyweight.DST_ADDR_OFFSET : Ipv6Flyweight.SRC_ADDR_OFFSET);
+        c = InetChecksum.update128(c, seg.get(U64, innerAt), seg.get(U64, innerAt + 8), hi, lo);
+        seg.set(U64, innerAt, hi);
+        seg.set(U64, innerAt + 8, lo);
+        final long portAt = inner + Ipv6Flyweight.HEADER_LENGTH + (outerSource ? 2 : 0);
+        c = InetChecksum.update16(c, Short.toUnsignedInt(seg.get(U16, portAt)), port);
+        seg.set(U16, portAt, (short)port);
+        seg.set(U16, checksumAt, (short)c);
+    }
+
     /** An IPv6 hop limit ran out: counted and dropped (the director sends no ICMPv6 time exceeded yet). */
     private boolean hopLimitExceeded()
     {
@@ -199,6 +243,10 @@ public final class NatXmit implements Xmit
         return false;
     }
 
+    /**
+     * TCP and UDP, over IPv4 and IPv6. SCTP waits for its CRC32c, which covers the ports and cannot be updated
+     * incrementally as the kernel's {@code sctp_dnat_handler} recomputes it.
+     */
     private static boolean translatable(final PacketView v)
     {
         return v.protocol == IpProtocol.TCP || v.protocol == IpProtocol.UDP;
