@@ -5,6 +5,7 @@ import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FwdMethod;
 import io.jlvs.dataplane.port.InMemoryPort;
+import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.route.RouteTable;
@@ -21,6 +22,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static io.jlvs.dataplane.xmit.Wire.ip;
 
@@ -52,7 +54,10 @@ final class AgentsRig implements AutoCloseable
     final int agents;
     final CachedEpochClock clock = new CachedEpochClock();
     final DataplaneCounters counters = DataplaneCounters.onHeap(8192);
+    /** The in-memory queues, or null when the rig runs on other ports. */
     final InMemoryPort[] queues;
+    final PacketPort[] ports;
+    private final Supplier<List<byte[]>> wire;
     final ConnTables tables;
     final RedirectRings rings;
     final ForwardingAgent[] agent;
@@ -67,9 +72,21 @@ final class AgentsRig implements AutoCloseable
      */
     AgentsRig(final int agents, final int ringCapacity, final boolean learned)
     {
-        this.agents = agents;
+        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), ringCapacity, learned, null);
+    }
+
+    /**
+     * Agents on the given queues of one port, e.g. a DPDK ring port's; {@code wire} takes what they transmitted.
+     */
+    AgentsRig(final PacketPort[] ports, final int ringCapacity, final boolean learned,
+        final Supplier<List<byte[]>> wire)
+    {
+        this.agents = ports.length;
+        this.ports = ports;
+        this.queues = ports instanceof InMemoryPort[] q ? q : null;
+        this.wire = wire;
+        final int agents = ports.length;
         clock.update(1_000_000);
-        queues = InMemoryPort.queues("mem", PORT_MAC, 8192, agents);
         tables = new ConnTables(new ConnTables.Context().agents(agents).capacity(100_000).conclude());
         rings = new RedirectRings(agents, ringCapacity);
         agent = new ForwardingAgent[agents];
@@ -112,7 +129,7 @@ final class AgentsRig implements AutoCloseable
                 .roleName(role)
                 .agent(i)
                 .redirectRings(rings)
-                .port(queues[i])
+                .port(ports[i])
                 .conns(tables.table(i))
                 .timeouts(new ConnTimeouts())
                 .neighbours(neighbours[i])
@@ -135,9 +152,16 @@ final class AgentsRig implements AutoCloseable
             {
                 work += a.doWork();
             }
-            for (final InMemoryPort q : queues)
+            if (null == wire)
             {
-                out.addAll(q.takeTransmitted());
+                for (final InMemoryPort q : queues)
+                {
+                    out.addAll(q.takeTransmitted());
+                }
+            }
+            else
+            {
+                out.addAll(wire.get());
             }
             if (0 == work)
             {
@@ -199,6 +223,9 @@ final class AgentsRig implements AutoCloseable
             a.release();
         }
         tables.close();
-        queues[0].close();
+        if (null != queues)
+        {
+            queues[0].close();
+        }
     }
 }

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
- * A net_ring ethdev standing in for a NIC: a pktmbuf pool, a one-queue ring port and a {@link DpdkPort} over
- * queue 0. The "wire" side writes frames into mbufs and enqueues them on the port's rx ring, and dequeues what
+ * A net_ring ethdev standing in for a NIC: a pktmbuf pool, a ring port of one queue pair or several, and a
+ * {@link DpdkPort} over each queue ({@link #port} is queue 0's). The "wire" side writes frames into mbufs and enqueues them on the port's rx ring, and dequeues what
  * the port transmitted from its tx ring. Wire-side calls are for one (test) thread; the port is for the agent's.
  */
 final class DpdkRingRig implements AutoCloseable
@@ -34,6 +34,7 @@ final class DpdkRingRig implements AutoCloseable
     final MemorySegment pool;
     final Dpdk.RingPort ring;
     final DpdkPort port;
+    final DpdkPort[] ports;
     final long mac;
     final int ringSize;
     final int poolSize;
@@ -49,15 +50,25 @@ final class DpdkRingRig implements AutoCloseable
 
     DpdkRingRig(final Dpdk dpdk, final int mbufs, final int ringSize)
     {
+        this(dpdk, mbufs, ringSize, 1);
+    }
+
+    DpdkRingRig(final Dpdk dpdk, final int mbufs, final int ringSize, final int queues)
+    {
         this.dpdk = dpdk;
         this.ringSize = ringSize;
         this.poolSize = mbufs;
         final String name = "dpf" + SEQUENCE.incrementAndGet();
         pool = dpdk.createPktmbufPool(name + "_pool", mbufs);
-        ring = dpdk.createRingPort(name, 1, ringSize);
-        dpdk.setupPort(ring.portId(), Dpdk.PortConfig.of(1, 1, ringSize, ringSize), pool);
+        ring = dpdk.createRingPort(name, queues, ringSize);
+        dpdk.setupPort(ring.portId(), Dpdk.PortConfig.of(queues, queues, ringSize, ringSize), pool);
         mac = DpdkPort.macOf(dpdk, ring.portId());
-        port = new DpdkPort(ring.name() + ":0", ring.portId(), 0, pool, mac);
+        ports = new DpdkPort[queues];
+        for (int q = 0; q < queues; q++)
+        {
+            ports[q] = new DpdkPort(ring.name() + ":" + q, ring.portId(), q, pool, mac);
+        }
+        port = ports[0];
         wire = arena.allocate(ADDRESS, ringSize);
         inUseAtStart = Dpdk.mempoolInUseCount(pool);
     }
@@ -103,12 +114,29 @@ final class DpdkRingRig implements AutoCloseable
     /** Puts mbufs on the port's rx ring, as a NIC would deliver them. */
     void deliver(final MemorySegment... mbufs)
     {
+        deliverTo(0, mbufs);
+    }
+
+    /** Puts mbufs on queue {@code queue}'s rx ring, as RSS would spread them. */
+    void deliverTo(final int queue, final MemorySegment... mbufs)
+    {
         for (int i = 0; i < mbufs.length; i++)
         {
             wire.setAtIndex(ADDRESS, i, mbufs[i]);
         }
-        assertEquals(mbufs.length, LvsShim.lvs_ring_enqueue_burst(ring.rxRings().getFirst(), wire, mbufs.length),
+        assertEquals(mbufs.length, LvsShim.lvs_ring_enqueue_burst(ring.rxRings().get(queue), wire, mbufs.length),
             "rx ring full");
+    }
+
+    /** Frames waiting on every rx ring, not yet taken by the port. */
+    int rxRingCount()
+    {
+        int n = 0;
+        for (final MemorySegment r : ring.rxRings())
+        {
+            n += LvsShim.lvs_ring_count(r);
+        }
+        return n;
     }
 
     void deliver(final byte[]... frames)
@@ -140,8 +168,17 @@ final class DpdkRingRig implements AutoCloseable
     List<Sent> takeTransmitted()
     {
         final List<Sent> out = new ArrayList<>();
+        for (final MemorySegment txRing : ring.txRings())
+        {
+            takeTransmitted(txRing, out);
+        }
+        return out;
+    }
+
+    private void takeTransmitted(final MemorySegment txRing, final List<Sent> out)
+    {
         int n;
-        while ((n = LvsShim.lvs_ring_dequeue_burst(ring.txRings().getFirst(), wire, ringSize)) > 0)
+        while ((n = LvsShim.lvs_ring_dequeue_burst(txRing, wire, ringSize)) > 0)
         {
             for (int i = 0; i < n; i++)
             {
@@ -151,7 +188,6 @@ final class DpdkRingRig implements AutoCloseable
             }
             dpdk.freeMbufs(wire, n);
         }
-        return out;
     }
 
     /**
