@@ -590,7 +590,9 @@ public final class ForwardingAgent implements Agent
                 }
                 send(p, xmit.xmit(p, ipvsIn.entry(), ipvsIn.dest()));
             }
-            case IpvsIn.NO_DEST -> send(p,
+            case IpvsIn.NO_DEST -> send(p, p.view.af == PacketView.AF_INET6 ?
+                icmpErrors.unreachable6(p, IcmpErrorSender.ICMPV6_CODE_PORT_UNREACHABLE, p.view.daddrHi,
+                    p.view.daddrLo) :
                 icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, p.view.daddrV4()));
             default -> tx.drop(p.handle);
         }

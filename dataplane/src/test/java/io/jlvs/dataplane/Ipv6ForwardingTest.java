@@ -98,6 +98,10 @@ class Ipv6ForwardingTest
                         io.jlvs.dataplane.xmit.TunnelChecksum.CSUM)
                     .stats(counters.newDestStats(0, "fwd-0", 4, "gue")).build()},
             counters.newServiceStats(0, "fwd-0", 14, "tun4"));
+        final Service empty = new Service(6, PacketView.AF_INET6, hi(VIP), lo(VIP), 8000, 0, 0, 0, -1L,
+            Schedulers.create("rr"), new Dest[] {Dest.builder(5).address(PacketView.AF_INET6, hi(DR_RIP), lo(DR_RIP))
+                .port(8000).weight(0).stats(counters.newDestStats(0, "fwd-0", 5, "quiescent")).build()},
+            counters.newServiceStats(0, "fwd-0", 15, "empty"));
         final RouteTable routes = RouteTable.of(ip("198.18.0.2"), 24).withIpv6(
             new long[] {hi(DIP), hi(NAT_GW)}, new long[] {lo(DIP), lo(NAT_GW)}, new int[] {64, 64}, 0, 0);
         agent = new ForwardingAgent(new ForwardingAgent.Context()
@@ -105,7 +109,7 @@ class Ipv6ForwardingTest
             .conns(conns)
             .timeouts(new ConnTimeouts())
             .neighbours(new NeighbourTable())
-            .snapshot(ForwardingSnapshot.of(1, routes, dr, nat, tun, tun4))
+            .snapshot(ForwardingSnapshot.of(1, routes, dr, nat, tun, tun4, empty))
             .counters(agentCounters)
             .dropsByVerdict(counters.newVerdictCounters(0, "fwd-0"))
             .epochClock(clock)
@@ -420,5 +424,48 @@ class Ipv6ForwardingTest
             Wire6.icmp(router, VIP, 2, 0, Arrays.copyOf(errorBody(1280, reply), 30)));
         assertEquals(0, run(cut).size());
         assertEquals(1, count(LbCounterDescriptor.ICMP_MALFORMED));
+    }
+
+    @Test
+    void shouldAnswerWithIcmpv6ErrorsAsTheKernelDoes()
+    {
+        resolve();
+        // no real server left: port unreachable, from the VIP
+        final byte[] toEmpty = Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.TCP, CIP, VIP,
+            Wire6.tcp(CIP, VIP, 40007, 8000, 0x02, Wire.payload(0)));
+        List<byte[]> out = run(toEmpty);
+        assertEquals(1, out.size());
+        byte[] e = out.get(0);
+        assertEquals(1, u8(e, 54));
+        assertEquals(4, u8(e, 55), "port unreachable");
+        assertArrayEquals(VIP, Wire6.src(e));
+        assertArrayEquals(CIP, Wire6.dst(e));
+        assertEquals(CLIENT_MAC, Wire.mac(e, 0));
+        assertTrue(Wire6.checksumOk(e));
+        assertArrayEquals(Arrays.copyOfRange(toEmpty, 14, 14 + 60), Arrays.copyOfRange(e, 62, 62 + 60), "quoted");
+
+        // the hop limit runs out: time exceeded
+        final byte[] last = Wire6.frame(PORT_MAC, CLIENT_MAC, 1, Wire6.TCP, CIP, VIP,
+            Wire6.tcp(CIP, VIP, 40008, 80, 0x02, Wire.payload(0)));
+        out = run(last);
+        assertEquals(1, out.size());
+        e = out.get(0);
+        assertEquals(3, u8(e, 54));
+        assertTrue(Wire6.checksumOk(e));
+        assertEquals(1, count(LbCounterDescriptor.TTL_EXCEEDED));
+
+        // too big for the IPv6 tunnel: packet too big with the MTU left inside it
+        out = run(fromClient(VIP_TUN, 40009, 0x02, 1401)); // 1461 bytes, one more than fits
+        assertEquals(1, out.size());
+        e = out.get(0);
+        assertEquals(2, u8(e, 54), "packet too big");
+        assertEquals(1500 - 40, Wire.u32(e, 58), "the MTU inside the tunnel");
+        assertTrue(Wire6.checksumOk(e));
+        assertEquals(1, count(LbCounterDescriptor.TOO_BIG));
+
+        // never an error about an error
+        final byte[] router = addr("2001:db8::fe");
+        assertEquals(0, run(Wire6.frame(PORT_MAC, CLIENT_MAC, 1, Wire6.ICMPV6, router, VIP,
+            Wire6.icmp(router, VIP, 1, 4, errorBody(0, toEmpty)))).size());
     }
 }

@@ -6,12 +6,18 @@ import io.jlvs.dataplane.proto.IcmpFlyweight;
 import io.jlvs.dataplane.proto.InetChecksum;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.Ipv4Flyweight;
+import io.jlvs.dataplane.proto.Ipv6Flyweight;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.Egress;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 
 /**
  * Turns a packet the director will not forward into the ICMP error its sender gets, in the packet's own buffer, as
@@ -25,8 +31,9 @@ import java.lang.foreign.MemorySegment;
  * The buffer grows by 28 bytes at its front (the L2 header moves, the original stays where it is) and is cut to
  * the 576 bytes an ICMP error may take, as Linux cuts it. The error goes back to the station the packet came from,
  * from {@code source}: the VIP the client sent to, as the kernel answers from the local address a packet was for.
- * IPv4 only: an IPv6 packet is dropped and counted. Errors other than fragmentation needed pass the
- * {@link IcmpRateLimiter}. One per agent; nothing allocated.
+ * IPv6 the same way with ICMPv6 ({@code icmp6_send}): 48 bytes grow at the front, the whole cut to the 1280 bytes
+ * of IPv6's minimum MTU, the checksum over the IPv6 pseudo-header. Errors other than fragmentation needed and
+ * packet too big pass the {@link IcmpRateLimiter}. One per agent; nothing allocated.
  */
 public final class IcmpErrorSender
 {
@@ -136,6 +143,85 @@ public final class IcmpErrorSender
         v.l4Offset = l2 + Ipv4Flyweight.MIN_HEADER_LENGTH;
         v.l3Length = totalLength;
         v.protocol = IpProtocol.ICMP;
+        sent.incrementRelease();
+        return true;
+    }
+
+    /** IPv6's minimum MTU: the most an ICMPv6 error may take. */
+    public static final int MAX_ERROR_LENGTH_V6 = 1280;
+    static final int ERROR_HEADERS_V6 = Ipv6Flyweight.HEADER_LENGTH + IcmpFlyweight.HEADER_LENGTH;
+    static final int ICMPV6_DEST_UNREACHABLE = 1;
+    static final int ICMPV6_PACKET_TOO_BIG = 2;
+    static final int ICMPV6_TIME_EXCEEDED = 3;
+    /** ICMPv6 destination unreachable's "port unreachable". */
+    public static final int ICMPV6_CODE_PORT_UNREACHABLE = 4;
+
+    /** ICMPv6 destination unreachable, {@code code}, from {@code (srcHi, srcLo)}; rate-limited. */
+    public boolean unreachable6(final Packet p, final int code, final long srcHi, final long srcLo)
+    {
+        return send6(p, ICMPV6_DEST_UNREACHABLE, code, 0, srcHi, srcLo, true);
+    }
+
+    /** ICMPv6 packet too big with the MTU left; not rate-limited (path MTU discovery depends on it). */
+    public boolean packetTooBig6(final Packet p, final int mtu, final long srcHi, final long srcLo)
+    {
+        return send6(p, ICMPV6_PACKET_TOO_BIG, 0, mtu, srcHi, srcLo, false);
+    }
+
+    /** ICMPv6 time exceeded (hop limit) in transit. */
+    public boolean timeExceeded6(final Packet p, final long srcHi, final long srcLo)
+    {
+        ttlExceeded.incrementRelease();
+        return send6(p, ICMPV6_TIME_EXCEEDED, 0, 0, srcHi, srcLo, true);
+    }
+
+    private boolean send6(final Packet p, final int type, final int code, final int restOfHeader, final long srcHi,
+        final long srcLo, final boolean limited)
+    {
+        final PacketView v = p.view;
+        final boolean aboutError = v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT &&
+            Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4())) < 128;
+        if (v.af != PacketView.AF_INET6 || aboutError || (v.saddrHi >>> 56) == 0xFF || (v.saddrHi | v.saddrLo) == 0)
+        {
+            notSent.incrementRelease();
+            return false;
+        }
+        if (limited && !limiter.tryAcquire(nowMs))
+        {
+            rateLimited.incrementRelease();
+            return false;
+        }
+        final int l2 = v.l3Offset;
+        final int quoted = Math.min(v.l3Length, MAX_ERROR_LENGTH_V6 - ERROR_HEADERS_V6);
+        final long clientHi = v.saddrHi;
+        final long clientLo = v.saddrLo;
+        if (!p.prepend(port, ERROR_HEADERS_V6))
+        {
+            notSent.incrementRelease();
+            return false;
+        }
+        final MemorySegment seg = p.seg;
+        MemorySegment.copy(seg, p.frame + ERROR_HEADERS_V6, seg, p.frame, l2);
+        egress.toSender(seg, p.frame);
+        p.length(port, l2 + ERROR_HEADERS_V6 + quoted);
+
+        final long at = p.frame + l2;
+        final int payload = IcmpFlyweight.HEADER_LENGTH + quoted;
+        seg.set(U32, at, 0x6000_0000);
+        seg.set(U16, at + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short)payload);
+        seg.set(ValueLayout.JAVA_BYTE, at + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte)IpProtocol.ICMPV6);
+        seg.set(ValueLayout.JAVA_BYTE, at + Ipv6Flyweight.HOP_LIMIT_OFFSET, (byte)TTL);
+        seg.set(U64, at + Ipv6Flyweight.SRC_ADDR_OFFSET, srcHi);
+        seg.set(U64, at + Ipv6Flyweight.SRC_ADDR_OFFSET + 8, srcLo);
+        seg.set(U64, at + Ipv6Flyweight.DST_ADDR_OFFSET, clientHi);
+        seg.set(U64, at + Ipv6Flyweight.DST_ADDR_OFFSET + 8, clientLo);
+        final long icmpAt = at + Ipv6Flyweight.HEADER_LENGTH;
+        icmp.wrap(seg, icmpAt).type(type).code(code).checksum(0).restOfHeader(restOfHeader);
+        icmp.checksum(InetChecksum.l4Checksum(seg, icmpAt, payload,
+            InetChecksum.pseudoHeaderSum6(srcHi, srcLo, clientHi, clientLo, IpProtocol.ICMPV6, payload)));
+        v.l4Offset = l2 + Ipv6Flyweight.HEADER_LENGTH;
+        v.l3Length = Ipv6Flyweight.HEADER_LENGTH + payload;
+        v.protocol = IpProtocol.ICMPV6;
         sent.incrementRelease();
         return true;
     }

@@ -18,14 +18,12 @@ public final class DrXmit implements Xmit
     private final Egress egress;
     private final IcmpErrorSender icmp;
     private final AtomicCounter unsupported;
-    private final AtomicCounter ttlExceeded;
 
     public DrXmit(final Egress egress, final IcmpErrorSender icmp, final AtomicCounter[] counters)
     {
         this.egress = egress;
         this.icmp = icmp;
         this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
-        this.ttlExceeded = counters[LbCounterDescriptor.TTL_EXCEEDED.ordinal()];
     }
 
     @Override
@@ -38,12 +36,8 @@ public final class DrXmit implements Xmit
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), p.view.af))
         {
-            if (p.view.af == PacketView.AF_INET6)
-            {
-                ttlExceeded.incrementRelease(); // no ICMPv6 time exceeded from the director yet
-                return false;
-            }
-            return icmp.timeExceeded(p, p.view.daddrV4());
+            return p.view.af == PacketView.AF_INET6 ? icmp.timeExceeded6(p, p.view.daddrHi, p.view.daddrLo) :
+                icmp.timeExceeded(p, p.view.daddrV4());
         }
         return egress.toDest(p.seg, p.frame, dest);
     }

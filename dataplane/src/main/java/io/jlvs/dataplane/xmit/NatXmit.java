@@ -55,7 +55,8 @@ public final class NatXmit implements Xmit
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), v.af))
         {
-            return v.af == PacketView.AF_INET ? icmp.timeExceeded(p, v.daddrV4()) : hopLimitExceeded();
+            return v.af == PacketView.AF_INET ? icmp.timeExceeded(p, v.daddrV4()) :
+                icmp.timeExceeded6(p, v.daddrHi, v.daddrLo);
         }
         if (v.af == PacketView.AF_INET6)
         {
@@ -96,7 +97,13 @@ public final class NatXmit implements Xmit
         }
         if (!IpForward.decrementTtl(p.seg, p.l3(), v.af))
         {
-            return v.af == PacketView.AF_INET ? icmp.timeExceeded(p, egress.routes().sourceFor(v.saddrV4())) :
+            if (v.af == PacketView.AF_INET)
+            {
+                return icmp.timeExceeded(p, egress.routes().sourceFor(v.saddrV4()));
+            }
+            final int source = egress.routes().sourceIndexV6(v.saddrHi, v.saddrLo);
+            return egress.routes().ipv6Addresses() > 0 ?
+                icmp.timeExceeded6(p, egress.routes().addressHi6(source), egress.routes().addressLo6(source)) :
                 hopLimitExceeded();
         }
         if (v.af == PacketView.AF_INET6)
@@ -236,7 +243,7 @@ public final class NatXmit implements Xmit
         seg.set(U16, checksumAt, (short)c);
     }
 
-    /** An IPv6 hop limit ran out: counted and dropped (the director sends no ICMPv6 time exceeded yet). */
+    /** An IPv6 hop limit ran out where no ICMPv6 error is sent (about an error): counted and dropped. */
     private boolean hopLimitExceeded()
     {
         ttlExceeded.incrementRelease();

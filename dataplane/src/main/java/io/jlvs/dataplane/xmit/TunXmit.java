@@ -102,7 +102,7 @@ public final class TunXmit implements Xmit
         final boolean innerV4 = v.af == PacketView.AF_INET;
         if (!IpForward.decrementTtl(seg, p.l3(), v.af))
         {
-            return icmp.timeExceeded(p, v.daddrV4());
+            return innerV4 ? icmp.timeExceeded(p, v.daddrV4()) : icmp.timeExceeded6(p, v.daddrHi, v.daddrLo);
         }
         final TunnelType type = dest.tunnelType();
         final TunnelChecksum checksum = dest.tunnelChecksum();
@@ -117,7 +117,11 @@ public final class TunXmit implements Xmit
         if (innerLength > room && (df || outerV6))
         {
             tooBig.incrementRelease();
-            return innerV4 && df && icmp.unreachable(p, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, room, v.daddrV4());
+            if (!innerV4)
+            {
+                return icmp.packetTooBig6(p, room, v.daddrHi, v.daddrLo);
+            }
+            return df && icmp.unreachable(p, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, room, v.daddrV4());
         }
 
         final int l2 = v.l3Offset;
