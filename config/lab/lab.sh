@@ -19,7 +19,9 @@
 #
 # IPv6, in the documentation range 2001:db8::/32: the client 2001:db8::100, the DR real servers 2001:db8::11..13
 # with VIP6 2001:db8::10 on lo (an address on lo is not answered in neighbour discovery on rs0), the NAT real
-# servers 2001:db8:1::11..13 via the director's 2001:db8:1::1, VIP6_NAT 2001:db8::20; the director 2001:db8::2.
+# servers 2001:db8:1::11..13 via the director's 2001:db8:1::1, VIP6_NAT 2001:db8::20; the director 2001:db8::2;
+# the router 2001:db8::fe and 2001:db8:2::fe in front of the tunnel real servers 2001:db8:2::11..13 (VIP6_TUN
+# 2001:db8::30 on lo; tundecap.py takes IPv6-in-IPv6 too).
 # 198.18.0.0/15 is the range RFC 2544 sets aside for benchmark networks; nothing here leaves the namespaces.
 #   lab.sh up | down | status
 # RS_COUNT, NAT_COUNT, TUN_COUNT (default 3 each) set how many real servers of each kind.
@@ -47,6 +49,10 @@ NAT_NET6=2001:db8:1:
 CLIENT_IP6=$NET6:100
 VIP6=$NET6:10
 NAT_GATEWAY6=$NAT_NET6:1
+TUN_NET6=2001:db8:2:
+VIP6_TUN=$NET6:30
+GW_IP6=$NET6:fe
+GW_TUN_IP6=$TUN_NET6:fe
 TUN_DEV=tunl-dec
 GUE_PORT=6080
 RS_COUNT=${RS_COUNT:-3}
@@ -159,6 +165,10 @@ up() {
   ns "$GW" sysctl -qw net.ipv4.ip_forward=1 \
     net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.gw0.send_redirects=0 \
     net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.gw0.rp_filter=0
+  enable_ipv6 "$GW" gw0
+  ns "$GW" sysctl -qw net.ipv6.conf.all.forwarding=1
+  ns "$GW" ip addr add "$GW_IP6/64" dev gw0 nodad
+  ns "$GW" ip addr add "$GW_TUN_IP6/64" dev gw0 nodad
 
   for i in $(seq 1 "$TUN_COUNT"); do
     local tun=$LAB_PREFIX-tun$i
@@ -171,13 +181,18 @@ up() {
       net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.rs0.rp_filter=0 \
       net.ipv4.conf.lo.rp_filter=0
     for v in "$VIP_TUN" "$VIP_MIXED"; do ns "$tun" ip addr add "$v/32" dev lo; done
+    enable_ipv6 "$tun" rs0
+    ns "$tun" ip addr add "$TUN_NET6:$((10 + i))/64" dev rs0 nodad
+    ns "$tun" ip -6 route add default via "$GW_TUN_IP6"
+    ns "$tun" ip addr add "$VIP6_TUN/128" dev lo nodad
     # The decapsulated packets come in here, from the client's address: no reverse-path filter.
     ns "$tun" ip tuntap add dev "$TUN_DEV" mode tun
     ns "$tun" sysctl -qw "net.ipv4.conf.$TUN_DEV.rp_filter=0"
+    ns "$tun" sysctl -qw "net.ipv6.conf.$TUN_DEV.disable_ipv6=0"
     ns "$tun" ip link set "$TUN_DEV" up
     start "$tun" "tun$i" "$PYTHON" "$HERE/realserver.py" "tun$i" 80 5300 "$VIP_TUN"
     start "$tun" "tun$i-decap" "$PYTHON" "$HERE/tundecap.py" "tun$i" "$TUN_NET.$((10 + i))" "$TUN_DEV" \
-      "$GUE_PORT" "$RUN/tun$i-decap.json"
+      "$GUE_PORT" "$RUN/tun$i-decap.json" "$TUN_NET6:$((10 + i))"
   done
 
   # Wait for every server to listen: DR from the client, NAT inside their namespaces (the client has no

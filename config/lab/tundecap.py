@@ -3,12 +3,13 @@
 takes what a director encapsulates for this server, strips the outer headers and writes the inner IPv4
 packet to a TUN device, where the kernel receives it as if it had come in on a tunnel interface.
 
-tundecap.py NAME ADDRESS [TUN_DEVICE] [GUE_PORT] [COUNTERS_FILE]
+tundecap.py NAME ADDRESS [TUN_DEVICE] [GUE_PORT] [COUNTERS_FILE] [ADDRESS6]
     NAME           the real server's name (tun1), for the counters file
     ADDRESS        this server's own address; tunnel packets to any other address are counted and dropped
     TUN_DEVICE     default tunl-dec; attached if it exists (lab.sh makes it, up, with rp_filter 0), else made
     GUE_PORT       default 6080
     COUNTERS_FILE  default /run/jlvs-lab/NAME-decap.json
+    ADDRESS6       this server's IPv6 address: IPv6-in-IPv6 (next header 41) to it is taken too
 
 What it takes, as kernel IPVS sends it (net/netfilter/ipvs/ip_vs_xmit.c, ip_vs_tunnel_xmit):
   ipip  IP protocol 4: outer IPv4 header, then the inner packet.
@@ -16,6 +17,8 @@ What it takes, as kernel IPVS sends it (net/netfilter/ipvs/ip_vs_xmit.c, ip_vs_t
         set a checksum over the GRE header and payload plus 16 reserved bits. Any of bits 1-5 (routing, key,
         sequence, strict route, recursion) or a version other than 0 is refused, as RFC 2784 says a receiver
         that does not implement RFC 1701 must; bits 6-12 are ignored.
+  ipip6 IPv6 next header 41 (ip_vs_tunnel_xmit_v6): the inner IPv6 packet after the outer IPv6 header, which a
+        raw IPv6 socket strips; its destination comes from IPV6_PKTINFO.
   gue   UDP to GUE_PORT (draft-ietf-intarea-gue, as Linux fou does it): 2 bits version, 1 bit control,
         5 bits hlen (optional fields, 32-bit words), 8 bits protocol (4 = IPv4), 16 bits flags, whose only
         known one is the last (private flags follow). Among the private flags only the first bit (remote
@@ -45,6 +48,8 @@ ADDRESS = socket.inet_aton(sys.argv[2])
 TUN_NAME = sys.argv[3] if len(sys.argv) > 3 else "tunl-dec"
 GUE_PORT = int(sys.argv[4]) if len(sys.argv) > 4 else 6080
 COUNTERS_FILE = sys.argv[5] if len(sys.argv) > 5 else f"/run/jlvs-lab/{NAME}-decap.json"
+ADDRESS6 = socket.inet_pton(socket.AF_INET6, sys.argv[6]) if len(sys.argv) > 6 else None
+IPV6_RECVPKTINFO, IPV6_PKTINFO = 49, 50
 
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI, IFF_UP = 0x0001, 0x1000, 0x0001
@@ -58,8 +63,8 @@ GRE_VERSION = 0x0007
 GUE_FLAG_PRIV = 0x0001
 GUE_PFLAG_REMCSUM = 0x80000000
 
-received = {"ipip": 0, "gre": 0, "gue": 0}
-decapsulated = {"ipip": 0, "gre": 0, "gre_csum": 0, "gue": 0, "gue_direct": 0, "gue_remcsum": 0}
+received = {"ipip": 0, "gre": 0, "gue": 0, "ipip6": 0}
+decapsulated = {"ipip": 0, "gre": 0, "gre_csum": 0, "gue": 0, "gue_direct": 0, "gue_remcsum": 0, "ipip6": 0}
 BAD_REASONS = (
     "not_for_us",          # outer destination is not ADDRESS
     "outer_truncated",     # shorter than the outer IPv4 header it claims
@@ -67,7 +72,8 @@ BAD_REASONS = (
     "gue_truncated", "gue_version", "gue_control", "gue_flags", "gue_private_flags", "gue_hlen",
     "gue_proto", "gue_remcsum",
     "inner_truncated",     # shorter than an IPv4 header, or than its total length
-    "inner_not_ipv4",      # version is not 4 (IPv6 is not handled in this lab)
+    "inner_not_ipv4",      # version is not 4 (IPv6 comes in IPv6 only, in this lab)
+    "inner_not_ipv6",      # in an IPv6 tunnel, version is not 6, or the payload length runs past the packet
     "inner_bad_header",    # IHL < 5 or beyond the packet, total length < IHL
     "inner_ip_csum",       # inner IPv4 header checksum wrong
     "tun_write",           # the TUN device refused it
@@ -123,7 +129,8 @@ def write_counters():
         "name": NAME, "address": socket.inet_ntoa(ADDRESS), "tun": TUN_NAME, "gue_port": GUE_PORT,
         "pid": os.getpid(), "time": round(time.time(), 3),
         "received": received, "decapsulated": dict(decapsulated, total=decapsulated["ipip"]
-                                                   + decapsulated["gre"] + decapsulated["gue"]),
+                                                   + decapsulated["gre"] + decapsulated["gue"]
+                                                   + decapsulated["ipip6"]),
         "bad": bad, "bad_total": sum(bad.values()), "inner_l4_csum_bad": inner_l4_csum_bad,
         "last_error": last_error[0], "kernel": kernel_counters(),
     }
@@ -180,6 +187,25 @@ def deliver(tun, inner, kind):
         last_error[0] = f"tun write: {e}"
         return
     decapsulated[kind] += 1
+
+
+def on_ipip6(tun, pkt, destination):
+    """IPv6 in IPv6: the raw socket gave the payload; the outer destination came with it."""
+    received["ipip6"] += 1
+    if destination != ADDRESS6:
+        bad["not_for_us"] += 1
+        return
+    if len(pkt) < 40 or pkt[0] >> 4 != 6 or 40 + struct.unpack_from("!H", pkt, 4)[0] > len(pkt):
+        bad["inner_not_ipv6"] += 1
+        return
+    inner = pkt[:40 + struct.unpack_from("!H", pkt, 4)[0]]
+    try:
+        os.write(tun, inner)
+    except OSError as e:
+        bad["tun_write"] += 1
+        last_error[0] = f"tun write: {e}"
+        return
+    decapsulated["ipip6"] += 1
 
 
 def outer_payload(pkt):
@@ -304,6 +330,11 @@ def main():
     gue = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     gue.bind(("0.0.0.0", GUE_PORT))
     handlers = {ipip: on_ipip, gre: on_gre, gue: on_gue}
+    ipip6 = None
+    if ADDRESS6 is not None:
+        ipip6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 41)
+        ipip6.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
+        handlers[ipip6] = on_ipip6
     for s in handlers:
         s.setblocking(False)
         for opt in (SO_RCVBUFFORCE, socket.SO_RCVBUF):
@@ -337,13 +368,21 @@ def main():
                     continue
                 for _ in range(256):
                     try:
-                        pkt = s.recv(65535)
+                        if s is ipip6:
+                            pkt, ancillary, _, _ = s.recvmsg(65535, socket.CMSG_SPACE(20))
+                            destination = next((data[:16] for level, kind, data in ancillary
+                                                if level == socket.IPPROTO_IPV6 and kind == IPV6_PKTINFO), None)
+                        else:
+                            pkt = s.recv(65535)
                     except (BlockingIOError, InterruptedError):
                         break
                     except OSError as e:  # e.g. an ICMP error queued on the UDP socket
                         last_error[0] = f"recv: {e}"
                         continue
                     try:
+                        if s is ipip6:
+                            on_ipip6(tun, pkt, destination)
+                            continue
                         handlers[s](tun, pkt)
                     except Exception as e:  # noqa: BLE001 - counted, never fatal
                         bad["exception"] += 1

@@ -11,9 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * IPv6 through the lab's director: it answers neighbour discovery for its IPv6 addresses and VIPs, resolves the
- * IPv6 real servers, answers ping, and balances HTTP over IPv6 by direct routing (the real servers hold
- * 2001:db8::10 on lo) and by NAT (real servers in 2001:db8:1::/64, the director their gateway), wrr 3:2:1, with the
- * listing in ipvsadm's IPv6 form.
+ * IPv6 real servers and its IPv6 gateway, answers ping, and balances HTTP over IPv6 by direct routing (the real
+ * servers hold 2001:db8::10 on lo) and by NAT (real servers in 2001:db8:1::/64, the director their gateway), wrr
+ * 3:2:1, and by tunnelling (IPv6 in IPv6 through the router to 2001:db8:2::/64, rr), with the listing in ipvsadm's
+ * IPv6 form.
  */
 class Ipv6SystemTest
 {
@@ -25,9 +26,9 @@ class Ipv6SystemTest
         Capabilities.requireLab();
         lab = Lab.up();
         lab.startDirector();
-        // the six IPv6 real servers answer the director's solicitations
+        // the six IPv6 real servers on its links and the IPv6 router answer the director's solicitations
         final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (Lab.counter("fwd-0: IPv6 neighbour advertisements received") < 6 && System.nanoTime() < deadline)
+        while (Lab.counter("fwd-0: IPv6 neighbour advertisements received") < 7 && System.nanoTime() < deadline)
         {
             Thread.sleep(100);
         }
@@ -64,12 +65,19 @@ class Ipv6SystemTest
         assertEquals(0, nat.status(), nat.out() + lab.directorLog());
         assertTrue(nat.out().contains("total nat1=30 nat2=20 nat3=10"), nat.out());
 
+        final Lab.Result tun = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
+            Lab.LAB.resolve("client.py").toString(), "requests", "http://[2001:db8::30]/", "30", "26200");
+        assertEquals(0, tun.status(), tun.out() + lab.directorLog());
+        assertTrue(tun.out().contains("total tun1=10 tun2=10 tun3=10"), tun.out());
+
         final Lab.Result list = Lab.jlvs("ipvsadm", "-L", "-n");
         assertEquals(0, list.status(), list.out());
         assertTrue(list.out().contains("TCP  [2001:db8::10]:80 wrr"), list.out());
         assertTrue(list.out().contains("  -> [2001:db8::11]:80            Route   3      "), list.out());
         assertTrue(list.out().contains("TCP  [2001:db8::20]:80 wrr"), list.out());
         assertTrue(list.out().contains("  -> [2001:db8:1::11]:8080        Masq    3      "), list.out());
+        assertTrue(list.out().contains("TCP  [2001:db8::30]:80 rr"), list.out());
+        assertTrue(list.out().contains("  -> [2001:db8:2::11]:80          Tunnel  1      "), list.out());
         final Lab.Result conns = Lab.jlvs("ipvsadm", "-L", "-n", "-c");
         assertTrue(conns.out().contains("[2001:db8::100]:26000 [2001:db8::10]:80  [2001:db8::"), conns.out());
     }
