@@ -10,7 +10,7 @@ client.py transfer URL BYTES   -> downloads /bytes/BYTES once; prints "transfer 
 client.py udp HOST:PORT COUNT FIRST_PORT
                                -> one datagram from each of COUNT source ports, prints "<n> <port> <server>"
                                   per answer and "total <name>=<count> ..."
-client.py udp-echo HOST:PORT BYTES COUNT FIRST_PORT
+client.py udp-echo HOST:PORT BYTES COUNT FIRST_PORT      (HOST an IPv4 address or [an IPv6 one])
                                -> COUNT datagrams of BYTES (fragmented by the kernel above 1472), one from each
                                   source port from FIRST_PORT; each real server sends the bytes back after its
                                   name; prints "echo <port> <server> <bytes> ok|corrupt" and "total ..."
@@ -108,10 +108,12 @@ def udp(target, count, first_port):
 
 def udp_echo(target, nbytes, count, first_port):
     host, port = target.rsplit(":", 1)
+    family = socket.AF_INET6 if host.startswith("[") else socket.AF_INET
+    host = host.strip("[]")
     tally, failures = {}, 0
     payload = bytes((i * 7 + 1) & 0xFF for i in range(nbytes))
     for i in range(1, count + 1):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(family, socket.SOCK_DGRAM)
         s.bind(("", first_port + i - 1))
         s.settimeout(3)
         try:

@@ -138,7 +138,7 @@ up() {
     enable_ipv6 "$rs" rs0
     ns "$rs" ip addr add "$NET6:$((10 + i))/64" dev rs0 nodad
     ns "$rs" ip addr add "$VIP6/128" dev lo nodad
-    start "$rs" "rs$i" "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP"
+    start "$rs" "rs$i" "$PYTHON" "$HERE/realserver.py" "rs$i" 80 5300 "$VIP" "$VIP6"
   done
 
   for i in $(seq 1 "$NAT_COUNT"); do
@@ -153,7 +153,7 @@ up() {
     ns "$nat" ip -6 route add default via "$NAT_GATEWAY6"
     # every probe to the closed port 5399 draws its ICMP port unreachable (no per-host rate limit)
     ns "$nat" sysctl -qw net.ipv4.icmp_ratelimit=0
-    start "$nat" "nat$i" "$PYTHON" "$HERE/realserver.py" "nat$i" 8080,80 5300 0.0.0.0
+    start "$nat" "nat$i" "$PYTHON" "$HERE/realserver.py" "nat$i" 8080,80 5300 0.0.0.0 ::
   done
 
   # The router between the director's network and the tunnel real servers' (the director's default
@@ -190,7 +190,7 @@ up() {
     ns "$tun" sysctl -qw "net.ipv4.conf.$TUN_DEV.rp_filter=0"
     ns "$tun" sysctl -qw "net.ipv6.conf.$TUN_DEV.disable_ipv6=0"
     ns "$tun" ip link set "$TUN_DEV" up
-    start "$tun" "tun$i" "$PYTHON" "$HERE/realserver.py" "tun$i" 80 5300 "$VIP_TUN"
+    start "$tun" "tun$i" "$PYTHON" "$HERE/realserver.py" "tun$i" 80 5300 "$VIP_TUN" "$VIP6_TUN"
     start "$tun" "tun$i-decap" "$PYTHON" "$HERE/tundecap.py" "tun$i" "$TUN_NET.$((10 + i))" "$TUN_DEV" \
       "$GUE_PORT" "$RUN/tun$i-decap.json" "$TUN_NET6:$((10 + i))"
   done

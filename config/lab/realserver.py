@@ -2,7 +2,7 @@
 """A lab real server: HTTP on the given port(s), saying who it is, and UDP on UDP_ADDRESS:UDP_PORT
 answering each datagram with its name.
 
-realserver.py NAME [HTTP_PORTS] [UDP_PORT] [UDP_ADDRESS]
+realserver.py NAME [HTTP_PORTS] [UDP_PORT] [UDP_ADDRESS] [UDP_ADDRESS6]
     HTTP_PORTS   one port or a comma-separated list ("8080,80"), default 80
 
 GET /           -> "<name>\n"
@@ -23,6 +23,7 @@ NAME = sys.argv[1]
 PORTS = [int(p) for p in sys.argv[2].split(",") if p] if len(sys.argv) > 2 else [80]
 UDP_PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 5300
 UDP_ADDRESS = sys.argv[4] if len(sys.argv) > 4 else "0.0.0.0"
+UDP_ADDRESS6 = sys.argv[5] if len(sys.argv) > 5 else None
 BLOCK = bytes((i * 7 + 3) & 0xFF for i in range(65536))
 
 
@@ -94,10 +95,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve_udp():
+def serve_udp(family, address):
     # bound to the VIP (DR): answers must leave from the address the client sent to
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((UDP_ADDRESS, UDP_PORT))
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((address, UDP_PORT))
     while True:
         data, peer = s.recvfrom(65535)
         if data.startswith(b"echo "):
@@ -125,7 +128,9 @@ def serve_http(port):
 
 
 if __name__ == "__main__":
-    threading.Thread(target=serve_udp, daemon=True).start()
+    threading.Thread(target=serve_udp, args=(socket.AF_INET, UDP_ADDRESS), daemon=True).start()
+    if UDP_ADDRESS6:
+        threading.Thread(target=serve_udp, args=(socket.AF_INET6, UDP_ADDRESS6), daemon=True).start()
     ThreadingHTTPServer.allow_reuse_address = True
     servers = [serve_http(port) for port in PORTS]
     for server in servers[1:]:
