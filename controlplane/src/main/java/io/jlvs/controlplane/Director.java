@@ -9,6 +9,7 @@ import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTables;
+import io.jlvs.dataplane.frag.FragmentTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
 import io.jlvs.dataplane.redirect.RedirectRings;
@@ -82,7 +83,10 @@ public final class Director implements AutoCloseable
         }
         DpdkPreflight.requireOk(DpdkPreflight.afterInit(dpdk, portName));
         portId = dpdk.portByName(portName);
-        final int mbufs = Math.max(8191, agentCount * (RX_DESC + TX_DESC + 2 * ForwardingAgent.BURST + 512) - 1);
+        // per agent: its rings and bursts, what it makes itself (512), the fragments it may hold, and what may wait in
+        // its inbox from the others
+        final int mbufs = Math.max(8191, agentCount * (RX_DESC + TX_DESC + 2 * ForwardingAgent.BURST + 512 +
+            FragmentTable.HELD_BUDGET + RedirectRings.DEFAULT_CAPACITY / Long.BYTES) - 1);
         pool = dpdk.createPktmbufPool("jlvs_" + settings.instance(), mbufs);
         dpdk.setupPort(portId, portConfig(settings, agentCount), pool);
         mac = DpdkPort.macOf(dpdk, portId);

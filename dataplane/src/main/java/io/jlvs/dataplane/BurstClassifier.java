@@ -56,6 +56,7 @@ final class BurstClassifier
     private final AtomicCounter notForService;
     private final AtomicCounter fragments;
     private final AtomicCounter fragmentUnsupported;
+    private final AtomicCounter notOwner;
     private final int self;
     private final int agents;
 
@@ -83,6 +84,7 @@ final class BurstClassifier
         this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
         this.fragments = counters[LbCounterDescriptor.FRAGMENTS.ordinal()];
         this.fragmentUnsupported = counters[LbCounterDescriptor.FRAGMENT_UNSUPPORTED.ordinal()];
+        this.notOwner = counters[LbCounterDescriptor.REDIRECT_NOT_OWNER.ordinal()];
     }
 
     /**
@@ -108,11 +110,15 @@ final class BurstClassifier
             }
             else if (p.route == Packet.ROUTE_IN || p.route == Packet.ROUTE_OUT)
             {
-                final int owner = Packet.STAGE_RX == stage ? ConnOwner.of(p.key, agents) : self;
+                final int owner = ConnOwner.of(p.key, agents);
                 p.owner = owner;
                 if (owner == self)
                 {
                     cacheOffsets[slots++] = conns.cacheOffset(p.tag);
+                }
+                else if (Packet.STAGE_RX != stage)
+                {
+                    p.route = notOwned(); // handed over twice would be a loop: never
                 }
             }
         }
@@ -157,12 +163,13 @@ final class BurstClassifier
                 p.tag = FlowCache.tagOf(p.key.setOutFromPacket(v));
                 return Packet.ROUTE_OUT;
             }
-            if (v.fragment == PacketView.LATER_FRAGMENT && isTransport(v.protocol))
+            if (v.fragment == PacketView.LATER_FRAGMENT)
             {
                 return Packet.ROUTE_FRAGMENT;
             }
         }
-        if (v.fragment == PacketView.LATER_FRAGMENT && isTransport(v.protocol) && s.isLocalV6(v.daddrHi, v.daddrLo))
+        // an IPv6 later fragment may carry extension headers before its transport's: its first fragment tells
+        if (v.fragment == PacketView.LATER_FRAGMENT && s.isLocalV6(v.daddrHi, v.daddrLo))
         {
             return Packet.ROUTE_FRAGMENT;
         }
@@ -181,6 +188,13 @@ final class BurstClassifier
         p.owner = self;
     }
 
+    /** Counts a packet handed to this agent that is not its own after all, and drops it. */
+    int notOwned()
+    {
+        notOwner.incrementRelease();
+        return Packet.ROUTE_DROP;
+    }
+
     /** A fragment's route stands (its datagram's first fragment's, or {@link Packet#ROUTE_FRAGMENT}); its owner is the gatherer. */
     private int fragmentRoute(final Packet p, final int stage)
     {
@@ -194,12 +208,12 @@ final class BurstClassifier
         {
             fragments.incrementRelease();
             p.owner = FragmentTable.gatherer(p.view, agents);
+            return route;
         }
-        else
-        {
-            p.owner = self;
-        }
-        return route;
+        p.owner = self;
+        final boolean mine = Packet.STAGE_GATHER == stage ? FragmentTable.gatherer(p.view, agents) == self :
+            route == Packet.ROUTE_FRAGMENT || ConnOwner.of(p.key, agents) == self; // a later one has no key yet
+        return mine ? route : notOwned();
     }
 
     private int route(final Packet p, final ForwardingSnapshot s)

@@ -564,7 +564,15 @@ public final class ForwardingAgent implements Agent
         final int owner = ConnOwner.of(relay.quoted(), agents);
         if (owner != self)
         {
-            redirector.redirect(owner, p.handle, tx);
+            if (Packet.STAGE_RX == stage)
+            {
+                redirector.redirect(owner, p.handle, tx);
+            }
+            else
+            {
+                classifier.notOwned(); // agents on different snapshots can route it differently: no ping-pong
+                tx.drop(p.handle);
+            }
             return;
         }
         send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
@@ -615,7 +623,15 @@ public final class ForwardingAgent implements Agent
         final int owner = ConnOwner.of(relay.quoted(), agents);
         if (owner != self)
         {
-            redirector.redirect(owner, p.handle, tx);
+            if (Packet.STAGE_RX == stage)
+            {
+                redirector.redirect(owner, p.handle, tx);
+            }
+            else
+            {
+                classifier.notOwned(); // agents on different snapshots can route it differently: no ping-pong
+                tx.drop(p.handle);
+            }
             return;
         }
         send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));

@@ -248,8 +248,8 @@ class FragmentsTest
             final long held = rig.sum(LbCounterDescriptor.FRAGMENTS_HELD);
             final long full = rig.sum(LbCounterDescriptor.FRAGMENT_TABLE_FULL);
             assertEquals(3_000, held + full, rig.nonZeroCounters());
-            assertTrue(full > 0 && held <= 2 * io.jlvs.dataplane.ForwardingAgent.FRAGMENT_DATAGRAMS,
-                "bounded: " + held + " held, " + full + " refused");
+            assertTrue(full > 0 && held <= 2 * io.jlvs.dataplane.frag.FragmentTable.HELD_BUDGET,
+                "bounded by the hold budget: " + held + " held, " + full + " refused");
             assertEquals(held, rig.inUse(), "what is held is all that is in use");
 
             rig.clock.advance(31_000);
@@ -280,6 +280,33 @@ class FragmentsTest
             frames[3] = fragments.get(0);
             Arrays.stream(frames).forEach((f) -> rig.queues[1].inject(f));
             assertEquals(4, AgentsRig.ipv4(rig.runUntilQuiet()).size());
+            assertEquals(0, rig.inUse());
+        }
+    }
+
+    @Test
+    void shouldSendNoIcmpErrorAboutALaterFragment()
+    {
+        try (AgentsRig rig = new AgentsRig(1, RedirectRings.DEFAULT_CAPACITY, true))
+        {
+            rig.runUntilQuiet();
+            rig.queues[0].inject(fromClient(VIP, 47_000, SYN, 0, DF));
+            rig.runUntilQuiet();
+            final List<byte[]> fragments = Wire.fragments(fromClient(VIP, 47_000, PSH_ACK, 2000, 0), CHUNK);
+            final byte[] dying = fragments.get(1).clone();
+            dying[22] = 1; // TTL 1: it cannot be forwarded
+            dying[24] = 0;
+            dying[25] = 0;
+            final int c = ~Wire.sum(dying, 14, 20, 0) & 0xFFFF;
+            dying[24] = (byte)(c >>> 8);
+            dying[25] = (byte)c;
+            rig.queues[0].inject(fragments.get(0));
+            rig.queues[0].inject(dying);
+            final List<byte[]> out = AgentsRig.ipv4(rig.runUntilQuiet());
+            assertEquals(1, out.size(), "the first fragment only: no time exceeded about the second (RFC 1812)");
+            assertEquals(DR_MAC[0], Wire.mac(out.get(0), 0));
+            assertEquals(1, rig.count(0, LbCounterDescriptor.ICMP_NOT_SENT));
+            assertEquals(1, rig.count(0, LbCounterDescriptor.TTL_EXCEEDED));
             assertEquals(0, rig.inUse());
         }
     }

@@ -468,4 +468,33 @@ class Ipv6ForwardingTest
         assertEquals(0, run(Wire6.frame(PORT_MAC, CLIENT_MAC, 1, Wire6.ICMPV6, router, VIP,
             Wire6.icmp(router, VIP, 1, 4, errorBody(0, toEmpty)))).size());
     }
+
+    @Test
+    void shouldKeyIpv6FragmentsByTheirFragmentHeaderWhateverFollowsIt()
+    {
+        resolve();
+        run(fromClient(VIP, 40010, 0x02, 0));
+        // destination options (8 bytes, padding) after the fragment header, in the first fragment only
+        final byte[] segment = Wire6.tcp(CIP, VIP, 40010, 80, 0x18, Wire.payload(2000));
+        final int firstPart = 8 + 1440; // destination options and the first 1440 bytes of TCP
+        final byte[] first = new byte[8 + firstPart];
+        first[0] = 60;
+        first[3] = 1;
+        first[7] = 0x21;
+        first[8] = Wire6.TCP; // destination options: next header TCP, length 0, PadN of 4
+        first[10] = 1;
+        first[11] = 4;
+        System.arraycopy(segment, 0, first, 16, 1440);
+        final byte[] second = new byte[8 + segment.length - 1440];
+        second[0] = 60;
+        second[2] = (byte)(firstPart >>> 8);
+        second[3] = (byte)(firstPart & 0xF8);
+        second[7] = 0x21;
+        System.arraycopy(segment, 1440, second, 8, segment.length - 1440);
+        final List<byte[]> out = run(
+            Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.FRAGMENT, CIP, VIP, first),
+            Wire6.frame(PORT_MAC, CLIENT_MAC, 64, Wire6.FRAGMENT, CIP, VIP, second));
+        assertEquals(2, out.size(), "both fragments, one datagram\n" + counters);
+        out.forEach((f) -> assertEquals(DR_MAC, Wire.mac(f, 0)));
+    }
 }

@@ -339,7 +339,8 @@ class MultiAgentTest
     void shouldForwardEveryPacketWithEachAgentOnItsOwnThread() throws Exception
     {
         final int agents = 2;
-        try (AgentsRig rig = new AgentsRig(agents, RedirectRings.DEFAULT_CAPACITY, true))
+        // inboxes as large as the 4000 packets the test lets be in flight: it counts updates, not ring overflow
+        try (AgentsRig rig = new AgentsRig(agents, 64 * 1024, true))
         {
             rig.runUntilQuiet();
             final List<Throwable> errors = new CopyOnWriteArrayList<>();

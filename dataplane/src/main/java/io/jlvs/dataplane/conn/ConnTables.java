@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * <h2>Persisted</h2>
  * In a directory, agent {@code i}'s table is {@code conns-<i>.dat} and the agent count they were written for is
  * {@code conns.agents}. A director restarted with the same count reopens its tables as they are. Started with
- * another count, it recomputes each connection's owner and moves those whose owner changed, and drains the tables of
- * agents it no longer has (and a single-table {@code conns.dat} of earlier versions) into its own before deleting
- * them: every connection is found again. The count is written last, so a move cut short by a crash is done again
- * (a moved entry replaces its copy).
+ * another count, it moves every table aside ({@value #STAGING}), opens new tables sized for the new count (a
+ * persisted map keeps the size it was made with, so reusing the files could overflow the ones left), moves each
+ * connection to its owner's table, recomputed, and deletes the old files (a single-table {@code conns.dat} of
+ * earlier versions too): every connection is found again. The count is written last, so a move cut short by a
+ * crash is done again from what was staged (a moved entry replaces its copy).
  */
 public final class ConnTables implements AutoCloseable
 {
@@ -30,7 +31,12 @@ public final class ConnTables implements AutoCloseable
     /** The one table of versions before tables per agent. */
     public static final String LEGACY_FILE = "conns.dat";
 
+    /** Where tables written for another agent count wait while their connections move (cut short: done again). */
+    public static final String STAGING = "conns.rehome";
+
     private static final Pattern TABLE_FILE = Pattern.compile("conns-(\\d+)\\.dat");
+    /** A table's files: the map and what {@link ConnTable} keeps beside it (clean marker, layout, replies, lock). */
+    private static final String[] SIBLINGS = {"", ".clean", ".layout", ".out", ".lock"};
 
     private final ConnTable[] tables;
     private final long capacity;
@@ -128,14 +134,20 @@ public final class ConnTables implements AutoCloseable
         this.tables = new ConnTable[ctx.agents];
         try
         {
+            final List<Path> staged = null == ctx.directory ? List.of() : stageForRehoming(ctx.directory);
             for (int i = 0; i < tables.length; i++)
             {
                 tables[i] = new ConnTable(ctx.table(null == ctx.directory ? null : tableFile(ctx.directory, i)));
             }
             if (null != ctx.directory)
             {
-                rehome(ctx);
+                drain(ctx, staged);
             }
+        }
+        catch (final IOException ex)
+        {
+            close();
+            throw new UncheckedIOException("cannot rehome connections in " + ctx.directory, ex);
         }
         catch (final RuntimeException ex)
         {
@@ -144,92 +156,107 @@ public final class ConnTables implements AutoCloseable
         }
     }
 
-    private void rehome(final Context ctx)
+    /**
+     * When the tables in {@code dir} were written for another agent count (or an earlier rehoming was cut short),
+     * moves every table file aside into {@value #STAGING}, so that the tables open afresh at their new size (a
+     * persisted Chronicle map keeps the size it was made with); {@link #drain} then moves each connection to its
+     * owner's table.
+     *
+     * @return the staged table files, to drain; none when the tables are as they were written.
+     */
+    private List<Path> stageForRehoming(final Path dir) throws IOException
     {
-        final Path dir = ctx.directory;
+        Files.createDirectories(dir);
+        final Path staging = dir.resolve(STAGING);
         final Path agentsFile = dir.resolve(AGENTS_FILE);
-        try
+        final String recorded = Files.exists(agentsFile) ? Files.readString(agentsFile).trim() : "";
+        final List<Path> present = new ArrayList<>();
+        if (Files.exists(dir.resolve(LEGACY_FILE)))
         {
-            final List<Path> foreign = new ArrayList<>();
-            if (Files.exists(dir.resolve(LEGACY_FILE)))
+            present.add(dir.resolve(LEGACY_FILE));
+        }
+        boolean foreign = !present.isEmpty();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "conns-*.dat"))
+        {
+            for (final Path f : files)
             {
-                foreign.add(dir.resolve(LEGACY_FILE));
-            }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "conns-*.dat"))
-            {
-                for (final Path f : files)
+                final Matcher m = TABLE_FILE.matcher(f.getFileName().toString());
+                if (m.matches())
                 {
-                    final Matcher m = TABLE_FILE.matcher(f.getFileName().toString());
-                    if (m.matches() && Long.parseLong(m.group(1)) >= tables.length)
-                    {
-                        foreign.add(f);
-                    }
+                    present.add(f);
+                    foreign |= Long.parseLong(m.group(1)) >= tables.length;
                 }
             }
-            final String recorded = Files.exists(agentsFile) ? Files.readString(agentsFile).trim() : "";
-            final boolean sameCount = recorded.equals(Integer.toString(tables.length));
-            if (sameCount && foreign.isEmpty())
-            {
-                return;
-            }
-            for (final Path f : foreign)
-            {
-                try (ConnTable from = new ConnTable(ctx.table(f.toFile())))
-                {
-                    from.forEach((k, e) ->
-                    {
-                        tables[ConnOwner.of(k, tables.length)].adopt(k, e);
-                        moved++;
-                        return true;
-                    });
-                }
-                deleteTableFiles(f);
-            }
+        }
+        final boolean interrupted = Files.isDirectory(staging);
+        final boolean sameCount = recorded.equals(Integer.toString(tables.length));
+        if (!interrupted && !foreign && (sameCount || present.isEmpty()))
+        {
             if (!sameCount)
             {
-                for (int i = 0; i < tables.length; i++)
+                Files.writeString(agentsFile, tables.length + "\n");
+            }
+            return List.of();
+        }
+        Files.createDirectories(staging);
+        for (final Path f : present)
+        {
+            final Path to = staging.resolve("staged-" + System.nanoTime() + "-" + f.getFileName());
+            for (final String sibling : SIBLINGS)
+            {
+                final Path from = f.resolveSibling(f.getFileName() + sibling);
+                if (Files.exists(from))
                 {
-                    moveStrangers(i);
+                    Files.move(from, to.resolveSibling(to.getFileName() + sibling));
                 }
             }
-            Files.writeString(agentsFile, tables.length + "\n");
         }
-        catch (final IOException ex)
+        final List<Path> staged = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(staging, "staged-*.dat"))
         {
-            throw new UncheckedIOException("cannot rehome connections in " + dir, ex);
+            files.forEach(staged::add);
         }
+        return staged;
     }
 
-    /** Moves the connections of table {@code i} that another agent owns to that agent's table. */
-    private void moveStrangers(final int i)
+    /** Moves every connection of the staged tables to its owner's table, deletes them, records the agent count. */
+    private void drain(final Context ctx, final List<Path> staged) throws IOException
     {
-        final List<ConnKey> keys = new ArrayList<>();
-        final List<ConnEntry> entries = new ArrayList<>();
-        tables[i].forEach((k, e) ->
+        if (staged.isEmpty())
         {
-            if (ConnOwner.of(k, tables.length) != i)
-            {
-                keys.add(new ConnKey().copyFrom(k));
-                entries.add(new ConnEntry().copyFrom(e));
-            }
-            return true;
-        });
-        for (int j = 0; j < keys.size(); j++)
-        {
-            final ConnKey k = keys.get(j);
-            tables[ConnOwner.of(k, tables.length)].adopt(k, entries.get(j));
-            tables[i].remove(k);
-            moved++;
+            return;
         }
+        for (final Path f : staged)
+        {
+            try (ConnTable from = new ConnTable(ctx.table(f.toFile())))
+            {
+                from.forEach((k, e) ->
+                {
+                    tables[ConnOwner.of(k, tables.length)].adopt(k, e);
+                    moved++;
+                    return true;
+                });
+            }
+            deleteTableFiles(f);
+        }
+        final Path staging = ctx.directory.resolve(STAGING);
+        try (DirectoryStream<Path> rest = Files.newDirectoryStream(staging))
+        {
+            for (final Path f : rest)
+            {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.writeString(ctx.directory.resolve(AGENTS_FILE), tables.length + "\n");
+        Files.delete(staging);
     }
 
     private static void deleteTableFiles(final Path table) throws IOException
     {
-        Files.deleteIfExists(table);
-        Files.deleteIfExists(ConnTable.cleanMarkerPath(table));
-        Files.deleteIfExists(ConnTable.layoutPath(table));
-        Files.deleteIfExists(ConnTable.repliesPath(table));
-        Files.deleteIfExists(ConnTable.lockPath(table));
+        for (final String sibling : SIBLINGS)
+        {
+            Files.deleteIfExists(table.resolveSibling(table.getFileName() + sibling));
+        }
     }
 
     static File tableFile(final Path dir, final int agent)

@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <ul>
  * <li>the gathering agent's: which agent owns the datagram's connection once its first fragment has told, the
  *     fragments held until then (at most {@value #HELD}), and the byte ranges seen, so an overlapping or oversized
- *     fragment is caught and the datagram's end is known;</li>
+ *     fragment is caught and the datagram's end is known; at most {@value #HELD_BUDGET} buffers held in all, so
+ *     lone fragments cannot take the port's buffer pool (Linux bounds its reassembly memory the same way,
+ *     {@code ipfrag_high_thresh});</li>
  * <li>the owning agent's: the connection's key (its own direction) that the first fragment found.</li>
  * </ul>
  * One agent's; nothing allocates after construction.
@@ -22,6 +24,8 @@ public final class FragmentTable
 {
     public static final int WAYS = 4;
     public static final int HELD = 16;
+    /** Most buffers held in all datagrams of one table: a part of an agent's share of the pool. */
+    public static final int HELD_BUDGET = 512;
     /** Most fragments of one datagram: 64 KiB in 576-byte packets takes 118. */
     public static final int MAX_FRAGMENTS = 128;
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
@@ -49,6 +53,7 @@ public final class FragmentTable
     private final int[] route;
     private int size;
     private int sweepCursor;
+    private int heldTotal;
 
     /**
      * @param datagrams most datagrams in passage at once (rounded up to a multiple of {@value #WAYS}).
@@ -101,7 +106,7 @@ public final class FragmentTable
 
     private static long word0(final PacketView v)
     {
-        return ((long)v.af << 56) | ((long)v.protocol << 48) | (v.fragmentId & 0xFFFF_FFFFL);
+        return ((long)v.af << 56) | ((long)v.fragmentProtocol << 48) | (v.fragmentId & 0xFFFF_FFFFL);
     }
 
     private int setOf(final long w0, final PacketView v)
@@ -292,17 +297,24 @@ public final class FragmentTable
         ownerKnown[slot] = true;
     }
 
-    /** Holds a fragment's buffer until the owner is known; false when the datagram's hold is full. */
+    /** Holds a fragment's buffer until the owner is known; false when the datagram's or the table's hold is full. */
     public boolean hold(final int slot, final long handle)
     {
         final int n = heldCount[slot];
-        if (n == HELD)
+        if (n == HELD || heldTotal == HELD_BUDGET)
         {
             return false;
         }
         held[slot * HELD + n] = handle;
         heldCount[slot] = n + 1;
+        heldTotal++;
         return true;
+    }
+
+    /** Buffers held in all datagrams. */
+    public int heldTotal()
+    {
+        return heldTotal;
     }
 
     public int heldCount(final int slot)
@@ -319,6 +331,7 @@ public final class FragmentTable
     /** Forgets the held buffers (the caller has sent or freed them). */
     public void clearHeld(final int slot)
     {
+        heldTotal -= heldCount[slot];
         heldCount[slot] = 0;
     }
 
@@ -350,6 +363,7 @@ public final class FragmentTable
         if (used[slot])
         {
             used[slot] = false;
+            heldTotal -= heldCount[slot];
             heldCount[slot] = 0;
             size--;
         }

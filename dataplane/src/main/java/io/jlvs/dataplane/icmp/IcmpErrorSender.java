@@ -97,9 +97,11 @@ public final class IcmpErrorSender
         final Packet p, final int type, final int code, final int restOfHeader, final int source, final boolean limited)
     {
         final PacketView v = p.view;
-        if (v.af != PacketView.AF_INET || isIcmpError(p) || !isUnicastSource(v.saddrV4()))
+        if (v.af != PacketView.AF_INET || isIcmpError(p) || !isUnicastSource(v.saddrV4()) ||
+            v.fragment == PacketView.LATER_FRAGMENT)
         {
-            // never an error about an error, nor to a broadcast or multicast source (RFC 1122 3.2.2)
+            // never an error about an error, nor to a broadcast or multicast source (RFC 1122 3.2.2), nor about a
+            // fragment but the first (RFC 1812 4.3.2.7: the client could not tell which packet it was)
             notSent.incrementRelease();
             return false;
         }
@@ -181,7 +183,8 @@ public final class IcmpErrorSender
         final PacketView v = p.view;
         final boolean aboutError = v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT &&
             Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4())) < 128;
-        if (v.af != PacketView.AF_INET6 || aboutError || (v.saddrHi >>> 56) == 0xFF || (v.saddrHi | v.saddrLo) == 0)
+        if (v.af != PacketView.AF_INET6 || aboutError || (v.saddrHi >>> 56) == 0xFF || (v.saddrHi | v.saddrLo) == 0 ||
+            v.fragment == PacketView.LATER_FRAGMENT)
         {
             notSent.incrementRelease();
             return false;

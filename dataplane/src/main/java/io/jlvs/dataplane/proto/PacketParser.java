@@ -179,6 +179,7 @@ public final class PacketParser
             view.fragmentOffset = (fragment & Ipv4Flyweight.FRAGMENT_OFFSET_MASK) << 3;
             view.moreFragments = (fragment & Ipv4Flyweight.FLAG_MF) != 0;
             view.fragmentDataOffset = l4;
+            view.fragmentProtocol = protocol;
             return fragment(seg, frame, l4, l3 + totalLength, protocol, ParseVerdict.IPV4, view);
         }
 
@@ -242,6 +243,7 @@ public final class PacketParser
                     view.fragmentOffset = offsetMore & 0xFFF8;
                     view.moreFragments = (offsetMore & 1) != 0;
                     view.fragmentDataOffset = at + extLength;
+                    view.fragmentProtocol = following;
                     view.fragment = PacketView.FIRST_FRAGMENT;
                     if (view.fragmentOffset != 0)
                     {

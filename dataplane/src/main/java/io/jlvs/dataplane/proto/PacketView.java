@@ -39,6 +39,11 @@ public final class PacketView
     public int fragmentOffset;
     /** A fragment's more-fragments flag: false on the last. */
     public boolean moreFragments;
+    /**
+     * The protocol field that keys a fragment's datagram: IPv4's protocol; the IPv6 fragment header's next header,
+     * the same in every fragment (the first's {@link #protocol} may lie beyond more extension headers).
+     */
+    public int fragmentProtocol;
     /** Offset from the frame's start of a fragment's data: where {@link #fragmentOffset} counts from. */
     public int fragmentDataOffset;
 
@@ -132,5 +137,6 @@ public final class PacketView
         fragmentOffset = 0;
         moreFragments = false;
         fragmentDataOffset = 0;
+        fragmentProtocol = 0;
     }
 }

@@ -17,8 +17,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  */
 public final class RedirectRings
 {
-    /** Default capacity of one inbox: about 240 bursts of 32 packets. */
-    public static final int DEFAULT_CAPACITY = 64 * 1024;
+    /** Default capacity of one inbox: about 120 bursts of 32 packets (the director sizes its pool for it). */
+    public static final int DEFAULT_CAPACITY = 32 * 1024;
     /** The least: Agrona takes a message of at most an eighth of the capacity, and a burst's is 272 bytes. */
     public static final int MIN_CAPACITY = 4096;
 

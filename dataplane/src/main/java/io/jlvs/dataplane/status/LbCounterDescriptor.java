@@ -59,6 +59,7 @@ public enum LbCounterDescriptor
     REDIRECTED(44, "Packets handed to the agent owning their connection"),
     REDIRECTED_IN(45, "Packets taken from other agents: connections this agent owns"),
     REDIRECT_RING_FULL(46, "Dropped: the owning agent's ring was full"),
+    REDIRECT_NOT_OWNER(63, "Dropped: handed over, but another agent's (agents on different snapshots)"),
     FRAGMENTS(51, "IP fragments of a virtual service's or a NAT real server's datagrams"),
     FRAGMENTS_HELD(52, "Fragments held until their datagram's first fragment came"),
     FRAGMENT_BAD(53, "Dropped: overlapping, oversized or too many fragments of a datagram"),

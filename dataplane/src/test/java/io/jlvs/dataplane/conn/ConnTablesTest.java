@@ -77,7 +77,7 @@ class ConnTablesTest
         }
         try (ConnTables tables = open(3))
         {
-            assertTrue(tables.moved() > n / 3, "about two thirds change owner: " + tables.moved());
+            assertEquals(n, tables.moved(), "every connection moved into tables made for three");
             assertAllOwned(tables, n);
         }
         try (ConnTables tables = open(1))
@@ -109,5 +109,28 @@ class ConnTablesTest
             assertAllOwned(tables, 100);
         }
         assertFalse(Files.exists(dir.resolve(ConnTables.LEGACY_FILE)));
+    }
+
+    @Test
+    void shouldKeepEveryConnectionWhenFewerAgentsTakeOverFullTables()
+    {
+        final int n = 7_000;
+        try (ConnTables tables = new ConnTables(
+            new ConnTables.Context().agents(4).capacity(8_000).directory(dir).conclude()))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                final ConnKey k = key(i);
+                assertTrue(tables.table(ConnOwner.of(k, 4)).insert(k, entry(i)), "connection " + i);
+            }
+        }
+        // four tables of 2000 each become one of 8000: not one of them reused at its old size
+        try (ConnTables tables = new ConnTables(
+            new ConnTables.Context().agents(1).capacity(8_000).directory(dir).conclude()))
+        {
+            assertAllOwned(tables, n);
+            assertTrue(tables.table(0).insert(key(n), entry(n)), "and room for more, up to the capacity");
+        }
+        assertFalse(Files.exists(dir.resolve(ConnTables.STAGING)), "the staging directory is gone");
     }
 }
