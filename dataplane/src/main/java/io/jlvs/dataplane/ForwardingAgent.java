@@ -27,6 +27,7 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
 import io.jlvs.dataplane.xmit.Egress;
 import io.jlvs.dataplane.xmit.Ipv4Fragmenter;
+import io.jlvs.dataplane.xmit.Ipv6Fragmenter;
 import io.jlvs.dataplane.xmit.NatXmit;
 import io.jlvs.dataplane.xmit.TunXmit;
 import io.jlvs.dataplane.xmit.Xmit;
@@ -166,7 +167,8 @@ public final class ForwardingAgent implements Agent
         this.xmits = new XmitTable(
             new DrXmit(egress, icmpErrors, counters),
             nat,
-            new TunXmit(port, egress, icmpErrors, new Ipv4Fragmenter(port, tx, counters), ctx.mtu, counters));
+            new TunXmit(port, egress, icmpErrors, new Ipv4Fragmenter(port, tx, counters),
+                new Ipv6Fragmenter(port, tx, counters), ctx.mtu, counters));
         this.relay = new IcmpRelay(ipvsIn, ipvsOut, xmits, nat, counters);
         this.echo = new IcmpEchoResponder(portMac);
         this.unsupportedFwd = counter(LbCounterDescriptor.UNSUPPORTED_FWD);

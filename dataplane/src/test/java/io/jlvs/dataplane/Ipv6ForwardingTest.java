@@ -497,4 +497,42 @@ class Ipv6ForwardingTest
         assertEquals(2, out.size(), "both fragments, one datagram\n" + counters);
         out.forEach((f) -> assertEquals(DR_MAC, Wire.mac(f, 0)));
     }
+
+    @Test
+    void shouldFragmentTheOuterIpv6PacketWhenTheInnerIpv4OneAllowsIt()
+    {
+        resolve();
+        // 1400 bytes of IPv4 without DF, into GUE (UDP 8 + GUE 4) in IPv6 (40): 1472 + 52 > 1500
+        final byte[] big = Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, 0, Wire.TCP, CIP4, VIP4_TUN, new byte[0],
+            Wire.tcp(CIP4, VIP4_TUN, 40011, 80, 0x02, Wire.payload(1432)));
+        port.inject(big);
+        agent.doWork();
+        final List<byte[]> out = port.takeTransmitted().stream().filter(Ipv6ForwardingTest::isIpv6).toList();
+        assertEquals(2, out.size(), counters.toString());
+        // the later piece is queued while the first is still being made: find them by their offsets
+        final byte[] first = (u16(out.get(0), 56) & 0xFFF8) == 0 ? out.get(0) : out.get(1);
+        final byte[] second = first == out.get(0) ? out.get(1) : out.get(0);
+        for (final byte[] f : out)
+        {
+            assertEquals(GUE_MAC, Wire.mac(f, 0));
+            assertEquals(44, u8(f, 20), "a fragment header");
+            assertEquals(17, u8(f, 54), "then UDP");
+            assertTrue(14 + 40 + u16(f, 18) <= 14 + 1500);
+        }
+        assertEquals(1, u16(first, 56) & 7, "M on the first");
+        assertEquals(0, u16(first, 56) & 0xFFF8, "offset 0");
+        assertEquals(0, u16(second, 56) & 1, "the last");
+        assertEquals(u16(first, 18) - 8, u16(second, 56) & 0xFFF8, "the second starts where the first ended");
+        assertEquals(Wire.u32(first, 58), Wire.u32(second, 58), "one identification");
+        // put together, the UDP datagram (GUE and the inner IPv4 packet) is whole and its checksum right
+        final int firstData = u16(first, 18) - 8;
+        final int secondData = u16(second, 18) - 8;
+        final byte[] udp = new byte[firstData + secondData];
+        System.arraycopy(first, 62, udp, 0, firstData);
+        System.arraycopy(second, 62, udp, firstData, secondData);
+        assertEquals(udp.length, u16(udp, 4), "UDP length");
+        assertEquals(0xFFFF, Wire.sum(udp, 0, udp.length, Wire6.pseudo(DIP, GUE_RIP, 17, udp.length)));
+        assertEquals(1, count(LbCounterDescriptor.FRAGMENTED));
+        assertEquals(0, port.inUse());
+    }
 }

@@ -45,8 +45,9 @@ import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
  * An IPv6 real server gets an outer IPv6 header instead (the kernel's {@code ip_vs_tunnel_xmit_v6}): from the
  * director's IPv6 address towards it, traffic class as the TOS above, hop limit the inner packet's, next header 41
  * (IPv6 inner), 4 (IPv4 inner: the one case where a real server's family may differ from its service's, as the
- * kernel allows), 17 or 47. The director does not fragment an outer IPv6 packet: one that would not fit is counted
- * and dropped, an IPv4 inner one with DF answered with fragmentation needed.
+ * kernel allows), 17 or 47. One that would not fit: an IPv6 inner packet (never fragmented on the way) is answered
+ * with packet too big, an IPv4 one with DF with fragmentation needed; an IPv4 one without DF goes in fragments of the
+ * outer IPv6 packet ({@link Ipv6Fragmenter}), as the kernel's {@code ip6_fragment} sends them.
  */
 public final class TunXmit implements Xmit
 {
@@ -64,6 +65,7 @@ public final class TunXmit implements Xmit
     private final Egress egress;
     private final IcmpErrorSender icmp;
     private final Ipv4Fragmenter fragmenter;
+    private final Ipv6Fragmenter fragmenter6;
     private final int mtu;
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final AtomicCounter unsupported;
@@ -79,6 +81,7 @@ public final class TunXmit implements Xmit
         final Egress egress,
         final IcmpErrorSender icmp,
         final Ipv4Fragmenter fragmenter,
+        final Ipv6Fragmenter fragmenter6,
         final int mtu,
         final AtomicCounter[] counters)
     {
@@ -86,6 +89,7 @@ public final class TunXmit implements Xmit
         this.egress = egress;
         this.icmp = icmp;
         this.fragmenter = fragmenter;
+        this.fragmenter6 = fragmenter6;
         this.mtu = mtu;
         this.unsupported = counters[LbCounterDescriptor.UNSUPPORTED_FWD.ordinal()];
         this.noHeadroom = counters[LbCounterDescriptor.NO_HEADROOM.ordinal()];
@@ -114,7 +118,7 @@ public final class TunXmit implements Xmit
         final int outerHeader = outerV6 ? Ipv6Flyweight.HEADER_LENGTH : Ipv4Flyweight.MIN_HEADER_LENGTH;
         final int room = mtu - outerHeader - tunnelHeader -
             (type == TunnelType.GUE && checksum == TunnelChecksum.REMCSUM ? REMCSUM_RESERVE : 0);
-        if (innerLength > room && (df || outerV6))
+        if (innerLength > room && df)
         {
             tooBig.incrementRelease();
             if (!innerV4)
@@ -165,7 +169,7 @@ public final class TunXmit implements Xmit
         if (outerV6)
         {
             return xmitV6(p, dest, out, frame, outer, overhead, innerLength, innerTos, ttl, protocol, innerProtocol,
-                innerV4, type, checksum);
+                innerV4, type, checksum) && (overhead + innerLength <= mtu || fragmenter6.fragment(p, l2, mtu));
         }
         final int source = dest.sourceV4();
         final int destination = dest.addrV4();
@@ -201,7 +205,7 @@ public final class TunXmit implements Xmit
         return outerLength <= mtu || fragmenter.fragment(p, l2, mtu);
     }
 
-    /** The outer IPv6 header and the tunnel header after it; never fragmented (checked by the caller). */
+    /** The outer IPv6 header and the tunnel header after it, addressed to the real server's next hop. */
     private boolean xmitV6(final Packet p, final Dest dest, final MemorySegment out, final long frame, final long outer,
         final int overhead, final int innerLength, final int innerTos, final int ttl, final int protocol,
         final int innerProtocol, final boolean innerV4, final TunnelType type, final TunnelChecksum checksum)

@@ -58,7 +58,8 @@ final class XmitRig implements AutoCloseable
     final IcmpErrorSender icmp = new IcmpErrorSender(port, egress, new IcmpRateLimiter(), counters);
     final DrXmit dr = new DrXmit(egress, icmp, counters);
     final NatXmit nat = new NatXmit(egress, icmp, counters);
-    final TunXmit tun = new TunXmit(port, egress, icmp, new Ipv4Fragmenter(port, tx, counters), MTU, counters);
+    final TunXmit tun = new TunXmit(port, egress, icmp, new Ipv4Fragmenter(port, tx, counters),
+        new Ipv6Fragmenter(port, tx, counters), MTU, counters);
     private final PacketParser parser = new PacketParser();
     private final MemorySegment handles = arena.allocate(ValueLayout.JAVA_LONG, 1);
     private final List<Packet> held = new ArrayList<>();
