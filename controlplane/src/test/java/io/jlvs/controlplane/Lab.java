@@ -88,7 +88,8 @@ final class Lab implements AutoCloseable
 
     /**
      * Starts the director with these settings and {@code agents} forwarding agents, and waits until they have
-     * resolved every next hop (each agent asks, and is answered on whichever queue the kernel picks).
+     * resolved every next hop (answers arrive on whichever queue the kernel picks, and the agent that gets one tells
+     * the others).
      */
     void startDirector(final Path settings, final int agents) throws Exception
     {
@@ -106,8 +107,12 @@ final class Lab implements AutoCloseable
             {
                 throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
             }
-            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= NEXT_HOPS * agents)
+            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= NEXT_HOPS)
             {
+                if (agents > 1)
+                {
+                    Thread.sleep(1000); // what one agent learned reaches the others over their rings
+                }
                 return;
             }
             Thread.sleep(100);

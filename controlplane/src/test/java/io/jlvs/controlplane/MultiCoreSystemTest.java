@@ -138,4 +138,39 @@ class MultiCoreSystemTest
             before + " before, " + after + " after; a few may have expired meanwhile):\n" + lab.directorLog());
         assertTrue(lab.directorLog().contains("connections moved to their owners' tables"), lab.directorLog());
     }
+
+    @Test
+    @Order(4)
+    void shouldForwardWithFourAgentsAfterARestartAndFindTheConnectionsAgain() throws Exception
+    {
+        final long before = Lab.jlvs("ipvsadm", "-L", "-n", "-c").out().lines().filter((l) -> l.startsWith("TCP ")).count();
+        lab.stopDirector();
+        final Path four = Lab.settingsWith(Map.of("port", "net_af_packet0,iface=dir0,qpairs=4", "cores",
+            "1@1,2@1,3@1,4@1"));
+        try
+        {
+            lab.startDirector(four, 4);
+            final long after = Lab.jlvs("ipvsadm", "-L", "-n", "-c").out().lines()
+                .filter((l) -> l.startsWith("TCP ")).count();
+            assertTrue(after >= before - 5 && after <= before, "found again in four tables (" + before + " before, " +
+                after + " after)");
+
+            final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
+                Lab.LAB.resolve("client.py").toString(), "requests", "http://198.18.0.20/", "80", "32000");
+            assertEquals(0, r.status(), r.out() + lab.directorLog());
+            final Map<String, Long> seen = totals(r.out());
+            assertEquals(80, seen.values().stream().mapToLong(Long::longValue).sum(), r.out());
+            long created = 0;
+            for (int a = 0; a < 4; a++)
+            {
+                created += Math.max(0, Lab.counter("fwd-" + a + ": Connections created"));
+            }
+            assertEquals(80, created, "each NAT connection made once, by its owner among four");
+            assertEquals(0, Lab.agentsCounter(4, "Dropped: packet from a real server for no NAT connection"));
+        }
+        finally
+        {
+            Files.deleteIfExists(four);
+        }
+    }
 }
