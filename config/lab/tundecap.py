@@ -180,6 +180,11 @@ def deliver(tun, inner, kind):
     frag = struct.unpack_from("!H", inner, 6)[0] & 0x3FFF  # MF or an offset: a fragment
     if not frag and proto in (6, 17) and not l4_ok(inner, ihl, proto):
         inner_l4_csum_bad["tcp" if proto == 6 else "udp"] += 1
+    write_tun(tun, inner, kind)
+
+
+def write_tun(tun, inner, kind):
+    """Writes a decapsulated packet to the TUN device, counted as decapsulated or as a refused write."""
     try:
         os.write(tun, inner)
     except OSError as e:
@@ -198,14 +203,7 @@ def on_ipip6(tun, pkt, destination):
     if len(pkt) < 40 or pkt[0] >> 4 != 6 or 40 + struct.unpack_from("!H", pkt, 4)[0] > len(pkt):
         bad["inner_not_ipv6"] += 1
         return
-    inner = pkt[:40 + struct.unpack_from("!H", pkt, 4)[0]]
-    try:
-        os.write(tun, inner)
-    except OSError as e:
-        bad["tun_write"] += 1
-        last_error[0] = f"tun write: {e}"
-        return
-    decapsulated["ipip6"] += 1
+    write_tun(tun, pkt[:40 + struct.unpack_from("!H", pkt, 4)[0]], "ipip6")
 
 
 def outer_payload(pkt):

@@ -39,11 +39,7 @@ class FragmentsSystemTest
         Lab.client(Duration.ofSeconds(30), "/usr/bin/python3", Lab.LAB.resolve("client.py").toString(),
             "udp", "198.18.0.20:5300", "1", "24999");
         // and over IPv6: the director learns the client's address from its solicitation; wait for the real servers'
-        final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (Lab.counter("fwd-0: IPv6 neighbour advertisements received") < 7 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(100);
-        }
+        Lab.awaitCounter("fwd-0: IPv6 neighbour advertisements received", 7, Duration.ofSeconds(20));
     }
 
     @AfterAll

@@ -27,11 +27,7 @@ class Ipv6SystemTest
         lab = Lab.up();
         lab.startDirector();
         // the six IPv6 real servers on its links and the IPv6 router answer the director's solicitations
-        final long deadline = System.nanoTime() + 20_000_000_000L;
-        while (Lab.counter("fwd-0: IPv6 neighbour advertisements received") < 7 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(100);
-        }
+        Lab.awaitCounter("fwd-0: IPv6 neighbour advertisements received", 7, Duration.ofSeconds(20));
     }
 
     @AfterAll

@@ -130,6 +130,16 @@ final class Lab implements AutoCloseable
         return n;
     }
 
+    /** Waits up to {@code timeout} for the counter labelled {@code label} to reach {@code least}. */
+    static void awaitCounter(final String label, final long least, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (counter(label) < least && System.nanoTime() < deadline)
+        {
+            Thread.sleep(100);
+        }
+    }
+
     /** The sum over {@code agents} agents of the counter labelled "fwd-N: {@code label}". */
     static long agentsCounter(final int agents, final String label)
     {

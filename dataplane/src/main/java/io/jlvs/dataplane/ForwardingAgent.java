@@ -558,26 +558,10 @@ public final class ForwardingAgent implements Agent
 
     private void onIcmpOut(final Packet p)
     {
-        if (!relay.quote(p, true))
+        if (quotesOwnConnection(p, true))
         {
-            tx.drop(p.handle);
-            return;
+            send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
         }
-        final int owner = ConnOwner.of(relay.quoted(), agents);
-        if (owner != self)
-        {
-            if (Packet.STAGE_RX == stage)
-            {
-                redirector.redirect(owner, p.handle, tx);
-            }
-            else
-            {
-                classifier.notOwned(); // agents on different snapshots can route it differently: no ping-pong
-                tx.drop(p.handle);
-            }
-            return;
-        }
-        send(p, relay.onErrorFromRealServer(p, snapshot.services(), nowMs));
     }
 
     private void onIn(final Packet p)
@@ -617,26 +601,39 @@ public final class ForwardingAgent implements Agent
             tx.send(p.handle, p.length);
             return;
         }
-        if (!relay.quote(p, false))
+        if (quotesOwnConnection(p, false))
+        {
+            send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));
+        }
+    }
+
+    /**
+     * Reads the connection an ICMP error quotes and whether this agent owns it. If not, the error goes to its owner,
+     * once: an error handed over already is counted and dropped (agents on different snapshots could route it
+     * differently and hand it back and forth). Unreadable errors are dropped (counted by the relay).
+     */
+    private boolean quotesOwnConnection(final Packet p, final boolean fromRealServer)
+    {
+        if (!relay.quote(p, fromRealServer))
         {
             tx.drop(p.handle);
-            return;
+            return false;
         }
         final int owner = ConnOwner.of(relay.quoted(), agents);
-        if (owner != self)
+        if (owner == self)
         {
-            if (Packet.STAGE_RX == stage)
-            {
-                redirector.redirect(owner, p.handle, tx);
-            }
-            else
-            {
-                classifier.notOwned(); // agents on different snapshots can route it differently: no ping-pong
-                tx.drop(p.handle);
-            }
-            return;
+            return true;
         }
-        send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));
+        if (Packet.STAGE_RX == stage)
+        {
+            redirector.redirect(owner, p.handle, tx);
+        }
+        else
+        {
+            classifier.notOwned();
+            tx.drop(p.handle);
+        }
+        return false;
     }
 
     private void send(final Packet p, final boolean ready)

@@ -10,8 +10,11 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+
+import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 
 /**
  * IPv6 neighbour discovery (RFC 4861) as the director needs it, ARP's counterpart: it answers neighbour
@@ -40,11 +43,9 @@ public final class NeighbourDiscovery
     static final long ALL_NODES_HI = 0xFF02_0000_0000_0000L;
     static final long ALL_NODES_LO = 1L;
 
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final EthernetFlyweight eth = new EthernetFlyweight();
+    private final Ipv6Flyweight ip6 = new Ipv6Flyweight();
     private final NeighbourTable neighbours;
     private final long portMac;
     private final AtomicCounter solicitationsReceived;
@@ -85,15 +86,16 @@ public final class NeighbourDiscovery
         final long ip = frame + v.l3Offset;
         final long icmp = frame + v.l4Offset;
         final int length = v.l3Length - (v.l4Offset - v.l3Offset);
-        if (length < MESSAGE_LENGTH || (seg.get(ValueLayout.JAVA_BYTE, ip + Ipv6Flyweight.HOP_LIMIT_OFFSET) & 0xFF) != HOP_LIMIT ||
-            (seg.get(ValueLayout.JAVA_BYTE, icmp + 1) != 0) ||
+        if (length < MESSAGE_LENGTH ||
+            (seg.get(U8, ip + Ipv6Flyweight.HOP_LIMIT_OFFSET) & 0xFF) != HOP_LIMIT ||
+            (seg.get(U8, icmp + 1) != 0) ||
             InetChecksum.sum(seg, icmp, length, InetChecksum.pseudoHeaderSum6(
                 v.saddrHi, v.saddrLo, v.daddrHi, v.daddrLo, IpProtocol.ICMPV6, length)) != 0xFFFF)
         {
             malformed.incrementRelease();
             return false;
         }
-        final int type = seg.get(ValueLayout.JAVA_BYTE, icmp) & 0xFF;
+        final int type = seg.get(U8, icmp) & 0xFF;
         final long targetHi = seg.get(U64, icmp + 8);
         final long targetLo = seg.get(U64, icmp + 16);
         final long option = linkLayerOption(seg, icmp, length, type == NEIGHBOUR_SOLICITATION ? OPTION_SOURCE_LL : OPTION_TARGET_LL);
@@ -160,8 +162,8 @@ public final class NeighbourDiscovery
         int at = MESSAGE_LENGTH;
         while (at + 8 <= length)
         {
-            final int type = seg.get(ValueLayout.JAVA_BYTE, icmp + at) & 0xFF;
-            final int units = seg.get(ValueLayout.JAVA_BYTE, icmp + at + 1) & 0xFF;
+            final int type = seg.get(U8, icmp + at) & 0xFF;
+            final int units = seg.get(U8, icmp + at + 1) & 0xFF;
             if (units == 0)
             {
                 return 0; // an option of length 0 is invalid: stop, as RFC 4861 says to drop it
@@ -188,8 +190,8 @@ public final class NeighbourDiscovery
         final long ip = frame + l3;
         final long icmp = ip + Ipv6Flyweight.HEADER_LENGTH;
         writeHeaders(seg, frame, l3, targetHi, targetLo, dstHi, dstLo, toMac);
-        seg.set(ValueLayout.JAVA_BYTE, icmp, (byte)NEIGHBOUR_ADVERTISEMENT);
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 4, (byte)flags);
+        seg.set(U8, icmp, (byte)NEIGHBOUR_ADVERTISEMENT);
+        seg.set(U8, icmp + 4, (byte)flags);
         writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_TARGET_LL);
         checksum(seg, icmp, targetHi, targetLo, dstHi, dstLo);
         return l3 + Ipv6Flyweight.HEADER_LENGTH + MESSAGE_WITH_OPTION;
@@ -216,8 +218,8 @@ public final class NeighbourDiscovery
         final long dstHi = 0xFF02_0000_0000_0000L;
         final long dstLo = 0x0000_0001_FF00_0000L | (targetLo & 0xFF_FFFFL);
         writeHeaders(seg, frame, l3, srcHi, srcLo, dstHi, dstLo, multicastMac(dstLo));
-        seg.set(ValueLayout.JAVA_BYTE, icmp, (byte)NEIGHBOUR_SOLICITATION);
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 4, (byte)0);
+        seg.set(U8, icmp, (byte)NEIGHBOUR_SOLICITATION);
+        seg.set(U8, icmp + 4, (byte)0);
         writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_SOURCE_LL);
         checksum(seg, icmp, srcHi, srcLo, dstHi, dstLo);
         return l3 + Ipv6Flyweight.HEADER_LENGTH + MESSAGE_WITH_OPTION;
@@ -233,28 +235,20 @@ public final class NeighbourDiscovery
         final long srcLo, final long dstHi, final long dstLo, final long toMac)
     {
         eth.wrap(seg, frame).dstMac(toMac).srcMac(portMac).etherType(EthernetFlyweight.ETHER_TYPE_IPV6);
-        final long ip = frame + l3;
-        seg.set(U32, ip, 0x6000_0000);
-        seg.set(U16, ip + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short)MESSAGE_WITH_OPTION);
-        seg.set(ValueLayout.JAVA_BYTE, ip + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte)IpProtocol.ICMPV6);
-        seg.set(ValueLayout.JAVA_BYTE, ip + Ipv6Flyweight.HOP_LIMIT_OFFSET, (byte)HOP_LIMIT);
-        seg.set(U64, ip + Ipv6Flyweight.SRC_ADDR_OFFSET, srcHi);
-        seg.set(U64, ip + Ipv6Flyweight.SRC_ADDR_OFFSET + 8, srcLo);
-        seg.set(U64, ip + Ipv6Flyweight.DST_ADDR_OFFSET, dstHi);
-        seg.set(U64, ip + Ipv6Flyweight.DST_ADDR_OFFSET + 8, dstLo);
+        ip6.wrap(seg, frame + l3).header(0, MESSAGE_WITH_OPTION, IpProtocol.ICMPV6, HOP_LIMIT, srcHi, srcLo, dstHi, dstLo);
     }
 
     private void writeTargetAndOption(final MemorySegment seg, final long icmp, final long targetHi,
         final long targetLo, final int option)
     {
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 1, (byte)0);
+        seg.set(U8, icmp + 1, (byte)0);
         seg.set(U16, icmp + 2, (short)0);
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 5, (byte)0);
+        seg.set(U8, icmp + 5, (byte)0);
         seg.set(U16, icmp + 6, (short)0);
         seg.set(U64, icmp + 8, targetHi);
         seg.set(U64, icmp + 16, targetLo);
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 24, (byte)option);
-        seg.set(ValueLayout.JAVA_BYTE, icmp + 25, (byte)1);
+        seg.set(U8, icmp + 24, (byte)option);
+        seg.set(U8, icmp + 25, (byte)1);
         seg.set(U16, icmp + 26, (short)(portMac >>> 32));
         seg.set(U32, icmp + 28, (int)portMac);
     }

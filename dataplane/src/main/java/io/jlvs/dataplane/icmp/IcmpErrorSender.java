@@ -15,10 +15,6 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
-import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
-import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
-
 /**
  * Turns a packet the director will not forward into the ICMP error its sender gets, in the packet's own buffer, as
  * the kernel's {@code icmp_send()} answers for IPVS: port unreachable when a service has no real server left
@@ -49,6 +45,7 @@ public final class IcmpErrorSender
     private final Egress egress;
     private final IcmpRateLimiter limiter;
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final Ipv6Flyweight ip6 = new Ipv6Flyweight();
     private final IcmpFlyweight icmp = new IcmpFlyweight();
     private final AtomicCounter sent;
     private final AtomicCounter rateLimited;
@@ -97,32 +94,22 @@ public final class IcmpErrorSender
         final Packet p, final int type, final int code, final int restOfHeader, final int source, final boolean limited)
     {
         final PacketView v = p.view;
-        if (v.af != PacketView.AF_INET || isIcmpError(p) || !isUnicastSource(v.saddrV4()) ||
-            v.fragment == PacketView.LATER_FRAGMENT)
+        // never an error about an error, nor to a broadcast or multicast source (RFC 1122 3.2.2), nor about a
+        // fragment but the first (RFC 1812 4.3.2.7: the client could not tell which packet it was)
+        if (!mayAnswer(v.af == PacketView.AF_INET && !isIcmpError(p) && isUnicastSource(v.saddrV4()) &&
+            v.fragment != PacketView.LATER_FRAGMENT, limited))
         {
-            // never an error about an error, nor to a broadcast or multicast source (RFC 1122 3.2.2), nor about a
-            // fragment but the first (RFC 1812 4.3.2.7: the client could not tell which packet it was)
-            notSent.incrementRelease();
-            return false;
-        }
-        if (limited && !limiter.tryAcquire(nowMs))
-        {
-            rateLimited.incrementRelease();
             return false;
         }
         final int l2 = v.l3Offset;
         final int quoted = Math.min(v.l3Length, MAX_ERROR_LENGTH - ERROR_HEADERS);
         final int originalTos = ip.wrap(p.seg, p.l3()).tos();
         final int client = v.saddrV4();
-        if (!p.prepend(port, ERROR_HEADERS))
+        if (!makeRoom(p, ERROR_HEADERS, quoted))
         {
-            notSent.incrementRelease();
             return false;
         }
         final MemorySegment seg = p.seg;
-        MemorySegment.copy(seg, p.frame + ERROR_HEADERS, seg, p.frame, l2);
-        egress.toSender(seg, p.frame);
-        p.length(port, l2 + ERROR_HEADERS + quoted);
 
         final long at = p.frame + l2;
         final int totalLength = ERROR_HEADERS + quoted;
@@ -183,8 +170,38 @@ public final class IcmpErrorSender
         final PacketView v = p.view;
         final boolean aboutError = v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT &&
             Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4())) < 128;
-        if (v.af != PacketView.AF_INET6 || aboutError || (v.saddrHi >>> 56) == 0xFF || (v.saddrHi | v.saddrLo) == 0 ||
-            v.fragment == PacketView.LATER_FRAGMENT)
+        if (!mayAnswer(v.af == PacketView.AF_INET6 && !aboutError && (v.saddrHi >>> 56) != 0xFF &&
+            (v.saddrHi | v.saddrLo) != 0 && v.fragment != PacketView.LATER_FRAGMENT, limited))
+        {
+            return false;
+        }
+        final int l2 = v.l3Offset;
+        final int quoted = Math.min(v.l3Length, MAX_ERROR_LENGTH_V6 - ERROR_HEADERS_V6);
+        final long clientHi = v.saddrHi;
+        final long clientLo = v.saddrLo;
+        if (!makeRoom(p, ERROR_HEADERS_V6, quoted))
+        {
+            return false;
+        }
+        final MemorySegment seg = p.seg;
+        final long at = p.frame + l2;
+        final int payload = IcmpFlyweight.HEADER_LENGTH + quoted;
+        ip6.wrap(seg, at).header(0, payload, IpProtocol.ICMPV6, TTL, srcHi, srcLo, clientHi, clientLo);
+        final long icmpAt = at + Ipv6Flyweight.HEADER_LENGTH;
+        icmp.wrap(seg, icmpAt).type(type).code(code).checksum(0).restOfHeader(restOfHeader);
+        icmp.checksum(InetChecksum.l4Checksum(seg, icmpAt, payload,
+            InetChecksum.pseudoHeaderSum6(srcHi, srcLo, clientHi, clientLo, IpProtocol.ICMPV6, payload)));
+        v.l4Offset = l2 + Ipv6Flyweight.HEADER_LENGTH;
+        v.l3Length = Ipv6Flyweight.HEADER_LENGTH + payload;
+        v.protocol = IpProtocol.ICMPV6;
+        sent.incrementRelease();
+        return true;
+    }
+
+    /** Whether an error may go out: {@code allowed} by what it is about, and within the limit when limited (counted). */
+    private boolean mayAnswer(final boolean allowed, final boolean limited)
+    {
+        if (!allowed)
         {
             notSent.incrementRelease();
             return false;
@@ -194,38 +211,24 @@ public final class IcmpErrorSender
             rateLimited.incrementRelease();
             return false;
         }
-        final int l2 = v.l3Offset;
-        final int quoted = Math.min(v.l3Length, MAX_ERROR_LENGTH_V6 - ERROR_HEADERS_V6);
-        final long clientHi = v.saddrHi;
-        final long clientLo = v.saddrLo;
-        if (!p.prepend(port, ERROR_HEADERS_V6))
+        return true;
+    }
+
+    /**
+     * Grows the packet by {@code headers} at its front for the error's IP and ICMP headers (the link header moves
+     * along and is addressed back to the sender) and cuts it to those and {@code quoted} bytes of the original.
+     */
+    private boolean makeRoom(final Packet p, final int headers, final int quoted)
+    {
+        final int l2 = p.view.l3Offset;
+        if (!p.prepend(port, headers))
         {
             notSent.incrementRelease();
             return false;
         }
-        final MemorySegment seg = p.seg;
-        MemorySegment.copy(seg, p.frame + ERROR_HEADERS_V6, seg, p.frame, l2);
-        egress.toSender(seg, p.frame);
-        p.length(port, l2 + ERROR_HEADERS_V6 + quoted);
-
-        final long at = p.frame + l2;
-        final int payload = IcmpFlyweight.HEADER_LENGTH + quoted;
-        seg.set(U32, at, 0x6000_0000);
-        seg.set(U16, at + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short)payload);
-        seg.set(ValueLayout.JAVA_BYTE, at + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte)IpProtocol.ICMPV6);
-        seg.set(ValueLayout.JAVA_BYTE, at + Ipv6Flyweight.HOP_LIMIT_OFFSET, (byte)TTL);
-        seg.set(U64, at + Ipv6Flyweight.SRC_ADDR_OFFSET, srcHi);
-        seg.set(U64, at + Ipv6Flyweight.SRC_ADDR_OFFSET + 8, srcLo);
-        seg.set(U64, at + Ipv6Flyweight.DST_ADDR_OFFSET, clientHi);
-        seg.set(U64, at + Ipv6Flyweight.DST_ADDR_OFFSET + 8, clientLo);
-        final long icmpAt = at + Ipv6Flyweight.HEADER_LENGTH;
-        icmp.wrap(seg, icmpAt).type(type).code(code).checksum(0).restOfHeader(restOfHeader);
-        icmp.checksum(InetChecksum.l4Checksum(seg, icmpAt, payload,
-            InetChecksum.pseudoHeaderSum6(srcHi, srcLo, clientHi, clientLo, IpProtocol.ICMPV6, payload)));
-        v.l4Offset = l2 + Ipv6Flyweight.HEADER_LENGTH;
-        v.l3Length = Ipv6Flyweight.HEADER_LENGTH + payload;
-        v.protocol = IpProtocol.ICMPV6;
-        sent.incrementRelease();
+        MemorySegment.copy(p.seg, p.frame + headers, p.seg, p.frame, l2);
+        egress.toSender(p.seg, p.frame);
+        p.length(port, l2 + headers + quoted);
         return true;
     }
 

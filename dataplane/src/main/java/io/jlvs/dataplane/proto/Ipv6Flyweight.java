@@ -141,6 +141,20 @@ public final class Ipv6Flyweight
         return this;
     }
 
+    /** Writes a whole header: version 6, {@code trafficClass}, flow label 0, and the rest as given. */
+    public Ipv6Flyweight header(final int trafficClass, final int payloadLength, final int nextHeader, final int hopLimit,
+        final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        return versionClassFlow((VERSION << 28) | ((trafficClass & 0xFF) << 20))
+            .payloadLength(payloadLength)
+            .nextHeader(nextHeader)
+            .hopLimit(hopLimit)
+            .srcAddrHi(srcHi)
+            .srcAddrLo(srcLo)
+            .dstAddrHi(dstHi)
+            .dstAddrLo(dstLo);
+    }
+
     public long srcAddrHi()
     {
         return seg.get(U64, base + SRC_ADDR_OFFSET);

@@ -40,6 +40,29 @@ public final class Ipv4Fragmenter
     }
 
     /**
+     * Claims the buffers of pieces 1 .. {@code pieces - 1} into {@code spare} before any is written, so a shortage
+     * drops a packet whole rather than sending part of it: on a shortage what was claimed is freed, and it is counted.
+     */
+    static boolean claim(
+        final PacketPort port, final TxBuffer tx, final long[] spare, final int pieces, final AtomicCounter noMbuf)
+    {
+        for (int i = 1; i < pieces; i++)
+        {
+            spare[i] = port.alloc();
+            if (0 == spare[i])
+            {
+                noMbuf.incrementRelease();
+                for (int j = 1; j < i; j++)
+                {
+                    tx.drop(spare[j]);
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Splits the IPv4 packet at {@code frame + l2} of {@code p} (a 20-byte header, no options) into fragments of at
      * most {@code mtu} bytes; {@code p} keeps the first, the rest are queued on the transmit buffer.
      *
@@ -64,19 +87,9 @@ public final class Ipv4Fragmenter
             tooBig.incrementRelease();
             return false;
         }
-        // claim every buffer first, so a shortage drops the packet whole rather than sending part of it
-        for (int i = 1; i < pieces; i++)
+        if (!claim(port, tx, spare, pieces, noMbuf))
         {
-            spare[i] = port.alloc();
-            if (0 == spare[i])
-            {
-                noMbuf.incrementRelease();
-                for (int j = 1; j < i; j++)
-                {
-                    tx.drop(spare[j]);
-                }
-                return false;
-            }
+            return false;
         }
         final int id = ip.id();
         for (int i = 1; i < pieces; i++)

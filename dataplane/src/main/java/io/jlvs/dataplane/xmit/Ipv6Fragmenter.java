@@ -75,18 +75,9 @@ public final class Ipv6Fragmenter
             noHeadroom.incrementRelease();
             return false;
         }
-        for (int i = 1; i < pieces; i++)
+        if (!Ipv4Fragmenter.claim(port, tx, spare, pieces, noMbuf))
         {
-            spare[i] = port.alloc();
-            if (0 == spare[i])
-            {
-                noMbuf.incrementRelease();
-                for (int j = 1; j < i; j++)
-                {
-                    tx.drop(spare[j]);
-                }
-                return false;
-            }
+            return false;
         }
         id++;
         final int headers = l2 + Ipv6Flyweight.HEADER_LENGTH;

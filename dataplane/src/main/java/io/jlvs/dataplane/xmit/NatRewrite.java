@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
+import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 
 /**
  * Rewrites one end (source or destination) of a TCP or UDP packet, address and port, keeping every checksum
@@ -33,9 +34,6 @@ public final class NatRewrite
     private NatRewrite()
     {
     }
-
-    private static final java.lang.foreign.ValueLayout.OfLong U64 =
-        java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     /**
      * Rewrites an IPv6 packet's source or destination address and port: no header checksum; the transport checksum,
@@ -76,8 +74,12 @@ public final class NatRewrite
         seg.set(U64, addrAt + 8, newLo);
     }
 
-    /** Rewrites an IPv4 packet's source or destination address only: a later fragment's. */
-    public static void rewriteAddressV4(final MemorySegment seg, final long ip, final boolean source, final int newAddr)
+    /**
+     * Rewrites an IPv4 packet's source or destination address only (a later fragment's), the header checksum with it.
+     *
+     * @return the address it had.
+     */
+    public static int rewriteAddressV4(final MemorySegment seg, final long ip, final boolean source, final int newAddr)
     {
         final long addrAt = ip + (source ? Ipv4Flyweight.SRC_ADDR_OFFSET : Ipv4Flyweight.DST_ADDR_OFFSET);
         final int oldAddr = seg.get(U32, addrAt);
@@ -85,6 +87,7 @@ public final class NatRewrite
         final long ipChecksumAt = ip + Ipv4Flyweight.CHECKSUM_OFFSET;
         seg.set(U16, ipChecksumAt,
             (short)InetChecksum.update32(Short.toUnsignedInt(seg.get(U16, ipChecksumAt)), oldAddr, newAddr));
+        return oldAddr;
     }
 
     /**
@@ -106,12 +109,7 @@ public final class NatRewrite
         final int newPort,
         final boolean whole)
     {
-        final long addrAt = ip + (source ? Ipv4Flyweight.SRC_ADDR_OFFSET : Ipv4Flyweight.DST_ADDR_OFFSET);
-        final int oldAddr = seg.get(U32, addrAt);
-        seg.set(U32, addrAt, newAddr);
-        final long ipChecksumAt = ip + Ipv4Flyweight.CHECKSUM_OFFSET;
-        seg.set(U16, ipChecksumAt,
-            (short)InetChecksum.update32(Short.toUnsignedInt(seg.get(U16, ipChecksumAt)), oldAddr, newAddr));
+        final int oldAddr = rewriteAddressV4(seg, ip, source, newAddr);
 
         final long portAt = l4 + (source ? 0 : 2);
         final int oldPort = Short.toUnsignedInt(seg.get(U16, portAt));

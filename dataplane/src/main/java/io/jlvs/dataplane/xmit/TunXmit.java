@@ -19,8 +19,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.jlvs.dataplane.proto.NetworkLayouts.U16;
-import static io.jlvs.dataplane.proto.NetworkLayouts.U32;
-import static io.jlvs.dataplane.proto.NetworkLayouts.U64;
 import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 
 /**
@@ -68,6 +66,7 @@ public final class TunXmit implements Xmit
     private final Ipv6Fragmenter fragmenter6;
     private final int mtu;
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final Ipv6Flyweight ip6 = new Ipv6Flyweight();
     private final AtomicCounter unsupported;
     private final AtomicCounter noHeadroom;
     private final AtomicCounter tooBig;
@@ -211,14 +210,8 @@ public final class TunXmit implements Xmit
         final int innerProtocol, final boolean innerV4, final TunnelType type, final TunnelChecksum checksum)
     {
         final int payloadLength = overhead - Ipv6Flyweight.HEADER_LENGTH + innerLength;
-        out.set(U32, outer, 0x6000_0000 | (ecnEncapsulate(innerTos) << 20));
-        out.set(U16, outer + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET, (short)payloadLength);
-        out.set(U8, outer + Ipv6Flyweight.NEXT_HEADER_OFFSET, (byte)protocol);
-        out.set(U8, outer + Ipv6Flyweight.HOP_LIMIT_OFFSET, (byte)ttl);
-        out.set(U64, outer + Ipv6Flyweight.SRC_ADDR_OFFSET, dest.sourceHi6());
-        out.set(U64, outer + Ipv6Flyweight.SRC_ADDR_OFFSET + 8, dest.sourceLo6());
-        out.set(U64, outer + Ipv6Flyweight.DST_ADDR_OFFSET, dest.addrHi());
-        out.set(U64, outer + Ipv6Flyweight.DST_ADDR_OFFSET + 8, dest.addrLo());
+        ip6.wrap(out, outer).header(ecnEncapsulate(innerTos), payloadLength, protocol, ttl, dest.sourceHi6(),
+            dest.sourceLo6(), dest.addrHi(), dest.addrLo());
         final long at = outer + Ipv6Flyweight.HEADER_LENGTH;
         if (type == TunnelType.GUE)
         {
