@@ -10,7 +10,6 @@ import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
-import io.jlvs.dataplane.frag.FragmentTable;
 import io.jlvs.dataplane.icmp.IcmpEchoResponder;
 import io.jlvs.dataplane.icmp.IcmpErrorSender;
 import io.jlvs.dataplane.icmp.IcmpRateLimiter;
@@ -68,10 +67,6 @@ public final class ForwardingAgent implements Agent
     public static final int HOUSEKEEPING_INTERVAL_MS = 100;
     public static final int NEIGHBOUR_EXPIRY_INTERVAL_MS = 1000;
     public static final int REDIRECTED_BURSTS_PER_CYCLE = 4;
-    /** Datagrams in passage at once, per role (gathering, owned), per agent. */
-    public static final int FRAGMENT_DATAGRAMS = 1024;
-    /** Fragment table slots looked at for expiry per housekeeping round. */
-    public static final int FRAGMENT_SWEEP = 256;
 
     private final String roleName;
     private final PacketPort port;
@@ -94,10 +89,7 @@ public final class ForwardingAgent implements Agent
     private final IcmpEchoResponder echo;
     private final Redirector redirector;
     private final long[] redirectedHandles = new long[BURST];
-    private final FragmentTable gathering = new FragmentTable(FRAGMENT_DATAGRAMS);
-    private final FragmentTable owned = new FragmentTable(FRAGMENT_DATAGRAMS);
-    private final Packet held = new Packet();
-    private final FragmentTable.HeldHandler onHeldExpired = this::onHeldExpired;
+    private final FragmentPath fragments;
     private final int self;
     private final int agents;
     private final OneToOneConcurrentArrayQueue<ForwardingSnapshot> snapshotQueue =
@@ -106,11 +98,6 @@ public final class ForwardingAgent implements Agent
     private final AtomicCounter unsupportedFwd;
     private final AtomicCounter echoReplies;
     private final AtomicCounter redirectedIn;
-    private final AtomicCounter fragmentsHeld;
-    private final AtomicCounter fragmentBad;
-    private final AtomicCounter fragmentTableFull;
-    private final AtomicCounter fragmentTimeout;
-    private final AtomicCounter fragmentNoConn;
     private final DutyCycleTracker dutyCycle;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
@@ -174,11 +161,7 @@ public final class ForwardingAgent implements Agent
         this.unsupportedFwd = counter(LbCounterDescriptor.UNSUPPORTED_FWD);
         this.echoReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
         this.redirectedIn = counter(LbCounterDescriptor.REDIRECTED_IN);
-        this.fragmentsHeld = counter(LbCounterDescriptor.FRAGMENTS_HELD);
-        this.fragmentBad = counter(LbCounterDescriptor.FRAGMENT_BAD);
-        this.fragmentTableFull = counter(LbCounterDescriptor.FRAGMENT_TABLE_FULL);
-        this.fragmentTimeout = counter(LbCounterDescriptor.FRAGMENT_TIMEOUT);
-        this.fragmentNoConn = counter(LbCounterDescriptor.FRAGMENT_NO_CONN);
+        this.fragments = new FragmentPath(port, tx, redirector, classifier, self, agents, this::onOwned, counters);
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
@@ -332,7 +315,7 @@ public final class ForwardingAgent implements Agent
     {
         if (p.view.fragment != PacketView.NOT_FRAGMENT && p.route != Packet.ROUTE_DROP)
         {
-            onFragment(p);
+            fragments.onFragment(p, stage, snapshot, nowMs);
             return;
         }
         switch (p.route)
@@ -347,161 +330,9 @@ public final class ForwardingAgent implements Agent
         }
     }
 
-    /**
-     * A fragment goes first to the agent gathering its datagram ({@link FragmentTable#gatherer}: every fragment
-     * carries what that hash needs), which learns from the first fragment which agent owns the connection, holds
-     * any that came before it, and hands each fragment in turn to the owner; the owner forwards the first as any
-     * packet of the connection and the later ones as the first did ({@link #onOwnedFragment}).
-     */
-    private void onFragment(final Packet p)
+    /** A packet of a connection this agent owns, its route set: a fragment the fragment path handed back. */
+    private void onOwned(final Packet p)
     {
-        if (Packet.STAGE_OWNED == stage)
-        {
-            onOwnedFragment(p);
-        }
-        else if (p.owner != self)
-        {
-            redirector.redirectFragment(p.owner, p.handle, tx);
-        }
-        else
-        {
-            gather(p);
-        }
-    }
-
-    private void gather(final Packet p)
-    {
-        final PacketView v = p.view;
-        final int slot = gathering.findOrAdd(v, nowMs);
-        if (slot < 0)
-        {
-            fragmentTableFull.incrementRelease();
-            tx.drop(p.handle);
-            return;
-        }
-        if (gathering.isBad(slot) ||
-            gathering.addRange(slot, v.fragmentOffset, v.fragmentLength(), v.moreFragments) != FragmentTable.RANGE_OK)
-        {
-            // the whole datagram is refused, as the kernel's reassembly refuses one with an overlap
-            fragmentBad.incrementRelease();
-            tx.drop(p.handle);
-            dropHeld(slot);
-            return;
-        }
-        if (v.fragment == PacketView.FIRST_FRAGMENT)
-        {
-            final int owner = ConnOwner.of(p.key, agents);
-            gathering.owner(slot, owner);
-            toOwner(p, owner);
-            for (int i = 0; i < gathering.heldCount(slot); i++)
-            {
-                heldToOwner(gathering.held(slot, i), owner);
-            }
-            gathering.clearHeld(slot);
-        }
-        else if (gathering.ownerKnown(slot))
-        {
-            toOwner(p, gathering.owner(slot));
-        }
-        else if (gathering.hold(slot, p.handle))
-        {
-            fragmentsHeld.incrementRelease();
-        }
-        else
-        {
-            fragmentTableFull.incrementRelease();
-            tx.drop(p.handle);
-        }
-        if (gathering.isComplete(slot))
-        {
-            gathering.remove(slot);
-        }
-    }
-
-    private void dropHeld(final int slot)
-    {
-        for (int i = 0; i < gathering.heldCount(slot); i++)
-        {
-            fragmentBad.incrementRelease();
-            tx.drop(gathering.held(slot, i));
-        }
-        gathering.clearHeld(slot);
-    }
-
-    private void toOwner(final Packet p, final int owner)
-    {
-        if (owner == self)
-        {
-            onOwnedFragment(p);
-        }
-        else
-        {
-            redirector.redirect(owner, p.handle, tx);
-        }
-    }
-
-    /** A fragment held until its first came: classified again into the spare packet, as if handed over. */
-    private void heldToOwner(final long handle, final int owner)
-    {
-        if (owner != self)
-        {
-            redirector.redirect(owner, handle, tx);
-            return;
-        }
-        held.wrap(port, handle);
-        classifier.classifyOne(held, snapshot);
-        if (held.route == Packet.ROUTE_DROP)
-        {
-            tx.drop(handle);
-            return;
-        }
-        onOwnedFragment(held);
-    }
-
-    /**
-     * A fragment of a connection this agent owns. The first is forwarded as any packet of its connection and its
-     * datagram remembered with the connection's key; a later one takes that key and route and is forwarded the
-     * same way (DR and TUN carry it as it is; NAT rewrites its address).
-     */
-    private void onOwnedFragment(final Packet p)
-    {
-        final PacketView v = p.view;
-        p.owner = self;
-        if (v.fragment == PacketView.FIRST_FRAGMENT)
-        {
-            final int slot = owned.findOrAdd(v, nowMs);
-            if (slot >= 0)
-            {
-                owned.conn(slot, p.key, p.route);
-                owned.addBytes(slot, v.fragmentLength(), v.moreFragments, v.fragmentOffset);
-                if (owned.isComplete(slot))
-                {
-                    owned.remove(slot);
-                }
-            }
-            else
-            {
-                fragmentTableFull.incrementRelease(); // the first goes on; the later ones will find no connection
-            }
-        }
-        else
-        {
-            final int slot = owned.find(v, nowMs);
-            if (slot < 0 || !owned.connKnown(slot))
-            {
-                fragmentNoConn.incrementRelease();
-                tx.drop(p.handle);
-                return;
-            }
-            p.key.copyFrom(owned.connKey(slot));
-            p.tag = FlowCache.tagOf(p.key);
-            p.route = owned.route(slot);
-            owned.addBytes(slot, v.fragmentLength(), v.moreFragments, v.fragmentOffset);
-            if (owned.isComplete(slot))
-            {
-                owned.remove(slot);
-            }
-        }
         if (p.route == Packet.ROUTE_IN)
         {
             onIn(p);
@@ -510,12 +341,6 @@ public final class ForwardingAgent implements Agent
         {
             onOut(p);
         }
-    }
-
-    private void onHeldExpired(final long handle)
-    {
-        fragmentTimeout.incrementRelease();
-        tx.drop(handle);
     }
 
     private void onOut(final Packet p)
@@ -683,8 +508,7 @@ public final class ForwardingAgent implements Agent
                 work += sendSolicitation(hi, lo);
             }
         }
-        gathering.sweep(nowMs, FRAGMENT_SWEEP, onHeldExpired);
-        owned.sweep(nowMs, FRAGMENT_SWEEP, onHeldExpired);
+        fragments.sweep(nowMs);
         if (nowMs >= nextNeighbourExpiryMs)
         {
             nextNeighbourExpiryMs = nowMs + NEIGHBOUR_EXPIRY_INTERVAL_MS;
@@ -773,7 +597,7 @@ public final class ForwardingAgent implements Agent
             }
             tx.flush();
         }
-        gathering.clear(tx::drop);
+        fragments.release();
         tx.flush();
         conns.close();
         arena.close();
