@@ -2,7 +2,7 @@
 # The jlvs lab: network namespaces joined by a bridge, on one machine.
 #
 #   jlvs-cli  198.18.0.100  client
-#   jlvs-dir  (no kernel address) the director: DPDK on veth dir0 (net_af_packet); DIP 198.18.0.2 and
+#   jlvs-dir  the director: DPDK on veth dir0 (net_af_packet), its own kernel on the TAP jlvs-lab; DIP 198.18.0.2 and
 #             198.18.1.1 (the NAT real servers' gateway), default gateway 198.18.0.254; it alone answers ARP
 #             for the VIPs 198.18.0.10 (DR), .20 (NAT), .30 (TUN), .40 (DR+NAT+TUN), .50 (DR, no server)
 #   jlvs-rs1..3   198.18.0.11..13  DR real servers: HTTP on :80, UDP on VIP:5300, VIPs .10 .40 .50 on lo
@@ -125,6 +125,9 @@ up() {
   ip netns add "$DIR"
   link_to_switch "$DIR" dir0 sw-dir
   ns "$DIR" sysctl -qw net.ipv4.ip_forward=0
+  # dir0 is DPDK's (af_packet reads it before the kernel's stack): the kernel must neither take IP from it nor answer
+  # ARP on it. The director's own kernel has its addresses on the TAP device the director makes (jlvs-lab).
+  ns "$DIR" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.dir0.rp_filter=1 net.ipv4.conf.dir0.arp_ignore=8
 
   for i in $(seq 1 "$RS_COUNT"); do
     local rs=$LAB_PREFIX-rs$i

@@ -9,7 +9,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
@@ -143,4 +149,58 @@ LVS_EXPORT int lvs_current_cpu(void)
 {
 	int cpu = sched_getcpu();
 	return cpu < 0 ? -errno : cpu;
+}
+
+/*
+ * The director's host path: a TAP device the kernel sees as an Ethernet interface. Opens /dev/net/tun as a TAP
+ * named name (IFF_TAP | IFF_NO_PI: frames as they are), non-blocking. Returns the fd, or a negative errno.
+ */
+LVS_EXPORT int lvs_tap_open(const char *name)
+{
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* Reads one frame into buf (at most len bytes). Returns its length, 0 when none is waiting, or a negative errno. */
+LVS_EXPORT int lvs_fd_read(int fd, void *buf, int len)
+{
+	ssize_t n = read(fd, buf, (size_t)len);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	return (int)n;
+}
+
+/* Writes one frame. Returns the bytes written, 0 when the device cannot take it now, or a negative errno. */
+LVS_EXPORT int lvs_fd_write(int fd, const void *buf, int len)
+{
+	ssize_t n = write(fd, buf, (size_t)len);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	return (int)n;
+}
+
+/* Waits up to timeout_ms for fd to be readable. Returns 1 when it is, 0 on timeout, or a negative errno. */
+LVS_EXPORT int lvs_fd_wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int rc = poll(&p, 1, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;
+	return rc > 0 ? 1 : 0;
+}
+
+LVS_EXPORT int lvs_fd_close(int fd)
+{
+	return close(fd) < 0 ? -errno : 0;
 }

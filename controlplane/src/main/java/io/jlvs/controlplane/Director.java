@@ -10,6 +10,7 @@ import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.frag.FragmentTable;
+import io.jlvs.dataplane.host.HostPath;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.port.DpdkPort;
 import io.jlvs.dataplane.redirect.RedirectRings;
@@ -20,6 +21,7 @@ import io.jlvs.dataplane.status.ErrorLogFile;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.SystemEpochClock;
@@ -63,6 +65,8 @@ public final class Director implements AutoCloseable
     private final AtomicCounter errors;
     private final AtomicLong version = new AtomicLong();
     private final AdminServer admin;
+    private final HostPath hostPath;
+    private final AgentRunner hostRunner;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
@@ -108,6 +112,9 @@ public final class Director implements AutoCloseable
                 conns.moved());
         }
         final RedirectRings rings = new RedirectRings(agentCount);
+        hostPath = settings.hostPath() ? openHostPath(settings, mac, counters) : null;
+        hostRunner = null == hostPath ? null : new AgentRunner(
+            new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), (t) -> LOG.error("host path", t), null, hostPath);
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
         routes = settings.routes();
@@ -132,6 +139,7 @@ public final class Director implements AutoCloseable
                 .conns(conns.table(i))
                 .agent(i)
                 .redirectRings(rings)
+                .hostPath(hostPath)
                 .timeouts(timeouts)
                 .neighbours(new NeighbourTable())
                 .snapshot(table.snapshots().get(i))
@@ -190,6 +198,86 @@ public final class Director implements AutoCloseable
         return director;
     }
 
+    /**
+     * The director's own host path: a TAP device named for the instance, with the port's MAC, the director's addresses
+     * and its gateways, so its own sockets (checks, ssh) reach the network through the dataplane.
+     */
+    private static HostPath openHostPath(final DirectorSettings settings, final long mac, final DataplaneCounters counters)
+    {
+        final String name = hostPathName(settings.instance());
+        final HostPath path = new HostPath(name, HostPath.DEFAULT_RING,
+            counters.manager().newCounter("host: Frames written to " + name),
+            counters.manager().newCounter("host: Frames read from " + name),
+            counters.manager().newCounter("host: Frames " + name + " refused"),
+            counters.manager().newCounter("host: Dropped: the ring from " + name + " was full"));
+        try
+        {
+            final List<List<String>> commands = new ArrayList<>();
+            final byte[] macBytes = java.nio.ByteBuffer.allocate(8).putLong(mac << 16).array();
+            commands.add(List.of("ip", "link", "set", "dev", name, "address",
+                Dpdk.formatMac(java.util.Arrays.copyOf(macBytes, 6)), "mtu",
+                Integer.toString(settings.mtu()), "up"));
+            for (final DirectorSettings.Address a : settings.addresses())
+            {
+                commands.add(List.of("ip", "addr", "replace", a.toString(), "dev", name));
+            }
+            if (!settings.addresses6().isEmpty())
+            {
+                // IPv6 may be off by default in this namespace (the lab turns it off): on for this device, quietly
+                commands.add(List.of("sysctl", "-qw", "net.ipv6.conf." + name + ".disable_ipv6=0",
+                    "net.ipv6.conf." + name + ".accept_ra=0", "net.ipv6.conf." + name + ".autoconf=0"));
+            }
+            for (final DirectorSettings.Address6 a : settings.addresses6())
+            {
+                commands.add(List.of("ip", "addr", "replace", a.toString(), "dev", name, "nodad"));
+            }
+            settings.gateway().ifPresent((g) -> commands.add(
+                List.of("ip", "route", "replace", "default", "via", g.getHostAddress(), "dev", name)));
+            settings.gateway6().ifPresent((g) -> commands.add(
+                List.of("ip", "-6", "route", "replace", "default", "via", g.getHostAddress(), "dev", name)));
+            for (final List<String> command : commands)
+            {
+                run(command);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            path.close();
+            throw ex;
+        }
+        return path;
+    }
+
+    /** {@code jlvs-<instance>}, cut to the 15 characters an interface name may have. */
+    static String hostPathName(final String instance)
+    {
+        final String name = "jlvs-" + instance;
+        return name.length() > 15 ? name.substring(0, 15) : name;
+    }
+
+    private static void run(final List<String> command)
+    {
+        try
+        {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0)
+            {
+                throw new IllegalStateException("host path: " + String.join(" ", command) + " failed: " + out.strip());
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException("host path: cannot run " + String.join(" ", command) + ": " +
+                ex.getMessage(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("host path: interrupted", ex);
+        }
+    }
+
     private void startAgents()
     {
         for (final AgentRunner runner : runners)
@@ -197,6 +285,10 @@ public final class Director implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         admin.start();
+        if (null != hostRunner)
+        {
+            AgentRunner.startOnThread(hostRunner);
+        }
         LOG.info("jlvs director '{}' forwarding on {} ({}, mtu {}), {}, cores {}, {} virtual services; admin socket {}",
             settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.mtu(), routes,
             settings.cores(), config.virtualServices().size(), settings.adminSocket());
@@ -281,9 +373,17 @@ public final class Director implements AutoCloseable
         {
             runner.close();
         }
+        if (null != hostRunner)
+        {
+            hostRunner.close();
+        }
         for (final ForwardingAgent agent : agents)
         {
             agent.release();
+        }
+        if (null != hostPath)
+        {
+            hostPath.close();
         }
         try
         {

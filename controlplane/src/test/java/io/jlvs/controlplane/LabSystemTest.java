@@ -155,6 +155,52 @@ class LabSystemTest
             .matcher(conns.out()).find(), "a UDP connection lives 5 minutes:\n" + conns.out());
     }
 
+    @Test
+    @Order(5)
+    void shouldCarryTheDirectorsOwnTrafficThroughItsHostPath() throws Exception
+    {
+        // the director's kernel, on its TAP device, reaches a real server by IPv4 and IPv6, and pings one
+        Lab.Result r = Lab.in("jlvs-dir", Duration.ofSeconds(20), "curl", "-s", "-m", "5", "http://198.18.0.11/");
+        assertEquals(0, r.status(), r.out());
+        assertEquals("rs1", r.out().strip());
+        r = Lab.in("jlvs-dir", Duration.ofSeconds(20), "curl", "-s", "-m", "5", "http://[2001:db8::12]/");
+        assertEquals(0, r.status(), r.out());
+        assertEquals("rs2", r.out().strip());
+        r = Lab.in("jlvs-dir", Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "2", "198.18.0.13");
+        assertTrue(r.out().contains("3 received, 0% packet loss"), "each echo once: " + r.out());
+
+        // and a client reaches a service of the director's own host on its address (ssh, say; a web server here)
+        final java.nio.file.Path serverLog = java.nio.file.Files.createTempFile("jlvs-host-http", ".log");
+        final Process server = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", "/usr/bin/python3", "-m",
+            "http.server", "--bind", "198.18.0.2", "8022", "--directory", Lab.LAB.toString())
+            .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
+        try
+        {
+            Lab.Result page = null;
+            for (int i = 0; i < 100; i++)
+            {
+                page = Lab.client(Duration.ofSeconds(10), "curl", "-s", "-m", "2", "http://198.18.0.2:8022/director.conf");
+                if (page.status() == 0)
+                {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(0, page.status(), page.out() + "\nserver: " + java.nio.file.Files.readString(serverLog) +
+                "\n" + Lab.counters());
+            assertTrue(page.out().contains("instance = lab"), page.out());
+        }
+        finally
+        {
+            server.destroy();
+            server.waitFor();
+            java.nio.file.Files.deleteIfExists(serverLog);
+        }
+        assertTrue(Lab.counter("fwd-0: Frames handed to the director's own host (TAP)") > 0);
+        assertTrue(Lab.counter("fwd-0: Frames from the director's own host put on the wire") > 0);
+        assertEquals(0, Lab.counter("fwd-0: Dropped: the ring to the director's own host was full"));
+    }
+
     /** ipvsadm -L -n --stats of the DR web service, parsed: dest -> {conns, inpkts, outpkts, inbytes, outbytes}. */
     private static Map<String, long[]> destStats() throws Exception
     {

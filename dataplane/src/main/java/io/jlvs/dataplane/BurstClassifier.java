@@ -28,6 +28,7 @@ import java.lang.foreign.ValueLayout;
  *   ICMP from a NAT real server ................................ {@link Packet#ROUTE_ICMP_OUT}
  *   TCP/UDP from a NAT real server ............................. {@link Packet#ROUTE_OUT}       (key tag computed)
  *   a later fragment of either ................................. {@link Packet#ROUTE_FRAGMENT}
+ *   TCP/UDP to the director's own address, with a host path ..... {@link Packet#ROUTE_HOST}
  *   anything else .............................................. dropped: not for a virtual service
  * </pre>
  * Then it loads the cache slots of the burst's connections in a tight loop: with many flows every lookup is a
@@ -59,6 +60,7 @@ final class BurstClassifier
     private final AtomicCounter notOwner;
     private final int self;
     private final int agents;
+    private boolean hostPath;
 
     BurstClassifier(
         final PacketPort port,
@@ -152,6 +154,10 @@ final class BurstClassifier
                 return Packet.ROUTE_ICMP_LOCAL;
             }
         }
+        if (hostPath && ports && s.routes().isOwnAddressV6(v.daddrHi, v.daddrLo))
+        {
+            return Packet.ROUTE_HOST;
+        }
         if (s.isNatSourceV6(v.saddrHi, v.saddrLo))
         {
             if (v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT)
@@ -175,6 +181,12 @@ final class BurstClassifier
         }
         notForService.incrementRelease();
         return Packet.ROUTE_DROP;
+    }
+
+    /** With a host path, TCP and UDP to the director's own addresses go to it ({@link Packet#ROUTE_HOST}). */
+    void hostPath(final boolean present)
+    {
+        this.hostPath = present;
     }
 
     /** Classifies one packet handed over to this agent as the owner of its connection (a held fragment). */
@@ -278,6 +290,10 @@ final class BurstClassifier
                 if (protocol == IpProtocol.ICMP)
                 {
                     return Packet.ROUTE_ICMP_LOCAL;
+                }
+                if (hostPath && ports && s.routes().isOwnAddress(v.daddrV4()))
+                {
+                    return Packet.ROUTE_HOST;
                 }
             }
             else if (s.isNatSourceV4(v.saddrV4()))

@@ -10,6 +10,7 @@ import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.host.HostPath;
 import io.jlvs.dataplane.icmp.IcmpEchoResponder;
 import io.jlvs.dataplane.icmp.IcmpErrorSender;
 import io.jlvs.dataplane.icmp.IcmpRateLimiter;
@@ -67,6 +68,8 @@ public final class ForwardingAgent implements Agent
     public static final int HOUSEKEEPING_INTERVAL_MS = 100;
     public static final int NEIGHBOUR_EXPIRY_INTERVAL_MS = 1000;
     public static final int REDIRECTED_BURSTS_PER_CYCLE = 4;
+    /** Frames the director's own host sent that agent 0 puts on the wire per cycle. */
+    public static final int HOST_FRAMES_PER_CYCLE = 16;
 
     private final String roleName;
     private final PacketPort port;
@@ -90,6 +93,11 @@ public final class ForwardingAgent implements Agent
     private final Redirector redirector;
     private final long[] redirectedHandles = new long[BURST];
     private final FragmentPath fragments;
+    private final HostPath hostPath;
+    private final HostPath.Reader hostFrames;
+    private final AtomicCounter hostIn;
+    private final AtomicCounter hostOut;
+    private final AtomicCounter hostRingFull;
     private final int self;
     private final int agents;
     private final OneToOneConcurrentArrayQueue<ForwardingSnapshot> snapshotQueue =
@@ -162,6 +170,12 @@ public final class ForwardingAgent implements Agent
         this.echoReplies = counter(LbCounterDescriptor.ICMP_ECHO_REPLIES);
         this.redirectedIn = counter(LbCounterDescriptor.REDIRECTED_IN);
         this.fragments = new FragmentPath(port, tx, redirector, classifier, self, agents, this::onOwned, counters);
+        this.hostPath = ctx.hostPath;
+        this.classifier.hostPath(null != hostPath);
+        this.hostFrames = null != hostPath && 0 == self ? hostPath.reader(this::onHostFrame) : null;
+        this.hostIn = counter(LbCounterDescriptor.HOST_FRAMES_IN);
+        this.hostOut = counter(LbCounterDescriptor.HOST_FRAMES_OUT);
+        this.hostRingFull = counter(LbCounterDescriptor.HOST_RING_FULL);
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
@@ -216,6 +230,11 @@ public final class ForwardingAgent implements Agent
         if (agents > 1)
         {
             work += takeRedirected();
+        }
+        if (null != hostFrames && hostFrames.poll(HOST_FRAMES_PER_CYCLE) > 0)
+        {
+            tx.flush();
+            work++;
         }
         final int n = port.rxBurst(rxHandles, BURST);
         for (int i = 0; i < n; i++)
@@ -324,6 +343,7 @@ public final class ForwardingAgent implements Agent
             case Packet.ROUTE_OUT -> onOut(p);
             case Packet.ROUTE_ARP -> onArp(p);
             case Packet.ROUTE_ND -> onNeighbourDiscovery(p);
+            case Packet.ROUTE_HOST -> toHost(p);
             case Packet.ROUTE_ICMP_LOCAL -> onIcmpLocal(p);
             case Packet.ROUTE_ICMP_OUT -> onIcmpOut(p);
             default -> tx.drop(p.handle); // counted where it was classified
@@ -355,7 +375,15 @@ public final class ForwardingAgent implements Agent
 
     private void onArp(final Packet p)
     {
-        send(p, arp.onArp(p.seg, p.frame, p.l3(), snapshot, nowMs));
+        final boolean answered = arp.onArp(p.seg, p.frame, p.l3(), snapshot, nowMs);
+        if (!answered && null != hostPath && 0 != arp.replyTarget() && snapshot.routes().isOwnAddress(arp.replyTarget()))
+        {
+            toHost(p); // the answer to the host's own request: the kernel learns from it too
+        }
+        else
+        {
+            send(p, answered);
+        }
         final int learned = arp.learnedIp();
         if (agents > 1 && 0 != learned)
         {
@@ -365,6 +393,12 @@ public final class ForwardingAgent implements Agent
 
     private void onNeighbourDiscovery(final Packet p)
     {
+        final boolean forHost = null != hostPath && snapshot.routes().isOwnAddressV6(p.view.daddrHi, p.view.daddrLo) &&
+            Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4())) == NeighbourDiscovery.NEIGHBOUR_ADVERTISEMENT;
+        if (forHost)
+        {
+            hostPath.offer(p.seg, p.frame, p.length); // the answer to the host's own solicitation
+        }
         if (nd.onMessage(p.seg, p.frame, p.view, snapshot, nowMs))
         {
             p.length(port, nd.replyLength());
@@ -426,6 +460,11 @@ public final class ForwardingAgent implements Agent
             tx.send(p.handle, p.length);
             return;
         }
+        if (null != hostPath && isEchoReplyToHost(p))
+        {
+            toHost(p); // the host's own pings come back
+            return;
+        }
         if (quotesOwnConnection(p, false))
         {
             send(p, relay.onErrorToVip(p, snapshot.services(), nowMs));
@@ -459,6 +498,49 @@ public final class ForwardingAgent implements Agent
             tx.drop(p.handle);
         }
         return false;
+    }
+
+    private boolean isEchoReplyToHost(final Packet p)
+    {
+        final PacketView v = p.view;
+        final int type = Byte.toUnsignedInt(p.seg.get(ValueLayout.JAVA_BYTE, p.l4()));
+        return v.af == PacketView.AF_INET ? type == 0 && snapshot.routes().isOwnAddress(v.daddrV4()) :
+            type == 129 && snapshot.routes().isOwnAddressV6(v.daddrHi, v.daddrLo);
+    }
+
+    /** A frame for the director's own host: copied to its ring (counted), the buffer freed. */
+    private void toHost(final Packet p)
+    {
+        if (hostPath.offer(p.seg, p.frame, p.length))
+        {
+            hostIn.incrementRelease();
+        }
+        else
+        {
+            hostRingFull.incrementRelease();
+        }
+        tx.drop(p.handle);
+    }
+
+    /** A frame the director's own host sent (agent 0 only): copied into a buffer and put on the wire. */
+    private void onHostFrame(final MemorySegment memory, final long at, final int length)
+    {
+        final long h = port.alloc();
+        if (0 == h)
+        {
+            counter(LbCounterDescriptor.NO_MBUF).incrementRelease();
+            return;
+        }
+        if (length > port.tailroom(h) + port.dataLength(h))
+        {
+            tx.drop(h);
+            counter(LbCounterDescriptor.TOO_BIG).incrementRelease();
+            return;
+        }
+        port.dataLength(h, length);
+        MemorySegment.copy(memory, at, port.data(h), port.dataOffset(h), length);
+        tx.send(h, length);
+        hostOut.incrementRelease();
     }
 
     private void send(final Packet p, final boolean ready)
@@ -622,6 +704,7 @@ public final class ForwardingAgent implements Agent
         private int mtu = DEFAULT_MTU;
         private int agent;
         private RedirectRings redirectRings;
+        private HostPath hostPath;
 
         /** Ethernet's: what a frame's IP packet may be. */
         public static final int DEFAULT_MTU = 1500;
@@ -725,6 +808,13 @@ public final class ForwardingAgent implements Agent
         public Context redirectRings(final RedirectRings rings)
         {
             this.redirectRings = rings;
+            return this;
+        }
+
+        /** The director's own host path, if it has one: frames for its kernel go there, agent 0 sends the kernel's. */
+        public Context hostPath(final HostPath hostPath)
+        {
+            this.hostPath = hostPath;
             return this;
         }
 

@@ -35,6 +35,8 @@ public final class Packet
     public static final int ROUTE_FRAGMENT = 6;
     /** IPv6 neighbour discovery: a solicitation to answer, or an advertisement to learn from. */
     public static final int ROUTE_ND = 7;
+    /** For the director's own host (its TAP device): TCP or UDP to one of its own addresses, not a service's. */
+    public static final int ROUTE_HOST = 8;
 
     /** Received from the port. */
     public static final int STAGE_RX = 0;

@@ -11,7 +11,8 @@ import static java.lang.foreign.ValueLayout.*;
  * The fast path: {@code lvs_shim.c}'s exported wrappers of DPDK's {@code static inline} functions, in jextract's shape.
  * <p>
  * Every downcall is linked with {@code Linker.Option.critical(false)}: no thread-state transition, no heap segments,
- * so pass native memory only. All functions return raw ints (or pointers): nothing here throws on a DPDK error.
+ * so pass native memory only; except {@code lvs_tap_open} and {@code lvs_fd_wait_readable}, which may block and are
+ * linked as ordinary downcalls. All functions return raw ints (or pointers): nothing here throws on a DPDK error.
  * Ports, queues and counts are plain {@code int}s; the shim narrows them to {@code uint16_t}.
  */
 @SuppressWarnings("restricted")
@@ -626,6 +627,176 @@ public final class LvsShim {
         var mh$ = lvs_current_cpu.HANDLE;
         try {
             return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class lvs_tap_open {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        static final MemorySegment ADDR = DpdkNative.find("lvs_tap_open");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lvs_tap_open$descriptor() {
+        return lvs_tap_open.DESC;
+    }
+
+    public static MethodHandle lvs_tap_open$handle() {
+        return lvs_tap_open.HANDLE;
+    }
+
+    public static MemorySegment lvs_tap_open$address() {
+        return lvs_tap_open.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lvs_tap_open(const char *name)
+     * }
+     */
+    public static int lvs_tap_open(MemorySegment name) {
+        var mh$ = lvs_tap_open.HANDLE;
+        try {
+            return (int) mh$.invokeExact(name);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class lvs_fd_read {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = DpdkNative.find("lvs_fd_read");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC, Linker.Option.critical(false));
+    }
+
+    public static FunctionDescriptor lvs_fd_read$descriptor() {
+        return lvs_fd_read.DESC;
+    }
+
+    public static MethodHandle lvs_fd_read$handle() {
+        return lvs_fd_read.HANDLE;
+    }
+
+    public static MemorySegment lvs_fd_read$address() {
+        return lvs_fd_read.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lvs_fd_read(int fd, void *buf, int len)
+     * }
+     */
+    public static int lvs_fd_read(int fd, MemorySegment buf, int len) {
+        var mh$ = lvs_fd_read.HANDLE;
+        try {
+            return (int) mh$.invokeExact(fd, buf, len);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class lvs_fd_write {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = DpdkNative.find("lvs_fd_write");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC, Linker.Option.critical(false));
+    }
+
+    public static FunctionDescriptor lvs_fd_write$descriptor() {
+        return lvs_fd_write.DESC;
+    }
+
+    public static MethodHandle lvs_fd_write$handle() {
+        return lvs_fd_write.HANDLE;
+    }
+
+    public static MemorySegment lvs_fd_write$address() {
+        return lvs_fd_write.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lvs_fd_write(int fd, const void *buf, int len)
+     * }
+     */
+    public static int lvs_fd_write(int fd, MemorySegment buf, int len) {
+        var mh$ = lvs_fd_write.HANDLE;
+        try {
+            return (int) mh$.invokeExact(fd, buf, len);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class lvs_fd_wait_readable {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MemorySegment ADDR = DpdkNative.find("lvs_fd_wait_readable");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lvs_fd_wait_readable$descriptor() {
+        return lvs_fd_wait_readable.DESC;
+    }
+
+    public static MethodHandle lvs_fd_wait_readable$handle() {
+        return lvs_fd_wait_readable.HANDLE;
+    }
+
+    public static MemorySegment lvs_fd_wait_readable$address() {
+        return lvs_fd_wait_readable.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lvs_fd_wait_readable(int fd, int timeout_ms)
+     * }
+     */
+    public static int lvs_fd_wait_readable(int fd, int timeout_ms) {
+        var mh$ = lvs_fd_wait_readable.HANDLE;
+        try {
+            return (int) mh$.invokeExact(fd, timeout_ms);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static final class lvs_fd_close {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
+        static final MemorySegment ADDR = DpdkNative.find("lvs_fd_close");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lvs_fd_close$descriptor() {
+        return lvs_fd_close.DESC;
+    }
+
+    public static MethodHandle lvs_fd_close$handle() {
+        return lvs_fd_close.HANDLE;
+    }
+
+    public static MemorySegment lvs_fd_close$address() {
+        return lvs_fd_close.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lvs_fd_close(int fd)
+     * }
+     */
+    public static int lvs_fd_close(int fd) {
+        var mh$ = lvs_fd_close.HANDLE;
+        try {
+            return (int) mh$.invokeExact(fd);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

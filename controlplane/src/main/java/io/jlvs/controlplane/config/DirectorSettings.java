@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * conn-table-dir    = /dev/shm/jlvs/default    # default /dev/shm/jlvs/&lt;instance&gt;
  * admin-socket      = /run/jlvs/default.sock   # default /run/jlvs/&lt;instance&gt;.sock
  * ldirectord-config = /etc/ha.d/ldirectord.cf  # default /etc/ha.d/ldirectord.cf (ldirectord's default)
+ * host-path         = yes                      # a TAP device (jlvs-&lt;instance&gt;) carrying the director's addresses
+ *                                              # for its own kernel: checks, ssh (default yes)
  * </pre>
  */
 public record DirectorSettings(
@@ -66,7 +68,8 @@ public record DirectorSettings(
     int connTableSize,
     Path connTableDir,
     Path adminSocket,
-    Path ldirectordConfig)
+    Path ldirectordConfig,
+    boolean hostPath)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -89,7 +92,7 @@ public record DirectorSettings(
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
-        "admin-socket", "ldirectord-config");
+        "admin-socket", "ldirectord-config", "host-path");
 
     public DirectorSettings
     {
@@ -341,6 +344,7 @@ public record DirectorSettings(
         final Path connTableDir = Path.of(c.string("conn-table-dir", "/dev/shm/jlvs/" + instance));
         final Path adminSocket = Path.of(c.string("admin-socket", "/run/jlvs/" + instance + ".sock"));
         final Path ldirectordConfig = Path.of(c.string("ldirectord-config", DEFAULT_LDIRECTORD_CONFIG.toString()));
+        final boolean hostPath = c.yesNo("host-path", true);
 
         if (!errors.isEmpty())
         {
@@ -349,7 +353,7 @@ public record DirectorSettings(
         }
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
-            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig);
+            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,

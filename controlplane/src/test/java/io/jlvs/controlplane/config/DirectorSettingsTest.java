@@ -250,4 +250,13 @@ class DirectorSettingsTest
         assertEquals(List.of("c.conf:2: the first address must be IPv4: the director's primary address (DIP)"),
             first.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
+
+    @Test
+    void shouldHaveAHostPathUnlessToldNot() throws Exception
+    {
+        assertTrue(DirectorSettings.parse(Path.of("c.conf"), List.of("port = 0000:03:00.0", "address = 10.0.0.2/24"))
+            .hostPath(), "a TAP device for the director's own kernel by default");
+        assertFalse(DirectorSettings.parse(Path.of("c.conf"),
+            List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "host-path = no")).hostPath());
+    }
 }

@@ -36,6 +36,7 @@ public final class ArpHandler
     private final AtomicCounter repliesReceived;
     private final AtomicCounter notForUs;
     private int learnedIp;
+    private int replyTarget;
 
     public ArpHandler(final NeighbourTable neighbours, final long portMac, final AtomicCounter[] counters)
     {
@@ -70,6 +71,7 @@ public final class ArpHandler
 
         // Learn, as Linux does, from any ARP aimed at us and refresh entries already held (gratuitous too).
         learnedIp = 0;
+        replyTarget = 0;
         if (spa != 0 && sha != 0 && sha != BROADCAST && (forUs || neighbours.contains(spa)))
         {
             neighbours.learn(spa, sha, nowMs);
@@ -92,11 +94,18 @@ public final class ArpHandler
         }
         if (op == OP_REPLY)
         {
+            replyTarget = tpa;
             repliesReceived.incrementRelease();
             return false;
         }
         notForUs.incrementRelease();
         return false;
+    }
+
+    /** The target address of the last {@link #onArp} when it was a reply (whom it answers), else 0. */
+    public int replyTarget()
+    {
+        return replyTarget;
     }
 
     /**
