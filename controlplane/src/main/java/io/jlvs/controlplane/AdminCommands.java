@@ -155,7 +155,7 @@ public final class AdminCommands
                     rs.address(),
                     rs.port(),
                     rs.forwarding(),
-                    rs.weight(),
+                    cd.weight(),
                     rs.upperThreshold(),
                     rs.lowerThreshold(),
                     (int)t[5],

@@ -5,6 +5,7 @@ import io.jlvs.bindings.dpdk.DpdkException;
 import io.jlvs.bindings.dpdk.DpdkPreflight;
 import io.jlvs.controlplane.config.DirectorSettings;
 import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.health.HealthMonitor;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
@@ -66,10 +67,12 @@ public final class Director implements AutoCloseable
     private final AtomicLong version = new AtomicLong();
     private final AdminServer admin;
     private final HostPath hostPath;
+    private final HealthMonitor health;
     private final AgentRunner hostRunner;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
+    private boolean closed;
 
     private Director(final DirectorSettings settings, final LdirectordConfig config, final Dpdk dpdk)
     {
@@ -118,7 +121,8 @@ public final class Director implements AutoCloseable
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
         routes = settings.routes();
-        table = compiler.compile(config, agentCount, routes, version.incrementAndGet());
+        health = new HealthMonitor(this::onHealthChange);
+        table = compiler.compile(config, agentCount, routes, version.incrementAndGet(), health);
 
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
         final ErrorHandler errorHandler = new CountedErrorHandler((t) ->
@@ -289,16 +293,34 @@ public final class Director implements AutoCloseable
         {
             AgentRunner.startOnThread(hostRunner);
         }
+        health.configure(config);
         LOG.info("jlvs director '{}' forwarding on {} ({}, mtu {}), {}, cores {}, {} virtual services; admin socket {}",
             settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.mtu(), routes,
             settings.cores(), config.virtualServices().size(), settings.adminSocket());
     }
 
+    /** A real server came up or went down: the same configuration, compiled with the new health. */
+    private synchronized void onHealthChange()
+    {
+        if (!closed)
+        {
+            apply(config);
+        }
+    }
+
     /** Compiles a new configuration and hands it to every agent; the dataplane keeps running. */
     public synchronized void reload(final LdirectordConfig next)
     {
+        health.configure(next);
+        apply(next);
+        LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
+            table.version());
+    }
+
+    private void apply(final LdirectordConfig next)
+    {
         final TableCompiler.CompiledTable compiled =
-            compiler.compile(next, agents.size(), routes, version.incrementAndGet());
+            compiler.compile(next, agents.size(), routes, version.incrementAndGet(), health);
         for (int i = 0; i < agents.size(); i++)
         {
             final ForwardingSnapshot s = compiled.snapshots().get(i);
@@ -309,8 +331,6 @@ public final class Director implements AutoCloseable
         }
         table = compiled;
         config = next;
-        LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
-            compiled.version());
     }
 
     /**
@@ -368,6 +388,11 @@ public final class Director implements AutoCloseable
     @Override
     public void close()
     {
+        synchronized (this)
+        {
+            closed = true;
+        }
+        health.close();
         admin.close();
         for (final AgentRunner runner : runners)
         {

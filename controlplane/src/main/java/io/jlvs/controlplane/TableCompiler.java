@@ -43,8 +43,19 @@ public final class TableCompiler
     {
     }
 
-    public record CompiledDest(int id, RealServer config)
+    /** A real server as the table has it: its configuration and the weight its health leaves it. */
+    public record CompiledDest(int id, RealServer config, int weight)
     {
+    }
+
+    /** Which real servers are up, as the health checks last said. */
+    @FunctionalInterface
+    public interface Health
+    {
+        /** Every real server up: a table compiled without checks. */
+        Health ALL_UP = (vs, rs) -> true;
+
+        boolean isUp(VirtualService vs, RealServer rs);
     }
 
     /** The result: a snapshot per agent plus what the listing needs to describe it. */
@@ -175,6 +186,17 @@ public final class TableCompiler
     public CompiledTable compile(final LdirectordConfig config, final int agents, final RouteTable routes,
         final long version)
     {
+        return compile(config, agents, routes, version, Health.ALL_UP);
+    }
+
+    /**
+     * Compiles the configuration with the real servers' health, as ldirectord drives IPVS: a real server that is not
+     * up is at weight 0 with {@code quiescent = yes} (its connections go on) and left out otherwise; when none is up,
+     * the {@code fallback} server takes the service's traffic.
+     */
+    public CompiledTable compile(final LdirectordConfig config, final int agents, final RouteTable routes,
+        final long version, final Health health)
+    {
         final List<CompiledService> compiled = new ArrayList<>();
         final Set<Integer> usedIds = new HashSet<>();
         for (final VirtualService vs : config.virtualServices())
@@ -182,10 +204,23 @@ public final class TableCompiler
             final int serviceId = uniqueId(serviceKey(vs), usedIds);
             final List<RealServer> reals = new ArrayList<>(vs.reals());
             final List<CompiledDest> dests = new ArrayList<>();
+            boolean anyUp = false;
             for (int i = reals.size() - 1; i >= 0; i--)
             {
                 final RealServer rs = reals.get(i);
-                dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds), rs));
+                final boolean up = health.isUp(vs, rs);
+                anyUp |= up;
+                if (up || vs.quiescent())
+                {
+                    dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds), rs,
+                        up ? rs.weight() : 0));
+                }
+            }
+            if (!anyUp && vs.fallback().isPresent())
+            {
+                final RealServer fallback = fallbackServer(vs);
+                dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds),
+                    fallback, fallback.weight()));
             }
             compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests)));
         }
@@ -217,7 +252,7 @@ public final class TableCompiler
                 .port(rs.port())
                 .fwdMethod(rs.forwarding())
                 .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
-                .weight(rs.weight())
+                .weight(cd.weight())
                 .thresholds(rs.upperThreshold(), rs.lowerThreshold())
                 .stats(stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)))
                 .build();
@@ -235,6 +270,15 @@ public final class TableCompiler
             Schedulers.create(vs.scheduler()),
             dests,
             stats.serviceStats(agent, cs.id(), describe(vs)));
+    }
+
+    /** The fallback as a real server of weight 1, as ldirectord adds it. */
+    private static RealServer fallbackServer(final VirtualService vs)
+    {
+        final io.jlvs.controlplane.config.Fallback f = vs.fallback().orElseThrow();
+        return new RealServer(vs.line(), f.address(), f.port(), f.forwarding(), 1, 0, 0, java.util.Optional.empty(),
+            java.util.Optional.empty(), io.jlvs.dataplane.xmit.TunnelType.IPIP, 0,
+            io.jlvs.dataplane.xmit.TunnelChecksum.NOCSUM);
     }
 
     static String describe(final VirtualService vs)

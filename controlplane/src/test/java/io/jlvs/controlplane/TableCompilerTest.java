@@ -220,4 +220,38 @@ class TableCompilerTest
         assertTrue(without.get(0).message().startsWith("no route to real server 198.18.2.11"), without.toString());
         assertEquals(4, without.get(1).line());
     }
+
+    @Test
+    void shouldQuiesceRemoveOrFallBackAsTheHealthSays() throws Exception
+    {
+        final var cf = parse("""
+            fallback=198.18.0.99:80 gate
+            virtual=198.18.0.10:80
+            \treal=198.18.0.11:80 gate 3
+            \treal=198.18.0.12:80 gate 2
+            \tquiescent=yes
+            virtual=198.18.0.20:80
+            \treal=198.18.0.21:80 gate 3
+            \treal=198.18.0.22:80 gate 2
+            \tquiescent=no
+            """);
+        final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 1);
+        final TableCompiler compiler = new TableCompiler(stats);
+        final TableCompiler.Health onlyDotEleven = (vs, rs) -> rs.address().getHostAddress().endsWith(".11");
+        var table = compiler.compile(cf, 1, ROUTES, 1, onlyDotEleven);
+        assertEquals(List.of(0, 3), table.services().get(0).dests().stream()
+            .map(TableCompiler.CompiledDest::weight).toList(), "quiescent: .12 at weight 0 (list order: last first)");
+        assertEquals(List.of("198.18.0.99"), table.services().get(1).dests().stream()
+            .map((d) -> d.config().address().getHostAddress()).toList(), "not quiescent, none up: the fallback only");
+
+        table = compiler.compile(cf, 1, ROUTES, 2, (vs, rs) -> false);
+        assertEquals(List.of("198.18.0.12", "198.18.0.11", "198.18.0.99"), table.services().get(0).dests().stream()
+            .map((d) -> d.config().address().getHostAddress()).toList(), "quiesced, and the fallback beside them");
+        assertEquals(1, table.snapshots().get(0).services().services()[0].dests()[2].weight());
+        assertEquals(0, table.snapshots().get(0).services().services()[0].dests()[0].weight());
+
+        table = compiler.compile(cf, 1, ROUTES, 3, TableCompiler.Health.ALL_UP);
+        assertEquals(List.of(2, 3), table.services().get(0).dests().stream()
+            .map(TableCompiler.CompiledDest::weight).toList(), "all up: the configured weights, no fallback");
+    }
 }

@@ -1,0 +1,148 @@
+package io.jlvs.controlplane.health;
+
+import com.sun.net.httpserver.HttpServer;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.LdirectordConfigParser;
+import io.jlvs.controlplane.config.Resolver;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The checker against real servers on loopback: a connect check and an HTTP negotiate check with a receive
+ * pattern; up after the first pass, down after failurecount failures, up again; on and off as ldirectord has them.
+ */
+class HealthMonitorTest
+{
+    private static final Path FILE = Path.of("ldirectord.cf");
+
+    private static LdirectordConfig parse(final String text) throws Exception
+    {
+        return LdirectordConfigParser.parse(FILE, List.of(text.split("\n")), Resolver.system());
+    }
+
+    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("not within 15 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static HttpServer http(final int port, final String body) throws Exception
+    {
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/", (exchange) ->
+        {
+            final byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, b.length);
+            exchange.getResponseBody().write(b);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    private static int freePort() throws Exception
+    {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void shouldTakeARealServerDownAfterFailurecountFailuresAndBackUp() throws Exception
+    {
+        final int port = freePort();
+        final LdirectordConfig config = parse("""
+            checkinterval=1
+            checktimeout=1
+            failurecount=2
+            virtual=127.0.0.10:80
+            \treal=127.0.0.1:%d masq
+            \tchecktype=negotiate
+            \tservice=http
+            \treceive="^all is (well|fine)$"
+            """.formatted(port));
+        final AtomicInteger changes = new AtomicInteger();
+        HttpServer server = http(port, "all is well");
+        try (HealthMonitor monitor = new HealthMonitor(changes::incrementAndGet))
+        {
+            final var vs = config.virtualServices().getFirst();
+            final var rs = vs.reals().getFirst();
+            assertFalse(monitor.isUp(vs, rs), "down until a check has passed");
+            monitor.configure(config);
+            await(() -> monitor.isUp(vs, rs), "up");
+            await(() -> changes.get() == 1, "told once"); // the state is set, then the director told
+
+            server.stop(0);
+            final long stopped = System.nanoTime();
+            await(() -> !monitor.isUp(vs, rs), "down");
+            assertTrue(System.nanoTime() - stopped >= 900_000_000L, "not before the second failure, a second later");
+            await(() -> changes.get() == 2, "told of the change");
+
+            server = http(port, "all is not well");
+            Thread.sleep(2_500);
+            assertFalse(monitor.isUp(vs, rs), "the answer does not match receive");
+            server.stop(0);
+            server = http(port, "all is fine");
+            await(() -> monitor.isUp(vs, rs), "up again");
+            await(() -> changes.get() == 3, "told of the change");
+        }
+        finally
+        {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldConnectCheckAndTakeOnAndOffAsLdirectordDoes() throws Exception
+    {
+        try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        {
+            final int closed = freePort();
+            final LdirectordConfig config = parse("""
+                checkinterval=1
+                checktimeout=1
+                virtual=127.0.0.10:81
+                \treal=127.0.0.1:%d masq
+                \treal=127.0.0.1:%d masq
+                \tchecktype=connect
+                virtual=127.0.0.10:82
+                \treal=127.0.0.2:82 gate
+                \tchecktype=on
+                virtual=127.0.0.10:83
+                \treal=127.0.0.3:83 gate
+                \tchecktype=off
+                """.formatted(listening.getLocalPort(), closed));
+            try (HealthMonitor monitor = new HealthMonitor(() -> { }))
+            {
+                monitor.configure(config);
+                final var connect = config.virtualServices().get(0);
+                await(() -> monitor.isUp(connect, connect.reals().get(0)), "the listening one up");
+                Thread.sleep(1_500);
+                assertFalse(monitor.isUp(connect, connect.reals().get(1)), "the closed port down");
+                final var on = config.virtualServices().get(1);
+                assertTrue(monitor.isUp(on, on.reals().getFirst()), "checktype = on: always up");
+                final var off = config.virtualServices().get(2);
+                assertFalse(monitor.isUp(off, off.reals().getFirst()), "checktype = off: never");
+            }
+        }
+    }
+}
