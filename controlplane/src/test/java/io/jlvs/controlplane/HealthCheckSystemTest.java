@@ -1,0 +1,171 @@
+package io.jlvs.controlplane;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ldirectord's checks in the lab, through the director's own host path: the DR web service checked by HTTP
+ * (receive "rs[0-9]") every second. A real server whose program stops is quiesced (weight 0) and new connections
+ * avoid it; started again it gets its share back; with none up the fallback (nat1, by NAT) answers; a service with
+ * {@code checktype = off} goes to the fallback only.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HealthCheckSystemTest
+{
+    private static final String CF = """
+        checktimeout=1
+        checkinterval=1
+        failurecount=1
+        quiescent=yes
+        fallback=198.18.1.11:8080 masq
+
+        virtual=198.18.0.10:80
+        \treal=198.18.0.11:80 gate 3
+        \treal=198.18.0.12:80 gate 2
+        \treal=198.18.0.13:80 gate 1
+        \tscheduler=wrr
+        \tprotocol=tcp
+        \tchecktype=negotiate
+        \tservice=http
+        \trequest="/"
+        \treceive="rs[0-9]"
+
+        virtual=198.18.0.50:80
+        \treal=198.18.0.11:80 gate
+        \tscheduler=rr
+        \tprotocol=tcp
+        \tchecktype=off
+        """;
+    private static Lab lab;
+    private static Path cf;
+    private static Path settings;
+
+    @BeforeAll
+    static void setUp() throws Exception
+    {
+        Capabilities.requireLab();
+        lab = Lab.up();
+        cf = Files.createTempFile("jlvs-health", ".cf");
+        Files.writeString(cf, CF);
+        settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
+        lab.startDirector(settings, 1);
+        awaitListing("  -> 198.18.0.12:80               Route   2      ");
+        awaitListing("  -> 198.18.0.13:80               Route   1      ");
+        awaitListing("  -> 198.18.0.11:80               Route   3      ");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception
+    {
+        if (null != lab)
+        {
+            lab.close();
+        }
+        for (final Path p : new Path[] {cf, settings})
+        {
+            if (null != p)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String listing() throws Exception
+    {
+        return Lab.jlvs("ipvsadm", "-L", "-n").out();
+    }
+
+    private static void awaitListing(final String line) throws Exception
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        String out = "";
+        while (System.nanoTime() < deadline)
+        {
+            out = listing();
+            if (out.contains(line))
+            {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 20 s: '" + line + "' in\n" + out + lab.directorLog());
+    }
+
+    private static String requests(final String vip, final int count, final int firstPort) throws Exception
+    {
+        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
+            Lab.LAB.resolve("client.py").toString(), "requests", "http://" + vip + "/", Integer.toString(count),
+            Integer.toString(firstPort));
+        assertEquals(0, r.status(), r.out());
+        return r.out();
+    }
+
+    private static void stop(final String server) throws Exception
+    {
+        final String pid = Files.readString(Path.of("/run/jlvs-lab/" + server + ".pid")).strip();
+        Lab.run(Duration.ofSeconds(10), "kill", pid);
+    }
+
+    private static void start(final String server) throws Exception
+    {
+        final Process p = new ProcessBuilder("ip", "netns", "exec", "jlvs-" + server, "setsid", "/usr/bin/python3",
+            Lab.LAB.resolve("realserver.py").toString(), server, "80", "5300", "198.18.0.10", "2001:db8::10")
+            .redirectErrorStream(true).redirectOutput(Path.of("/run/jlvs-lab/" + server + ".log").toFile()).start();
+        Files.writeString(Path.of("/run/jlvs-lab/" + server + ".pid"), Long.toString(p.pid()));
+    }
+
+    @Test
+    @Order(1)
+    void shouldBalanceByTheWeightsWhileEveryCheckPasses() throws Exception
+    {
+        assertTrue(requests("198.18.0.10", 30, 33000).contains("total rs1=15 rs2=10 rs3=5"));
+    }
+
+    @Test
+    @Order(2)
+    void shouldQuiesceARealServerWhoseProgramStoppedAndBringItBack() throws Exception
+    {
+        stop("rs2");
+        awaitListing("  -> 198.18.0.12:80               Route   0      ");
+        final String avoided = requests("198.18.0.10", 20, 33100);
+        assertFalse(avoided.contains("rs2"), "new connections avoid it:\n" + avoided);
+
+        start("rs2");
+        awaitListing("  -> 198.18.0.12:80               Route   2      ");
+        assertTrue(requests("198.18.0.10", 30, 33200).contains("rs2="), "its share back");
+    }
+
+    @Test
+    @Order(3)
+    void shouldSendToTheFallbackWhenNoRealServerIsUp() throws Exception
+    {
+        for (final String s : new String[] {"rs1", "rs2", "rs3"})
+        {
+            stop(s);
+        }
+        awaitListing("  -> 198.18.1.11:8080             Masq    1      ");
+        assertTrue(requests("198.18.0.10", 3, 33300).contains("total nat1=3"), "the fallback answers");
+    }
+
+    @Test
+    @Order(4)
+    void shouldSendEverythingToTheFallbackWithChecktypeOff() throws Exception
+    {
+        final String out = listing();
+        assertTrue(out.contains("TCP  198.18.0.50:80 rr"), out);
+        assertTrue(requests("198.18.0.50", 3, 33400).contains("total nat1=3"), "checktype = off: the fallback only");
+    }
+}
