@@ -131,11 +131,28 @@ public final class LdirectordConfigParser
         return parse(file, Resolver.system());
     }
 
-    /** Parses {@code file}, resolving host and service names with {@code resolver}. */
+    /**
+     * Parses {@code file}, resolving host and service names with {@code resolver}. The file is read as UTF-8, as
+     * ldirectord.cf files are written today; one that is not valid UTF-8 is read as ISO-8859-1, byte for byte, as
+     * ldirectord's Perl reads it. (Read as ISO-8859-1 always, the UTF-8 bytes of "Å" hold 0x85, which Java's regular
+     * expressions take for a line end, and a valid receive= line was refused.)
+     */
     public static LdirectordConfig parse(final Path file, final Resolver resolver) throws IOException, ConfigException
     {
-        final List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        return parse(file, lines, resolver);
+        final byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try
+        {
+            text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (final java.nio.charset.CharacterCodingException ex)
+        {
+            text = new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        return parse(file, text.lines().toList(), resolver);
     }
 
     /** Parses {@code lines} as the content of {@code file} (which is only used in messages). */

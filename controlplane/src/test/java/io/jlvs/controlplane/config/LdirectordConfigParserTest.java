@@ -496,6 +496,28 @@ class LdirectordConfigParserTest
         }
     }
 
+    @Test
+    void shouldReadAUtf8FileAsUtf8AndALatin1OneAsLatin1() throws Exception
+    {
+        final Path file = Files.createTempFile("ldirectord", ".cf");
+        try
+        {
+            // "Å" is C3 85 in UTF-8: read as ISO-8859-1 the 0x85 became a line end for Java's regex, and the line
+            // was refused
+            Files.writeString(file, "virtual = 10.0.0.1:80\n    real = 10.0.1.1:80 masq 2\n    receive=\"Åpen\"\n",
+                java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals("Åpen", LdirectordConfigParser.parse(file).virtualServices().getFirst().check().receive());
+            Files.write(file, "virtual = 10.0.0.1:80\n    real = 10.0.1.1:80 masq 2\n    receive=\"\u00c5pen\"\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals("Åpen", LdirectordConfigParser.parse(file).virtualServices().getFirst().check().receive(),
+                "not UTF-8: read byte for byte");
+        }
+        finally
+        {
+            Files.delete(file);
+        }
+    }
+
     private LdirectordConfig sample() throws Exception
     {
         return LdirectordConfigParser.parse(Path.of("sample.cf"),
