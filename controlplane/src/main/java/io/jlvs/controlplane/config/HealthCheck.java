@@ -23,6 +23,8 @@ import java.util.OptionalInt;
  *                         negotiatetimeout, else global checktimeout, else 30 s
  * @param checkInterval    the global checkinterval (default 10 s): a per-virtual value is ignored without fork=yes
  * @param failureCount     effective failurecount, default 1
+ * @param checkCommand     for {@link CheckType#EXTERNAL}: run with the virtual address (or fwmark), virtual port, real
+ *                         address and real port, exit 0 for up; default {@code /bin/true}
  */
 public record HealthCheck(
     CheckType type,
@@ -36,8 +38,12 @@ public record HealthCheck(
     int checkTimeout,
     int negotiateTimeout,
     int checkInterval,
-    int failureCount)
+    int failureCount,
+    java.nio.file.Path checkCommand)
 {
+    /** ldirectord's default checkcommand. */
+    public static final java.nio.file.Path DEFAULT_CHECK_COMMAND = java.nio.file.Path.of("/bin/true");
+
     public static final int DEFAULT_CHECK_TIMEOUT = 5;
     public static final int DEFAULT_NEGOTIATE_TIMEOUT = 30;
 

@@ -76,10 +76,10 @@ public final class LdirectordConfigParser
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
-        "virtualhost", "checkport", "quiescent", "fallback", "fallback6");
+        "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
-        "checkcommand", "checkcount", "login", "passwd", "database", "secret", "load", "ops", "monitorfile",
+        "checkcount", "login", "passwd", "database", "secret", "load", "ops", "monitorfile",
         "cleanstop", "smtp", "emailalert", "emailalertfreq", "emailalertstatus", "fallbackcommand",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
@@ -619,6 +619,17 @@ public final class LdirectordConfigParser
                 s.checkPort = (int)p;
             }
             case "quiescent" -> s.quiescent = yesNo(line, key, value, text);
+            case "checkcommand" ->
+            {
+                // ldirectord runs it for checktype = external: missing or not executable is refused at load
+                final Path command = Path.of(unquote(value));
+                if (!command.isAbsolute() || !Files.isRegularFile(command) || !Files.isExecutable(command))
+                {
+                    error(line, "checkcommand " + value + " is not an executable file (an absolute path)", text);
+                    return;
+                }
+                s.checkCommand = command;
+            }
             case "fallback", "fallback6" ->
             {
                 final boolean six = key.equals("fallback6");
@@ -1367,6 +1378,7 @@ public final class LdirectordConfigParser
         String httpMethod = "GET";
         String virtualHost;
         Integer checkPort;
+        Path checkCommand;
         Boolean quiescent;
         RawLine fallback;
         Fallback resolvedFallback;
@@ -1410,7 +1422,8 @@ public final class LdirectordConfigParser
             final HealthCheck check = new HealthCheck(checkType, connectsPerNegotiate, svc, request, receive,
                 httpMethod, Optional.ofNullable(virtualHost),
                 checkPort == null ? OptionalInt.empty() : OptionalInt.of(checkPort),
-                ct, nt, g.checkInterval(), failureCount != null ? failureCount : g.failureCount());
+                ct, nt, g.checkInterval(), failureCount != null ? failureCount : g.failureCount(),
+                null == checkCommand ? HealthCheck.DEFAULT_CHECK_COMMAND : checkCommand);
             Fallback fb = resolvedFallback;
             if (fb == null)
             {

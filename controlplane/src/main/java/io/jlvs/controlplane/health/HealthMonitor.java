@@ -109,6 +109,9 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         {
             case CONNECT -> connect;
             case PING -> new PingCheck(address, hc.checkTimeout());
+            case EXTERNAL -> new ExternalCheck(hc.checkCommand(),
+                vs.fwmark() != 0 ? Integer.toString(vs.fwmark()) : vs.address().getHostAddress(), vs.port(),
+                address.getHostAddress(), rs.port(), hc.checkTimeout());
             case NEGOTIATE, COMBINED -> negotiate(vs, rs, address, port);
             default ->
             {
@@ -195,7 +198,9 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         return hc.type() + " " + rs.address().getHostAddress() + ":" + hc.checkPort().orElse(rs.port()) + " " +
             hc.service() + " " + rs.request().orElse(hc.request()) + " " + rs.receive().orElse(hc.receive()) + " " +
             hc.httpMethod() + " " + hc.virtualHost().orElse("") + " " + hc.checkInterval() + "/" + hc.checkTimeout() +
-            "/" + hc.negotiateTimeout() + "/" + hc.failureCount() + "/" + hc.connectsPerNegotiate();
+            "/" + hc.negotiateTimeout() + "/" + hc.failureCount() + "/" + hc.connectsPerNegotiate() +
+            (hc.type() == CheckType.EXTERNAL ? " " + hc.checkCommand() + " " + vs.address().getHostAddress() + ":" +
+                vs.port() + "/" + vs.fwmark() : "");
     }
 
     private static SSLContext trustAll()

@@ -256,7 +256,6 @@ class LdirectordConfigParserTest
                 "unsupported.cf:7: supervised is not supported yet by jlvs; ignored",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
                     "service's port 80 (as ipvsadm does)",
-                "unsupported.cf:11: checkcommand is not supported yet by jlvs; ignored",
                 "unsupported.cf:13: login is not supported yet by jlvs; ignored",
                 "unsupported.cf:14: passwd is not supported yet by jlvs; ignored",
                 "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
@@ -269,6 +268,7 @@ class LdirectordConfigParserTest
 
         final VirtualService v = config.virtualServices().getFirst();
         assertEquals(CheckType.EXTERNAL, v.check().type());
+        assertEquals(Path.of("/bin/true"), v.check().checkCommand(), "checkcommand is taken now (issue 7)");
         assertEquals(List.of(80, 8080), v.reals().stream().map(RealServer::port).toList());
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,5 +145,69 @@ class HealthMonitorTest
                 assertFalse(monitor.isUp(off, off.reals().getFirst()), "checktype = off: never");
             }
         }
+    }
+
+    @Test
+    void shouldRunTheOperatorsCheckcommandWithLdirectordsArguments() throws Exception
+    {
+        final Path dir = java.nio.file.Files.createTempDirectory("jlvs-external");
+        final Path marker = dir.resolve("up");
+        final Path args = dir.resolve("args");
+        final Path script = dir.resolve("check.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\necho \"$@\" > " + args + "\ntest -e " + marker + "\n");
+        script.toFile().setExecutable(true);
+        final Path slow = dir.resolve("slow.sh");
+        java.nio.file.Files.writeString(slow, "#!/bin/sh\nsleep 30\n");
+        slow.toFile().setExecutable(true);
+        try
+        {
+            final LdirectordConfig config = parse("""
+                checkinterval=1
+                checktimeout=1
+                virtual=127.0.0.10:84
+                \treal=127.0.0.4:84 gate
+                \tchecktype=external
+                \tcheckcommand="%s"
+                virtual=127.0.0.10:85
+                \treal=127.0.0.5:85 gate
+                \tchecktype=external
+                \tcheckcommand=%s
+                """.formatted(script, slow));
+            try (HealthMonitor monitor = new HealthMonitor(() -> { }))
+            {
+                monitor.configure(config);
+                final var vs = config.virtualServices().get(0);
+                await(() -> java.nio.file.Files.exists(args), "the command ran");
+                Thread.sleep(300);
+                assertFalse(monitor.isUp(vs, vs.reals().getFirst()), "exit 1: down");
+                assertEquals("127.0.0.10 84 127.0.0.4 84", java.nio.file.Files.readString(args).strip());
+                java.nio.file.Files.createFile(marker);
+                await(() -> monitor.isUp(vs, vs.reals().getFirst()), "exit 0: up");
+                final var hung = config.virtualServices().get(1);
+                Thread.sleep(2_500);
+                assertFalse(monitor.isUp(hung, hung.reals().getFirst()), "killed at the timeout: down");
+            }
+        }
+        finally
+        {
+            for (final Path p : new Path[] {marker, args, script, slow, dir})
+            {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseACheckcommandThatIsNotAnExecutableFile()
+    {
+        final io.jlvs.controlplane.config.ConfigException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            io.jlvs.controlplane.config.ConfigException.class, () -> parse("""
+                virtual=127.0.0.10:84
+                \treal=127.0.0.4:84 gate
+                \tchecktype=external
+                \tcheckcommand=/nonexistent/check
+                """));
+        assertEquals(List.of("ldirectord.cf:4: checkcommand /nonexistent/check is not an executable file (an absolute " +
+            "path)"), ex.errors().stream().map((d) -> d.toString()).toList());
     }
 }

@@ -1,0 +1,62 @@
+package io.jlvs.controlplane.health;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ldirectord's {@code checktype = external}: the operator's {@code checkcommand}, called as ldirectord calls it with
+ * the virtual address (or the fwmark), the virtual port, the real server's address and its port; exit status 0 is
+ * up. A command still running at the check timeout is killed and counts as a failure.
+ */
+public final class ExternalCheck implements Check
+{
+    private final List<String> command;
+    private final int timeoutSec;
+
+    public ExternalCheck(final Path checkCommand, final String virtual, final int virtualPort, final String real,
+        final int realPort, final int timeoutSec)
+    {
+        this.command = List.of(checkCommand.toString(), virtual, Integer.toString(virtualPort), real,
+            Integer.toString(realPort));
+        this.timeoutSec = timeoutSec;
+    }
+
+    @Override
+    public boolean run()
+    {
+        final Process p;
+        try
+        {
+            p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        try
+        {
+            if (!p.waitFor(timeoutSec, TimeUnit.SECONDS))
+            {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        }
+        catch (final InterruptedException ex)
+        {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.join(" ", command);
+    }
+}
