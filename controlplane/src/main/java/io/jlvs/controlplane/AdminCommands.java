@@ -74,6 +74,7 @@ public final class AdminCommands
         {
             case "ipvsadm" -> ipvsadm(args);
             case "reload" -> reload();
+            case "health" -> IpvsadmResult.ok(director.health().report());
             default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");
         };
     }

@@ -370,6 +370,12 @@ public final class Director implements AutoCloseable
         return stats;
     }
 
+    /** The health checks, for {@code jlvs health}. */
+    public HealthMonitor health()
+    {
+        return health;
+    }
+
     public ConnTables conns()
     {
         return conns;

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
     subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
-        Jlvs.ErrorsCommand.class})
+        Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
     /** Exit status when the director cannot start: configuration or host problems. */
@@ -205,6 +205,20 @@ public final class Jlvs implements Callable<Integer>
         public Integer call()
         {
             return Jlvs.call(socketFor(instance), List.of("reload"), System.out, System.err);
+        }
+    }
+
+    @Command(name = "health", mixinStandardHelpOptions = true,
+        description = "Each real server's check: its state, last result and latency, failures, checks, overruns.")
+    static final class HealthCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        String instance;
+
+        @Override
+        public Integer call()
+        {
+            return Jlvs.call(socketFor(instance), List.of("health"), System.out, System.err);
         }
     }
 

@@ -132,6 +132,13 @@ class HealthCheckSystemTest
     void shouldBalanceByTheWeightsWhileEveryCheckPasses() throws Exception
     {
         assertTrue(requests("198.18.0.10", 30, 33000).contains("total rs1=15 rs2=10 rs3=5"));
+        final Lab.Result health = Lab.jlvs("health", "-i", Lab.INSTANCE);
+        assertEquals(0, health.status(), health.out());
+        for (final String rs : new String[] {"198.18.0.11", "198.18.0.12", "198.18.0.13"})
+        {
+            assertTrue(health.out().lines().anyMatch((l) -> l.startsWith("up    pass ") &&
+                l.endsWith("GET http://" + rs + ":80/")), "jlvs health:\n" + health.out());
+        }
     }
 
     @Test

@@ -61,11 +61,39 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             .followRedirects(HttpClient.Redirect.NEVER).build();
         this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trustAll())
             .followRedirects(HttpClient.Redirect.NEVER).build();
+        executor.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
-    private record Task(String key, Check check, Check connect, int connectsPerNegotiate, int failureCount,
-        ScheduledFuture<?>[] future, int[] failures, long[] runs)
+    /** One check of one real server, scheduled; what the health view shows of it. */
+    private static final class Task
     {
+        final String key;
+        final Check check;
+        final Check connect;
+        final int connectsPerNegotiate;
+        final int failureCount;
+        final long overrunNs;
+        ScheduledFuture<?> future;
+        volatile int failures;
+        volatile long runs;
+        volatile long startedNs;
+        volatile boolean running;
+        volatile long lastLatencyNs;
+        volatile long lastDoneMs;
+        volatile boolean lastPassed;
+        volatile long overruns;
+        volatile boolean overrunCounted;
+
+        Task(final String key, final Check check, final Check connect, final int connectsPerNegotiate,
+            final int failureCount, final long overrunNs)
+        {
+            this.key = key;
+            this.check = check;
+            this.connect = connect;
+            this.connectsPerNegotiate = connectsPerNegotiate;
+            this.failureCount = failureCount;
+            this.overrunNs = overrunNs;
+        }
     }
 
     /** Starts the checks the configuration asks for and stops those it no longer does; states of kept ones stay. */
@@ -93,7 +121,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         {
             if (!wanted.contains(key))
             {
-                tasks.remove(key).future()[0].cancel(true);
+                tasks.remove(key).future.cancel(true);
                 up.remove(key);
             }
         }
@@ -120,10 +148,12 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
                 yield connect;
             }
         };
+        final int timeout = hc.type() == CheckType.NEGOTIATE || hc.type() == CheckType.COMBINED ?
+            hc.negotiateTimeout() : hc.checkTimeout();
         final Task task = new Task(key, check, connect, hc.connectsPerNegotiate(), hc.failureCount(),
-            new ScheduledFuture<?>[1], new int[1], new long[1]);
+            TimeUnit.SECONDS.toNanos(hc.checkInterval() + timeout));
         tasks.put(key, task);
-        task.future()[0] = executor.scheduleWithFixedDelay(() -> run(task), 0, hc.checkInterval(), TimeUnit.SECONDS);
+        task.future = executor.scheduleWithFixedDelay(() -> run(task), 0, hc.checkInterval(), TimeUnit.SECONDS);
     }
 
     private Check negotiate(final VirtualService vs, final RealServer rs, final InetAddress address, final int port)
@@ -148,30 +178,84 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
 
     private void run(final Task task)
     {
-        final long n = task.runs()[0]++;
-        final boolean combinedConnect = task.connectsPerNegotiate() > 0 && n % (task.connectsPerNegotiate() + 1) != 0;
-        final boolean passed = (combinedConnect ? task.connect() : task.check()).run();
-        final boolean was = up.getOrDefault(task.key(), false);
+        final long n = task.runs++;
+        final boolean combinedConnect = task.connectsPerNegotiate > 0 && n % (task.connectsPerNegotiate + 1) != 0;
+        task.startedNs = System.nanoTime();
+        task.running = true;
+        final boolean passed;
+        try
+        {
+            passed = (combinedConnect ? task.connect : task.check).run();
+        }
+        finally
+        {
+            task.running = false;
+            task.overrunCounted = false;
+        }
+        task.lastLatencyNs = System.nanoTime() - task.startedNs;
+        task.lastDoneMs = System.currentTimeMillis();
+        task.lastPassed = passed;
+        final boolean was = up.getOrDefault(task.key, false);
         final boolean now;
         if (passed)
         {
-            task.failures()[0] = 0;
+            task.failures = 0;
             now = true;
         }
         else
         {
-            task.failures()[0]++;
-            now = was && task.failures()[0] < task.failureCount();
+            task.failures++;
+            now = was && task.failures < task.failureCount;
         }
-        if (now != was || !up.containsKey(task.key()))
+        if (now != was || !up.containsKey(task.key))
         {
-            up.put(task.key(), now);
+            up.put(task.key, now);
             if (now != was)
             {
-                LOG.info("real server {} is {} ({})", task.key(), now ? "up" : "down", task.check());
+                LOG.info("real server {} is {} ({})", task.key, now ? "up" : "down", task.check);
                 onChange.run();
             }
         }
+    }
+
+    /**
+     * The checker watches itself: a check still running past its interval and timeout is counted and reported
+     * (once per stuck run), never left silent.
+     */
+    private void watch()
+    {
+        final long now = System.nanoTime();
+        for (final Task task : tasksSnapshot())
+        {
+            if (task.running && !task.overrunCounted && now - task.startedNs > task.overrunNs)
+            {
+                task.overrunCounted = true;
+                task.overruns++;
+                LOG.warn("check of {} has not completed within its interval and timeout ({})", task.key, task.check);
+            }
+        }
+    }
+
+    private synchronized java.util.List<Task> tasksSnapshot()
+    {
+        return java.util.List.copyOf(tasks.values());
+    }
+
+    /** One line per check: state, last result, its latency, consecutive failures, checks run, overruns. */
+    public String report()
+    {
+        final StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+            "%-5s %-8s %10s %8s %6s %7s  %s%n", "State", "Last", "Latency", "Failures", "Checks", "Overrun", "Check"));
+        final long nowMs = System.currentTimeMillis();
+        for (final Task t : tasksSnapshot().stream().sorted(java.util.Comparator.comparing((Task x) -> x.key)).toList())
+        {
+            final boolean isUp = up.getOrDefault(t.key, false);
+            final String last = 0 == t.lastDoneMs ? "-" :
+                (t.lastPassed ? "pass " : "fail ") + ((nowMs - t.lastDoneMs) / 1000) + "s";
+            sb.append(String.format(java.util.Locale.ROOT, "%-5s %-8s %8.1fms %8d %6d %7d  %s%n",
+                isUp ? "up" : "down", last, t.lastLatencyNs / 1e6, t.failures, t.runs, t.overruns, t.check));
+        }
+        return sb.toString();
     }
 
     @Override

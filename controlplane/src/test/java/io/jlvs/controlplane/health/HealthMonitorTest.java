@@ -91,6 +91,9 @@ class HealthMonitorTest
             monitor.configure(config);
             await(() -> monitor.isUp(vs, rs), "up");
             await(() -> changes.get() == 1, "told once"); // the state is set, then the director told
+            final String report = monitor.report();
+            assertTrue(report.lines().anyMatch((l) -> l.startsWith("up    pass ") &&
+                l.endsWith("GET http://127.0.0.1:" + port + "/")), report);
 
             server.stop(0);
             final long stopped = System.nanoTime();
