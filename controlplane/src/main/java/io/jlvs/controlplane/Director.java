@@ -68,6 +68,14 @@ public final class Director implements AutoCloseable
     private final AdminServer admin;
     private final HostPath hostPath;
     private final HealthMonitor health;
+    private final java.util.concurrent.ScheduledExecutorService autoreload =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor((r) ->
+        {
+            final Thread t = new Thread(r, "jlvs-autoreload");
+            t.setDaemon(true);
+            return t;
+        });
+    private java.nio.file.attribute.FileTime configTime;
     private final AgentRunner hostRunner;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
@@ -294,9 +302,60 @@ public final class Director implements AutoCloseable
             AgentRunner.startOnThread(hostRunner);
         }
         health.configure(config);
+        configTime = modified(config.file());
+        autoreload.scheduleWithFixedDelay(this::autoreload, config.global().checkInterval(),
+            config.global().checkInterval(), java.util.concurrent.TimeUnit.SECONDS);
         LOG.info("jlvs director '{}' forwarding on {} ({}, mtu {}), {}, cores {}, {} virtual services; admin socket {}",
             settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.mtu(), routes,
             settings.cores(), config.virtualServices().size(), settings.adminSocket());
+    }
+
+    /**
+     * ldirectord's {@code autoreload = yes}: every checkinterval, a changed ldirectord.cf is read again and applied;
+     * one with errors is reported (file and line) and the running configuration stays.
+     */
+    private void autoreload()
+    {
+        final LdirectordConfig running = config;
+        final java.nio.file.attribute.FileTime now = modified(running.file());
+        if (!running.global().autoreload() || null == now || now.equals(configTime))
+        {
+            return;
+        }
+        configTime = now;
+        try
+        {
+            final LdirectordConfig next = io.jlvs.controlplane.config.LdirectordConfigParser.parse(running.file());
+            final var unsupported = TableCompiler.unsupported(next);
+            if (!unsupported.isEmpty())
+            {
+                unsupported.forEach((d) -> LOG.error("autoreload: {}", d));
+                return;
+            }
+            LOG.info("autoreload: {} changed", running.file());
+            reload(next);
+        }
+        catch (final io.jlvs.controlplane.config.ConfigException ex)
+        {
+            LOG.error("autoreload: {} not applied, the running configuration stays:\n{}", running.file(),
+                ex.getMessage());
+        }
+        catch (final java.io.IOException ex)
+        {
+            LOG.error("autoreload: cannot read {}: {}", running.file(), ex.getMessage());
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(final java.nio.file.Path file)
+    {
+        try
+        {
+            return java.nio.file.Files.getLastModifiedTime(file);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
     }
 
     /** A real server came up or went down: the same configuration, compiled with the new health. */
@@ -398,6 +457,7 @@ public final class Director implements AutoCloseable
         {
             closed = true;
         }
+        autoreload.shutdownNow();
         health.close();
         admin.close();
         for (final AgentRunner runner : runners)

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ldirectord's checks in the lab, through the director's own host path: the DR web service checked by HTTP
  * (receive "rs[0-9]") every second. A real server whose program stops is quiesced (weight 0) and new connections
- * avoid it; started again it gets its share back; with none up the fallback (nat1, by NAT) answers; a service with
+ * avoid it; started again it gets its share back; with {@code autoreload = yes} a changed file is applied and a
+ * broken one changes nothing; with none up the fallback (nat1, by NAT) answers; a service with
  * {@code checktype = off} goes to the fallback only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -30,6 +31,7 @@ class HealthCheckSystemTest
         checkinterval=1
         failurecount=1
         quiescent=yes
+        autoreload=yes
         fallback=198.18.1.11:8080 masq
 
         virtual=198.18.0.10:80
@@ -157,6 +159,24 @@ class HealthCheckSystemTest
 
     @Test
     @Order(3)
+    void shouldApplyAChangedFileWithAutoreloadAndKeepRunningOnABrokenOne() throws Exception
+    {
+        Files.writeString(cf, CF.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
+        awaitListing("  -> 198.18.0.13:80               Route   4      ");
+        assertTrue(listing().contains("  -> 198.18.0.11:80               Route   3      "), "the others as they were");
+
+        Files.writeString(cf, CF.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
+        Thread.sleep(2_500);
+        assertTrue(listing().contains("  -> 198.18.0.13:80               Route   4      "),
+            "a file with an error changes nothing");
+        assertTrue(lab.directorAlive());
+        assertTrue(lab.directorLog().contains("autoreload"), lab.directorLog());
+        Files.writeString(cf, CF);
+        awaitListing("  -> 198.18.0.13:80               Route   1      ");
+    }
+
+    @Test
+    @Order(4)
     void shouldSendToTheFallbackWhenNoRealServerIsUp() throws Exception
     {
         for (final String s : new String[] {"rs1", "rs2", "rs3"})
@@ -168,7 +188,7 @@ class HealthCheckSystemTest
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldSendEverythingToTheFallbackWithChecktypeOff() throws Exception
     {
         final String out = listing();
