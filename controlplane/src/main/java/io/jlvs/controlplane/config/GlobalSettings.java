@@ -16,6 +16,8 @@ import java.util.OptionalInt;
  * @param fallback         global IPv4 fallback
  * @param fallback6        global IPv6 fallback
  * @param logfile          default "/var/log/ldirectord.log"; a value without a leading "/" is a syslog facility
+ * @param maintenanceDir   a directory in which a file named for a real server ({@code ip:port} or {@code ip}) takes it
+ *                         down, as ldirectord's {@code maintenancedir}
  */
 public record GlobalSettings(
     int checkInterval,
@@ -26,7 +28,8 @@ public record GlobalSettings(
     boolean autoreload,
     Optional<Fallback> fallback,
     Optional<Fallback> fallback6,
-    String logfile)
+    String logfile,
+    Optional<java.nio.file.Path> maintenanceDir)
 {
     public static final int DEFAULT_CHECK_INTERVAL = 10;
     public static final int DEFAULT_FAILURE_COUNT = 1;
@@ -34,7 +37,7 @@ public record GlobalSettings(
 
     public static final GlobalSettings DEFAULTS = new GlobalSettings(
         DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
-        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE);
+        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty());
 
     public GlobalSettings
     {
@@ -43,5 +46,6 @@ public record GlobalSettings(
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(fallback6, "fallback6");
         Objects.requireNonNull(logfile, "logfile");
+        Objects.requireNonNull(maintenanceDir, "maintenanceDir");
     }
 }

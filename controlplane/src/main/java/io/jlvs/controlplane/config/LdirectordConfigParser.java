@@ -68,11 +68,10 @@ public final class LdirectordConfigParser
 
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
-        "quiescent", "logfile", "autoreload");
+        "quiescent", "logfile", "autoreload", "maintenancedir");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
         "checkcount", "callback", "fallbackcommand", "execute", "fork", "supervised", "readdquiescent",
-        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "cleanstop", "smtp",
-        "maintenancedir");
+        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "cleanstop", "smtp");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
@@ -115,6 +114,7 @@ public final class LdirectordConfigParser
     private int globalFailureCount = GlobalSettings.DEFAULT_FAILURE_COUNT;
     private boolean globalQuiescent;
     private boolean autoreload;
+    private Path maintenanceDir;
     private Fallback globalFallback;
     private Fallback globalFallback6;
     private String logfile = GlobalSettings.DEFAULT_LOGFILE;
@@ -263,7 +263,8 @@ public final class LdirectordConfigParser
             globalCheckTimeout == null ? OptionalInt.empty() : OptionalInt.of(globalCheckTimeout),
             globalNegotiateTimeout == null ? OptionalInt.empty() : OptionalInt.of(globalNegotiateTimeout),
             globalFailureCount, globalQuiescent, autoreload,
-            Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile);
+            Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile,
+            Optional.ofNullable(maintenanceDir));
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
@@ -338,6 +339,16 @@ public final class LdirectordConfigParser
                 {
                     globalQuiescent = b;
                 }
+            }
+            case "maintenancedir" ->
+            {
+                final Path dir = Path.of(unquote(value));
+                if (!dir.isAbsolute() || !Files.isDirectory(dir))
+                {
+                    error(line, "maintenancedir " + value + " is not a directory (an absolute path)", text);
+                    return;
+                }
+                maintenanceDir = dir;
             }
             case "autoreload" ->
             {

@@ -51,6 +51,9 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     private final Map<String, Task> tasks = new HashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private final HttpClient http;
+    /** Real servers (ip:port) a file in the maintenance directory takes down; replaced whole by {@link #watch}. */
+    private volatile Set<String> inMaintenance = Set.of();
+    private volatile LdirectordConfig config;
     private final HttpClient https;
 
     /** @param onChange called (on a checker thread) when a real server's state changes */
@@ -99,6 +102,8 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     /** Starts the checks the configuration asks for and stops those it no longer does; states of kept ones stay. */
     public synchronized void configure(final LdirectordConfig config)
     {
+        this.config = config;
+        this.inMaintenance = maintenance(config);
         final Set<String> wanted = new HashSet<>();
         for (final VirtualService vs : config.virtualServices())
         {
@@ -224,6 +229,17 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
      */
     private void watch()
     {
+        final LdirectordConfig current = config;
+        if (null != current)
+        {
+            final Set<String> now = maintenance(current);
+            if (!now.equals(inMaintenance))
+            {
+                LOG.info("maintenance: {} (was {})", now, inMaintenance);
+                inMaintenance = now;
+                onChange.run();
+            }
+        }
         final long now = System.nanoTime();
         for (final Task task : tasksSnapshot())
         {
@@ -258,9 +274,41 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         return sb.toString();
     }
 
+    /**
+     * ldirectord's {@code maintenancedir}: the real servers (as {@code ip:port}) for which a file named
+     * {@code ip:port} or {@code ip} ({@code [ip]:port} for IPv6 too) is there.
+     */
+    private static Set<String> maintenance(final LdirectordConfig config)
+    {
+        final java.util.Optional<java.nio.file.Path> dir = config.global().maintenanceDir();
+        if (dir.isEmpty())
+        {
+            return Set.of();
+        }
+        final Set<String> down = new HashSet<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            for (final RealServer rs : vs.reals())
+            {
+                final String ip = rs.address().getHostAddress();
+                final String ipPort = ip + ":" + rs.port();
+                if (java.nio.file.Files.exists(dir.get().resolve(ipPort)) || java.nio.file.Files.exists(dir.get().resolve(ip)) ||
+                    java.nio.file.Files.exists(dir.get().resolve("[" + ip + "]:" + rs.port())))
+                {
+                    down.add(ipPort);
+                }
+            }
+        }
+        return Set.copyOf(down);
+    }
+
     @Override
     public boolean isUp(final VirtualService vs, final RealServer rs)
     {
+        if (inMaintenance.contains(rs.address().getHostAddress() + ":" + rs.port()))
+        {
+            return false;
+        }
         return switch (vs.check().type())
         {
             case ON -> true;

@@ -213,4 +213,39 @@ class HealthMonitorTest
         assertEquals(List.of("ldirectord.cf:4: checkcommand /nonexistent/check is not an executable file (an absolute " +
             "path)"), ex.errors().stream().map((d) -> d.toString()).toList());
     }
+
+    @Test
+    void shouldTakeARealServerDownWhileItsFileIsInTheMaintenanceDirectory() throws Exception
+    {
+        final Path dir = java.nio.file.Files.createTempDirectory("jlvs-maintenance");
+        final Path file = dir.resolve("127.0.0.6:86");
+        try
+        {
+            final LdirectordConfig config = parse("""
+                maintenancedir=%s
+                virtual=127.0.0.10:86
+                \treal=127.0.0.6:86 gate
+                \treal=127.0.0.7:86 gate
+                \tchecktype=on
+                """.formatted(dir));
+            final AtomicInteger changes = new AtomicInteger();
+            try (HealthMonitor monitor = new HealthMonitor(changes::incrementAndGet))
+            {
+                monitor.configure(config);
+                final var vs = config.virtualServices().getFirst();
+                assertTrue(monitor.isUp(vs, vs.reals().get(0)));
+                java.nio.file.Files.createFile(file);
+                await(() -> !monitor.isUp(vs, vs.reals().get(0)), "down while its file is there");
+                await(() -> changes.get() == 1, "the director told");
+                assertTrue(monitor.isUp(vs, vs.reals().get(1)), "the other untouched");
+                java.nio.file.Files.delete(file);
+                await(() -> monitor.isUp(vs, vs.reals().get(0)), "up again without it");
+            }
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
 }
