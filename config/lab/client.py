@@ -6,7 +6,9 @@ client.py requests URL COUNT [FIRST_PORT]
                                   "total <name>=<count> ...". With FIRST_PORT, request n leaves from port
                                   FIRST_PORT+n-1, so no client port is reused within a run (a reused port
                                   would find its old connection on the director, as with kernel IPVS).
-client.py transfer URL BYTES   -> downloads /bytes/BYTES once; prints "transfer <server> <bytes> ok|corrupt"
+client.py transfer URL BYTES [RATE]
+                               -> downloads /bytes/BYTES once (at about RATE bytes a second if given); prints
+                                  "transfer <server> <bytes> ok|corrupt"
 client.py udp HOST:PORT COUNT FIRST_PORT
                                -> one datagram from each of COUNT source ports, prints "<n> <port> <server>"
                                   per answer and "total <name>=<count> ..."
@@ -50,7 +52,7 @@ def fetch(url, timeout, source_port=0):
     conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout,
                                       source_address=("", source_port) if source_port else None)
     try:
-        conn.request("GET", u.path or "/")
+        conn.request("GET", (u.path or "/") + ("?" + u.query if u.query else ""))
         local_port = conn.sock.getsockname()[1]
         r = conn.getresponse()
         body = r.read()
@@ -78,8 +80,8 @@ def requests(url, count, first_port):
     return 1 if failures else 0
 
 
-def transfer(url, nbytes):
-    server, sha, body, _ = fetch(url.rstrip("/") + f"/bytes/{nbytes}", 120)
+def transfer(url, nbytes, rate=0):
+    server, sha, body, _ = fetch(url.rstrip("/") + f"/bytes/{nbytes}" + (f"?rate={rate}" if rate else ""), 120)
     ok = len(body) == nbytes and hashlib.sha256(body).hexdigest() == sha
     print(f"transfer {server} {len(body)} {'ok' if ok else 'corrupt'}", flush=True)
     return 0 if ok else 1
@@ -258,8 +260,8 @@ def command(mode, args):
             url, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: requests(url, count, first)
         if mode == "transfer":
-            url, nbytes = args[0], int(args[1])
-            return lambda: transfer(url, nbytes)
+            url, nbytes, rate = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
+            return lambda: transfer(url, nbytes, rate)
         if mode == "udp":
             target, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: udp(target, count, first)

@@ -6,7 +6,8 @@ realserver.py NAME [HTTP_PORTS] [UDP_PORT] [UDP_ADDRESS] [UDP_ADDRESS6]
     HTTP_PORTS   one port or a comma-separated list ("8080,80"), default 80
 
 GET /           -> "<name>\n"
-GET /bytes/<n>  -> n bytes of a fixed pattern; headers X-Real-Server and X-Sha256 let the client check
+GET /health     -> 200 "NAME ok", or 503 while /run/jlvs-lab/NAME.down exists (for the lab's health checks)
+GET /bytes/<n>[?rate=B] -> n bytes of a fixed pattern (about B bytes a second with rate); headers X-Real-Server and X-Sha256 let the client check
                    that a long transfer came whole from one server.
 POST /upload    -> reads Content-Length bytes; answers with headers X-Real-Server and X-Sha256 (of what
                    it received) and the number of bytes received as the body, "<n>\n", so the client can
@@ -14,9 +15,11 @@ POST /upload    -> reads Content-Length bytes; answers with headers X-Real-Serve
 Every response carries X-Real-Server. One connection per request (HTTP/1.0), like a plain web server.
 """
 import hashlib
+import os
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NAME = sys.argv[1]
@@ -36,9 +39,21 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
 
     def do_GET(self):
+        if self.path == "/health":
+            # the lab's health check: 503 while /run/jlvs-lab/NAME.down exists (the server itself keeps serving)
+            down = os.path.exists(f"/run/jlvs-lab/{NAME}.down")
+            body = (NAME + (" down" if down else " ok") + "\n").encode()
+            self.send_response(503 if down else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Real-Server", NAME)
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if self.path.startswith("/bytes/"):
+            path, _, query = self.path.partition("?")
             try:
-                n = int(self.path[len("/bytes/"):])
+                n = int(path[len("/bytes/"):])
+                rate = int(query[len("rate="):]) if query.startswith("rate=") else 0
             except ValueError:
                 self.send_error(400)
                 return
@@ -56,6 +71,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(full):
                 self.wfile.write(BLOCK)
+                if rate > 0:
+                    time.sleep(len(BLOCK) / rate)  # ?rate=B: about B bytes a second, for a transfer that lasts
             self.wfile.write(BLOCK[:rest])
             return
         body = (NAME + "\n").encode()

@@ -45,6 +45,17 @@ class HealthCheckSystemTest
         \trequest="/"
         \treceive="rs[0-9]"
 
+        virtual=198.18.0.40:80
+        \treal=198.18.0.11:80 gate
+        \treal=198.18.0.12:80 gate
+        \treal=198.18.0.13:80 gate
+        \tscheduler=rr
+        \tprotocol=tcp
+        \tchecktype=negotiate
+        \tservice=http
+        \trequest="/health"
+        \treceive="ok"
+
         virtual=198.18.0.50:80
         \treal=198.18.0.11:80 gate
         \tscheduler=rr
@@ -64,9 +75,9 @@ class HealthCheckSystemTest
         Files.writeString(cf, CF);
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
         lab.startDirector(settings, 1);
-        awaitListing("  -> 198.18.0.12:80               Route   2      ");
-        awaitListing("  -> 198.18.0.13:80               Route   1      ");
-        awaitListing("  -> 198.18.0.11:80               Route   3      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   2      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   1      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.0.11:80               Route   3      ");
     }
 
     @AfterAll
@@ -88,22 +99,6 @@ class HealthCheckSystemTest
     private static String listing() throws Exception
     {
         return Lab.jlvs("ipvsadm", "-L", "-n").out();
-    }
-
-    private static void awaitListing(final String line) throws Exception
-    {
-        final long deadline = System.nanoTime() + 20_000_000_000L;
-        String out = "";
-        while (System.nanoTime() < deadline)
-        {
-            out = listing();
-            if (out.contains(line))
-            {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 20 s: '" + line + "' in\n" + out + lab.directorLog());
     }
 
     private static String requests(final String vip, final int count, final int firstPort) throws Exception
@@ -148,47 +143,124 @@ class HealthCheckSystemTest
     void shouldQuiesceARealServerWhoseProgramStoppedAndBringItBack() throws Exception
     {
         stop("rs2");
-        awaitListing("  -> 198.18.0.12:80               Route   0      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   0      ");
         final String avoided = requests("198.18.0.10", 20, 33100);
         assertFalse(avoided.contains("rs2"), "new connections avoid it:\n" + avoided);
 
         start("rs2");
-        awaitListing("  -> 198.18.0.12:80               Route   2      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   2      ");
         assertTrue(requests("198.18.0.10", 30, 33200).contains("rs2="), "its share back");
+    }
+
+    /** The lines of one service in ipvsadm -L -n, from its own line to the next service's. */
+    private static String service(final String vipPort) throws Exception
+    {
+        final String out = listing();
+        final int at = out.indexOf("TCP  " + vipPort + " ");
+        if (at < 0)
+        {
+            return "";
+        }
+        final int next = out.indexOf("\nTCP  ", at + 1);
+        return next < 0 ? out.substring(at) : out.substring(at, next);
+    }
+
+    private static void awaitService(final String vipPort, final String line) throws Exception
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            if (service(vipPort).contains(line))
+            {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 20 s: '" + line + "' in\n" + service(vipPort) + lab.directorLog());
     }
 
     @Test
     @Order(3)
-    void shouldApplyAChangedFileWithAutoreloadAndKeepRunningOnABrokenOne() throws Exception
+    void shouldLetEstablishedConnectionsOfAQuiescedRealServerFinish() throws Exception
     {
-        Files.writeString(cf, CF.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
-        awaitListing("  -> 198.18.0.13:80               Route   4      ");
-        assertTrue(listing().contains("  -> 198.18.0.11:80               Route   3      "), "the others as they were");
-
-        Files.writeString(cf, CF.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
-        Thread.sleep(2_500);
-        assertTrue(listing().contains("  -> 198.18.0.13:80               Route   4      "),
-            "a file with an error changes nothing");
-        assertTrue(lab.directorAlive());
-        assertTrue(lab.directorLog().contains("autoreload"), lab.directorLog());
-        Files.writeString(cf, CF);
-        awaitListing("  -> 198.18.0.13:80               Route   1      ");
+        final Path[] down = {Path.of("/run/jlvs-lab/rs1.down"), Path.of("/run/jlvs-lab/rs2.down"),
+            Path.of("/run/jlvs-lab/rs3.down")};
+        try
+        {
+            // only rs2 passes its check: a new connection can only go there
+            Files.writeString(down[0], "");
+            Files.writeString(down[2], "");
+            awaitService("198.18.0.40:80", "  -> 198.18.0.11:80               Route   0      ");
+            awaitService("198.18.0.40:80", "  -> 198.18.0.13:80               Route   0      ");
+            final java.util.concurrent.CompletableFuture<Lab.Result> transfer =
+                java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                {
+                    try
+                    {
+                        // 6 MB at 1.5 MB/s: about four seconds
+                        return Lab.client(Duration.ofSeconds(60), "/usr/bin/python3",
+                            Lab.LAB.resolve("client.py").toString(), "transfer", "http://198.18.0.40/", "6000000",
+                            "1500000");
+                    }
+                    catch (final Exception ex)
+                    {
+                        throw new IllegalStateException(ex);
+                    }
+                });
+            Thread.sleep(500);
+            Files.writeString(down[1], "");
+            awaitService("198.18.0.40:80", "  -> 198.18.0.12:80               Route   0      ");
+            assertFalse(transfer.isDone(), "the transfer was still under way when its real server was quiesced: " +
+                (transfer.isDone() ? transfer.join().out() : ""));
+            final Lab.Result r = transfer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, r.status(), r.out());
+            assertTrue(r.out().contains("transfer rs2 6000000 ok"), "the established connection finished: " + r.out());
+            // and with none up, new ones go to the fallback
+            assertTrue(requests("198.18.0.40", 2, 33500).contains("total nat1=2"));
+        }
+        finally
+        {
+            for (final Path p : down)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+        awaitService("198.18.0.40:80", "  -> 198.18.0.12:80               Route   1      ");
     }
 
     @Test
     @Order(4)
+    void shouldApplyAChangedFileWithAutoreloadAndKeepRunningOnABrokenOne() throws Exception
+    {
+        Files.writeString(cf, CF.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
+        awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   4      ");
+        assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   3      "),
+            "the others as they were");
+
+        Files.writeString(cf, CF.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
+        Thread.sleep(2_500);
+        assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.13:80               Route   4      "),
+            "a file with an error changes nothing");
+        assertTrue(lab.directorAlive());
+        assertTrue(lab.directorLog().contains("autoreload"), lab.directorLog());
+        Files.writeString(cf, CF);
+        awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   1      ");
+    }
+
+    @Test
+    @Order(5)
     void shouldSendToTheFallbackWhenNoRealServerIsUp() throws Exception
     {
         for (final String s : new String[] {"rs1", "rs2", "rs3"})
         {
             stop(s);
         }
-        awaitListing("  -> 198.18.1.11:8080             Masq    1      ");
+        awaitService("198.18.0.10:80", "  -> 198.18.1.11:8080             Masq    1      ");
         assertTrue(requests("198.18.0.10", 3, 33300).contains("total nat1=3"), "the fallback answers");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldSendEverythingToTheFallbackWithChecktypeOff() throws Exception
     {
         final String out = listing();
