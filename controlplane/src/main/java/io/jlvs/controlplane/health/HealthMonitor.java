@@ -172,6 +172,8 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
                 receive, hc.negotiateTimeout());
             case "https" -> new HttpCheck(https, true, address, port, request, hc.httpMethod(), hc.virtualHost(),
                 receive, hc.negotiateTimeout());
+            case "simpletcp" -> new SimpleTcpCheck(address, port, request, receive, hc.negotiateTimeout());
+            case "none" -> () -> true; // ldirectord's check_none: nothing to negotiate, up
             default ->
             {
                 LOG.warn("negotiate for service {} is not run by this version of jlvs: a connect check stands in " +

@@ -248,4 +248,63 @@ class HealthMonitorTest
             java.nio.file.Files.deleteIfExists(dir);
         }
     }
+
+    @Test
+    void shouldNegotiateSimpleTcpAndTakeServiceNoneAsUp() throws Exception
+    {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        {
+            final Thread answering = new Thread(() ->
+            {
+                while (!server.isClosed())
+                {
+                    try (java.net.Socket s = server.accept())
+                    {
+                        final byte[] b = new byte[64];
+                        final int n = s.getInputStream().read(b);
+                        final String asked = n > 0 ? new String(b, 0, n, StandardCharsets.UTF_8) : "";
+                        s.getOutputStream().write((asked.startsWith("PING") ? "+PONG\r\n" : "-ERR\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    }
+                    catch (final java.io.IOException ex)
+                    {
+                        // closed
+                    }
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+            final LdirectordConfig config = parse("""
+                checkinterval=1
+                checktimeout=1
+                virtual=127.0.0.10:87
+                \treal=127.0.0.1:%1$d masq
+                \tchecktype=negotiate
+                \tservice=simpletcp
+                \trequest="PING"
+                \treceive="PONG"
+                virtual=127.0.0.10:88
+                \treal=127.0.0.1:%1$d masq
+                \tchecktype=negotiate
+                \tservice=simpletcp
+                \trequest="HELLO"
+                \treceive="PONG"
+                virtual=127.0.0.10:89
+                \treal=127.0.0.9:89 gate
+                \tchecktype=negotiate
+                \tservice=none
+                """.formatted(server.getLocalPort()));
+            try (HealthMonitor monitor = new HealthMonitor(() -> { }))
+            {
+                monitor.configure(config);
+                final var pong = config.virtualServices().get(0);
+                await(() -> monitor.isUp(pong, pong.reals().getFirst()), "the answer matches");
+                final var none = config.virtualServices().get(2);
+                await(() -> monitor.isUp(none, none.reals().getFirst()), "service = none: up");
+                final var err = config.virtualServices().get(1);
+                Thread.sleep(1_500);
+                assertFalse(monitor.isUp(err, err.reals().getFirst()), "-ERR does not match");
+            }
+        }
+    }
 }
