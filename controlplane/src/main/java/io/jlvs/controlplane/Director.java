@@ -390,6 +390,73 @@ public final class Director implements AutoCloseable
         }
         table = compiled;
         config = next;
+        runFallbackCommands(compiled);
+    }
+
+    /** Services whose fallback has the traffic now, by their listing name. */
+    private final java.util.Set<String> onFallback = new java.util.HashSet<>();
+
+    /**
+     * ldirectord's {@code fallbackcommand}: run with {@code start} when a service's fallback takes over and
+     * {@code stop} when a real server is back, then the virtual service ({@code vip:port}) and its protocol; in the
+     * background, output to the log, killed after a minute.
+     */
+    private void runFallbackCommands(final TableCompiler.CompiledTable compiled)
+    {
+        for (final TableCompiler.CompiledService cs : compiled.services())
+        {
+            final String name = TableCompiler.describe(cs.config());
+            final boolean engaged = cs.dests().stream().anyMatch(TableCompiler.CompiledDest::fallback);
+            final boolean was = onFallback.contains(name);
+            if (engaged == was)
+            {
+                continue;
+            }
+            if (engaged)
+            {
+                onFallback.add(name);
+            }
+            else
+            {
+                onFallback.remove(name);
+            }
+            final var vs = cs.config();
+            vs.fallbackCommand().ifPresent((command) ->
+            {
+                final String service = vs.fwmark() != 0 ? Integer.toString(vs.fwmark()) :
+                    (vs.address() instanceof java.net.Inet6Address ? "[" + vs.address().getHostAddress() + "]" :
+                        vs.address().getHostAddress()) + ":" + vs.port();
+                final List<String> argv = List.of(command.toString(), engaged ? "start" : "stop", service,
+                    vs.protocol().ldirectordName());
+                Thread.ofVirtual().name("fallbackcommand").start(() -> runCommand(argv));
+            });
+        }
+    }
+
+    private static void runCommand(final List<String> argv)
+    {
+        try
+        {
+            final Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                p.destroyForcibly();
+                LOG.warn("fallbackcommand {} killed after 60 s", argv);
+            }
+            else
+            {
+                LOG.info("fallbackcommand {}: exit {}", argv, p.exitValue());
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            LOG.error("fallbackcommand {} could not run: {}", argv, ex.getMessage());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -44,7 +44,7 @@ public final class TableCompiler
     }
 
     /** A real server as the table has it: its configuration and the weight its health leaves it. */
-    public record CompiledDest(int id, RealServer config, int weight)
+    public record CompiledDest(int id, RealServer config, int weight, boolean fallback)
     {
     }
 
@@ -213,14 +213,14 @@ public final class TableCompiler
                 if (up || vs.quiescent())
                 {
                     dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds), rs,
-                        up ? rs.weight() : 0));
+                        up ? rs.weight() : 0, false));
                 }
             }
             if (!anyUp && vs.fallback().isPresent())
             {
                 final RealServer fallback = fallbackServer(vs);
                 dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds),
-                    fallback, fallback.weight()));
+                    fallback, fallback.weight(), true));
             }
             compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests)));
         }

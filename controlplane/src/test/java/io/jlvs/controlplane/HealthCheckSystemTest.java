@@ -10,6 +10,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthCheckSystemTest
 {
-    private static final String CF = """
+    private static final String TEMPLATE = """
         checktimeout=1
         checkinterval=1
         failurecount=1
         quiescent=yes
         autoreload=yes
         fallback=198.18.1.11:8080 masq
+        fallbackcommand=FALLBACKCOMMAND
 
         virtual=198.18.0.10:80
         \treal=198.18.0.11:80 gate 3
@@ -63,6 +65,9 @@ class HealthCheckSystemTest
         \tchecktype=off
         """;
     private static Lab lab;
+    private static String configText;
+    private static Path fallbackScript;
+    private static Path fallbackLog;
     private static Path cf;
     private static Path settings;
 
@@ -71,8 +76,13 @@ class HealthCheckSystemTest
     {
         Capabilities.requireLab();
         lab = Lab.up();
+        fallbackLog = Files.createTempFile("jlvs-fallback", ".log");
+        fallbackScript = Files.createTempFile("jlvs-fallback", ".sh");
+        Files.writeString(fallbackScript, "#!/bin/sh\necho \"$@\" >> " + fallbackLog + "\n");
+        fallbackScript.toFile().setExecutable(true);
+        configText = TEMPLATE.replace("FALLBACKCOMMAND", fallbackScript.toString());
         cf = Files.createTempFile("jlvs-health", ".cf");
-        Files.writeString(cf, CF);
+        Files.writeString(cf, configText);
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
         lab.startDirector(settings, 1);
         awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   2      ");
@@ -87,7 +97,7 @@ class HealthCheckSystemTest
         {
             lab.close();
         }
-        for (final Path p : new Path[] {cf, settings})
+        for (final Path p : new Path[] {cf, settings, fallbackScript, fallbackLog})
         {
             if (null != p)
             {
@@ -232,18 +242,18 @@ class HealthCheckSystemTest
     @Order(4)
     void shouldApplyAChangedFileWithAutoreloadAndKeepRunningOnABrokenOne() throws Exception
     {
-        Files.writeString(cf, CF.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
+        Files.writeString(cf, configText.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
         awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   4      ");
         assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   3      "),
             "the others as they were");
 
-        Files.writeString(cf, CF.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
+        Files.writeString(cf, configText.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
         Thread.sleep(2_500);
         assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.13:80               Route   4      "),
             "a file with an error changes nothing");
         assertTrue(lab.directorAlive());
         assertTrue(lab.directorLog().contains("autoreload"), lab.directorLog());
-        Files.writeString(cf, CF);
+        Files.writeString(cf, configText);
         awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   1      ");
     }
 
@@ -257,6 +267,17 @@ class HealthCheckSystemTest
         }
         awaitService("198.18.0.10:80", "  -> 198.18.1.11:8080             Masq    1      ");
         assertTrue(requests("198.18.0.10", 3, 33300).contains("total nat1=3"), "the fallback answers");
+
+        // fallbackcommand, as ldirectord calls it: start when the fallback took over, stop when it left
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(fallbackLog).contains("start 198.18.0.10:80 tcp") && System.nanoTime() < deadline)
+        {
+            Thread.sleep(100);
+        }
+        final List<String> calls = Files.readAllLines(fallbackLog);
+        assertTrue(calls.contains("start 198.18.0.50:80 tcp"), "checktype = off from the start: " + calls);
+        assertTrue(calls.contains("start 198.18.0.40:80 tcp") && calls.contains("stop 198.18.0.40:80 tcp"), "" + calls);
+        assertTrue(calls.contains("start 198.18.0.10:80 tcp"), "" + calls);
     }
 
     @Test

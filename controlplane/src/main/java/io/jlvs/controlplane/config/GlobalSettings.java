@@ -18,6 +18,7 @@ import java.util.OptionalInt;
  * @param logfile          default "/var/log/ldirectord.log"; a value without a leading "/" is a syslog facility
  * @param maintenanceDir   a directory in which a file named for a real server ({@code ip:port} or {@code ip}) takes it
  *                         down, as ldirectord's {@code maintenancedir}
+ * @param fallbackCommand  run when a service's fallback takes over ({@code start}) and leaves ({@code stop})
  */
 public record GlobalSettings(
     int checkInterval,
@@ -29,7 +30,8 @@ public record GlobalSettings(
     Optional<Fallback> fallback,
     Optional<Fallback> fallback6,
     String logfile,
-    Optional<java.nio.file.Path> maintenanceDir)
+    Optional<java.nio.file.Path> maintenanceDir,
+    Optional<java.nio.file.Path> fallbackCommand)
 {
     public static final int DEFAULT_CHECK_INTERVAL = 10;
     public static final int DEFAULT_FAILURE_COUNT = 1;
@@ -37,7 +39,7 @@ public record GlobalSettings(
 
     public static final GlobalSettings DEFAULTS = new GlobalSettings(
         DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
-        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty());
+        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty(), Optional.empty());
 
     public GlobalSettings
     {

@@ -68,18 +68,18 @@ public final class LdirectordConfigParser
 
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
-        "quiescent", "logfile", "autoreload", "maintenancedir");
+        "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
-        "checkcount", "callback", "fallbackcommand", "execute", "fork", "supervised", "readdquiescent",
+        "checkcount", "callback", "execute", "fork", "supervised", "readdquiescent",
         "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "cleanstop", "smtp");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
-        "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand");
+        "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
         "checkcount", "login", "passwd", "database", "secret", "load", "ops", "monitorfile",
-        "cleanstop", "smtp", "emailalert", "emailalertfreq", "emailalertstatus", "fallbackcommand",
+        "cleanstop", "smtp", "emailalert", "emailalertfreq", "emailalertstatus",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
@@ -115,6 +115,7 @@ public final class LdirectordConfigParser
     private boolean globalQuiescent;
     private boolean autoreload;
     private Path maintenanceDir;
+    private Path fallbackCommand;
     private Fallback globalFallback;
     private Fallback globalFallback6;
     private String logfile = GlobalSettings.DEFAULT_LOGFILE;
@@ -264,7 +265,7 @@ public final class LdirectordConfigParser
             globalNegotiateTimeout == null ? OptionalInt.empty() : OptionalInt.of(globalNegotiateTimeout),
             globalFailureCount, globalQuiescent, autoreload,
             Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile,
-            Optional.ofNullable(maintenanceDir));
+            Optional.ofNullable(maintenanceDir), Optional.ofNullable(fallbackCommand));
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
@@ -339,6 +340,16 @@ public final class LdirectordConfigParser
                 {
                     globalQuiescent = b;
                 }
+            }
+            case "fallbackcommand" ->
+            {
+                final Path command = executable(value);
+                if (null == command)
+                {
+                    error(line, "fallbackcommand " + value + " is not an executable file (an absolute path)", text);
+                    return;
+                }
+                fallbackCommand = command;
             }
             case "maintenancedir" ->
             {
@@ -633,13 +644,23 @@ public final class LdirectordConfigParser
             case "checkcommand" ->
             {
                 // ldirectord runs it for checktype = external: missing or not executable is refused at load
-                final Path command = Path.of(unquote(value));
-                if (!command.isAbsolute() || !Files.isRegularFile(command) || !Files.isExecutable(command))
+                final Path command = executable(value);
+                if (null == command)
                 {
                     error(line, "checkcommand " + value + " is not an executable file (an absolute path)", text);
                     return;
                 }
                 s.checkCommand = command;
+            }
+            case "fallbackcommand" ->
+            {
+                final Path command = executable(value);
+                if (null == command)
+                {
+                    error(line, "fallbackcommand " + value + " is not an executable file (an absolute path)", text);
+                    return;
+                }
+                s.fallbackCommand = command;
             }
             case "fallback", "fallback6" ->
             {
@@ -1224,6 +1245,13 @@ public final class LdirectordConfigParser
         warnings.add(new ConfigDiagnostic(file, line, message, text));
     }
 
+    /** An absolute path to an executable file, or null. */
+    private static Path executable(final String value)
+    {
+        final Path command = Path.of(unquote(value));
+        return command.isAbsolute() && Files.isRegularFile(command) && Files.isExecutable(command) ? command : null;
+    }
+
     private static String normaliseRequest(final String request)
     {
         if (request.startsWith("/") || request.matches("[A-Za-z][A-Za-z0-9+.-]*://.*"))
@@ -1390,6 +1418,7 @@ public final class LdirectordConfigParser
         String virtualHost;
         Integer checkPort;
         Path checkCommand;
+        Path fallbackCommand;
         Boolean quiescent;
         RawLine fallback;
         Fallback resolvedFallback;
@@ -1447,7 +1476,8 @@ public final class LdirectordConfigParser
             return new VirtualService(line, family, address, port, fwmark, protocol, scheduler,
                 persistent == null ? OptionalInt.empty() : OptionalInt.of(persistent),
                 Optional.ofNullable(netmask), builtReals, check,
-                quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb));
+                quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),
+                Optional.ofNullable(null != fallbackCommand ? fallbackCommand : g.fallbackCommand().orElse(null)));
         }
 
         private static Integer intOrNull(final OptionalInt v)

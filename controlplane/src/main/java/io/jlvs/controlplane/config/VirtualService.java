@@ -36,7 +36,8 @@ public record VirtualService(
     List<RealServer> reals,
     HealthCheck check,
     boolean quiescent,
-    Optional<Fallback> fallback)
+    Optional<Fallback> fallback,
+    Optional<java.nio.file.Path> fallbackCommand)
 {
     public static final String DEFAULT_SCHEDULER = "wrr";
 
