@@ -5,6 +5,15 @@ set -euo pipefail
 
 JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven iproute2 ethtool python3 curl procps iputils-ping)
 
+# The real servers of config/lab/services.sh (one program from Debian per protocol that ldirectord's checks speak)
+# and the clients its selftest checks them with. inn2 needs a mail transport agent and cron: dma (a small MTA
+# that runs no daemon) is named so that apt does not bring in exim4 as the host's MTA.
+JLVS_SERVICE_PACKAGES=(
+  nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
+  slapd mariadb-server postgresql-15 freeradius inn2 dma openssl
+  curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
+)
+
 jlvs_need_root() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "jlvs: this needs root (network namespaces, DPDK): run it as root or with sudo" >&2
@@ -22,6 +31,45 @@ jlvs_install_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+jlvs_install_service_packages() {
+  local missing=() p
+  for p in "${JLVS_SERVICE_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  echo "jlvs: installing ${missing[*]}"
+  # Installing must start no daemon on the host: without systemd, invoke-rc.d would run the init.d scripts
+  # unless a policy-rc.d says no (exit 101). One that is there already is left as it is.
+  local policy=/usr/sbin/policy-rc.d made_policy=0 rc=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# jlvs_install_service_packages: no daemon starts while packages install\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    made_policy=1
+  fi
+  # inn2's postinst asks innconfval for its paths, which fails where the host name is no FQDN (as "vm" on these
+  # machines: "hostname does not resolve or domain not set in inn.conf"). Debian's own inn.conf with a domain,
+  # given through INNCONF to the install alone, lets it finish; /etc/news/inn.conf stays as shipped.
+  local innconf
+  innconf=$(mktemp)
+  printf '%s\n' 'mta: "/usr/sbin/sendmail -oi -oem %s"' 'ovmethod: tradindexed' 'hismethod: hisv6' \
+    'enableoverview: true' 'domain: jlvs.lab' 'pathnews: /usr/lib/news' 'pathbin: /usr/lib/news/bin' \
+    'pathdb: /var/lib/news' 'pathetc: /etc/news' 'pathlog: /var/log/news' 'pathrun: /run/news' \
+    'pathspool: /var/spool/news' 'patharticles: /var/spool/news/articles' \
+    'pathoverview: /var/spool/news/overview' 'pathincoming: /var/spool/news/incoming' \
+    'pathtmp: /var/spool/news/incoming/tmp' 'pathoutgoing: /var/spool/news/outgoing' \
+    'patharchive: /var/spool/news/archive' 'pathfilter: /etc/news/filter' \
+    'pathcontrol: /usr/lib/news/bin/control' 'pathhttp: /var/www/inn' > "$innconf"
+  chmod 644 "$innconf"
+  {
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive INNCONF=$innconf \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  } || rc=$?
+  rm -f "$innconf"
+  if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi
+  return "$rc"
 }
 
 jlvs_select_jdk() {

@@ -7,6 +7,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=host-setup.sh
 . "$HERE/host-setup.sh"
 jlvs_setup_host
+jlvs_install_service_packages  # the real servers the health checks are tested against (services.sh)
 trap 'bash "$HERE/lab.sh" down >/dev/null 2>&1 || true' EXIT
 cd "$ROOT"
 mvn -B verify
