@@ -57,6 +57,9 @@ public final class Jlvs implements Callable<Integer>
         return 0;
     }
 
+    /** The instance a command speaks to unless told: $JLVS_INSTANCE, else the default one (as for ipvsadm). */
+    static final String INSTANCE_DEFAULT = "${env:JLVS_INSTANCE:-" + DirectorSettings.DEFAULT_INSTANCE + "}";
+
     static Path socketFor(final String instance)
     {
         final String env = System.getenv("JLVS_ADMIN_SOCKET");
@@ -153,7 +156,6 @@ public final class Jlvs implements Callable<Integer>
                 return EXIT_CANNOT_START;
             }
             config.warnings().forEach((d) -> err.println(d));
-            TableCompiler.notYetHonoured(config).forEach((d) -> err.println(d));
             TableCompiler.unroutable(config, settings.routes()).forEach((d) -> err.println(d));
             final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
             if (!unsupported.isEmpty())
@@ -198,7 +200,7 @@ public final class Jlvs implements Callable<Integer>
         description = "Re-read ldirectord.cf and switch the running dataplane to it.")
     static final class ReloadCommand implements Callable<Integer>
     {
-        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
         @Override
@@ -212,7 +214,7 @@ public final class Jlvs implements Callable<Integer>
         description = "Each real server's check: its state, last result and latency, failures, checks, overruns.")
     static final class HealthCommand implements Callable<Integer>
     {
-        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
         @Override
@@ -226,7 +228,7 @@ public final class Jlvs implements Callable<Integer>
         description = "Print the director's counters from shared memory (like AeronStat).")
     static final class StatCommand implements Callable<Integer>
     {
-        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
         @Option(names = {"-d", "--dir"}, description = "counters directory (default /dev/shm/jlvs/<instance>)")
@@ -254,7 +256,7 @@ public final class Jlvs implements Callable<Integer>
         description = "Print the director's distinct error log from shared memory (also after a crash).")
     static final class ErrorsCommand implements Callable<Integer>
     {
-        @Option(names = {"-i", "--instance"}, defaultValue = DirectorSettings.DEFAULT_INSTANCE)
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
         @Option(names = {"-d", "--dir"}, description = "state directory (default /dev/shm/jlvs/<instance>)")

@@ -107,25 +107,6 @@ public final class TableCompiler
     }
 
     /**
-     * What of a configuration is accepted but not acted on yet, each with file and line, to be shown as
-     * warnings: health checks are not run yet, so every real server is treated as up.
-     */
-    public static List<ConfigDiagnostic> notYetHonoured(final LdirectordConfig config)
-    {
-        final List<ConfigDiagnostic> warnings = new ArrayList<>();
-        for (final VirtualService vs : config.virtualServices())
-        {
-            if (vs.check().type() != CheckType.ON)
-            {
-                warnings.add(new ConfigDiagnostic(config.file(), vs.line(),
-                    "checktype '" + vs.check().type().ldirectordName() + "' is not run yet by jlvs: its real servers " +
-                        "are treated as up, as with checktype = on", "virtual = " + describe(vs)));
-            }
-        }
-        return warnings;
-    }
-
-    /**
      * Real servers the director's routes cannot take packets to as written, each with file and line, to be shown as
      * warnings (the packets are dropped and counted, as a kernel without a route drops them): an IPv4 real server
      * with no route at all, and a direct-routing one off the director's subnets, which DR cannot reach (it only

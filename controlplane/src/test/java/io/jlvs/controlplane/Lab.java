@@ -93,6 +93,12 @@ final class Lab implements AutoCloseable
      */
     void startDirector(final Path settings, final int agents) throws Exception
     {
+        startDirector(settings, agents, NEXT_HOPS);
+    }
+
+    /** As above, for a configuration whose real servers are behind {@code nextHops} next hops. */
+    void startDirector(final Path settings, final int agents, final int nextHops) throws Exception
+    {
         directorLog = Files.createTempFile("jlvs-director", ".log");
         final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", JLVS.toString(), "director",
             "-s", settings.toString())
@@ -107,7 +113,7 @@ final class Lab implements AutoCloseable
             {
                 throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
             }
-            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= NEXT_HOPS)
+            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= nextHops)
             {
                 if (agents > 1)
                 {

@@ -190,16 +190,6 @@ class TableCompilerTest
     }
 
     @Test
-    void shouldWarnThatHealthChecksAreNotRunYet() throws Exception
-    {
-        final List<ConfigDiagnostic> w =
-            TableCompiler.notYetHonoured(parse("virtual=198.18.0.10:80\n\treal=198.18.0.11:80 gate\n"));
-        assertEquals(1, w.size());
-        assertTrue(w.get(0).toString().startsWith(FILE + ":1: checktype 'negotiate' is not run yet"), w.toString());
-        assertTrue(TableCompiler.notYetHonoured(parse(LAB)).isEmpty());
-    }
-
-    @Test
     void shouldWarnOfRealServersTheRoutesCannotReach() throws Exception
     {
         final LdirectordConfig config = parse("""

@@ -25,6 +25,7 @@ import java.util.OptionalInt;
  * @param failureCount     effective failurecount, default 1
  * @param checkCommand     for {@link CheckType#EXTERNAL}: run with the virtual address (or fwmark), virtual port, real
  *                         address and real port, exit 0 for up; default {@code /bin/true}
+ * @param credentials      login, passwd, database and secret of the negotiate checks that log in
  */
 public record HealthCheck(
     CheckType type,
@@ -39,7 +40,8 @@ public record HealthCheck(
     int negotiateTimeout,
     int checkInterval,
     int failureCount,
-    java.nio.file.Path checkCommand)
+    java.nio.file.Path checkCommand,
+    Credentials credentials)
 {
     /** ldirectord's default checkcommand. */
     public static final java.nio.file.Path DEFAULT_CHECK_COMMAND = java.nio.file.Path.of("/bin/true");
@@ -56,5 +58,6 @@ public record HealthCheck(
         Objects.requireNonNull(httpMethod, "httpMethod");
         Objects.requireNonNull(virtualHost, "virtualHost");
         Objects.requireNonNull(checkPort, "checkPort");
+        Objects.requireNonNull(credentials, "credentials");
     }
 }

@@ -75,19 +75,20 @@ public final class LdirectordConfigParser
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
-        "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand");
+        "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
+        "login", "passwd", "database", "secret");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
-        "checkcount", "login", "passwd", "database", "secret", "load", "ops", "monitorfile",
+        "checkcount", "load", "ops", "monitorfile",
         "cleanstop", "smtp", "emailalert", "emailalertfreq", "emailalertstatus",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
-        "pop", "pops", "radius", "pgsql", "sip", "smtp", "submission", "simpletcp");
+        "pop", "pops", "radius", "pgsql", "sip", "smtp", "submission", "simpletcp", "ldaps");
     private static final Map<Integer, String> SERVICE_BY_PORT = Map.ofEntries(
         Map.entry(21, "ftp"), Map.entry(25, "smtp"), Map.entry(53, "dns"), Map.entry(80, "http"),
         Map.entry(110, "pop"), Map.entry(119, "nntp"), Map.entry(143, "imap"), Map.entry(389, "ldap"),
-        Map.entry(443, "https"), Map.entry(587, "submission"), Map.entry(993, "imaps"), Map.entry(995, "pops"),
+        Map.entry(443, "https"), Map.entry(587, "submission"), Map.entry(636, "ldaps"), Map.entry(993, "imaps"), Map.entry(995, "pops"),
         Map.entry(1521, "oracle"), Map.entry(1812, "radius"), Map.entry(3128, "http_proxy"),
         Map.entry(3306, "mysql"), Map.entry(5060, "sip"), Map.entry(5432, "pgsql"));
 
@@ -584,7 +585,7 @@ public final class LdirectordConfigParser
             {
                 if (!SERVICES.contains(value))
                 {
-                    error(line, "service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, nntp, mysql, " +
+                    error(line, "service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, ldaps, nntp, mysql, " +
                         "none, oracle, pop, pops, radius, pgsql, simpletcp, sip, smtp or submission", text);
                     return;
                 }
@@ -620,6 +621,10 @@ public final class LdirectordConfigParser
                 }
                 s.httpMethod = m;
             }
+            case "login" -> s.login = unquote(value);
+            case "passwd" -> s.passwd = unquote(value);
+            case "database" -> s.database = unquote(value);
+            case "secret" -> s.secret = unquote(value);
             case "virtualhost" ->
             {
                 final String h = unquote(value);
@@ -1416,6 +1421,10 @@ public final class LdirectordConfigParser
         String receive = "";
         String httpMethod = "GET";
         String virtualHost;
+        String login = "";
+        String passwd = "";
+        String database = "";
+        String secret = "";
         Integer checkPort;
         Path checkCommand;
         Path fallbackCommand;
@@ -1463,7 +1472,8 @@ public final class LdirectordConfigParser
                 httpMethod, Optional.ofNullable(virtualHost),
                 checkPort == null ? OptionalInt.empty() : OptionalInt.of(checkPort),
                 ct, nt, g.checkInterval(), failureCount != null ? failureCount : g.failureCount(),
-                null == checkCommand ? HealthCheck.DEFAULT_CHECK_COMMAND : checkCommand);
+                null == checkCommand ? HealthCheck.DEFAULT_CHECK_COMMAND : checkCommand,
+                new Credentials(login, passwd, database, secret));
             Fallback fb = resolvedFallback;
             if (fb == null)
             {

@@ -2,6 +2,8 @@ package io.jlvs.controlplane.health;
 
 import io.jlvs.controlplane.TableCompiler;
 import io.jlvs.controlplane.config.CheckType;
+import io.jlvs.controlplane.config.Credentials;
+import io.jlvs.controlplane.config.ServiceProtocol;
 import io.jlvs.controlplane.config.HealthCheck;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.RealServer;
@@ -9,13 +11,8 @@ import io.jlvs.controlplane.config.VirtualService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.InetAddress;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,13 +37,17 @@ import java.util.concurrent.TimeUnit;
 public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+    /** How long past its own timeout a check may run before the watchdog interrupts it. */
+    static final int DEADLINE_GRACE_SEC = 2;
 
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, (r) ->
+    /** Schedules the checks and watches them; the checks themselves run on virtual threads of their own. */
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((r) ->
     {
-        final Thread t = new Thread(r, "jlvs-check");
+        final Thread t = new Thread(r, "jlvs-checker");
         t.setDaemon(true);
         return t;
     });
+    private final Thread.Builder checkThreads = Thread.ofVirtual().name("jlvs-check-", 0);
     private final Runnable onChange;
     private final Map<String, Task> tasks = new HashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
@@ -62,21 +63,28 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         this.onChange = onChange;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trustAll())
+        this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(TrustAllTls.context())
             .followRedirects(HttpClient.Redirect.NEVER).build();
-        executor.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One check of one real server, scheduled; what the health view shows of it. */
     private static final class Task
     {
         final String key;
+        /** ip:port as ldirectord logs it ([ip]:port for IPv6) */
+        final String realServer;
         final Check check;
         final Check connect;
         final int connectsPerNegotiate;
         final int failureCount;
+        final long intervalMs;
+        final long deadlineNs;
         final long overrunNs;
-        ScheduledFuture<?> future;
+        volatile ScheduledFuture<?> future;
+        volatile Thread thread;
+        volatile boolean cancelled;
+        volatile boolean interrupted;
         volatile int failures;
         volatile long runs;
         volatile long startedNs;
@@ -86,16 +94,36 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         volatile boolean lastPassed;
         volatile long overruns;
         volatile boolean overrunCounted;
+        /** The virtual services that share this check (ids), for the health view. */
+        volatile java.util.List<String> virtuals = java.util.List.of();
 
-        Task(final String key, final Check check, final Check connect, final int connectsPerNegotiate,
-            final int failureCount, final long overrunNs)
+        Task(final String key, final String realServer, final Check check, final Check connect, final int connectsPerNegotiate,
+            final int failureCount, final long intervalMs, final long deadlineNs, final long overrunNs)
         {
+            this.intervalMs = intervalMs;
+            this.deadlineNs = deadlineNs;
             this.key = key;
+            this.realServer = realServer;
             this.check = check;
             this.connect = connect;
             this.connectsPerNegotiate = connectsPerNegotiate;
             this.failureCount = failureCount;
             this.overrunNs = overrunNs;
+        }
+
+        void cancel()
+        {
+            cancelled = true;
+            final ScheduledFuture<?> f = future;
+            if (null != f)
+            {
+                f.cancel(false);
+            }
+            final Thread t = thread;
+            if (null != t)
+            {
+                t.interrupt();
+            }
         }
     }
 
@@ -105,6 +133,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         this.config = config;
         this.inMaintenance = maintenance(config);
         final Set<String> wanted = new HashSet<>();
+        final Map<String, java.util.List<String>> users = new HashMap<>();
         for (final VirtualService vs : config.virtualServices())
         {
             final HealthCheck hc = vs.check();
@@ -116,17 +145,19 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             {
                 final String key = key(vs, rs);
                 wanted.add(key);
+                users.computeIfAbsent(key, (k) -> new java.util.ArrayList<>()).add(vs.id());
                 if (!tasks.containsKey(key))
                 {
                     start(key, vs, rs);
                 }
             }
         }
+        users.forEach((key, ids) -> tasks.get(key).virtuals = java.util.List.copyOf(ids));
         for (final String key : Set.copyOf(tasks.keySet()))
         {
             if (!wanted.contains(key))
             {
-                tasks.remove(key).future.cancel(true);
+                tasks.remove(key).cancel();
                 up.remove(key);
             }
         }
@@ -137,14 +168,16 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         final HealthCheck hc = vs.check();
         final int port = hc.checkPort().orElse(rs.port());
         final InetAddress address = rs.address();
-        final Check connect = new ConnectCheck(address, port, hc.checkTimeout());
+        // ldirectord's connect check of a UDP service is a ping: a datagram has nothing to connect
+        final Check connect = vs.protocol() == ServiceProtocol.UDP ? new PingCheck(address, hc.checkTimeout()) :
+            new ConnectCheck(address, port, hc.checkTimeout());
         final Check check = switch (hc.type())
         {
             case CONNECT -> connect;
             case PING -> new PingCheck(address, hc.checkTimeout());
-            case EXTERNAL -> new ExternalCheck(hc.checkCommand(),
-                vs.fwmark() != 0 ? Integer.toString(vs.fwmark()) : vs.address().getHostAddress(), vs.port(),
-                address.getHostAddress(), rs.port(), hc.checkTimeout());
+            case EXTERNAL, EXTERNAL_PERL -> new ExternalCheck(hc.type() == CheckType.EXTERNAL_PERL,
+                hc.checkCommand(), vs.fwmark() != 0 ? Integer.toString(vs.fwmark()) : Protocols.host(vs.address()),
+                vs.port(), Protocols.host(address), rs.port(), hc.checkTimeout());
             case NEGOTIATE, COMBINED -> negotiate(vs, rs, address, port);
             default ->
             {
@@ -155,10 +188,11 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         };
         final int timeout = hc.type() == CheckType.NEGOTIATE || hc.type() == CheckType.COMBINED ?
             hc.negotiateTimeout() : hc.checkTimeout();
-        final Task task = new Task(key, check, connect, hc.connectsPerNegotiate(), hc.failureCount(),
+        final Task task = new Task(key, Protocols.host(address) + ":" + rs.port(), check, connect, hc.connectsPerNegotiate(), hc.failureCount(),
+            TimeUnit.SECONDS.toMillis(hc.checkInterval()), TimeUnit.SECONDS.toNanos(timeout + DEADLINE_GRACE_SEC),
             TimeUnit.SECONDS.toNanos(hc.checkInterval() + timeout));
         tasks.put(key, task);
-        task.future = executor.scheduleWithFixedDelay(() -> run(task), 0, hc.checkInterval(), TimeUnit.SECONDS);
+        schedule(task, 0);
     }
 
     private Check negotiate(final VirtualService vs, final RealServer rs, final InetAddress address, final int port)
@@ -166,21 +200,75 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         final HealthCheck hc = vs.check();
         final String request = rs.request().orElse(hc.request());
         final String receive = rs.receive().orElse(hc.receive());
+        final int timeout = hc.negotiateTimeout();
+        final Credentials c = hc.credentials();
+        final boolean tcp = vs.protocol() != ServiceProtocol.UDP;
         return switch (hc.service())
         {
-            case "http" -> new HttpCheck(http, false, address, port, request, hc.httpMethod(), hc.virtualHost(),
-                receive, hc.negotiateTimeout());
-            case "https" -> new HttpCheck(https, true, address, port, request, hc.httpMethod(), hc.virtualHost(),
-                receive, hc.negotiateTimeout());
-            case "simpletcp" -> new SimpleTcpCheck(address, port, request, receive, hc.negotiateTimeout());
+            case "http" -> HttpCheck.direct(http, false, address, port, request, hc.httpMethod(), hc.virtualHost(),
+                receive, timeout);
+            case "https" -> HttpCheck.direct(https, true, address, port, request, hc.httpMethod(), hc.virtualHost(),
+                receive, timeout);
+            case "http_proxy" -> HttpCheck.proxied(address, port, request, hc.httpMethod(), receive, timeout);
+            case "ftp" -> new FtpCheck(address, port, request, receive, c.login(), c.passwd(), timeout);
+            case "smtp", "submission" -> new SmtpCheck(address, port, timeout);
+            case "pop" -> new Pop3Check(address, port, false, c.login(), c.passwd(), timeout);
+            case "pops" -> new Pop3Check(address, port, true, c.login(), c.passwd(), timeout);
+            case "imap" -> new ImapCheck(address, port, false, c.login(), c.passwd(), timeout);
+            case "imaps" -> new ImapCheck(address, port, true, c.login(), c.passwd(), timeout);
+            case "nntp" -> new NntpCheck(address, port, timeout);
+            case "ldap" -> new LdapCheck(address, port, false, request, receive, c.login(), c.passwd(), timeout);
+            case "ldaps" -> new LdapCheck(address, port, true, request, receive, c.login(), c.passwd(), timeout);
+            case "dns" -> new DnsCheck(address, port, tcp, request, receive, timeout);
+            case "mysql", "pgsql", "oracle" -> new SqlCheck(SqlCheck.Dialect.of(hc.service()), address, port,
+                c.database(), c.login(), c.passwd(), request, timeout);
+            case "radius" -> new RadiusCheck(address, port, c.secret(), c.login(), c.passwd(), timeout);
+            case "sip" -> new SipCheck(address, port, tcp, c.login(), timeout);
+            case "simpletcp" -> new SimpleTcpCheck(address, port, request, receive, timeout);
             case "none" -> () -> true; // ldirectord's check_none: nothing to negotiate, up
-            default ->
-            {
-                LOG.warn("negotiate for service {} is not run by this version of jlvs: a connect check stands in " +
-                    "for {}", hc.service(), key(vs, rs));
-                yield new ConnectCheck(address, port, hc.negotiateTimeout());
-            }
+            default -> throw new IllegalStateException("service " + hc.service() + " passed the parser");
         };
+    }
+
+    /** The next check of a task, {@code delayMs} from now (ldirectord's checkinterval counts from the last end). */
+    private void schedule(final Task task, final long delayMs)
+    {
+        if (task.cancelled || scheduler.isShutdown())
+        {
+            return;
+        }
+        try
+        {
+            task.future = scheduler.schedule(() ->
+            {
+                if (!task.cancelled)
+                {
+                    checkThreads.start(() -> runAndReschedule(task));
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // closing
+        }
+    }
+
+    private void runAndReschedule(final Task task)
+    {
+        task.thread = Thread.currentThread();
+        try
+        {
+            run(task);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("check of real server {} failed with {}", task.realServer, ex.toString());
+        }
+        finally
+        {
+            task.thread = null;
+            schedule(task, task.intervalMs);
+        }
     }
 
     private void run(final Task task)
@@ -189,15 +277,25 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         final boolean combinedConnect = task.connectsPerNegotiate > 0 && n % (task.connectsPerNegotiate + 1) != 0;
         task.startedNs = System.nanoTime();
         task.running = true;
-        final boolean passed;
+        task.interrupted = false;
+        boolean passed = false;
         try
         {
-            passed = (combinedConnect ? task.connect : task.check).run();
+            passed = (combinedConnect ? task.connect : task.check).run() && !task.interrupted;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.debug("check of {} threw {}", task.key, ex.toString());
         }
         finally
         {
             task.running = false;
             task.overrunCounted = false;
+            Thread.interrupted();
+        }
+        if (task.cancelled)
+        {
+            return;
         }
         task.lastLatencyNs = System.nanoTime() - task.startedNs;
         task.lastDoneMs = System.currentTimeMillis();
@@ -219,7 +317,9 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             up.put(task.key, now);
             if (now != was)
             {
-                LOG.info("real server {} is {} ({})", task.key, now ? "up" : "down", task.check);
+                LOG.info("real server {} ({}) is {}: {} {}", task.realServer, String.join(" ", task.virtuals),
+                    now ? "up" : "down", task.check, now ? "passed" : "failed " + task.failures + "/" +
+                    task.failureCount);
                 onChange.run();
             }
         }
@@ -245,11 +345,21 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         final long now = System.nanoTime();
         for (final Task task : tasksSnapshot())
         {
+            final Thread thread = task.thread;
+            if (task.running && !task.interrupted && null != thread && now - task.startedNs > task.deadlineNs)
+            {
+                // a target that holds the check past its timeout (a library that does not bound a phase): on a
+                // virtual thread an interrupt closes the socket the check is blocked on, and the check fails
+                task.interrupted = true;
+                LOG.warn("check of real server {} ran past its timeout: interrupted ({})", task.realServer, task.check);
+                thread.interrupt();
+            }
             if (task.running && !task.overrunCounted && now - task.startedNs > task.overrunNs)
             {
                 task.overrunCounted = true;
                 task.overruns++;
-                LOG.warn("check of {} has not completed within its interval and timeout ({})", task.key, task.check);
+                LOG.warn("check of real server {} has not completed within its interval and timeout ({})",
+                    task.realServer, task.check);
             }
         }
     }
@@ -263,15 +373,17 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     public String report()
     {
         final StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
-            "%-5s %-8s %10s %8s %6s %7s  %s%n", "State", "Last", "Latency", "Failures", "Checks", "Overrun", "Check"));
+            "%-5s %-8s %10s %8s %6s %7s  %s%n", "State", "Last", "Latency", "Failures", "Checks", "Overrun",
+            "Check [virtual services]"));
         final long nowMs = System.currentTimeMillis();
         for (final Task t : tasksSnapshot().stream().sorted(java.util.Comparator.comparing((Task x) -> x.key)).toList())
         {
             final boolean isUp = up.getOrDefault(t.key, false);
             final String last = 0 == t.lastDoneMs ? "-" :
                 (t.lastPassed ? "pass " : "fail ") + ((nowMs - t.lastDoneMs) / 1000) + "s";
-            sb.append(String.format(java.util.Locale.ROOT, "%-5s %-8s %8.1fms %8d %6d %7d  %s%n",
-                isUp ? "up" : "down", last, t.lastLatencyNs / 1e6, t.failures, t.runs, t.overruns, t.check));
+            sb.append(String.format(java.util.Locale.ROOT, "%-5s %-8s %8.1fms %8d %6d %7d  %s %s%n",
+                isUp ? "up" : "down", last, t.lastLatencyNs / 1e6, t.failures, t.runs, t.overruns, t.check,
+                t.virtuals));
         }
         return sb.toString();
     }
@@ -332,45 +444,20 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         return hc.type() + " " + rs.address().getHostAddress() + ":" + hc.checkPort().orElse(rs.port()) + " " +
             hc.service() + " " + rs.request().orElse(hc.request()) + " " + rs.receive().orElse(hc.receive()) + " " +
             hc.httpMethod() + " " + hc.virtualHost().orElse("") + " " + hc.checkInterval() + "/" + hc.checkTimeout() +
-            "/" + hc.negotiateTimeout() + "/" + hc.failureCount() + "/" + hc.connectsPerNegotiate() +
-            (hc.type() == CheckType.EXTERNAL ? " " + hc.checkCommand() + " " + vs.address().getHostAddress() + ":" +
+            "/" + hc.negotiateTimeout() + "/" + hc.failureCount() + "/" + hc.connectsPerNegotiate() + " " +
+            vs.protocol() + " " + hc.credentials().login() + "/" + hc.credentials().passwd().hashCode() + "/" +
+            hc.credentials().database() + "/" + hc.credentials().secret().hashCode() +
+            (hc.type() == CheckType.EXTERNAL || hc.type() == CheckType.EXTERNAL_PERL ? " " + hc.checkCommand() + " " + vs.address().getHostAddress() + ":" +
                 vs.port() + "/" + vs.fwmark() : "");
-    }
-
-    private static SSLContext trustAll()
-    {
-        try
-        {
-            final SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager()
-            {
-                @Override
-                public void checkClientTrusted(final X509Certificate[] chain, final String authType)
-                {
-                }
-
-                @Override
-                public void checkServerTrusted(final X509Certificate[] chain, final String authType)
-                {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers()
-                {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return ctx;
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 
     @Override
     public void close()
     {
-        executor.shutdownNow();
+        scheduler.shutdownNow();
+        for (final Task task : tasksSnapshot())
+        {
+            task.cancel();
+        }
     }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * ldirectord's negotiate check for {@code service = simpletcp}: connect, send {@code request} (without the leading
- * "/" ldirectord's configuration reader puts before every request, which its simpletcp check takes off again), and
+ * "/" ldirectord's configuration reader puts before every request, which its simpletcp check takes off again, and
+ * with each two-character {@code \n} made a line feed, as ldirectord sends it), and
  * read what the server answers, at most 64 KiB, until {@code receive} (a regular expression) matches, the server
  * closes, or the timeout; a match passes. An empty {@code receive} passes on any answer or a clean close.
  */
@@ -29,7 +30,8 @@ public final class SimpleTcpCheck implements Check
         final int timeoutSec)
     {
         this.target = new InetSocketAddress(address, port);
-        this.request = (request.startsWith("/") ? request.substring(1) : request).getBytes(StandardCharsets.UTF_8);
+        this.request = (request.startsWith("/") ? request.substring(1) : request).replace("\\n", "\n")
+            .getBytes(StandardCharsets.UTF_8);
         this.receive = receive.isEmpty() ? null : Pattern.compile(receive);
         this.timeoutMs = timeoutSec * 1000;
     }
@@ -43,6 +45,7 @@ public final class SimpleTcpCheck implements Check
             s.connect(target, timeoutMs);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
+            s.shutdownOutput(); // as ldirectord: the request is all the server gets
             final InputStream in = s.getInputStream();
             final ByteArrayOutputStream answer = new ByteArrayOutputStream();
             final byte[] buf = new byte[4096];

@@ -256,8 +256,6 @@ class LdirectordConfigParserTest
                 "unsupported.cf:7: supervised is not supported yet by jlvs; ignored",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
                     "service's port 80 (as ipvsadm does)",
-                "unsupported.cf:13: login is not supported yet by jlvs; ignored",
-                "unsupported.cf:14: passwd is not supported yet by jlvs; ignored",
                 "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
                 "unsupported.cf:16: monitorfile is not supported yet by jlvs; ignored",
                 "unsupported.cf:17: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
@@ -270,6 +268,38 @@ class LdirectordConfigParserTest
         assertEquals(CheckType.EXTERNAL, v.check().type());
         assertEquals(Path.of("/bin/true"), v.check().checkCommand(), "checkcommand is taken now (issue 7)");
         assertEquals(List.of(80, 8080), v.reals().stream().map(RealServer::port).toList());
+        assertEquals(new Credentials("monitor", "secret", "", ""), v.check().credentials(),
+            "login and passwd are taken now (issue 7)");
+    }
+
+    @Test
+    void shouldTakeLdapsAndTheCredentialsOfTheChecksThatLogIn() throws Exception
+    {
+        final LdirectordConfig config = LdirectordConfigParser.parse(Path.of("login.cf"), List.of(
+            "virtual = 10.0.0.10:636",
+            "    real = 10.0.1.1:636 gate",
+            "virtual = 10.0.0.10:3306",
+            "    real = 10.0.1.1:3306 gate",
+            "    login = \"monitor\"",
+            "    passwd = \"Åpen sesam\"",
+            "    database = \"health\"",
+            "virtual = 10.0.0.10:1812",
+            "    real = 10.0.1.1:1812 gate",
+            "    protocol = udp",
+            "    service = radius",
+            "    secret = s3cret",
+            "virtual = 10.0.0.11:389",
+            "    real = 10.0.1.1:389 gate",
+            "    service = ldaps"), resolver);
+        final List<VirtualService> vs = config.virtualServices();
+        assertEquals("ldaps", vs.get(0).check().service(), "636 is ldaps, as ldirectord guesses it");
+        assertEquals(Credentials.NONE, vs.get(0).check().credentials());
+        assertEquals("mysql", vs.get(1).check().service());
+        assertEquals(new Credentials("monitor", "Åpen sesam", "health", ""), vs.get(1).check().credentials());
+        assertEquals(new Credentials("", "", "", "s3cret"), vs.get(2).check().credentials());
+        assertEquals("ldaps", vs.get(3).check().service(), "service = ldaps is accepted, as by ldirectord");
+        assertTrue(config.warnings().isEmpty(), config.warnings().toString());
+        assertFalse(vs.get(1).check().credentials().toString().contains("sesam"), "a password is never printed");
     }
 
     @Test
@@ -295,7 +325,7 @@ class LdirectordConfigParserTest
                 "errors.cf:17: invalid netmask \"255.255.255\": dotted quad notation is required",
                 "errors.cf:18: checktype must be \"connect\", \"negotiate\", \"on\", \"off\", \"ping\", \"external\", " +
                     "\"external-perl\" or a positive number",
-                "errors.cf:19: service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, nntp, mysql, " +
+                "errors.cf:19: service must be dns, ftp, http, https, http_proxy, imap, imaps, ldap, ldaps, nntp, mysql, " +
                     "none, oracle, pop, pops, radius, pgsql, simpletcp, sip, smtp or submission",
                 "errors.cf:20: quiescent must be 'yes' or 'no'",
                 "errors.cf:21: httpmethod must be GET or HEAD",

@@ -93,7 +93,7 @@ class HealthMonitorTest
             await(() -> changes.get() == 1, "told once"); // the state is set, then the director told
             final String report = monitor.report();
             assertTrue(report.lines().anyMatch((l) -> l.startsWith("up    pass ") &&
-                l.endsWith("GET http://127.0.0.1:" + port + "/")), report);
+                l.endsWith("GET http://127.0.0.1:" + port + "/ [tcp:127.0.0.10:80]")), report);
 
             server.stop(0);
             final long stopped = System.nanoTime();

@@ -1,0 +1,55 @@
+package io.jlvs.controlplane.health;
+
+import org.apache.commons.net.smtp.SMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+
+import java.io.IOException;
+import java.net.InetAddress;
+
+/**
+ * ldirectord's {@code check_smtp} ({@code service = smtp} and {@code submission}) with Apache Commons Net: the
+ * server's greeting and its answer to HELO must both be positive; then QUIT.
+ */
+public final class SmtpCheck implements Check
+{
+    private final InetAddress address;
+    private final int port;
+    private final int timeoutMs;
+
+    public SmtpCheck(final InetAddress address, final int port, final int timeoutSec)
+    {
+        this.address = address;
+        this.port = port;
+        this.timeoutMs = timeoutSec * 1000;
+    }
+
+    @Override
+    public boolean run()
+    {
+        final SMTPClient smtp = new SMTPClient();
+        try
+        {
+            Protocols.connect(smtp, address, port, timeoutMs);
+            if (!SMTPReply.isPositiveCompletion(smtp.getReplyCode()) || !smtp.login(LocalHost.name()))
+            {
+                return false;
+            }
+            smtp.logout();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        finally
+        {
+            Protocols.disconnect(smtp);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "smtp " + Protocols.host(address) + ":" + port;
+    }
+}

@@ -1,0 +1,224 @@
+package io.jlvs.controlplane;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every negotiate service ldirectord speaks, checked by the director through its own host path against a real
+ * server program from Debian's packages (config/lab/services.sh: nginx, tinyproxy, dnsmasq, vsftpd, aiosmtpd,
+ * dovecot, slapd, MariaDB, PostgreSQL, FreeRADIUS, INN) at 198.18.0.60: each service once as it should pass (on
+ * 198.18.0.10) and once as it should fail (on 198.18.0.40: a wrong password, a receive that does not match, the
+ * wrong protocol on the port). {@code jlvs health} shows each check's state; {@code ipvsadm -L -n} the weights the
+ * checks leave (quiescent: a failed real server at weight 0). SIP (no Debian server here) and the protocol edge cases
+ * are in SmallServiceChecksTest; Oracle, for want of any server, in ServiceChecksBadInputTest only.
+ */
+class ServiceChecksSystemTest
+{
+    private static final String GLOBAL = """
+        checktimeout=5
+        negotiatetimeout=5
+        checkinterval=2
+        failurecount=1
+        quiescent=yes
+
+        """;
+    private static final String RS = "198.18.0.60";
+
+    /** service, port, protocol, settings that pass, settings that fail. */
+    private record Case(String service, int port, String protocol, String pass, String fail)
+    {
+    }
+
+    private static final String LOGIN = "login=jlvs\npasswd=jlvs-check\n";
+    private static final String WRONG = "login=jlvs\npasswd=wrong\n";
+    private static final String LDAP = "request=\"cn=jlvs,dc=jlvs,dc=lab\"\nreceive=\"^cn=jlvs\"\n" +
+        "login=\"cn=jlvs,dc=jlvs,dc=lab\"\n";
+    private static final String SQL = "database=jlvs\nrequest=\"SELECT * FROM health\"\n";
+
+    private static final List<Case> CASES = List.of(
+        new Case("http", 80, "tcp", "request=\"/health\"\nreceive=\"jlvs-ok\"\n",
+            "request=\"/health\"\nreceive=\"not-there\"\n"),
+        new Case("https", 443, "tcp", "request=\"/health\"\nreceive=\"jlvs-ok\"\nvirtualhost=check.jlvs.lab\n",
+            "request=\"/nothing\"\n"),
+        new Case("http_proxy", 3128, "tcp", "request=\"http://198.18.0.60/health\"\nreceive=\"jlvs-ok\"\n",
+            "request=\"http://198.18.0.99/health\"\n"),
+        new Case("ftp", 21, "tcp", LOGIN + "request=\"check.txt\"\nreceive=\"jlvs-ok\"\n",
+            WRONG + "request=\"check.txt\"\nreceive=\"jlvs-ok\"\n"),
+        new Case("smtp", 25, "tcp", "", "checkport=110\n"),
+        new Case("submission", 587, "tcp", "", "checkport=143\n"),
+        new Case("pop", 110, "tcp", LOGIN, WRONG),
+        new Case("pops", 995, "tcp", LOGIN, WRONG),
+        new Case("imap", 143, "tcp", LOGIN, WRONG),
+        new Case("imaps", 993, "tcp", LOGIN, WRONG),
+        new Case("nntp", 119, "tcp", "", "checkport=110\n"),
+        new Case("ldap", 389, "tcp", LDAP + "passwd=jlvs-check\n", LDAP + "passwd=wrong\n"),
+        new Case("ldaps", 636, "tcp", LDAP + "passwd=jlvs-check\n", LDAP + "passwd=wrong\n"),
+        new Case("dns", 53, "udp", "request=\"check.jlvs.lab\"\nreceive=\"198\\.18\\.0\\.60\"\n",
+            "request=\"check.jlvs.lab\"\nreceive=\"10\\.9\\.9\\.9\"\n"),
+        new Case("mysql", 3306, "tcp", LOGIN + SQL, WRONG + SQL),
+        new Case("pgsql", 5432, "tcp", LOGIN + SQL, WRONG + SQL),
+        new Case("radius", 1812, "udp", "secret=jlvs-secret\n" + LOGIN, "secret=jlvs-secret\n" + WRONG),
+        new Case("simpletcp", 2525, "tcp", "checkport=25\nrequest=\"QUIT\\n\"\nreceive=\"^220 \"\n",
+            "checkport=25\nrequest=\"QUIT\\n\"\nreceive=\"^599 \"\n"));
+
+    private static Lab lab;
+    private static Path cf;
+    private static Path settings;
+
+    @BeforeAll
+    static void setUp() throws Exception
+    {
+        Capabilities.requireLab();
+        lab = Lab.up();
+        final Lab.Result services = Lab.run(Duration.ofMinutes(10), "bash",
+            Lab.LAB.resolve("services.sh").toString(), "up");
+        assertEquals(0, services.status(), services.out());
+        cf = Files.createTempFile("jlvs-services", ".cf");
+        Files.writeString(cf, config());
+        settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
+        lab.startDirector(settings, 1, 1); // one next hop: the service host
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception
+    {
+        try
+        {
+            Lab.run(Duration.ofMinutes(1), "bash", Lab.LAB.resolve("services.sh").toString(), "down");
+        }
+        finally
+        {
+            if (null != lab)
+            {
+                lab.close();
+            }
+            for (final Path p : new Path[] {cf, settings})
+            {
+                if (null != p)
+                {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static String config()
+    {
+        final StringBuilder sb = new StringBuilder(GLOBAL);
+        for (final Case c : CASES)
+        {
+            sb.append(virtual("198.18.0.10", c, c.pass()));
+            sb.append(virtual("198.18.0.40", c, c.fail()));
+        }
+        return sb.toString();
+    }
+
+    private static String virtual(final String vip, final Case c, final String settings)
+    {
+        final StringBuilder sb = new StringBuilder("virtual=" + vip + ":" + c.port() + "\n");
+        sb.append("\treal=").append(RS).append(':').append(c.port()).append(" gate 5\n");
+        sb.append("\tprotocol=").append(c.protocol()).append('\n');
+        sb.append("\tscheduler=rr\n\tchecktype=negotiate\n");
+        sb.append("\tservice=").append(c.service()).append('\n');
+        for (final String line : settings.split("\n"))
+        {
+            if (!line.isEmpty())
+            {
+                sb.append('\t').append(line).append('\n');
+            }
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String id(final String vip, final Case c)
+    {
+        return c.protocol() + ":" + vip + ":" + c.port();
+    }
+
+    @Test
+    void eachServicePassesAgainstItsServerAndFailsWhereItShould() throws Exception
+    {
+        final Map<String, String> expected = new LinkedHashMap<>();
+        for (final Case c : CASES)
+        {
+            expected.put(id("198.18.0.10", c), "up");
+            expected.put(id("198.18.0.40", c), "down");
+        }
+        final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<String> wrong;
+        String report;
+        do
+        {
+            Thread.sleep(1000);
+            report = Lab.jlvs("health").out();
+            wrong = new ArrayList<>();
+            for (final Map.Entry<String, String> e : expected.entrySet())
+            {
+                final String state = state(report, e.getKey());
+                if (!e.getValue().equals(state))
+                {
+                    wrong.add(e.getKey() + " is " + state + ", not " + e.getValue());
+                }
+            }
+        }
+        while (!wrong.isEmpty() && System.nanoTime() < deadline);
+        assertTrue(wrong.isEmpty(), wrong + "\n" + report);
+
+        // the weights the checks leave: quiescent, so a failed real server stays at weight 0
+        final String listing = Lab.jlvs("ipvsadm", "-L", "-n").out();
+        for (final Case c : CASES)
+        {
+            assertTrue(weight(listing, c.protocol(), "198.18.0.10", c.port()) == 5, c.service() + "\n" + listing);
+            assertTrue(weight(listing, c.protocol(), "198.18.0.40", c.port()) == 0, c.service() + "\n" + listing);
+        }
+    }
+
+    /** "up", "down", "pass-pending" (a line with no result yet) or "missing". */
+    private static String state(final String report, final String virtualId)
+    {
+        for (final String line : report.lines().toList())
+        {
+            if (line.endsWith("[" + virtualId + "]"))
+            {
+                final String[] f = line.trim().split("\\s+");
+                if ("-".equals(f[1]))
+                {
+                    return "unchecked";
+                }
+                return f[0] + ("up".equals(f[0]) == "pass".equals(f[1]) ? "" : " (last " + f[1] + ")");
+            }
+        }
+        return "missing";
+    }
+
+    /** The weight of the lab's service real server under one virtual service in an ipvsadm -L -n listing. */
+    private static int weight(final String listing, final String protocol, final String vip, final int port)
+    {
+        boolean in = false;
+        for (final String line : listing.lines().toList())
+        {
+            if (!line.startsWith("  "))
+            {
+                in = line.startsWith(protocol.toUpperCase() + "  " + vip + ":" + port + " ");
+                continue;
+            }
+            if (in && line.trim().startsWith("-> " + RS + ":" + port))
+            {
+                return Integer.parseInt(line.trim().split("\\s+")[3]);
+            }
+        }
+        return -1;
+    }
+}
