@@ -308,6 +308,7 @@ public final class ForwardingAgent implements Agent
         tx.flush();
     }
 
+    /** Adopts the newest snapshot offered (any it superseded is skipped), its schedulers going on from the old ones. */
     private int adoptSnapshot()
     {
         final ForwardingSnapshot next = snapshotQueue.poll();
@@ -320,6 +321,10 @@ public final class ForwardingAgent implements Agent
         while (null != (more = snapshotQueue.poll()))
         {
             latest = more;
+        }
+        if (latest != snapshot)
+        {
+            latest.services().takeOverSchedulers(snapshot.services());
         }
         snapshot = latest;
         published = latest;

@@ -10,6 +10,7 @@ import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.ConnStats;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.DestStats;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
@@ -45,6 +46,7 @@ class ForwardingAgentTest
     private AtomicCounter[] agentCounters;
     private AtomicCounter[] verdictCounters;
     private DestStats[] destStats;
+    private ConnStats serviceStats;
     private ForwardingAgent agent;
 
     @BeforeEach
@@ -56,19 +58,31 @@ class ForwardingAgentTest
         agentCounters = counters.newAgentCounters(0, "fwd-0");
         verdictCounters = counters.newVerdictCounters(0, "fwd-0");
         destStats = new DestStats[3];
-        final Dest[] dests = new Dest[3];
-        final int[] weights = {3, 2, 1};
-        // kernel list order: the last added first; rs1 was added last here so it is at the head
         for (int i = 0; i < 3; i++)
         {
             destStats[i] = counters.newDestStats(0, "fwd-0", i + 1, "rs" + (i + 1));
+        }
+        serviceStats = counters.newServiceStats(0, "fwd-0", 1, "svc");
+        agent = newAgent(compile(1, "wrr"));
+    }
+
+    /**
+     * The VIP's service with rs1..rs3 at weights 3:2:1, compiled as the control plane does on every change: new
+     * Service and Dest objects, the same ids and counters. Kernel list order, the last added first: rs1 was added
+     * last here so it is at the head.
+     */
+    private ForwardingSnapshot compile(final long version, final String scheduler)
+    {
+        final Dest[] dests = new Dest[3];
+        final int[] weights = {3, 2, 1};
+        for (int i = 0; i < 3; i++)
+        {
             dests[i] = Dest.builder(i + 1).address(PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL).port(80)
                 .weight(weights[i]).stats(destStats[i]).build();
         }
         final Service svc = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0, 0xFFFF_FFFFL,
-            Schedulers.create("wrr"), dests, counters.newServiceStats(0, "fwd-0", 1, "svc"));
-        final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(DIP, 24), svc);
-        agent = newAgent(snapshot);
+            Schedulers.create(scheduler), dests, serviceStats);
+        return ForwardingSnapshot.of(version, RouteTable.of(DIP, 24), svc);
     }
 
     private ForwardingAgent newAgent(final ForwardingSnapshot snapshot)
@@ -358,6 +372,61 @@ class ForwardingAgentTest
             agent.doWork();
         }
         port.takeTransmitted();
+    }
+
+    @Test
+    void shouldGoOnWithRoundRobinAcrossAnIdenticalRecompiledSnapshot()
+    {
+        assertTrue(agent.offer(compile(2, "rr")));
+        resolveRealServers();
+        final int[] chosen = new int[9];
+        for (int c = 0; c < chosen.length; c++)
+        {
+            if (c == 4)
+            {
+                assertTrue(agent.offer(compile(3, "rr")));
+            }
+            chosen[c] = newConnection(20_000 + c);
+        }
+        assertArrayEquals(new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2}, chosen, "rr goes on after rs1, not from the head");
+        assertEquals(3, agent.snapshot().version());
+        assertEquals(2, count(LbCounterDescriptor.SNAPSHOTS_APPLIED));
+        assertEquals(9, conns.size());
+    }
+
+    @Test
+    void shouldGoOnWithWeightedRoundRobinAcrossIdenticalRecompiledSnapshots()
+    {
+        resolveRealServers();
+        final int[] cycle = {0, 0, 1, 0, 1, 2};
+        for (int c = 0; c < 60; c++)
+        {
+            if (c == 4 || c == 11 || c == 25 || c == 26)
+            {
+                assertTrue(agent.offer(compile(2 + c, "wrr")));
+            }
+            assertEquals(cycle[c % cycle.length], newConnection(30_000 + c), "connection " + c);
+        }
+        assertEquals(4, count(LbCounterDescriptor.SNAPSHOTS_APPLIED));
+        assertEquals(20, destStats[1].conns(), "the counters are the same across snapshots");
+    }
+
+    /** A SYN from a new client port, forwarded in one cycle: the index of the real server it went to. */
+    private int newConnection(final int clientPort)
+    {
+        port.inject(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, clientPort, VIP, 80, 0x02, 0));
+        agent.doWork();
+        final List<byte[]> ipFrames = port.takeTransmitted().stream().filter((f) -> f[12] == 0x08 && f[13] == 0).toList();
+        assertEquals(1, ipFrames.size(), "forwarded, not dropped");
+        final long dst = TestFrames.mac(ipFrames.get(0), 0);
+        for (int i = 0; i < RS_MAC.length; i++)
+        {
+            if (dst == RS_MAC[i])
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("sent to an unknown MAC " + Long.toHexString(dst));
     }
 
     @Test

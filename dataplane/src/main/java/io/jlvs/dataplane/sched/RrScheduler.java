@@ -37,6 +37,26 @@ public final class RrScheduler implements Scheduler
         last = -1;
     }
 
+    /**
+     * Goes on after the same real server as before. When that one is gone, goes on after the nearest one before it
+     * in the old list that is still here, as ip_vs_rr_del_dest() steps the cursor back over a removed dest; when
+     * none is, from the head. Added dests and weight changes leave the cursor where it is, as in the kernel.
+     */
+    @Override
+    public void takeOver(final Service svc, final Service previous)
+    {
+        int at = -1;
+        if (previous.scheduler() instanceof RrScheduler old)
+        {
+            final Dest[] was = previous.dests();
+            for (int i = old.last; i >= 0 && at < 0; i--)
+            {
+                at = svc.indexOf(was[i]);
+            }
+        }
+        last = at;
+    }
+
     @Override
     public Dest schedule(final Service svc, final PacketView pkt)
     {

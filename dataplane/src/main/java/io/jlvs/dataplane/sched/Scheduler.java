@@ -38,6 +38,19 @@ public interface Scheduler
     }
 
     /**
+     * Takes over the state of the scheduler of {@code previous}, the same service (same key, same scheduler name)
+     * in the snapshot the agent is leaving for the one {@code svc} is in. The kernel keeps one scheduler per service
+     * across ip_vs_add_dest, ip_vs_del_dest and ip_vs_edit_dest, so a health change or a reload must not start rr or
+     * wrr over. Real servers are matched by family, address and port ({@link Service#indexOf}), never by index:
+     * the new list may have gained, lost or reordered them.
+     * <p>
+     * Called by the owning agent when it adopts a snapshot, not per packet. Stateless schedulers need nothing.
+     */
+    default void takeOver(final Service svc, final Service previous)
+    {
+    }
+
+    /**
      * Chooses a real server for a new connection.
      *
      * @return the dest, or null when none is available (the caller counts it as "no destination").

@@ -8,7 +8,7 @@ import io.jlvs.dataplane.service.Service;
  * Weighted round robin, as ip_vs_wrr.c: a current weight {@code cw} steps down from the maximum weight
  * by the weights' greatest common divisor; each pass over the list picks dests whose weight is at least
  * {@code cw}. Weights 3:2:1 give A A B A B C. Any change of dests restarts from the head with
- * {@code cw} recomputed as the kernel's {@code ip_vs_wrr_dest_changed()} does.
+ * {@code cw} kept but bounded and aligned, as the kernel's {@code ip_vs_wrr_dest_changed()} does.
  */
 public final class WrrScheduler implements Scheduler
 {
@@ -55,6 +55,46 @@ public final class WrrScheduler implements Scheduler
     public void onDestUpdated(final Service svc, final Dest dest)
     {
         destChanged(svc);
+    }
+
+    /**
+     * The same real servers in the same order with the same weights: nothing changed for wrr, so it goes on exactly
+     * where it was ({@code cl} then names the same real server; {@code mw} and {@code di}, from the same weights, are
+     * the old ones). Anything else is one change as {@code ip_vs_wrr_dest_changed()} sees it: the old {@code cw},
+     * bounded by the new {@code mw} and aligned to the new {@code di}, from the head of the new list.
+     */
+    @Override
+    public void takeOver(final Service svc, final Service previous)
+    {
+        if (!(previous.scheduler() instanceof WrrScheduler old))
+        {
+            return;
+        }
+        cw = old.cw;
+        if (isUnchanged(svc.dests(), previous.dests()))
+        {
+            cl = old.cl;
+        }
+        else
+        {
+            destChanged(svc);
+        }
+    }
+
+    private static boolean isUnchanged(final Dest[] dests, final Dest[] was)
+    {
+        if (dests.length != was.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < dests.length; i++)
+        {
+            if (!dests[i].isSameRealServer(was[i]) || dests[i].weight() != was[i].weight())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void destChanged(final Service svc)

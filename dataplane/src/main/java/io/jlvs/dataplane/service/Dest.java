@@ -271,6 +271,12 @@ public final class Dest
         return (stats.activeConns() << 8) + stats.inactConns();
     }
 
+    /** True when {@code other} is this real server, perhaps in another snapshot: same family, address and port. */
+    public boolean isSameRealServer(final Dest other)
+    {
+        return port == other.port && addrLo == other.addrLo && addrHi == other.addrHi && af == other.af;
+    }
+
     @Override
     public String toString()
     {

@@ -140,6 +140,29 @@ public final class Service
         return null;
     }
 
+    /**
+     * Where the real server of {@code like} is in {@link #dests()}, or -1: the dest with the same family, address and
+     * port, as the kernel's {@code ip_vs_lookup_dest()} identifies one. Not on the per-packet path.
+     */
+    public int indexOf(final Dest like)
+    {
+        for (int i = 0; i < dests.length; i++)
+        {
+            if (dests[i].isSameRealServer(like))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** True when {@code other} is this virtual service in another snapshot: same protocol, address, port, fwmark. */
+    public boolean isSameService(final Service other)
+    {
+        return protocol == other.protocol && af == other.af && addrHi == other.addrHi && addrLo == other.addrLo &&
+            port == other.port && fwmark == other.fwmark;
+    }
+
     @Override
     public String toString()
     {

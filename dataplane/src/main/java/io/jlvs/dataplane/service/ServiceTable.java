@@ -68,6 +68,24 @@ public final class ServiceTable
         return destsById.get(id);
     }
 
+    /**
+     * Hands each service the scheduler state of its counterpart in {@code previous} (same service, same scheduler
+     * name; see {@link io.jlvs.dataplane.sched.Scheduler#takeOver}), so a new snapshot goes on where the old one
+     * was. The owning agent calls it when it adopts this table, which it then owns with the old one.
+     */
+    public void takeOverSchedulers(final ServiceTable previous)
+    {
+        for (final Service s : services)
+        {
+            final Service old = previous.find(s.protocol(), s.af(), s.addrHi(), s.addrLo(), s.port());
+            if (null != old && old.isSameService(s) && old.scheduler() != s.scheduler() &&
+                old.scheduler().name().equals(s.scheduler().name()))
+            {
+                s.scheduler().takeOver(s, old);
+            }
+        }
+    }
+
     public Service[] services()
     {
         return services.clone();
