@@ -68,6 +68,11 @@ public final class Director implements AutoCloseable
     private final AdminServer admin;
     private final HostPath hostPath;
     private final HealthMonitor health;
+    /** ldirectord's log (logfile, syslog, supervised) of real server changes, reloads, start and stop. */
+    private final io.jlvs.controlplane.alert.DirectorLog ldLog;
+    private final io.jlvs.controlplane.alert.EmailAlerts alerts;
+    /** ldirectord's daemon state, for emailalertstatus: starting until every check has answered once. */
+    private volatile int daemonStatus = io.jlvs.controlplane.config.EmailAlert.STARTING;
     private final java.util.concurrent.ScheduledExecutorService autoreload =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor((r) ->
         {
@@ -130,6 +135,9 @@ public final class Director implements AutoCloseable
         compiler = new TableCompiler(stats);
         routes = settings.routes();
         health = new HealthMonitor(this::onHealthChange);
+        ldLog = new io.jlvs.controlplane.alert.DirectorLog(config.file(), config.global());
+        alerts = new io.jlvs.controlplane.alert.EmailAlerts(() -> daemonStatus, ldLog,
+            io.jlvs.controlplane.health.LocalHost.name());
         table = compiler.compile(config, agentCount, routes, version.incrementAndGet(), health);
 
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
@@ -305,6 +313,12 @@ public final class Director implements AutoCloseable
         configTime = modified(config.file());
         autoreload.scheduleWithFixedDelay(this::autoreload, config.global().checkInterval(),
             config.global().checkInterval(), java.util.concurrent.TimeUnit.SECONDS);
+        autoreload.scheduleWithFixedDelay(this::everySecond, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        ldLog.log("Starting jlvs director '" + settings.instance() + "' with pid: " + ProcessHandle.current().pid());
+        for (final var vs : config.virtualServices())
+        {
+            ldLog.log("Added virtual server: " + io.jlvs.controlplane.alert.TableChanges.virtualId(vs));
+        }
         LOG.info("jlvs director '{}' forwarding on {} ({}, mtu {}), {}, cores {}, {} virtual services; admin socket {}",
             settings.instance(), portName(settings), Dpdk.formatMac(dpdk.macAddress(portId)), settings.mtu(), routes,
             settings.cores(), config.virtualServices().size(), settings.adminSocket());
@@ -358,6 +372,16 @@ public final class Director implements AutoCloseable
         }
     }
 
+    /** Reminders of inaccessible real servers; the end of starting once every check has answered. */
+    private void everySecond()
+    {
+        if (daemonStatus == io.jlvs.controlplane.config.EmailAlert.STARTING && health.allAnswered())
+        {
+            daemonStatus = io.jlvs.controlplane.config.EmailAlert.RUNNING;
+        }
+        alerts.remind(System.currentTimeMillis());
+    }
+
     /** A real server came up or went down: the same configuration, compiled with the new health. */
     private synchronized void onHealthChange()
     {
@@ -370,8 +394,14 @@ public final class Director implements AutoCloseable
     /** Compiles a new configuration and hands it to every agent; the dataplane keeps running. */
     public synchronized void reload(final LdirectordConfig next)
     {
+        final int status = daemonStatus;
+        daemonStatus = io.jlvs.controlplane.config.EmailAlert.RELOADING;
+        ldLog.settings(next.global());
+        ldLog.log("Reloading configuration " + next.file());
         health.configure(next);
         apply(next);
+        alerts.retain(next.virtualServices());
+        daemonStatus = status;
         LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
             table.version());
     }
@@ -387,6 +417,12 @@ public final class Director implements AutoCloseable
             {
                 Thread.onSpinWait();
             }
+        }
+        final long nowMs = System.currentTimeMillis();
+        for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services()))
+        {
+            ldLog.log(change.message());
+            alerts.onChange(change, nowMs);
         }
         table = compiled;
         config = next;
@@ -524,6 +560,8 @@ public final class Director implements AutoCloseable
         {
             closed = true;
         }
+        daemonStatus = io.jlvs.controlplane.config.EmailAlert.STOPPING;
+        ldLog.log("jlvs director '" + settings.instance() + "' stopping");
         autoreload.shutdownNow();
         health.close();
         admin.close();

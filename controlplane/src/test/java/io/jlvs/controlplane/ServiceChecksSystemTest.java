@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checks leave (quiescent: a failed real server at weight 0). SIP (no Debian server here) and the protocol edge cases
  * are in SmallServiceChecksTest; Oracle, for want of any server, in ServiceChecksBadInputTest only.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ServiceChecksSystemTest
 {
     private static final String GLOBAL = """
@@ -32,8 +33,15 @@ class ServiceChecksSystemTest
         checkinterval=2
         failurecount=1
         quiescent=yes
+        logfile="LOGFILE"
+        maintenancedir=MAINTENANCE
+        smtp=198.18.0.60
+        emailalertfreq=2
+        emailalertfrom="jlvs director <jlvs@jlvs.lab>"
 
         """;
+    /** Where services.sh's SMTP server keeps what it is sent, one file a message. */
+    private static final Path MAIL = Path.of("/run/jlvs-lab/svc/mail/new");
     private static final String RS = "198.18.0.60";
 
     /** service, port, protocol, settings that pass, settings that fail. */
@@ -74,6 +82,8 @@ class ServiceChecksSystemTest
             "checkport=25\nrequest=\"QUIT\\n\"\nreceive=\"^599 \"\n"));
 
     private static Lab lab;
+    private static Path logfile;
+    private static Path maintenance;
     private static Path cf;
     private static Path settings;
 
@@ -85,6 +95,8 @@ class ServiceChecksSystemTest
         final Lab.Result services = Lab.run(Duration.ofMinutes(10), "bash",
             Lab.LAB.resolve("services.sh").toString(), "up");
         assertEquals(0, services.status(), services.out());
+        logfile = Files.createTempFile("jlvs-ldirectord", ".log");
+        maintenance = Files.createTempDirectory("jlvs-maintenance");
         cf = Files.createTempFile("jlvs-services", ".cf");
         Files.writeString(cf, config());
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
@@ -104,7 +116,7 @@ class ServiceChecksSystemTest
             {
                 lab.close();
             }
-            for (final Path p : new Path[] {cf, settings})
+            for (final Path p : new Path[] {cf, settings, logfile, maintenance.resolve(RS + ":80"), maintenance})
             {
                 if (null != p)
                 {
@@ -116,7 +128,8 @@ class ServiceChecksSystemTest
 
     private static String config()
     {
-        final StringBuilder sb = new StringBuilder(GLOBAL);
+        final StringBuilder sb = new StringBuilder(GLOBAL.replace("LOGFILE", logfile.toString())
+            .replace("MAINTENANCE", maintenance.toString()));
         for (final Case c : CASES)
         {
             sb.append(virtual("198.18.0.10", c, c.pass()));
@@ -131,6 +144,10 @@ class ServiceChecksSystemTest
         sb.append("\treal=").append(RS).append(':').append(c.port()).append(" gate 5\n");
         sb.append("\tprotocol=").append(c.protocol()).append('\n');
         sb.append("\tscheduler=rr\n\tchecktype=negotiate\n");
+        if (vip.equals("198.18.0.10") && c.service().equals("http"))
+        {
+            sb.append("\temailalert=\"ops@jlvs.lab\"\n"); // one virtual service's alerts, its own setting
+        }
         sb.append("\tservice=").append(c.service()).append('\n');
         for (final String line : settings.split("\n"))
         {
@@ -148,6 +165,7 @@ class ServiceChecksSystemTest
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void eachServicePassesAgainstItsServerAndFailsWhereItShould() throws Exception
     {
         final Map<String, String> expected = new LinkedHashMap<>();
@@ -182,6 +200,92 @@ class ServiceChecksSystemTest
         {
             assertTrue(weight(listing, c.protocol(), "198.18.0.10", c.port()) == 5, c.service() + "\n" + listing);
             assertTrue(weight(listing, c.protocol(), "198.18.0.40", c.port()) == 0, c.service() + "\n" + listing);
+        }
+    }
+
+    /**
+     * ldirectord's log lines and e-mail alerts as a check moves a real server: restored (to its weight), quiesced
+     * (a file in maintenancedir), reminded of every emailalertfreq seconds while inaccessible, restored again; the
+     * alerts through the lab's SMTP server, the log lines in logfile with ldirectord's prefix.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aRealServerChangeIsLoggedAndMailedAsLdirectordDoes() throws Exception
+    {
+        final String restored = "Restored real server: 198.18.0.60:80 (198.18.0.10:80) (Weight set to 5)";
+        final String quiesced = "Quiescent real server: 198.18.0.60:80 (198.18.0.10:80) (Weight set to 0)";
+        final String reminder = "Inaccessible real server: 198.18.0.60:80 (198.18.0.10:80)";
+        awaitMail(restored, 1);
+        awaitLog(restored);
+        assertTrue(Files.readString(logfile).lines().anyMatch((l) -> l.matches(
+            "\\[\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\|" + cf.getFileName() +
+                "\\|\\d+\\] Restored real server: .*")), Files.readString(logfile));
+
+        Files.createFile(maintenance.resolve(RS + ":80"));
+        awaitMail(quiesced, 1);
+        awaitLog(quiesced);
+        assertEquals(0, weight(Lab.jlvs("ipvsadm", "-L", "-n").out(), "tcp", "198.18.0.10", 80));
+        awaitMail(reminder, 2); // emailalertfreq = 2: again and again while it stays down
+
+        Files.delete(maintenance.resolve(RS + ":80"));
+        awaitMail(restored, 2);
+        final long reminders = mails(reminder);
+        Thread.sleep(4_000);
+        assertEquals(reminders, mails(reminder), "no reminder once it is back");
+        final String mail = mailWith(quiesced);
+        assertTrue(mail.contains("From: jlvs director <jlvs@jlvs.lab>"), mail);
+        assertTrue(mail.contains("To: ops@jlvs.lab"), mail);
+        assertTrue(mail.contains("Log-Message: " + quiesced), mail);
+        assertTrue(mail.matches("(?s).*Daemon-Status: (starting|running).*"), mail);
+        assertEquals(0, mails("198.18.0.40"), "the other virtual services have no emailalert");
+    }
+
+    private static List<String> mailTexts() throws Exception
+    {
+        final List<String> texts = new ArrayList<>();
+        try (var files = Files.list(MAIL))
+        {
+            for (final Path f : files.toList())
+            {
+                texts.add(Files.readString(f).replaceAll("\r?\n[ \t]+", " ")); // long headers unfolded
+            }
+        }
+        return texts;
+    }
+
+    private static long mails(final String text) throws Exception
+    {
+        return mailTexts().stream().filter((m) -> m.contains(text)).count();
+    }
+
+    private static String mailWith(final String subject) throws Exception
+    {
+        return mailTexts().stream().filter((m) -> m.contains("Subject: " + subject)).findFirst().orElse("");
+    }
+
+    private static void awaitMail(final String subject, final int count) throws Exception
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (mailTexts().stream().filter((m) -> m.contains("Subject: " + subject)).count() < count)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("no " + count + " mail(s) \"" + subject + "\" in 30 s: " + mailTexts());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitLog(final String line) throws Exception
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Files.readString(logfile).contains("] " + line))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("no \"" + line + "\" in " + logfile + ": " + Files.readString(logfile));
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  * @param maintenanceDir   a directory in which a file named for a real server ({@code ip:port} or {@code ip}) takes it
  *                         down, as ldirectord's {@code maintenancedir}
  * @param fallbackCommand  run when a service's fallback takes over ({@code start}) and leaves ({@code stop})
+ * @param supervised       ldirectord's {@code supervised}: its log lines also go to standard output
+ * @param emailAlert       the global e-mail alert settings (a virtual service's own override them)
  */
 public record GlobalSettings(
     int checkInterval,
@@ -31,7 +33,9 @@ public record GlobalSettings(
     Optional<Fallback> fallback6,
     String logfile,
     Optional<java.nio.file.Path> maintenanceDir,
-    Optional<java.nio.file.Path> fallbackCommand)
+    Optional<java.nio.file.Path> fallbackCommand,
+    boolean supervised,
+    EmailAlert emailAlert)
 {
     public static final int DEFAULT_CHECK_INTERVAL = 10;
     public static final int DEFAULT_FAILURE_COUNT = 1;
@@ -39,7 +43,8 @@ public record GlobalSettings(
 
     public static final GlobalSettings DEFAULTS = new GlobalSettings(
         DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
-        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty(), Optional.empty());
+        false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty(), Optional.empty(),
+        false, EmailAlert.NONE);
 
     public GlobalSettings
     {
@@ -49,5 +54,6 @@ public record GlobalSettings(
         Objects.requireNonNull(fallback6, "fallback6");
         Objects.requireNonNull(logfile, "logfile");
         Objects.requireNonNull(maintenanceDir, "maintenanceDir");
+        Objects.requireNonNull(emailAlert, "emailAlert");
     }
 }

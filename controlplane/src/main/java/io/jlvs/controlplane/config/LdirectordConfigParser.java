@@ -68,19 +68,19 @@ public final class LdirectordConfigParser
 
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
-        "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand");
+        "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand", "supervised",
+        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
-        "checkcount", "callback", "execute", "fork", "supervised", "readdquiescent",
-        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "cleanstop", "smtp");
+        "checkcount", "callback", "execute", "fork", "readdquiescent", "cleanstop");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
         "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
-        "login", "passwd", "database", "secret");
+        "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
         "checkcount", "load", "ops", "monitorfile",
-        "cleanstop", "smtp", "emailalert", "emailalertfreq", "emailalertstatus",
+        "cleanstop",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
@@ -120,6 +120,12 @@ public final class LdirectordConfigParser
     private Fallback globalFallback;
     private Fallback globalFallback6;
     private String logfile = GlobalSettings.DEFAULT_LOGFILE;
+    private boolean supervised;
+    private String emailAlertTo = "";
+    private String emailAlertFrom;
+    private int emailAlertFreq;
+    private int emailAlertStatus = EmailAlert.ALL;
+    private String smtp;
 
     private LdirectordConfigParser(final Path file, final Resolver resolver)
     {
@@ -266,7 +272,9 @@ public final class LdirectordConfigParser
             globalNegotiateTimeout == null ? OptionalInt.empty() : OptionalInt.of(globalNegotiateTimeout),
             globalFailureCount, globalQuiescent, autoreload,
             Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile,
-            Optional.ofNullable(maintenanceDir), Optional.ofNullable(fallbackCommand));
+            Optional.ofNullable(maintenanceDir), Optional.ofNullable(fallbackCommand), supervised,
+            new EmailAlert(emailAlertTo, Optional.ofNullable(emailAlertFrom), emailAlertFreq, emailAlertStatus,
+                Optional.ofNullable(smtp)));
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
@@ -308,6 +316,13 @@ public final class LdirectordConfigParser
             {
                 error(line, "unknown directive \"" + key + "\"", text);
             }
+            return;
+        }
+        if (key.equals("supervised") && !hasEquals && value.isEmpty())
+        {
+            // ldirectord takes a bare "supervised" as yes, with a warning
+            warn(line, "supervised without a value is taken as \"supervised = yes\"", text);
+            supervised = true;
             return;
         }
         if (!requireEquals(line, key, hasEquals, value, text))
@@ -370,6 +385,36 @@ public final class LdirectordConfigParser
                     autoreload = b;
                 }
             }
+            case "supervised" ->
+            {
+                final Boolean b = yesNo(line, key, value, text);
+                if (b != null)
+                {
+                    supervised = b;
+                }
+            }
+            case "emailalert" -> emailAlertTo = value;
+            case "emailalertfrom" -> emailAlertFrom = value;
+            case "emailalertfreq" ->
+            {
+                final Integer f = nonNegative(line, key, value, text);
+                if (f != null)
+                {
+                    emailAlertFreq = f;
+                }
+            }
+            case "emailalertstatus" ->
+            {
+                final int mask = EmailAlert.parseStatus(value);
+                if (mask < 0)
+                {
+                    error(line, "emailalertstatus must be all, none, or a comma list of starting, running, " +
+                        "stopping and reloading", text);
+                    return;
+                }
+                emailAlertStatus = mask;
+            }
+            case "smtp" -> smtp = value;
             case "logfile" ->
             {
                 final String v = unquote(value);
@@ -621,6 +666,20 @@ public final class LdirectordConfigParser
                 }
                 s.httpMethod = m;
             }
+            case "emailalert" -> s.emailAlertTo = unquote(value);
+            case "emailalertfreq" -> s.emailAlertFreq = nonNegative(line, key, value, text);
+            case "emailalertstatus" ->
+            {
+                final int mask = EmailAlert.parseStatus(unquote(value));
+                if (mask < 0)
+                {
+                    error(line, "emailalertstatus must be all, none, or a comma list of starting, running, " +
+                        "stopping and reloading", text);
+                    return;
+                }
+                s.emailAlertStatus = mask;
+            }
+            case "smtp" -> s.smtp = unquote(value);
             case "login" -> s.login = unquote(value);
             case "passwd" -> s.passwd = unquote(value);
             case "database" -> s.database = unquote(value);
@@ -1197,6 +1256,17 @@ public final class LdirectordConfigParser
         return (int)v;
     }
 
+    private Integer nonNegative(final int line, final String key, final String value, final String text)
+    {
+        final long v = DIGITS.matcher(value).matches() ? parseLong(value) : -1;
+        if (v < 0 || v > Integer.MAX_VALUE)
+        {
+            error(line, "invalid " + key + " \"" + value + "\": must be a number", text);
+            return null;
+        }
+        return (int)v;
+    }
+
     private Boolean yesNo(final int line, final String key, final String value, final String text)
     {
         final String v = unquote(value);
@@ -1421,6 +1491,10 @@ public final class LdirectordConfigParser
         String receive = "";
         String httpMethod = "GET";
         String virtualHost;
+        String emailAlertTo;
+        Integer emailAlertFreq;
+        Integer emailAlertStatus;
+        String smtp;
         String login = "";
         String passwd = "";
         String database = "";
@@ -1487,7 +1561,17 @@ public final class LdirectordConfigParser
                 persistent == null ? OptionalInt.empty() : OptionalInt.of(persistent),
                 Optional.ofNullable(netmask), builtReals, check,
                 quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),
-                Optional.ofNullable(null != fallbackCommand ? fallbackCommand : g.fallbackCommand().orElse(null)));
+                Optional.ofNullable(null != fallbackCommand ? fallbackCommand : g.fallbackCommand().orElse(null)),
+                emailAlert(g.emailAlert()));
+        }
+
+        /** ldirectord's per-virtual alert settings over the global ones; emailalertfrom is global only. */
+        private EmailAlert emailAlert(final EmailAlert g)
+        {
+            return new EmailAlert(null != emailAlertTo ? emailAlertTo : g.to(), g.from(),
+                null != emailAlertFreq ? emailAlertFreq : g.freqSec(),
+                null != emailAlertStatus ? emailAlertStatus : g.status(),
+                null != smtp ? Optional.of(smtp) : g.smtp());
         }
 
         private static Integer intOrNull(final OptionalInt v)

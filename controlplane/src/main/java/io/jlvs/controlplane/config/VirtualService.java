@@ -37,7 +37,8 @@ public record VirtualService(
     HealthCheck check,
     boolean quiescent,
     Optional<Fallback> fallback,
-    Optional<java.nio.file.Path> fallbackCommand)
+    Optional<java.nio.file.Path> fallbackCommand,
+    EmailAlert emailAlert)
 {
     public static final String DEFAULT_SCHEDULER = "wrr";
 
@@ -49,6 +50,7 @@ public record VirtualService(
         Objects.requireNonNull(persistent, "persistent");
         Objects.requireNonNull(netmask, "netmask");
         Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(emailAlert, "emailAlert");
         Objects.requireNonNull(fallback, "fallback");
         reals = List.copyOf(reals);
         if (protocol.ldirectordName() == null)

@@ -369,6 +369,19 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         return java.util.List.copyOf(tasks.values());
     }
 
+    /** Whether every check has answered at least once (the director is past starting, as ldirectord says). */
+    public boolean allAnswered()
+    {
+        for (final Task t : tasksSnapshot())
+        {
+            if (0 == t.lastDoneMs)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One line per check: state, last result, its latency, consecutive failures, checks run, overruns. */
     public String report()
     {

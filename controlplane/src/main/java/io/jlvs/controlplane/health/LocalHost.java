@@ -1,7 +1,7 @@
 package io.jlvs.controlplane.health;
 
 /** The director's host name, as ldirectord takes it ({@code $HOSTNAME}, else the kernel's node name). */
-final class LocalHost
+public final class LocalHost
 {
     private static final String NAME = resolve();
 
@@ -9,7 +9,7 @@ final class LocalHost
     {
     }
 
-    static String name()
+    public static String name()
     {
         return NAME;
     }

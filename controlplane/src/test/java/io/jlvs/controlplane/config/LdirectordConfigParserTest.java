@@ -248,12 +248,10 @@ class LdirectordConfigParserTest
             Files.readAllLines(resource("unsupported.cf"), StandardCharsets.ISO_8859_1), resolver);
 
         assertEquals(List.of(
-                "unsupported.cf:2: emailalert is not supported yet by jlvs; ignored",
-                "unsupported.cf:3: emailalertfreq is not supported yet by jlvs; ignored",
                 "unsupported.cf:4: fork is not supported yet by jlvs; ignored",
                 "unsupported.cf:5: cleanstop is not supported yet by jlvs; ignored",
                 "unsupported.cf:6: checkcount is not supported yet by jlvs; ignored",
-                "unsupported.cf:7: supervised is not supported yet by jlvs; ignored",
+                "unsupported.cf:7: supervised without a value is taken as \"supervised = yes\"",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
                     "service's port 80 (as ipvsadm does)",
                 "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
@@ -262,7 +260,12 @@ class LdirectordConfigParserTest
                     "global checkinterval, as ldirectord does)",
                 "unsupported.cf:18: netmask without persistent is ignored (ldirectord passes -M only with -p)"),
             config.warnings().stream().map(ConfigDiagnostic::toString).toList());
-        assertEquals("emailalert = \"admin@example.com\"", config.warnings().getFirst().text());
+        assertEquals("fork = no", config.warnings().getFirst().text());
+        assertEquals(new EmailAlert("admin@example.com", java.util.Optional.empty(), 3600, EmailAlert.ALL,
+            java.util.Optional.empty()), config.global().emailAlert(), "emailalert is taken now (issue 7)");
+        assertTrue(config.global().supervised());
+        assertEquals(config.global().emailAlert(), config.virtualServices().getFirst().emailAlert(),
+            "a virtual service without its own alert settings has the global ones");
 
         final VirtualService v = config.virtualServices().getFirst();
         assertEquals(CheckType.EXTERNAL, v.check().type());
