@@ -410,6 +410,7 @@ public final class Director implements AutoCloseable
     {
         final TableCompiler.CompiledTable compiled =
             compiler.compile(next, agents.size(), routes, version.incrementAndGet(), health);
+        final long offeredNs = System.nanoTime();
         for (int i = 0; i < agents.size(); i++)
         {
             final ForwardingSnapshot s = compiled.snapshots().get(i);
@@ -418,6 +419,7 @@ public final class Director implements AutoCloseable
                 Thread.onSpinWait();
             }
         }
+        logAdoption(compiled.version(), offeredNs);
         final long nowMs = System.currentTimeMillis();
         for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services()))
         {
@@ -427,6 +429,32 @@ public final class Director implements AutoCloseable
         table = compiled;
         config = next;
         runFallbackCommands(compiled);
+    }
+
+    /** How long an agent may take to adopt a snapshot before the director stops waiting to log it. */
+    private static final long ADOPTION_WAIT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Waits until every agent forwards with the new snapshot (they adopt it between bursts) and logs how long that
+     * took from the offer: the time a health change or a reload takes to reach the dataplane. Bounded: a stalled
+     * agent is logged, not waited for.
+     */
+    private void logAdoption(final long version, final long offeredNs)
+    {
+        for (final ForwardingAgent agent : agents)
+        {
+            while (agent.snapshot().version() < version)
+            {
+                if (System.nanoTime() - offeredNs > ADOPTION_WAIT_NS)
+                {
+                    LOG.warn("table version {} not adopted by every agent within 1 s", version);
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000);
+            }
+        }
+        LOG.info("table version {} adopted by {} agent(s) in {} us", version, agents.size(),
+            (System.nanoTime() - offeredNs) / 1_000);
     }
 
     /** Services whose fallback has the traffic now, by their listing name. */
