@@ -431,6 +431,36 @@ public final class Director implements AutoCloseable
         runFallbackCommands(compiled);
     }
 
+    /**
+     * ldirectord's {@code cleanstop = yes} (its default): on stop, every real server and then the virtual service
+     * is purged, logged ("Purged real server (stop): ...", "Purged virtual server (stop): ...") and alerted. The
+     * director forwards nothing once stopped whatever the setting; the connection table is kept for the next start
+     * either way, as the kernel keeps a deleted service's connections until they expire.
+     */
+    private void purgeOnStop()
+    {
+        final TableCompiler.CompiledTable last = table;
+        for (final TableCompiler.CompiledService cs : last.services())
+        {
+            if (!cs.config().cleanStop())
+            {
+                continue;
+            }
+            final String vid = io.jlvs.controlplane.alert.TableChanges.virtualId(cs.config());
+            for (final TableCompiler.CompiledDest d : cs.dests())
+            {
+                final String id = io.jlvs.controlplane.alert.TableChanges.hostPort(d.config().address(),
+                    d.config().port()) + " (" + vid + ")";
+                final var change = new io.jlvs.controlplane.alert.TableChanges.Change(cs.config(), id,
+                    "Purged " + (d.fallback() ? "fallback" : "real") + " server (stop): " + id, false);
+                ldLog.log(change.message());
+                alerts.onChange(change, System.currentTimeMillis());
+            }
+            ldLog.log("Purged virtual server (stop): " + vid);
+        }
+        alerts.awaitSent(java.time.Duration.ofSeconds(10));
+    }
+
     /** How long an agent may take to adopt a snapshot before the director stops waiting to log it. */
     private static final long ADOPTION_WAIT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
@@ -590,6 +620,7 @@ public final class Director implements AutoCloseable
         }
         daemonStatus = io.jlvs.controlplane.config.EmailAlert.STOPPING;
         ldLog.log("jlvs director '" + settings.instance() + "' stopping");
+        purgeOnStop();
         autoreload.shutdownNow();
         health.close();
         admin.close();

@@ -63,7 +63,7 @@ class ServiceChecksSystemTest
         new Case("http_proxy", 3128, "tcp", "request=\"http://198.18.0.60/health\"\nreceive=\"jlvs-ok\"\n",
             "request=\"http://198.18.0.99/health\"\n"),
         new Case("ftp", 21, "tcp", LOGIN + "request=\"check.txt\"\nreceive=\"jlvs-ok\"\n",
-            WRONG + "request=\"check.txt\"\nreceive=\"jlvs-ok\"\n"),
+            WRONG + "request=\"check.txt\"\nreceive=\"jlvs-ok\"\ncleanstop=no\n"),
         new Case("smtp", 25, "tcp", "", "checkport=110\n"),
         new Case("submission", 587, "tcp", "", "checkport=143\n"),
         new Case("pop", 110, "tcp", LOGIN, WRONG),
@@ -238,6 +238,25 @@ class ServiceChecksSystemTest
         assertTrue(mail.contains("Log-Message: " + quiesced), mail);
         assertTrue(mail.matches("(?s).*Daemon-Status: (starting|running).*"), mail);
         assertEquals(0, mails("198.18.0.40"), "the other virtual services have no emailalert");
+    }
+
+    /**
+     * ldirectord's {@code cleanstop}: on stop each service is purged, its real servers first, logged and alerted;
+     * a virtual service with {@code cleanstop = no} is left alone.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void aCleanStopPurgesTheServicesAsLdirectordDoes() throws Exception
+    {
+        lab.stopDirector();
+        final String log = Files.readString(logfile);
+        assertTrue(log.contains("] Purged real server (stop): 198.18.0.60:80 (198.18.0.10:80)\n"), log);
+        assertTrue(log.contains("] Purged virtual server (stop): 198.18.0.10:80\n"), log);
+        assertTrue(log.indexOf("Purged real server (stop): 198.18.0.60:80 (198.18.0.10:80)") <
+            log.indexOf("Purged virtual server (stop): 198.18.0.10:80"), "the real servers first");
+        assertTrue(log.contains("] Purged virtual server (stop): 198.18.0.10:21\n"), log);
+        assertTrue(!log.contains("Purged virtual server (stop): 198.18.0.40:21"), "cleanstop = no: " + log);
+        awaitMail("Purged real server (stop): 198.18.0.60:80 (198.18.0.10:80)", 1);
     }
 
     private static List<String> mailTexts() throws Exception

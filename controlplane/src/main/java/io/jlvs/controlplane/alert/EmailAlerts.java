@@ -40,6 +40,7 @@ public final class EmailAlerts
     }
 
     private final Map<String, Reminder> reminders = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Phaser sending = new java.util.concurrent.Phaser(1);
     private final IntSupplier daemonStatus;
     private final DirectorLog log;
     private final String host;
@@ -87,6 +88,24 @@ public final class EmailAlerts
         }
     }
 
+    /** On stop: the alerts of the last changes go out before the director exits (at most {@code timeout}). */
+    public void awaitSent(final java.time.Duration timeout)
+    {
+        try
+        {
+            sending.awaitAdvanceInterruptibly(sending.arrive(), timeout.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            LOG.warn("e-mail alerts still being sent at stop after {}", timeout);
+        }
+    }
+
     /** Forgets reminders of services no longer configured (after a reload). */
     public void retain(final java.util.Collection<VirtualService> services)
     {
@@ -104,7 +123,18 @@ public final class EmailAlerts
         log.log("emailalert: " + subject);
         final String body = "ldirectord host: " + host + "\n" + "Log-Message: " + subject + "\n" +
             "Daemon-Status: " + EmailAlert.statusName(status) + "\n";
-        Thread.ofVirtual().name("emailalert").start(() -> deliver(settings, subject, body));
+        sending.register();
+        Thread.ofVirtual().name("emailalert").start(() ->
+        {
+            try
+            {
+                deliver(settings, subject, body);
+            }
+            finally
+            {
+                sending.arriveAndDeregister();
+            }
+        });
     }
 
     private void deliver(final EmailAlert settings, final String subject, final String body)

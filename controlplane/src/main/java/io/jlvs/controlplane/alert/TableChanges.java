@@ -101,7 +101,7 @@ public final class TableChanges
         return vs.fwmark() != 0 ? Integer.toUnsignedString(vs.fwmark()) : hostPort(vs.address(), vs.port());
     }
 
-    static String hostPort(final InetAddress a, final int port)
+    public static String hostPort(final InetAddress a, final int port)
     {
         return (a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + port;
     }

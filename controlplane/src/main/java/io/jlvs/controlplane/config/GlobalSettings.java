@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  * @param fallbackCommand  run when a service's fallback takes over ({@code start}) and leaves ({@code stop})
  * @param supervised       ldirectord's {@code supervised}: its log lines also go to standard output
  * @param emailAlert       the global e-mail alert settings (a virtual service's own override them)
+ * @param cleanStop        ldirectord's {@code cleanstop}, default yes: on stop, the services are purged (logged and
+ *                         alerted as ldirectord does)
  */
 public record GlobalSettings(
     int checkInterval,
@@ -35,7 +37,8 @@ public record GlobalSettings(
     Optional<java.nio.file.Path> maintenanceDir,
     Optional<java.nio.file.Path> fallbackCommand,
     boolean supervised,
-    EmailAlert emailAlert)
+    EmailAlert emailAlert,
+    boolean cleanStop)
 {
     public static final int DEFAULT_CHECK_INTERVAL = 10;
     public static final int DEFAULT_FAILURE_COUNT = 1;
@@ -44,7 +47,7 @@ public record GlobalSettings(
     public static final GlobalSettings DEFAULTS = new GlobalSettings(
         DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
         false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty(), Optional.empty(),
-        false, EmailAlert.NONE);
+        false, EmailAlert.NONE, true);
 
     public GlobalSettings
     {

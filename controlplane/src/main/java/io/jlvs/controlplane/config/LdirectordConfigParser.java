@@ -69,18 +69,18 @@ public final class LdirectordConfigParser
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
         "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand", "supervised",
-        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp");
+        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp", "cleanstop");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
-        "checkcount", "callback", "execute", "fork", "readdquiescent", "cleanstop");
+        "checkcount", "callback", "execute", "fork", "readdquiescent");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
         "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
-        "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp");
+        "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp",
+        "cleanstop");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
         "checkcount", "load", "ops", "monitorfile",
-        "cleanstop",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
@@ -126,6 +126,7 @@ public final class LdirectordConfigParser
     private int emailAlertFreq;
     private int emailAlertStatus = EmailAlert.ALL;
     private String smtp;
+    private boolean cleanStop = true;
 
     private LdirectordConfigParser(final Path file, final Resolver resolver)
     {
@@ -274,7 +275,7 @@ public final class LdirectordConfigParser
             Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile,
             Optional.ofNullable(maintenanceDir), Optional.ofNullable(fallbackCommand), supervised,
             new EmailAlert(emailAlertTo, Optional.ofNullable(emailAlertFrom), emailAlertFreq, emailAlertStatus,
-                Optional.ofNullable(smtp)));
+                Optional.ofNullable(smtp)), cleanStop);
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
@@ -415,6 +416,14 @@ public final class LdirectordConfigParser
                 emailAlertStatus = mask;
             }
             case "smtp" -> smtp = value;
+            case "cleanstop" ->
+            {
+                final Boolean b = yesNo(line, key, value, text);
+                if (b != null)
+                {
+                    cleanStop = b;
+                }
+            }
             case "logfile" ->
             {
                 final String v = unquote(value);
@@ -680,6 +689,7 @@ public final class LdirectordConfigParser
                 s.emailAlertStatus = mask;
             }
             case "smtp" -> s.smtp = unquote(value);
+            case "cleanstop" -> s.cleanStop = yesNo(line, key, value, text);
             case "login" -> s.login = unquote(value);
             case "passwd" -> s.passwd = unquote(value);
             case "database" -> s.database = unquote(value);
@@ -1495,6 +1505,7 @@ public final class LdirectordConfigParser
         Integer emailAlertFreq;
         Integer emailAlertStatus;
         String smtp;
+        Boolean cleanStop;
         String login = "";
         String passwd = "";
         String database = "";
@@ -1562,7 +1573,7 @@ public final class LdirectordConfigParser
                 Optional.ofNullable(netmask), builtReals, check,
                 quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),
                 Optional.ofNullable(null != fallbackCommand ? fallbackCommand : g.fallbackCommand().orElse(null)),
-                emailAlert(g.emailAlert()));
+                emailAlert(g.emailAlert()), null != cleanStop ? cleanStop : g.cleanStop());
         }
 
         /** ldirectord's per-virtual alert settings over the global ones; emailalertfrom is global only. */

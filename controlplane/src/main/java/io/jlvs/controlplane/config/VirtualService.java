@@ -38,7 +38,8 @@ public record VirtualService(
     boolean quiescent,
     Optional<Fallback> fallback,
     Optional<java.nio.file.Path> fallbackCommand,
-    EmailAlert emailAlert)
+    EmailAlert emailAlert,
+    boolean cleanStop)
 {
     public static final String DEFAULT_SCHEDULER = "wrr";
 

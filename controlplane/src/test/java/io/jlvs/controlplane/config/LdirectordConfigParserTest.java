@@ -249,7 +249,6 @@ class LdirectordConfigParserTest
 
         assertEquals(List.of(
                 "unsupported.cf:4: fork is not supported yet by jlvs; ignored",
-                "unsupported.cf:5: cleanstop is not supported yet by jlvs; ignored",
                 "unsupported.cf:6: checkcount is not supported yet by jlvs; ignored",
                 "unsupported.cf:7: supervised without a value is taken as \"supervised = yes\"",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
@@ -264,6 +263,8 @@ class LdirectordConfigParserTest
         assertEquals(new EmailAlert("admin@example.com", java.util.Optional.empty(), 3600, EmailAlert.ALL,
             java.util.Optional.empty()), config.global().emailAlert(), "emailalert is taken now (issue 7)");
         assertTrue(config.global().supervised());
+        assertFalse(config.global().cleanStop(), "cleanstop = no");
+        assertFalse(config.virtualServices().getFirst().cleanStop(), "the global cleanstop, as ldirectord");
         assertEquals(config.global().emailAlert(), config.virtualServices().getFirst().emailAlert(),
             "a virtual service without its own alert settings has the global ones");
 
