@@ -144,7 +144,7 @@ class HealthCheckSystemTest
         for (final String rs : new String[] {"198.18.0.11", "198.18.0.12", "198.18.0.13"})
         {
             assertTrue(health.out().lines().anyMatch((l) -> l.startsWith("up    pass ") &&
-                l.endsWith("GET http://" + rs + ":80/")), "jlvs health:\n" + health.out());
+                l.endsWith("GET http://" + rs + ":80/ [tcp:198.18.0.10:80]")), "jlvs health:\n" + health.out());
         }
     }
 
