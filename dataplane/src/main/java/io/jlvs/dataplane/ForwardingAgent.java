@@ -115,6 +115,8 @@ public final class ForwardingAgent implements Agent
     private ForwardingSnapshot snapshot;
     /** The same, published for the control plane's readers. */
     private volatile ForwardingSnapshot published;
+    /** When the published snapshot was adopted (System.nanoTime), written before it is published. */
+    private volatile long adoptedNs;
     private long nowMs;
     private long nextHousekeepingMs;
     private long nextNeighbourExpiryMs;
@@ -211,6 +213,15 @@ public final class ForwardingAgent implements Agent
     public boolean offer(final ForwardingSnapshot next)
     {
         return snapshotQueue.offer(next);
+    }
+
+    /**
+     * When the agent adopted the snapshot {@link #snapshot()} returns (System.nanoTime): read after it, so that the
+     * time belongs to that snapshot or a newer one.
+     */
+    public long adoptedNs()
+    {
+        return adoptedNs;
     }
 
     /** The snapshot in use, for the control plane's listing (read from another thread). */
@@ -327,6 +338,7 @@ public final class ForwardingAgent implements Agent
             latest.services().takeOverSchedulers(snapshot.services());
         }
         snapshot = latest;
+        adoptedNs = System.nanoTime();
         published = latest;
         egress.routes(latest.routes());
         announce = true;
