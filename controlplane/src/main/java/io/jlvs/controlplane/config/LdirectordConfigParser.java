@@ -663,6 +663,10 @@ public final class LdirectordConfigParser
                     error(line, "invalid receive string", text);
                     return;
                 }
+                if (!isRegex(line, r, text))
+                {
+                    return;
+                }
                 s.receive = r;
             }
             case "httpmethod" ->
@@ -1066,6 +1070,10 @@ public final class LdirectordConfigParser
             error(r.line, "request and receive must be given together: \"request\", \"receive\"", r.text);
             return null;
         }
+        if (o.requestReceive.size() == 2 && !isRegex(r.line, o.requestReceive.get(1), r.text))
+        {
+            return null;
+        }
         return checkTunnel(r, o) ? o : null;
     }
 
@@ -1264,6 +1272,22 @@ public final class LdirectordConfigParser
             return null;
         }
         return (int)v;
+    }
+
+    /** A receive string is a regular expression the checks match answers with: one that does not compile is refused. */
+    private boolean isRegex(final int line, final String regex, final String text)
+    {
+        try
+        {
+            java.util.regex.Pattern.compile(regex);
+            return true;
+        }
+        catch (final java.util.regex.PatternSyntaxException ex)
+        {
+            error(line, "receive is not a regular expression: " + ex.getDescription() + " near index " +
+                ex.getIndex(), text);
+            return false;
+        }
     }
 
     private Integer nonNegative(final int line, final String key, final String value, final String text)

@@ -307,6 +307,24 @@ class LdirectordConfigParserTest
     }
 
     @Test
+    void shouldRefuseAReceiveThatIsNoRegularExpression()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("regex.cf"), List.of(
+                "virtual = 10.0.0.10:80",
+                "    real = 10.0.1.1:80 gate 1 \"/health\", \"ok(\"",
+                "    real = 10.0.1.2:80 gate",
+                "    receive = \"[unclosed\"",
+                "    request = \"/\""), resolver));
+        final List<String> errors = ex.errors().stream().map(ConfigDiagnostic::toString).toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("regex.cf:2: receive is not a regular expression: Unclosed group"),
+            errors.toString());
+        assertTrue(errors.get(1).startsWith("regex.cf:4: receive is not a regular expression: Unclosed character class"),
+            errors.toString());
+    }
+
+    @Test
     void shouldReportEveryErrorWithFileAndLine() throws Exception
     {
         final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
