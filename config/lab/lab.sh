@@ -84,6 +84,10 @@ up() {
   # dir0 is DPDK's (af_packet reads it before the kernel's stack): the kernel must neither take IP from it nor answer
   # ARP on it. The director's own kernel has its addresses on the TAP device the director makes (jlvs-lab).
   ns "$DIR" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.dir0.rp_filter=1 net.ipv4.conf.dir0.arp_ignore=8
+  # IPv6 on lo only (::1): the JVM decides once, when it starts, whether the host has IPv6 at all (an empty
+  # /proc/net/if_inet6 is "no"), and the director's TAP device with its IPv6 addresses comes later; without this
+  # its IPv6 health checks could never connect.
+  ns "$DIR" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
 
   for i in $(seq 1 "$RS_COUNT"); do
     local rs=$LAB_PREFIX-rs$i

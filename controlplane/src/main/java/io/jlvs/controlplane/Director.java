@@ -315,6 +315,7 @@ public final class Director implements AutoCloseable
             config.global().checkInterval(), java.util.concurrent.TimeUnit.SECONDS);
         autoreload.scheduleWithFixedDelay(this::everySecond, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         ldLog.log("Starting jlvs director '" + settings.instance() + "' with pid: " + ProcessHandle.current().pid());
+        warnIfIpv6Unavailable(config);
         for (final var vs : config.virtualServices())
         {
             ldLog.log("Added virtual server: " + io.jlvs.controlplane.alert.TableChanges.virtualId(vs));
@@ -369,6 +370,31 @@ public final class Director implements AutoCloseable
         catch (final java.io.IOException ex)
         {
             return null;
+        }
+    }
+
+    /**
+     * The JVM decides when it starts whether the host has IPv6 (none when no interface had an IPv6 address then,
+     * as in a namespace with IPv6 disabled), and never looks again: the director's own IPv6 addresses on its TAP
+     * device come later, so its IPv6 checks would fail to the last. Said once, plainly, at start.
+     */
+    private static void warnIfIpv6Unavailable(final LdirectordConfig config)
+    {
+        final boolean wanted = config.virtualServices().stream().flatMap((vs) -> vs.reals().stream())
+            .anyMatch((rs) -> rs.address() instanceof java.net.Inet6Address);
+        if (!wanted)
+        {
+            return;
+        }
+        try (var probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.INET6))
+        {
+            LOG.debug("IPv6 available to the checks ({})", probe);
+        }
+        catch (final UnsupportedOperationException | java.io.IOException ex)
+        {
+            LOG.warn("IPv6 real servers are configured but this JVM started without IPv6 ({}): their checks will " +
+                "fail until the director is started where IPv6 is on (e.g. sysctl net.ipv6.conf.lo.disable_ipv6=0)",
+                ex.getMessage());
         }
     }
 

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 198.18.0.10) and once as it should fail (on 198.18.0.40: a wrong password, a receive that does not match, the
  * wrong protocol on the port). {@code jlvs health} shows each check's state; {@code ipvsadm -L -n} the weights the
  * checks leave (quiescent: a failed real server at weight 0). SIP (no Debian server here) and the protocol edge cases
- * are in SmallServiceChecksTest; Oracle, for want of any server, in ServiceChecksBadInputTest only.
+ * are in SmallServiceChecksTest; Oracle, for want of any server, in ServiceChecksBadInputTest only. A few over IPv6
+ * too, to the same programs at 2001:db8::60.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ServiceChecksSystemTest
@@ -81,6 +82,16 @@ class ServiceChecksSystemTest
         new Case("simpletcp", 2525, "tcp", "checkport=25\nrequest=\"QUIT\\n\"\nreceive=\"^220 \"\n",
             "checkport=25\nrequest=\"QUIT\\n\"\nreceive=\"^599 \"\n"));
 
+    /** The IPv6 subset ldirectord runs (its manual: http, https, dns, ldap, simpletcp, ... over IPv6). */
+    private static final List<Case> CASES6 = List.of(
+        new Case("http", 80, "tcp", "request=\"/health\"\nreceive=\"jlvs-ok\"\n",
+            "request=\"/health\"\nreceive=\"not-there\"\n"),
+        new Case("dns", 53, "udp", "request=\"check.jlvs.lab\"\nreceive=\"198\\.18\\.0\\.60\"\n",
+            "request=\"check.jlvs.lab\"\nreceive=\"10\\.9\\.9\\.9\"\n"),
+        new Case("ldap", 389, "tcp", LDAP + "passwd=jlvs-check\n", LDAP + "passwd=wrong\n"),
+        new Case("pgsql", 5432, "tcp", LOGIN + SQL, WRONG + SQL));
+    private static final String RS6 = "2001:db8::60";
+
     private static Lab lab;
     private static Path logfile;
     private static Path maintenance;
@@ -135,13 +146,19 @@ class ServiceChecksSystemTest
             sb.append(virtual("198.18.0.10", c, c.pass()));
             sb.append(virtual("198.18.0.40", c, c.fail()));
         }
+        for (final Case c : CASES6)
+        {
+            sb.append(virtual("[2001:db8::10]", c, c.pass()));
+            sb.append(virtual("[2001:db8::40]", c, c.fail()));
+        }
         return sb.toString();
     }
 
     private static String virtual(final String vip, final Case c, final String settings)
     {
-        final StringBuilder sb = new StringBuilder("virtual=" + vip + ":" + c.port() + "\n");
-        sb.append("\treal=").append(RS).append(':').append(c.port()).append(" gate 5\n");
+        final boolean v6 = vip.startsWith("[");
+        final StringBuilder sb = new StringBuilder((v6 ? "virtual6=" : "virtual=") + vip + ":" + c.port() + "\n");
+        sb.append(v6 ? "\treal6=[" + RS6 + "]" : "\treal=" + RS).append(':').append(c.port()).append(" gate 5\n");
         sb.append("\tprotocol=").append(c.protocol()).append('\n');
         sb.append("\tscheduler=rr\n\tchecktype=negotiate\n");
         if (vip.equals("198.18.0.10") && c.service().equals("http"))
@@ -173,6 +190,11 @@ class ServiceChecksSystemTest
         {
             expected.put(id("198.18.0.10", c), "up");
             expected.put(id("198.18.0.40", c), "down");
+        }
+        for (final Case c : CASES6)
+        {
+            expected.put(id("[2001:db8::10]", c), "up");
+            expected.put(id("[2001:db8::40]", c), "down");
         }
         final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         List<String> wrong;

@@ -103,6 +103,7 @@ public final class TableChanges
 
     public static String hostPort(final InetAddress a, final int port)
     {
-        return (a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + port;
+        return (a instanceof Inet6Address ? "[" + io.jlvs.controlplane.config.InetLiterals.ntop(a) + "]" :
+            a.getHostAddress()) + ":" + port;
     }
 }

@@ -64,7 +64,7 @@ public final class DnsCheck implements Check
                 final String value = switch (r)
                 {
                     case ARecord a -> a.getAddress().getHostAddress();
-                    case AAAARecord a -> a.getAddress().getHostAddress();
+                    case AAAARecord a -> io.jlvs.controlplane.config.InetLiterals.ntop(a.getAddress());
                     case PTRRecord p -> p.getTarget().toString();
                     default -> null;
                 };

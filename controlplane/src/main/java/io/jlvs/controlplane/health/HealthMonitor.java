@@ -417,8 +417,8 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         {
             for (final RealServer rs : vs.reals())
             {
-                final String ip = rs.address().getHostAddress();
-                final String ipPort = ip + ":" + rs.port();
+                final String ip = io.jlvs.controlplane.config.InetLiterals.ntop(rs.address());
+                final String ipPort = rs.address().getHostAddress() + ":" + rs.port();
                 if (java.nio.file.Files.exists(dir.get().resolve(ipPort)) || java.nio.file.Files.exists(dir.get().resolve(ip)) ||
                     java.nio.file.Files.exists(dir.get().resolve("[" + ip + "]:" + rs.port())))
                 {

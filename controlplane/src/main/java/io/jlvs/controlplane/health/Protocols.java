@@ -38,10 +38,10 @@ final class Protocols
         }
     }
 
-    /** The host part of a URL or a log line: an IPv6 address in brackets. */
+    /** The host part of a URL or a log line: an IPv6 address in brackets, in its short form (RFC 5952). */
     static String host(final InetAddress address)
     {
-        return address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" :
-            address.getHostAddress();
+        return address instanceof java.net.Inet6Address ?
+            "[" + io.jlvs.controlplane.config.InetLiterals.ntop(address) + "]" : address.getHostAddress();
     }
 }
