@@ -134,8 +134,8 @@ public final class Director implements AutoCloseable
         stats = new StatsRegistry(counters, agentCount);
         compiler = new TableCompiler(stats);
         routes = settings.routes();
-        health = new HealthMonitor(this::onHealthChange);
         ldLog = new io.jlvs.controlplane.alert.DirectorLog(config.file(), config.global());
+        health = new HealthMonitor(this::onHealthChange, ldLog::log);
         alerts = new io.jlvs.controlplane.alert.EmailAlerts(() -> daemonStatus, ldLog,
             io.jlvs.controlplane.health.LocalHost.name());
         table = compiler.compile(config, agentCount, routes, version.incrementAndGet(), health);

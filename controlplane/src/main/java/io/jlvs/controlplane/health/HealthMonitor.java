@@ -49,6 +49,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     });
     private final Thread.Builder checkThreads = Thread.ofVirtual().name("jlvs-check-", 0);
     private final Runnable onChange;
+    private final java.util.function.Consumer<String> ldLog;
     private final Map<String, Task> tasks = new HashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private final HttpClient http;
@@ -60,7 +61,17 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     /** @param onChange called (on a checker thread) when a real server's state changes */
     public HealthMonitor(final Runnable onChange)
     {
+        this(onChange, LOG::info);
+    }
+
+    /**
+     * @param onChange called (on a checker thread) when a real server's state changes
+     * @param ldLog    ldirectord's log, for its soft-failure lines
+     */
+    public HealthMonitor(final Runnable onChange, final java.util.function.Consumer<String> ldLog)
+    {
         this.onChange = onChange;
+        this.ldLog = ldLog;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
         this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(TrustAllTls.context())
@@ -304,6 +315,13 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         final boolean now;
         if (passed)
         {
+            if (task.failures > 0 && was)
+            {
+                for (final String vid : task.virtuals)
+                {
+                    ldLog.accept("Resetting soft failure count: " + task.realServer + " (" + vid + ")");
+                }
+            }
             task.failures = 0;
             now = true;
         }
@@ -311,6 +329,15 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         {
             task.failures++;
             now = was && task.failures < task.failureCount;
+            if (now)
+            {
+                // ldirectord's failurecount: a failure that does not take the real server down yet
+                for (final String vid : task.virtuals)
+                {
+                    ldLog.accept("Soft failure real server: " + task.realServer + " (" + vid + ") failure " +
+                        task.failures + "/" + task.failureCount);
+                }
+            }
         }
         if (now != was || !up.containsKey(task.key))
         {

@@ -82,8 +82,9 @@ class HealthMonitorTest
             \treceive="^all is (well|fine)$"
             """.formatted(port));
         final AtomicInteger changes = new AtomicInteger();
+        final List<String> ldLog = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpServer server = http(port, "all is well");
-        try (HealthMonitor monitor = new HealthMonitor(changes::incrementAndGet))
+        try (HealthMonitor monitor = new HealthMonitor(changes::incrementAndGet, ldLog::add))
         {
             final var vs = config.virtualServices().getFirst();
             final var rs = vs.reals().getFirst();
@@ -100,6 +101,8 @@ class HealthMonitorTest
             await(() -> !monitor.isUp(vs, rs), "down");
             assertTrue(System.nanoTime() - stopped >= 900_000_000L, "not before the second failure, a second later");
             await(() -> changes.get() == 2, "told of the change");
+            assertEquals(List.of("Soft failure real server: 127.0.0.1:" + port + " (tcp:127.0.0.10:80) failure 1/2"),
+                ldLog, "the first failure, as ldirectord logs it");
 
             server = http(port, "all is not well");
             Thread.sleep(2_500);
