@@ -21,7 +21,8 @@ import java.util.OptionalInt;
  *                         else global negotiatetimeout, else 5 s
  * @param negotiateTimeout effective: virtual negotiatetimeout, else virtual checktimeout, else global
  *                         negotiatetimeout, else global checktimeout, else 30 s
- * @param checkInterval    the global checkinterval (default 10 s): a per-virtual value is ignored without fork=yes
+ * @param checkInterval    the virtual service's checkinterval with {@code fork = yes}, else the global one (default
+ *                         10 s), as ldirectord
  * @param failureCount     effective failurecount, default 1
  * @param checkCommand     for {@link CheckType#EXTERNAL}: run with the virtual address (or fwmark), virtual port, real
  *                         address and real port, exit 0 for up; default {@code /bin/true}

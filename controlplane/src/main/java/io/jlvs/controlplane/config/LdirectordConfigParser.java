@@ -69,9 +69,9 @@ public final class LdirectordConfigParser
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
         "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand", "supervised",
-        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp", "cleanstop");
+        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp", "cleanstop", "fork");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
-        "checkcount", "callback", "execute", "fork", "readdquiescent");
+        "checkcount", "callback", "execute", "readdquiescent");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
@@ -127,6 +127,8 @@ public final class LdirectordConfigParser
     private int emailAlertStatus = EmailAlert.ALL;
     private String smtp;
     private boolean cleanStop = true;
+    /** ldirectord's fork: a child per virtual service, so each has its own checkinterval. */
+    private boolean fork;
 
     private LdirectordConfigParser(final Path file, final Resolver resolver)
     {
@@ -279,7 +281,12 @@ public final class LdirectordConfigParser
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
-            services.add(s.build(global));
+            if (null != s.checkInterval && !fork)
+            {
+                warn(s.checkIntervalLine, "checkinterval in a virtual section is ignored when fork=no (jlvs uses " +
+                    "the global checkinterval, as ldirectord does)", s.checkIntervalText);
+            }
+            services.add(s.build(global, fork));
         }
         warnings.sort(Comparator.comparingInt(ConfigDiagnostic::line));
         return new LdirectordConfig(file, global, services, warnings);
@@ -422,6 +429,14 @@ public final class LdirectordConfigParser
                 if (b != null)
                 {
                     cleanStop = b;
+                }
+            }
+            case "fork" ->
+            {
+                final Boolean b = yesNo(line, key, value, text);
+                if (b != null)
+                {
+                    fork = b;
                 }
             }
             case "logfile" ->
@@ -626,11 +641,9 @@ public final class LdirectordConfigParser
             }
             case "checkinterval" ->
             {
-                if (positive(line, key, value, text) != null)
-                {
-                    warn(line, "checkinterval in a virtual section is ignored when fork=no (jlvs uses the global " +
-                        "checkinterval, as ldirectord does)", text);
-                }
+                s.checkInterval = positive(line, key, value, text);
+                s.checkIntervalLine = line;
+                s.checkIntervalText = text;
             }
             case "checktimeout" -> s.checkTimeout = positive(line, key, value, text);
             case "negotiatetimeout" -> s.negotiateTimeout = positive(line, key, value, text);
@@ -1530,6 +1543,9 @@ public final class LdirectordConfigParser
         Integer emailAlertStatus;
         String smtp;
         Boolean cleanStop;
+        Integer checkInterval;
+        int checkIntervalLine;
+        String checkIntervalText;
         String login = "";
         String passwd = "";
         String database = "";
@@ -1568,7 +1584,7 @@ public final class LdirectordConfigParser
             return protocol.ldirectordName() + ":" + host + ":" + port;
         }
 
-        VirtualService build(final GlobalSettings g)
+        VirtualService build(final GlobalSettings g, final boolean fork)
         {
             // ldirectord's ld_setup: checktimeout and negotiatetimeout are mutual defaults
             final int ct = firstSet(checkTimeout, negotiateTimeout, intOrNull(g.checkTimeout()),
@@ -1580,7 +1596,8 @@ public final class LdirectordConfigParser
             final HealthCheck check = new HealthCheck(checkType, connectsPerNegotiate, svc, request, receive,
                 httpMethod, Optional.ofNullable(virtualHost),
                 checkPort == null ? OptionalInt.empty() : OptionalInt.of(checkPort),
-                ct, nt, g.checkInterval(), failureCount != null ? failureCount : g.failureCount(),
+                ct, nt, fork && null != checkInterval ? checkInterval : g.checkInterval(),
+                failureCount != null ? failureCount : g.failureCount(),
                 null == checkCommand ? HealthCheck.DEFAULT_CHECK_COMMAND : checkCommand,
                 new Credentials(login, passwd, database, secret));
             Fallback fb = resolvedFallback;

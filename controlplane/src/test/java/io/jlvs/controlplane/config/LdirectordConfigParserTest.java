@@ -248,7 +248,6 @@ class LdirectordConfigParserTest
             Files.readAllLines(resource("unsupported.cf"), StandardCharsets.ISO_8859_1), resolver);
 
         assertEquals(List.of(
-                "unsupported.cf:4: fork is not supported yet by jlvs; ignored",
                 "unsupported.cf:6: checkcount is not supported yet by jlvs; ignored",
                 "unsupported.cf:7: supervised without a value is taken as \"supervised = yes\"",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
@@ -259,7 +258,7 @@ class LdirectordConfigParserTest
                     "global checkinterval, as ldirectord does)",
                 "unsupported.cf:18: netmask without persistent is ignored (ldirectord passes -M only with -p)"),
             config.warnings().stream().map(ConfigDiagnostic::toString).toList());
-        assertEquals("fork = no", config.warnings().getFirst().text());
+        assertEquals("checkcount = 3", config.warnings().getFirst().text());
         assertEquals(new EmailAlert("admin@example.com", java.util.Optional.empty(), 3600, EmailAlert.ALL,
             java.util.Optional.empty()), config.global().emailAlert(), "emailalert is taken now (issue 7)");
         assertTrue(config.global().supervised());
@@ -304,6 +303,30 @@ class LdirectordConfigParserTest
         assertEquals("ldaps", vs.get(3).check().service(), "service = ldaps is accepted, as by ldirectord");
         assertTrue(config.warnings().isEmpty(), config.warnings().toString());
         assertFalse(vs.get(1).check().credentials().toString().contains("sesam"), "a password is never printed");
+    }
+
+    @Test
+    void shouldTakeAVirtualServicesCheckintervalWithForkOnly() throws Exception
+    {
+        final List<String> lines = List.of(
+            "checkinterval = 10",
+            "fork = FORK",
+            "virtual = 10.0.0.10:80",
+            "    real = 10.0.1.1:80 gate",
+            "    checkinterval = 3",
+            "virtual = 10.0.0.11:80",
+            "    real = 10.0.1.1:80 gate");
+        final LdirectordConfig forked = LdirectordConfigParser.parse(Path.of("fork.cf"),
+            lines.stream().map((l) -> l.replace("FORK", "yes")).toList(), resolver);
+        assertEquals(3, forked.virtualServices().get(0).check().checkInterval(), "its own, as ldirectord's child");
+        assertEquals(10, forked.virtualServices().get(1).check().checkInterval());
+        assertTrue(forked.warnings().isEmpty(), forked.warnings().toString());
+        final LdirectordConfig single = LdirectordConfigParser.parse(Path.of("fork.cf"),
+            lines.stream().map((l) -> l.replace("FORK", "no")).toList(), resolver);
+        assertEquals(10, single.virtualServices().get(0).check().checkInterval(), "fork = no: the global one");
+        assertEquals(List.of("fork.cf:5: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
+            "global checkinterval, as ldirectord does)"),
+            single.warnings().stream().map(ConfigDiagnostic::toString).toList());
     }
 
     @Test
