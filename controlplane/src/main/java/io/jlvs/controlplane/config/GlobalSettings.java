@@ -23,6 +23,10 @@ import java.util.OptionalInt;
  * @param emailAlert       the global e-mail alert settings (a virtual service's own override them)
  * @param cleanStop        ldirectord's {@code cleanstop}, default yes: on stop, the services are purged (logged and
  *                         alerted as ldirectord does)
+ * @param readdQuiescent   ldirectord's {@code readdquiescent}, default no: whether a quiescent real server found
+ *                         missing from the table is put back at weight 0. The director's table is compiled from this
+ *                         file and the checks alone, which keep every quiescent real server in it at weight 0, so
+ *                         either value behaves as ldirectord's does while nothing else edits the table
  */
 public record GlobalSettings(
     int checkInterval,
@@ -38,7 +42,8 @@ public record GlobalSettings(
     Optional<java.nio.file.Path> fallbackCommand,
     boolean supervised,
     EmailAlert emailAlert,
-    boolean cleanStop)
+    boolean cleanStop,
+    boolean readdQuiescent)
 {
     public static final int DEFAULT_CHECK_INTERVAL = 10;
     public static final int DEFAULT_FAILURE_COUNT = 1;
@@ -47,7 +52,7 @@ public record GlobalSettings(
     public static final GlobalSettings DEFAULTS = new GlobalSettings(
         DEFAULT_CHECK_INTERVAL, OptionalInt.empty(), OptionalInt.empty(), DEFAULT_FAILURE_COUNT,
         false, false, Optional.empty(), Optional.empty(), DEFAULT_LOGFILE, Optional.empty(), Optional.empty(),
-        false, EmailAlert.NONE, true);
+        false, EmailAlert.NONE, true, false);
 
     public GlobalSettings
     {

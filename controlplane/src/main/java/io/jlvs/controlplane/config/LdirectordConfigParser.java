@@ -69,9 +69,10 @@ public final class LdirectordConfigParser
     private static final Set<String> GLOBAL_SUPPORTED = Set.of(
         "checktimeout", "negotiatetimeout", "checkinterval", "failurecount", "fallback", "fallback6",
         "quiescent", "logfile", "autoreload", "maintenancedir", "fallbackcommand", "supervised",
-        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp", "cleanstop", "fork");
+        "emailalert", "emailalertfreq", "emailalertstatus", "emailalertfrom", "smtp", "cleanstop", "fork",
+        "readdquiescent");
     private static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
-        "checkcount", "callback", "execute", "readdquiescent");
+        "checkcount", "callback", "execute");
     private static final Set<String> VIRTUAL_SUPPORTED = Set.of(
         "real", "real6", "scheduler", "protocol", "persistent", "netmask", "checktype", "checkinterval",
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
@@ -129,6 +130,7 @@ public final class LdirectordConfigParser
     private boolean cleanStop = true;
     /** ldirectord's fork: a child per virtual service, so each has its own checkinterval. */
     private boolean fork;
+    private boolean readdQuiescent;
 
     private LdirectordConfigParser(final Path file, final Resolver resolver)
     {
@@ -277,7 +279,7 @@ public final class LdirectordConfigParser
             Optional.ofNullable(globalFallback), Optional.ofNullable(globalFallback6), logfile,
             Optional.ofNullable(maintenanceDir), Optional.ofNullable(fallbackCommand), supervised,
             new EmailAlert(emailAlertTo, Optional.ofNullable(emailAlertFrom), emailAlertFreq, emailAlertStatus,
-                Optional.ofNullable(smtp)), cleanStop);
+                Optional.ofNullable(smtp)), cleanStop, readdQuiescent);
         final List<VirtualService> services = new ArrayList<>(sections.size());
         for (final Section s : sections)
         {
@@ -429,6 +431,14 @@ public final class LdirectordConfigParser
                 if (b != null)
                 {
                     cleanStop = b;
+                }
+            }
+            case "readdquiescent" ->
+            {
+                final Boolean b = yesNo(line, key, value, text);
+                if (b != null)
+                {
+                    readdQuiescent = b;
                 }
             }
             case "fork" ->

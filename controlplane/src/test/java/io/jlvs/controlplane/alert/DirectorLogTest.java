@@ -22,7 +22,7 @@ class DirectorLogTest
         final GlobalSettings d = GlobalSettings.DEFAULTS;
         return new GlobalSettings(d.checkInterval(), d.checkTimeout(), d.negotiateTimeout(), d.failureCount(),
             d.quiescent(), d.autoreload(), d.fallback(), d.fallback6(), logfile, d.maintenanceDir(),
-            d.fallbackCommand(), supervised, d.emailAlert(), d.cleanStop());
+            d.fallbackCommand(), supervised, d.emailAlert(), d.cleanStop(), d.readdQuiescent());
     }
 
     @Test

@@ -324,6 +324,9 @@ class LdirectordConfigParserTest
         final LdirectordConfig single = LdirectordConfigParser.parse(Path.of("fork.cf"),
             lines.stream().map((l) -> l.replace("FORK", "no")).toList(), resolver);
         assertEquals(10, single.virtualServices().get(0).check().checkInterval(), "fork = no: the global one");
+        assertFalse(single.global().readdQuiescent(), "readdquiescent defaults to no, as ldirectord's");
+        assertTrue(LdirectordConfigParser.parse(Path.of("r.cf"), List.of("readdquiescent = yes"), resolver)
+            .global().readdQuiescent());
         assertEquals(List.of("fork.cf:5: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
             "global checkinterval, as ldirectord does)"),
             single.warnings().stream().map(ConfigDiagnostic::toString).toList());
