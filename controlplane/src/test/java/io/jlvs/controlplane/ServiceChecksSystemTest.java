@@ -215,6 +215,17 @@ class ServiceChecksSystemTest
         }
         while (!wrong.isEmpty() && System.nanoTime() < deadline);
         assertTrue(wrong.isEmpty(), wrong + "\n" + report);
+        // each failed check says why, as ldirectord's monitorfile does
+        final List<String> lines = report.lines().toList();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (lines.get(i).startsWith("down  fail"))
+            {
+                final String why = i + 1 < lines.size() ? lines.get(i + 1) : "";
+                assertTrue(why.startsWith("      last failure: ") && !why.endsWith(": failed"), lines.get(i) + "\n" + why);
+                System.out.println(lines.get(i).replaceAll(".*  ", "") + " -> " + why.strip());
+            }
+        }
 
         // the weights the checks leave: quiescent, so a failed real server stays at weight 0
         final String listing = Lab.jlvs("ipvsadm", "-L", "-n").out();

@@ -78,10 +78,10 @@ public final class LdirectordConfigParser
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
         "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
         "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp",
-        "cleanstop");
+        "cleanstop", "monitorfile");
     /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
-        "checkcount", "load", "ops", "monitorfile",
+        "checkcount", "load", "ops",
         "schedflags", "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
@@ -717,6 +717,20 @@ public final class LdirectordConfigParser
             }
             case "smtp" -> s.smtp = unquote(value);
             case "cleanstop" -> s.cleanStop = yesNo(line, key, value, text);
+            case "monitorfile" ->
+            {
+                // ldirectord opens it for appending as it reads the file: one it could not open is refused here
+                final Path file = Path.of(unquote(value));
+                final Path parent = file.toAbsolutePath().getParent();
+                if (!file.isAbsolute() || null == parent || !Files.isDirectory(parent) ||
+                    (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent)))
+                {
+                    error(line, "monitorfile \"" + file + "\" cannot be written (an absolute path in a writable " +
+                        "directory)", text);
+                    return;
+                }
+                s.monitorFile = file;
+            }
             case "login" -> s.login = unquote(value);
             case "passwd" -> s.passwd = unquote(value);
             case "database" -> s.database = unquote(value);
@@ -1553,6 +1567,7 @@ public final class LdirectordConfigParser
         Integer emailAlertStatus;
         String smtp;
         Boolean cleanStop;
+        Path monitorFile;
         Integer checkInterval;
         int checkIntervalLine;
         String checkIntervalText;
@@ -1624,7 +1639,8 @@ public final class LdirectordConfigParser
                 Optional.ofNullable(netmask), builtReals, check,
                 quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),
                 Optional.ofNullable(null != fallbackCommand ? fallbackCommand : g.fallbackCommand().orElse(null)),
-                emailAlert(g.emailAlert()), null != cleanStop ? cleanStop : g.cleanStop());
+                emailAlert(g.emailAlert()), null != cleanStop ? cleanStop : g.cleanStop(),
+                Optional.ofNullable(monitorFile));
         }
 
         /** ldirectord's per-virtual alert settings over the global ones; emailalertfrom is global only. */

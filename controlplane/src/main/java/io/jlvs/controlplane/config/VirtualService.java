@@ -39,7 +39,8 @@ public record VirtualService(
     Optional<Fallback> fallback,
     Optional<java.nio.file.Path> fallbackCommand,
     EmailAlert emailAlert,
-    boolean cleanStop)
+    boolean cleanStop,
+    Optional<java.nio.file.Path> monitorFile)
 {
     public static final String DEFAULT_SCHEDULER = "wrr";
 
@@ -52,6 +53,7 @@ public record VirtualService(
         Objects.requireNonNull(netmask, "netmask");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(emailAlert, "emailAlert");
+        Objects.requireNonNull(monitorFile, "monitorFile");
         Objects.requireNonNull(fallback, "fallback");
         reals = List.copyOf(reals);
         if (protocol.ldirectordName() == null)

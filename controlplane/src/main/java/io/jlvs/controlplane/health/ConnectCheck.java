@@ -27,7 +27,7 @@ public final class ConnectCheck implements Check
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 

@@ -57,7 +57,7 @@ public final class DnsCheck implements Check
             final Message answer = resolver.send(Message.newQuery(question));
             if (answer.getRcode() != Rcode.NOERROR)
             {
-                return false;
+                return Check.fail(Rcode.string(answer.getRcode()));
             }
             for (final Record r : answer.getSection(Section.ANSWER))
             {
@@ -73,11 +73,11 @@ public final class DnsCheck implements Check
                     return true;
                 }
             }
-            return false;
+            return Check.fail("no A, AAAA or PTR answer matching receive");
         }
         catch (final IOException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 

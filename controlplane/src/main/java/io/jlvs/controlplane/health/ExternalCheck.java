@@ -46,7 +46,7 @@ public final class ExternalCheck implements Check
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         try
         {
@@ -54,15 +54,15 @@ public final class ExternalCheck implements Check
             {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return false;
+                return Check.fail("killed after " + timeoutSec + " s");
             }
-            return p.exitValue() == 0;
+            return Check.passIf(p.exitValue() == 0, "exit " + p.exitValue());
         }
         catch (final InterruptedException ex)
         {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            return false;
+            return Check.fail(ex);
         }
     }
 

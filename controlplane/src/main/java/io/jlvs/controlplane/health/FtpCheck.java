@@ -48,7 +48,7 @@ public final class FtpCheck implements Check
             ftp.setDataTimeout(java.time.Duration.ofMillis(timeoutMs));
             if (!ftp.login(login, passwd) || !ftp.changeWorkingDirectory("/") || !ftp.setFileType(FTP.BINARY_FILE_TYPE))
             {
-                return false;
+                return Check.fail(ftp.getReplyString().strip());
             }
             ftp.enterLocalPassiveMode();
             final ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -56,7 +56,7 @@ public final class FtpCheck implements Check
             {
                 if (null == in)
                 {
-                    return false;
+                    return Check.fail(ftp.getReplyString().strip());
                 }
                 final byte[] buf = new byte[4096];
                 int n;
@@ -64,21 +64,22 @@ public final class FtpCheck implements Check
                 {
                     if (file.size() + n > BoundedSocketFactory.MAX_ANSWER)
                     {
-                        return false;
+                        return Check.fail(path + " is larger than " + BoundedSocketFactory.MAX_ANSWER + " bytes");
                     }
                     file.write(buf, 0, n);
                 }
             }
             if (!ftp.completePendingCommand())
             {
-                return false;
+                return Check.fail(ftp.getReplyString().strip());
             }
             ftp.logout();
-            return null == receive || receive.matcher(file.toString(StandardCharsets.UTF_8)).find();
+            return Check.passIf(null == receive || receive.matcher(file.toString(StandardCharsets.UTF_8)).find(),
+                path + " does not match receive");
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

@@ -50,6 +50,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     private final Thread.Builder checkThreads = Thread.ofVirtual().name("jlvs-check-", 0);
     private final Runnable onChange;
     private final java.util.function.Consumer<String> ldLog;
+    private final MonitorFiles monitorFiles = new MonitorFiles();
     private final Map<String, Task> tasks = new HashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private final HttpClient http;
@@ -77,6 +78,11 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         this.https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(TrustAllTls.context())
             .followRedirects(HttpClient.Redirect.NEVER).build();
         scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A virtual service that uses a check, and its real server as it configures it. */
+    record Use(VirtualService service, RealServer real)
+    {
     }
 
     /** One check of one real server, scheduled; what the health view shows of it. */
@@ -107,6 +113,10 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         volatile boolean overrunCounted;
         /** The virtual services that share this check (ids), for the health view. */
         volatile java.util.List<String> virtuals = java.util.List.of();
+        /** The same, with the real server as each has it, for their monitorfiles. */
+        volatile java.util.List<Use> uses = java.util.List.of();
+        /** Why the last check failed ("ok" when it passed), as the monitorfile and jlvs health say. */
+        volatile String lastMessage = "-";
 
         Task(final String key, final String realServer, final Check check, final Check connect, final int connectsPerNegotiate,
             final int failureCount, final long intervalMs, final long deadlineNs, final long overrunNs)
@@ -144,7 +154,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         this.config = config;
         this.inMaintenance = maintenance(config);
         final Set<String> wanted = new HashSet<>();
-        final Map<String, java.util.List<String>> users = new HashMap<>();
+        final Map<String, java.util.List<Use>> users = new HashMap<>();
         for (final VirtualService vs : config.virtualServices())
         {
             final HealthCheck hc = vs.check();
@@ -156,14 +166,19 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             {
                 final String key = key(vs, rs);
                 wanted.add(key);
-                users.computeIfAbsent(key, (k) -> new java.util.ArrayList<>()).add(vs.id());
+                users.computeIfAbsent(key, (k) -> new java.util.ArrayList<>()).add(new Use(vs, rs));
                 if (!tasks.containsKey(key))
                 {
                     start(key, vs, rs);
                 }
             }
         }
-        users.forEach((key, ids) -> tasks.get(key).virtuals = java.util.List.copyOf(ids));
+        users.forEach((key, uses) ->
+        {
+            final Task task = tasks.get(key);
+            task.uses = java.util.List.copyOf(uses);
+            task.virtuals = uses.stream().map((u) -> u.service().id()).toList();
+        });
         for (final String key : Set.copyOf(tasks.keySet()))
         {
             if (!wanted.contains(key))
@@ -293,10 +308,13 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         try
         {
             passed = (combinedConnect ? task.connect : task.check).run() && !task.interrupted;
+            task.lastMessage = passed ? "ok" : task.interrupted ?
+                "ran past its timeout: interrupted" : Check.takeReason();
         }
         catch (final RuntimeException ex)
         {
             LOG.debug("check of {} threw {}", task.key, ex.toString());
+            task.lastMessage = ex.toString();
         }
         finally
         {
@@ -310,6 +328,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         }
         task.lastLatencyNs = System.nanoTime() - task.startedNs;
         task.lastDoneMs = System.currentTimeMillis();
+        monitorFiles.write(task.uses, passed, task.lastMessage);
         task.lastPassed = passed;
         final boolean was = up.getOrDefault(task.key, false);
         final boolean now;
@@ -424,6 +443,10 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             sb.append(String.format(java.util.Locale.ROOT, "%-5s %-8s %8.1fms %8d %6d %7d  %s %s%n",
                 isUp ? "up" : "down", last, t.lastLatencyNs / 1e6, t.failures, t.runs, t.overruns, t.check,
                 t.virtuals));
+            if (0 != t.lastDoneMs && !t.lastPassed)
+            {
+                sb.append("      last failure: ").append(t.lastMessage).append('\n');
+            }
         }
         return sb.toString();
     }

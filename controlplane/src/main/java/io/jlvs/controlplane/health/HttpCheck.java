@@ -85,24 +85,25 @@ public final class HttpCheck implements Check
             {
                 if (r.statusCode() / 100 != 2)
                 {
-                    return false;
+                    return Check.fail("HTTP " + r.statusCode());
                 }
                 if (null == receive)
                 {
                     return true;
                 }
                 final byte[] bytes = body.readNBytes(BoundedSocketFactory.MAX_ANSWER);
-                return receive.matcher(new String(bytes, StandardCharsets.UTF_8)).find();
+                return Check.passIf(receive.matcher(new String(bytes, StandardCharsets.UTF_8)).find(),
+                    "HTTP " + r.statusCode() + ", the body does not match receive");
             }
         }
         catch (final IOException | IllegalArgumentException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return false;
+            return Check.fail(ex);
         }
     }
 

@@ -69,11 +69,11 @@ public final class ImapCheck implements Check
         {
             store = session.getStore(tls ? "imaps" : "imap");
             store.connect(address.getHostAddress(), port, login, passwd);
-            return store.isConnected();
+            return Check.passIf(store.isConnected(), "not connected after LOGIN");
         }
         catch (final MessagingException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {
@@ -101,11 +101,12 @@ public final class ImapCheck implements Check
                 .createSocket(plain, address.getHostAddress(), port, true) : plain;
             final String greeting = new BufferedReader(new InputStreamReader(s.getInputStream(),
                 StandardCharsets.US_ASCII)).readLine();
-            return null != greeting && (greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH"));
+            return Check.passIf(null != greeting && (greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH")),
+                "greeting: " + greeting);
         }
         catch (final IOException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 

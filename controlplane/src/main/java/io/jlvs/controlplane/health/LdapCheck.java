@@ -77,11 +77,12 @@ public final class LdapCheck implements Check
             {
                 results.close();
             }
-            return entries == 1 && (null == receive || receive.matcher(dn).find());
+            return Check.passIf(entries == 1 && (null == receive || receive.matcher(dn).find()),
+                entries == 1 ? dn + " does not match receive" : entries + " entries at " + base);
         }
         catch (final NamingException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

@@ -28,11 +28,11 @@ public final class NntpCheck implements Check
             Protocols.connect(nntp, address, port, timeoutMs);
             final boolean passed = nntp.getReplyCode() / 100 == 2;
             nntp.logout();
-            return passed;
+            return Check.passIf(passed, "greeting: " + nntp.getReplyString().strip());
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

@@ -20,11 +20,11 @@ public final class PingCheck implements Check
     {
         try
         {
-            return address.isReachable(timeoutMs);
+            return Check.passIf(address.isReachable(timeoutMs), "no echo reply");
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 

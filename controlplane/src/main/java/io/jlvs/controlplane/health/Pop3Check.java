@@ -40,18 +40,18 @@ public final class Pop3Check implements Check
             Protocols.connect(pop, address, port, timeoutMs);
             if (pop.getState() != POP3Client.AUTHORIZATION_STATE || !pop.getReplyString().startsWith("+OK"))
             {
-                return false;
+                return Check.fail(pop.getReplyString().strip());
             }
             if (!login.isEmpty() && !pop.login(login, passwd))
             {
-                return false;
+                return Check.fail(pop.getReplyString().strip());
             }
             pop.logout();
             return true;
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

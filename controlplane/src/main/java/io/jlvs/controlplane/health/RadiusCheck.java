@@ -45,11 +45,12 @@ public final class RadiusCheck implements Check
             final AccessRequest request = new AccessRequest(login, passwd);
             request.setAuthProtocol(AccessRequest.AUTH_PAP);
             final RadiusPacket response = client.authenticate(request);
-            return null != response && response.getPacketType() == RadiusPacket.ACCESS_ACCEPT;
+            return Check.passIf(null != response && response.getPacketType() == RadiusPacket.ACCESS_ACCEPT,
+                null == response ? "no answer" : response.getPacketTypeName());
         }
         catch (final IOException | RadiusException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

@@ -54,7 +54,7 @@ public final class SimpleTcpCheck implements Check
                 final int left = (int)(deadline - System.currentTimeMillis());
                 if (left <= 0)
                 {
-                    return false;
+                    return Check.fail("no match within " + timeoutMs + " ms");
                 }
                 s.setSoTimeout(left);
                 final int n = in.read(buf);
@@ -68,21 +68,21 @@ public final class SimpleTcpCheck implements Check
                     return true;
                 }
             }
-            return null == receive;
+            return Check.passIf(null == receive, "no answer matching receive");
         }
         catch (final SocketTimeoutException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 
     @Override
     public String toString()
     {
-        return "simpletcp " + target;
+        return "simpletcp " + Protocols.host(target.getAddress()) + ":" + target.getPort();
     }
 }

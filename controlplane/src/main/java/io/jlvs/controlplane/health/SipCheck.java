@@ -43,7 +43,7 @@ public final class SipCheck implements Check
         }
         catch (final IOException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 
@@ -58,7 +58,8 @@ public final class SipCheck implements Check
             final byte[] buf = new byte[MAX_DATAGRAM];
             final DatagramPacket reply = new DatagramPacket(buf, buf.length);
             s.receive(reply);
-            return passes(new String(buf, 0, reply.getLength(), StandardCharsets.UTF_8));
+            final String answer = new String(buf, 0, reply.getLength(), StandardCharsets.UTF_8);
+            return Check.passIf(passes(answer), "answer: " + answer.lines().findFirst().orElse(""));
         }
     }
 
@@ -73,7 +74,7 @@ public final class SipCheck implements Check
             final BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                 StandardCharsets.UTF_8));
             final String first = in.readLine();
-            return null != first && passes(first);
+            return Check.passIf(null != first && passes(first), "answer: " + first);
         }
     }
 

@@ -32,14 +32,14 @@ public final class SmtpCheck implements Check
             Protocols.connect(smtp, address, port, timeoutMs);
             if (!SMTPReply.isPositiveCompletion(smtp.getReplyCode()) || !smtp.login(LocalHost.name()))
             {
-                return false;
+                return Check.fail(smtp.getReplyString().strip());
             }
             smtp.logout();
             return true;
         }
         catch (final IOException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
         finally
         {

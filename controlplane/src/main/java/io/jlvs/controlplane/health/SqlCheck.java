@@ -109,7 +109,7 @@ public final class SqlCheck implements Check
     {
         if (!complete)
         {
-            return false;
+            return Check.fail("a login and a request (the query) are needed");
         }
         try (Connection c = DriverManager.getConnection(url, properties);
             Statement s = c.createStatement())
@@ -117,12 +117,12 @@ public final class SqlCheck implements Check
             s.setQueryTimeout(timeoutSec);
             try (ResultSet rs = s.executeQuery(query))
             {
-                return rs.next();
+                return Check.passIf(rs.next(), "the query returned no row");
             }
         }
         catch (final SQLException | RuntimeException ex)
         {
-            return false;
+            return Check.fail(ex);
         }
     }
 

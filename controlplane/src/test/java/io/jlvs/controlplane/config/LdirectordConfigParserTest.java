@@ -253,7 +253,6 @@ class LdirectordConfigParserTest
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
                     "service's port 80 (as ipvsadm does)",
                 "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
-                "unsupported.cf:16: monitorfile is not supported yet by jlvs; ignored",
                 "unsupported.cf:17: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
                     "global checkinterval, as ldirectord does)",
                 "unsupported.cf:18: netmask without persistent is ignored (ldirectord passes -M only with -p)"),
@@ -264,6 +263,8 @@ class LdirectordConfigParserTest
         assertTrue(config.global().supervised());
         assertFalse(config.global().cleanStop(), "cleanstop = no");
         assertFalse(config.virtualServices().getFirst().cleanStop(), "the global cleanstop, as ldirectord");
+        assertEquals(java.util.Optional.of(Path.of("/var/log/ldirectord-web.log")),
+            config.virtualServices().getFirst().monitorFile(), "monitorfile is taken now");
         assertEquals(config.global().emailAlert(), config.virtualServices().getFirst().emailAlert(),
             "a virtual service without its own alert settings has the global ones");
 
@@ -330,6 +331,18 @@ class LdirectordConfigParserTest
         assertEquals(List.of("fork.cf:5: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
             "global checkinterval, as ldirectord does)"),
             single.warnings().stream().map(ConfigDiagnostic::toString).toList());
+    }
+
+    @Test
+    void shouldRefuseAMonitorfileThatCannotBeWritten()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("monitor.cf"), List.of(
+                "virtual = 10.0.0.10:80",
+                "    real = 10.0.1.1:80 gate",
+                "    monitorfile = \"/no/such/dir/web.log\""), resolver));
+        assertEquals(List.of("monitor.cf:3: monitorfile \"/no/such/dir/web.log\" cannot be written (an absolute " +
+            "path in a writable directory)"), ex.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
 
     @Test

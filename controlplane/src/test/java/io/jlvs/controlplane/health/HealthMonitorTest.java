@@ -119,6 +119,45 @@ class HealthMonitorTest
     }
 
     @Test
+    void shouldWriteLdirectordsMonitorfileAndTellWhyACheckFailed(@org.junit.jupiter.api.io.TempDir final Path dir)
+        throws Exception
+    {
+        final int closed = freePort();
+        final Path monitor = dir.resolve("web.monitor");
+        final LdirectordConfig config = parse("""
+            checkinterval=1
+            checktimeout=1
+            virtual=127.0.0.10:82
+            \treal=127.0.0.1:%d masq 4
+            \tchecktype=connect
+            \tmonitorfile="%s"
+            """.formatted(closed, monitor));
+        try (HealthMonitor monitorOf = new HealthMonitor(() -> { }))
+        {
+            monitorOf.configure(config);
+            await(() -> java.nio.file.Files.exists(monitor) && lines(monitor).size() >= 2, "two lines");
+            final String line = lines(monitor).getFirst();
+            assertTrue(line.matches("\\[\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}\\] \\[" +
+                ProcessHandle.current().pid() + "\\] connect tcp 127\\.0\\.0\\.1 " + closed +
+                " 4 masq / \\[down\\] ConnectException: Connection refused"), line);
+            final String report = monitorOf.report();
+            assertTrue(report.contains("\n      last failure: ConnectException: Connection refused\n"), report);
+        }
+    }
+
+    private static List<String> lines(final Path file)
+    {
+        try
+        {
+            return java.nio.file.Files.readAllLines(file);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return List.of();
+        }
+    }
+
+    @Test
     void shouldConnectCheckAndTakeOnAndOffAsLdirectordDoes() throws Exception
     {
         try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
