@@ -23,6 +23,10 @@ import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.redirect.Redirector;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.status.DutyCycleTracker;
+import io.jlvs.dataplane.sync.SyncApplier;
+import io.jlvs.dataplane.sync.SyncOutbox;
+import io.jlvs.dataplane.sync.SyncRecord;
+import io.jlvs.dataplane.sync.SyncRings;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.DrXmit;
 import io.jlvs.dataplane.xmit.Egress;
@@ -91,6 +95,7 @@ public final class ForwardingAgent implements Agent
     private final IcmpRelay relay;
     private final IcmpEchoResponder echo;
     private final Redirector redirector;
+    private final SyncApplier syncApplier;
     private final long[] redirectedHandles = new long[BURST];
     private final FragmentPath fragments;
     private final HostPath hostPath;
@@ -154,7 +159,15 @@ public final class ForwardingAgent implements Agent
         this.redirector = new Redirector(ctx.redirectRings, self, BURST, neighbours,
             counter(LbCounterDescriptor.REDIRECTED), counter(LbCounterDescriptor.REDIRECT_RING_FULL));
         final ConnStateMachine states = new ConnStateMachine(ctx.timeouts);
-        this.ipvsIn = new IpvsIn(conns, states, counters);
+        this.ipvsIn = new IpvsIn(conns, states, counters, null == ctx.syncRings ? null : new SyncOutbox(
+            ctx.syncRings.outbox(ctx.agent), counter(LbCounterDescriptor.SYNC_REPORTED),
+            counter(LbCounterDescriptor.SYNC_RING_FULL)));
+        this.ipvsIn.syncPolicy(snapshot.sync());
+        this.syncApplier = new SyncApplier(conns, ctx.timeouts, counters);
+        this.syncApplier.policy(snapshot.sync());
+        final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
+        this.redirector.syncHandler(
+            (buffer, index, now) -> syncApplier.apply(inboxMemory, index, snapshot.services(), now));
         this.ipvsOut = new IpvsOut(conns, states, counters);
         this.classifier = new BurstClassifier(port, conns, self, agents, BURST, counters, ctx.dropsByVerdict);
         this.egress = new Egress(portMac, neighbours, this::sendArpRequest, this::sendSolicitation, snapshot.routes(),
@@ -238,10 +251,7 @@ public final class ForwardingAgent implements Agent
         egress.nowMs(nowMs);
         icmpErrors.nowMs(nowMs);
 
-        if (agents > 1)
-        {
-            work += takeRedirected();
-        }
+        work += takeRedirected(); // other agents' packets, and a backup's sync reports
         if (null != hostFrames && hostFrames.poll(HOST_FRAMES_PER_CYCLE) > 0)
         {
             tx.flush();
@@ -277,6 +287,7 @@ public final class ForwardingAgent implements Agent
         for (int b = 0; b < REDIRECTED_BURSTS_PER_CYCLE; b++)
         {
             final int n = redirector.poll(redirectedHandles, nowMs);
+            work += redirector.syncApplied();
             if (0 == n)
             {
                 break;
@@ -338,6 +349,8 @@ public final class ForwardingAgent implements Agent
             latest.services().takeOverSchedulers(snapshot.services());
         }
         snapshot = latest;
+        ipvsIn.syncPolicy(latest.sync());
+        syncApplier.policy(latest.sync());
         adoptedNs = System.nanoTime();
         published = latest;
         egress.routes(latest.routes());
@@ -722,6 +735,7 @@ public final class ForwardingAgent implements Agent
         private int agent;
         private RedirectRings redirectRings;
         private HostPath hostPath;
+        private SyncRings syncRings;
 
         /** Ethernet's: what a frame's IP packet may be. */
         public static final int DEFAULT_MTU = 1500;
@@ -832,6 +846,16 @@ public final class ForwardingAgent implements Agent
         public Context hostPath(final HostPath hostPath)
         {
             this.hostPath = hostPath;
+            return this;
+        }
+
+        /**
+         * The rings to the sync daemon: when the snapshot makes this director a sync master, the agent reports
+         * connections into its ring. Without them nothing is reported.
+         */
+        public Context syncRings(final SyncRings syncRings)
+        {
+            this.syncRings = syncRings;
             return this;
         }
 

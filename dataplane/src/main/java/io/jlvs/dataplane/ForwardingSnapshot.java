@@ -7,6 +7,7 @@ import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.sync.SyncPolicy;
 import org.agrona.collections.IntHashSet;
 
 /**
@@ -23,6 +24,7 @@ import org.agrona.collections.IntHashSet;
  * @param neighboursV6     IPv6 next hops to keep resolved.
  * @param routes           the director's own addresses, connected subnets and gateway.
  * @param version          increases with every snapshot, for logs and tests.
+ * @param sync             whether the agents report connections to the sync daemon, and when.
  */
 public record ForwardingSnapshot(
     ServiceTable services,
@@ -33,7 +35,8 @@ public record ForwardingSnapshot(
     Ipv6Set natSourcesV6,
     Ipv6Set neighboursV6,
     RouteTable routes,
-    long version)
+    long version,
+    SyncPolicy sync)
 {
     /**
      * Builds a snapshot, binding each IPv4 dest to its next hop and the director's address towards it
@@ -85,7 +88,14 @@ public record ForwardingSnapshot(
             neighbours[i++] = it.nextValue();
         }
         return new ForwardingSnapshot(
-            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version);
+            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF);
+    }
+
+    /** This snapshot with another sync role or thresholds: made before it is handed to its agent. */
+    public ForwardingSnapshot withSync(final SyncPolicy policy)
+    {
+        return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
+            natSourcesV6, neighboursV6, routes, version, policy);
     }
 
     /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */

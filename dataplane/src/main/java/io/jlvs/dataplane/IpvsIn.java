@@ -13,6 +13,10 @@ import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.sync.SyncApplier;
+import io.jlvs.dataplane.sync.SyncNeeded;
+import io.jlvs.dataplane.sync.SyncOutbox;
+import io.jlvs.dataplane.sync.SyncPolicy;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -20,6 +24,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * connection or schedule a new one, move the connection's state, and account for it. It hands back the connection
  * ({@link #entry()}, {@link #dest()}), whose flags carry the forwarding method its transmit method is bound by; it
  * transmits nothing itself.
+ * <p>
+ * On a sync master it reports connections to the backups as the kernel's {@code ip_vs_in()} does, by
+ * {@link SyncNeeded}'s rule, after saving them. A connection a backup learned from its master may name a real
+ * server the backup did not have then: it is bound at its first packet, as the kernel's
+ * {@code ip_vs_try_bind_dest()} does.
  */
 public final class IpvsIn
 {
@@ -47,9 +56,21 @@ public final class IpvsIn
     private final AgentConnTable.ExpiredHandler onExpired = this::onExpired;
     private Dest dest;
     private ServiceTable expiryServices;
+    private final SyncOutbox syncOutbox;
+    private SyncPolicy syncPolicy = SyncPolicy.OFF;
+    private boolean syncMaster;
 
     public IpvsIn(final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters)
     {
+        this(conns, states, counters, null);
+    }
+
+    /** @param syncOutbox where a sync master's reports go; null: none are made. */
+    public IpvsIn(
+        final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters,
+        final SyncOutbox syncOutbox)
+    {
+        this.syncOutbox = syncOutbox;
         this.conns = conns;
         this.states = states;
         this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
@@ -90,6 +111,12 @@ public final class IpvsIn
         if (hit)
         {
             dest = services.destById(entry.destId());
+            int bound = 0;
+            if (null == dest && (entry.flags() & ConnFlags.SYNC) != 0 && 0 == entry.destId())
+            {
+                dest = SyncApplier.bindSynced(entry, svc);
+                bound = ConnStateMachine.FLAGS_CHANGED; // the table learns the binding now
+            }
             if (null == dest)
             {
                 destUnavailable.incrementRelease();
@@ -97,7 +124,12 @@ public final class IpvsIn
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
-            conns.save(key, entry, result);
+            final boolean report = syncMaster && isReported(protocol, nowMs);
+            conns.save(key, entry, result | bound);
+            if (report)
+            {
+                syncOutbox.report(key, entry);
+            }
         }
         else
         {
@@ -116,11 +148,16 @@ public final class IpvsIn
             }
             newConn(dest, protocol, nowMs);
             onTransition(states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs), dest);
+            final boolean report = syncMaster && isReported(protocol, nowMs);
             if (!conns.insert(key, p.tag, entry))
             {
                 undoNewConn(dest, entry);
                 tableFull.incrementRelease();
                 return DROP;
+            }
+            if (report)
+            {
+                syncOutbox.report(key, entry);
             }
             dest.stats().onNewConn();
             svc.stats().onNewConn();
@@ -171,6 +208,20 @@ public final class IpvsIn
         dest.stats().onInPacket(length);
         dest.service().stats().onInPacket(length);
         return true;
+    }
+
+    /** The snapshot's sync role and thresholds: a master with an outbox reports connections. */
+    public void syncPolicy(final SyncPolicy policy)
+    {
+        this.syncPolicy = policy;
+        this.syncMaster = policy.master() && null != syncOutbox;
+    }
+
+    /** {@code ip_vs_sync_conn()}: one-packet connections never, the rest by {@link SyncNeeded}. */
+    private boolean isReported(final int protocol, final long nowMs)
+    {
+        return (entry.flags() & ConnFlags.ONE_PACKET) == 0 &&
+            SyncNeeded.needed(entry, protocol, entry.inPkts(), syncPolicy, nowMs);
     }
 
     /** The connection of the last packet forwarded. */

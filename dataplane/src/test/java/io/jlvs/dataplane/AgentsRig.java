@@ -16,6 +16,8 @@ import io.jlvs.dataplane.status.ConnStats;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.DestStats;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.sync.SyncPolicy;
+import io.jlvs.dataplane.sync.SyncRings;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -60,6 +62,7 @@ final class AgentsRig implements AutoCloseable
     private final Supplier<List<byte[]>> wire;
     final ConnTables tables;
     final RedirectRings rings;
+    final SyncRings syncRings;
     final ForwardingAgent[] agent;
     final AtomicCounter[][] agentCounters;
     final NeighbourTable[] neighbours;
@@ -72,7 +75,13 @@ final class AgentsRig implements AutoCloseable
      */
     AgentsRig(final int agents, final int ringCapacity, final boolean learned)
     {
-        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), ringCapacity, learned, null);
+        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), ringCapacity, learned, null, SyncPolicy.OFF);
+    }
+
+    /** Agents with rings to a sync daemon, a master or not by {@code sync}. */
+    AgentsRig(final int agents, final boolean learned, final SyncPolicy sync)
+    {
+        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), RedirectRings.DEFAULT_CAPACITY, learned, null, sync);
     }
 
     /**
@@ -80,6 +89,12 @@ final class AgentsRig implements AutoCloseable
      */
     AgentsRig(final PacketPort[] ports, final int ringCapacity, final boolean learned,
         final Supplier<List<byte[]>> wire)
+    {
+        this(ports, ringCapacity, learned, wire, SyncPolicy.OFF);
+    }
+
+    AgentsRig(final PacketPort[] ports, final int ringCapacity, final boolean learned,
+        final Supplier<List<byte[]>> wire, final SyncPolicy sync)
     {
         this.agents = ports.length;
         this.ports = ports;
@@ -89,6 +104,7 @@ final class AgentsRig implements AutoCloseable
         clock.update(1_000_000);
         tables = new ConnTables(new ConnTables.Context().agents(agents).capacity(100_000).conclude());
         rings = new RedirectRings(agents, ringCapacity);
+        syncRings = new SyncRings(agents, 1 << 16);
         agent = new ForwardingAgent[agents];
         agentCounters = new AtomicCounter[agents][];
         neighbours = new NeighbourTable[agents];
@@ -129,11 +145,12 @@ final class AgentsRig implements AutoCloseable
                 .roleName(role)
                 .agent(i)
                 .redirectRings(rings)
+                .syncRings(syncRings)
                 .port(ports[i])
                 .conns(tables.table(i))
                 .timeouts(new ConnTimeouts())
                 .neighbours(neighbours[i])
-                .snapshot(ForwardingSnapshot.of(1, routes, drService, natService))
+                .snapshot(ForwardingSnapshot.of(1, routes, drService, natService).withSync(sync))
                 .counters(agentCounters[i])
                 .dropsByVerdict(counters.newVerdictCounters(i, role))
                 .epochClock(clock)

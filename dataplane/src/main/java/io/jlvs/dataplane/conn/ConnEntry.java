@@ -15,8 +15,8 @@ import static io.jlvs.dataplane.conn.ConnEntryDescriptor.EXPIRES_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.FLAGS_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.FWMARK_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.IN_PKTS_OFFSET;
-import static io.jlvs.dataplane.conn.ConnEntryDescriptor.LAST_SYNC_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.STATE_OFFSET;
+import static io.jlvs.dataplane.conn.ConnEntryDescriptor.SYNC_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.TIMEOUT_OFFSET;
 import static io.jlvs.dataplane.conn.ConnKeyDescriptor.U16;
 import static io.jlvs.dataplane.conn.ConnKeyDescriptor.U32;
@@ -41,11 +41,16 @@ import static io.jlvs.dataplane.conn.ConnKeyDescriptor.U8;
  * <li>{@code inPkts}: packets from the client, as far as written back.</li>
  * <li>{@code destId}: the real server's stable id, to find it and its counters.</li>
  * <li>{@code fwmark}: the service's firewall mark (0 when none), carried by the sync protocol.</li>
- * <li>{@code lastSyncMs}: when the entry was last sent to the backup (0 never).</li>
+ * <li>{@code syncEndMs}, {@code oldState}: the kernel's {@code sync_endtime} (epoch ms of the timer last reported to
+ *     the backup, its low two bits the resend count) and {@code old_state} (the state last reported), by which
+ *     {@link io.jlvs.dataplane.sync.SyncNeeded} decides when to sync. Stored in one word: the state in the top byte,
+ *     since epoch ms need 41 bits.</li>
  * </ul>
  */
 public final class ConnEntry
 {
+    private static final long SYNC_END_MASK = (1L << 56) - 1;
+
     private int flags;
     private int state;
     private int daf;
@@ -56,7 +61,8 @@ public final class ConnEntry
     private int inPkts;
     private long expiresMs;
     private long createdMs;
-    private long lastSyncMs;
+    private long syncEndMs;
+    private int oldState;
     private int destId;
     private int fwmark;
 
@@ -73,7 +79,8 @@ public final class ConnEntry
         inPkts = 0;
         expiresMs = 0;
         createdMs = 0;
-        lastSyncMs = 0;
+        syncEndMs = 0;
+        oldState = 0;
         destId = 0;
         fwmark = 0;
         return this;
@@ -91,7 +98,8 @@ public final class ConnEntry
         inPkts = other.inPkts;
         expiresMs = other.expiresMs;
         createdMs = other.createdMs;
-        lastSyncMs = other.lastSyncMs;
+        syncEndMs = other.syncEndMs;
+        oldState = other.oldState;
         destId = other.destId;
         fwmark = other.fwmark;
         return this;
@@ -110,7 +118,7 @@ public final class ConnEntry
         inPkts = seg.get(U32, at + IN_PKTS_OFFSET);
         expiresMs = seg.get(U64, at + EXPIRES_OFFSET);
         createdMs = seg.get(U64, at + CREATED_OFFSET);
-        lastSyncMs = seg.get(U64, at + LAST_SYNC_OFFSET);
+        unpackSync(seg.get(U64, at + SYNC_OFFSET));
         destId = seg.get(U32, at + DEST_ID_OFFSET);
         fwmark = seg.get(U32, at + FWMARK_OFFSET);
         return this;
@@ -129,7 +137,7 @@ public final class ConnEntry
         seg.set(U32, at + IN_PKTS_OFFSET, inPkts);
         seg.set(U64, at + EXPIRES_OFFSET, expiresMs);
         seg.set(U64, at + CREATED_OFFSET, createdMs);
-        seg.set(U64, at + LAST_SYNC_OFFSET, lastSyncMs);
+        seg.set(U64, at + SYNC_OFFSET, packedSync());
         seg.set(U32, at + DEST_ID_OFFSET, destId);
         seg.set(U32, at + FWMARK_OFFSET, fwmark);
     }
@@ -262,14 +270,40 @@ public final class ConnEntry
         return this;
     }
 
-    public long lastSyncMs()
+    /** The kernel's {@code sync_endtime}: epoch ms of the timer last reported, low two bits the resend count. */
+    public long syncEndMs()
     {
-        return lastSyncMs;
+        return syncEndMs;
     }
 
-    public ConnEntry lastSyncMs(final long lastSyncMs)
+    public ConnEntry syncEndMs(final long syncEndMs)
     {
-        this.lastSyncMs = lastSyncMs;
+        this.syncEndMs = syncEndMs & SYNC_END_MASK;
+        return this;
+    }
+
+    /** The state last reported to the backup, the kernel's {@code old_state}. */
+    public int oldState()
+    {
+        return oldState;
+    }
+
+    public ConnEntry oldState(final int oldState)
+    {
+        this.oldState = oldState & 0xFF;
+        return this;
+    }
+
+    /** {@link #syncEndMs} and {@link #oldState} as stored: the state in the top byte. */
+    public long packedSync()
+    {
+        return ((long)oldState << 56) | syncEndMs;
+    }
+
+    public ConnEntry unpackSync(final long packed)
+    {
+        syncEndMs = packed & SYNC_END_MASK;
+        oldState = (int)(packed >>> 56);
         return this;
     }
 
@@ -309,7 +343,7 @@ public final class ConnEntry
         return flags == that.flags && state == that.state && daf == that.daf && dport == that.dport &&
             daddrHi == that.daddrHi && daddrLo == that.daddrLo && timeoutSec == that.timeoutSec &&
             inPkts == that.inPkts && expiresMs == that.expiresMs && createdMs == that.createdMs &&
-            lastSyncMs == that.lastSyncMs && destId == that.destId && fwmark == that.fwmark;
+            syncEndMs == that.syncEndMs && oldState == that.oldState && destId == that.destId && fwmark == that.fwmark;
     }
 
     @Override

@@ -17,7 +17,7 @@ package io.jlvs.dataplane.conn;
  *  +-------------------------------+-------------------------------+
  *  |               expires (epoch ms)                              |  32
  *  |               created (epoch ms)                              |  40
- *  |               last sync (epoch ms, 0 never)                   |  48
+ *  | old state (top byte) | sync end (epoch ms, low 2 bits resends)  |  48
  *  +-------------------------------+-------------------------------+
  *  |            destId             |            fwmark             |  56
  *  +-------------------------------+-------------------------------+  64
@@ -35,7 +35,7 @@ public final class ConnEntryDescriptor
     public static final int IN_PKTS_OFFSET = 28;
     public static final int EXPIRES_OFFSET = 32;
     public static final int CREATED_OFFSET = 40;
-    public static final int LAST_SYNC_OFFSET = 48;
+    public static final int SYNC_OFFSET = 48;
     public static final int DEST_ID_OFFSET = 56;
     public static final int FWMARK_OFFSET = 60;
     public static final int LENGTH = 64;

@@ -40,7 +40,7 @@ public final class ConnEntryMarshaller
         out.writeInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET, entry.inPkts());
         out.writeLong(at + ConnEntryDescriptor.EXPIRES_OFFSET, entry.expiresMs());
         out.writeLong(at + ConnEntryDescriptor.CREATED_OFFSET, entry.createdMs());
-        out.writeLong(at + ConnEntryDescriptor.LAST_SYNC_OFFSET, entry.lastSyncMs());
+        out.writeLong(at + ConnEntryDescriptor.SYNC_OFFSET, entry.packedSync());
         out.writeInt(at + ConnEntryDescriptor.DEST_ID_OFFSET, entry.destId());
         out.writeInt(at + ConnEntryDescriptor.FWMARK_OFFSET, entry.fwmark());
         out.writeSkip(ConnEntryDescriptor.LENGTH);
@@ -60,7 +60,7 @@ public final class ConnEntryMarshaller
             .inPkts(in.readInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET))
             .expiresMs(in.readLong(at + ConnEntryDescriptor.EXPIRES_OFFSET))
             .createdMs(in.readLong(at + ConnEntryDescriptor.CREATED_OFFSET))
-            .lastSyncMs(in.readLong(at + ConnEntryDescriptor.LAST_SYNC_OFFSET))
+            .unpackSync(in.readLong(at + ConnEntryDescriptor.SYNC_OFFSET))
             .destId(in.readInt(at + ConnEntryDescriptor.DEST_ID_OFFSET))
             .fwmark(in.readInt(at + ConnEntryDescriptor.FWMARK_OFFSET));
         in.readSkip(ConnEntryDescriptor.LENGTH);

@@ -31,6 +31,10 @@ public final class ConnFlags
     public static final int ONE_PACKET = 0x2000;
     /** Flags a real server's configuration may set (kernel {@code IP_VS_CONN_F_DEST_MASK}, without NFCT). */
     public static final int DEST_MASK = FWD_MASK | ONE_PACKET;
+    /** Flags a backup takes from a sync report ({@code IP_VS_CONN_F_BACKUP_MASK}). */
+    public static final int BACKUP_MASK = FWD_MASK | NOOUTPUT | INACTIVE | SEQ_MASK | NO_CPORT | TEMPLATE;
+    /** Flags a sync report may change on a connection the backup has ({@code IP_VS_CONN_F_BACKUP_UPD_MASK}). */
+    public static final int BACKUP_UPD_MASK = INACTIVE | SEQ_MASK;
 
     private ConnFlags()
     {

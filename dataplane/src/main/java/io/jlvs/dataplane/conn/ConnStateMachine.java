@@ -83,7 +83,8 @@ public final class ConnStateMachine
             .inPkts(0)
             .createdMs(nowMs)
             .expiresMs(nowMs + NEW_CONN_TIMEOUT_SEC * 1000L)
-            .lastSyncMs(0);
+            .syncEndMs(nowMs & ~3L) // ip_vs_conn_new: sync_endtime = jiffies & ~3
+            .oldState(0);
     }
 
     /**

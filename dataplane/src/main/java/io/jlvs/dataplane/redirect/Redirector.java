@@ -18,6 +18,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   {@link #MSG_FRAGMENTS}  int count, int pad, long handle[count]        fragments of datagrams the reader gathers
  *   {@link #MSG_NEIGHBOUR}  int ipv4, int pad, long mac                   a neighbour the writer learned from ARP
  *   {@link #MSG_NEIGHBOUR6} long hi, long lo, long mac                    one it learned from neighbour discovery
+ *   {@link #MSG_SYNC_CONN}  a {@link io.jlvs.dataplane.sync.SyncRecord}                    a connection a sync master reported
  * </pre>
  * The second exists because ARP replies reach whichever queue the NIC picks (queue 0 under RSS), while every agent
  * resolves its own next hops: what one agent learns, all learn.
@@ -30,6 +31,9 @@ public final class Redirector
     public static final int MSG_NEIGHBOUR = 2;
     public static final int MSG_FRAGMENTS = 3;
     public static final int MSG_NEIGHBOUR6 = 4;
+    public static final int MSG_SYNC_CONN = 5;
+    /** Sync reports one {@link #poll} applies at most, so a catch-up does not starve the port. */
+    public static final int SYNC_REPORTS_PER_POLL = 64;
     private static final int HEADER = 8;
 
     private final int self;
@@ -46,6 +50,15 @@ public final class Redirector
     private int receivedCount;
     private int receivedType;
     private long nowMs;
+    private SyncHandler syncHandler;
+    private int syncApplied;
+
+    /** Applies a sync report ({@link #MSG_SYNC_CONN}) the daemon handed this agent. */
+    @FunctionalInterface
+    public interface SyncHandler
+    {
+        void onSync(MutableDirectBuffer buffer, int index, long nowMs);
+    }
 
     /**
      * @param self       this agent's index.
@@ -78,6 +91,12 @@ public final class Redirector
         this.neighbours = neighbours;
         this.redirected = redirected;
         this.ringFull = ringFull;
+    }
+
+    /** Who applies the sync reports this agent's inbox receives; without one they are dropped. */
+    public void syncHandler(final SyncHandler handler)
+    {
+        this.syncHandler = handler;
     }
 
     public int self()
@@ -212,12 +231,19 @@ public final class Redirector
         this.received = into;
         this.receivedCount = 0;
         this.nowMs = nowMs;
-        while (0 == receivedCount && inbox.read(reader, 1) > 0)
+        this.syncApplied = 0;
+        while (0 == receivedCount && syncApplied < SYNC_REPORTS_PER_POLL && inbox.read(reader, 1) > 0)
         {
-            // one message at a time: a packet message ends the poll, neighbour messages do not
+            // one message at a time: a packet message ends the poll, neighbour and sync messages do not
         }
         this.received = null;
         return receivedCount;
+    }
+
+    /** Sync reports the last {@link #poll} applied. */
+    public int syncApplied()
+    {
+        return syncApplied;
     }
 
     /** {@link #MSG_PACKETS} or {@link #MSG_FRAGMENTS}: what the last {@link #poll} returned. */
@@ -241,6 +267,14 @@ public final class Redirector
         else if (type == MSG_NEIGHBOUR)
         {
             neighbours.learn(buffer.getInt(index), buffer.getLong(index + HEADER), nowMs);
+        }
+        else if (type == MSG_SYNC_CONN)
+        {
+            syncApplied++;
+            if (null != syncHandler)
+            {
+                syncHandler.onSync(buffer, index, nowMs);
+            }
         }
         else if (type == MSG_NEIGHBOUR6)
         {

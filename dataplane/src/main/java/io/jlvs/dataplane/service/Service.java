@@ -141,6 +141,22 @@ public final class Service
     }
 
     /**
+     * The dest with this family, address and port, or null: the kernel's {@code ip_vs_lookup_dest()}, for a synced
+     * connection, which names its real server by address. Not on the per-packet path.
+     */
+    public Dest destByAddress(final int af, final long addrHi, final long addrLo, final int port)
+    {
+        for (final Dest d : dests)
+        {
+            if (d.port() == port && d.addrLo() == addrLo && d.addrHi() == addrHi && d.af() == af)
+            {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Where the real server of {@code like} is in {@link #dests()}, or -1: the dest with the same family, address and
      * port, as the kernel's {@code ip_vs_lookup_dest()} identifies one. Not on the per-packet path.
      */

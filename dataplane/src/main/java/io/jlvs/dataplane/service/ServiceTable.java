@@ -62,6 +62,19 @@ public final class ServiceTable
         return null;
     }
 
+    /** The firewall-mark service of this family and mark, or null. A scan: for synced connections, not packets. */
+    public Service findByFwmark(final int af, final int fwmark)
+    {
+        for (final Service s : services)
+        {
+            if (s.fwmark() == fwmark && s.af() == af)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** The real server a connection points at, by its stable id, or null once it is gone. */
     public Dest destById(final int id)
     {

@@ -1,0 +1,232 @@
+package io.jlvs.dataplane;
+
+import io.jlvs.dataplane.conn.ConnEntry;
+import io.jlvs.dataplane.conn.ConnFlags;
+import io.jlvs.dataplane.conn.ConnKey;
+import io.jlvs.dataplane.conn.ConnOwner;
+import io.jlvs.dataplane.conn.ConnState;
+import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.sync.SyncDelivery;
+import io.jlvs.dataplane.sync.SyncPolicy;
+import io.jlvs.dataplane.sync.SyncReports;
+import io.jlvs.dataplane.xmit.Wire;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.jlvs.dataplane.AgentsRig.CIP;
+import static io.jlvs.dataplane.AgentsRig.CLIENT_MAC;
+import static io.jlvs.dataplane.AgentsRig.DR_MAC;
+import static io.jlvs.dataplane.AgentsRig.DR_RIP;
+import static io.jlvs.dataplane.AgentsRig.PORT_MAC;
+import static io.jlvs.dataplane.AgentsRig.VIP;
+import static io.jlvs.dataplane.xmit.Wire.DF;
+import static io.jlvs.dataplane.xmit.Wire.TCP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A master's agents report connections, a backup's agents apply them, and the backup forwards them on its first
+ * packet without a SYN: the dataplane's half of connection sync, with the daemon's part played by the test (the
+ * reports read from the master's rings, handed to the backup's owners).
+ */
+class SyncAgentsTest
+{
+    private static final int SYN = 0x02;
+    private static final int ACK = 0x10;
+    private static final int PSH = 0x08;
+    private static final int FIN = 0x01;
+
+    private static byte[] fromClient(final int sport, final int flags)
+    {
+        return Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, DF, TCP, CIP, VIP, new byte[0],
+            Wire.tcp(CIP, VIP, sport, 80, flags, Wire.payload((flags & PSH) != 0 ? 100 : 0)));
+    }
+
+    private static int relay(final AgentsRig master, final AgentsRig backup)
+    {
+        final SyncReports reports = new SyncReports(master.syncRings);
+        final SyncDelivery delivery = new SyncDelivery(backup.rings);
+        final int[] n = new int[1];
+        reports.poll((k, e) ->
+        {
+            assertTrue(delivery.deliver(k, e));
+            n[0]++;
+            return true;
+        }, 10_000);
+        backup.runUntilQuiet();
+        return n[0];
+    }
+
+    private static int realServer(final byte[] frame)
+    {
+        final long mac = Wire.mac(frame, 0);
+        for (int d = 0; d < 3; d++)
+        {
+            if (mac == DR_MAC[d])
+            {
+                return d;
+            }
+        }
+        throw new AssertionError("not to a real server");
+    }
+
+    @Test
+    void shouldCarryEstablishedConnectionsToABackupThatForwardsThemWithoutASyn()
+    {
+        final int flows = 300;
+        try (AgentsRig master = new AgentsRig(2, true, SyncPolicy.OFF.master(true));
+            AgentsRig backup = new AgentsRig(3, true, SyncPolicy.OFF))
+        {
+            master.runUntilQuiet();
+            backup.runUntilQuiet();
+            final Map<Integer, Integer> chosen = new HashMap<>();
+            for (int i = 0; i < flows; i++)
+            {
+                final int sport = 30_000 + i;
+                master.queues[i % 2].inject(fromClient(sport, SYN));
+                master.queues[i % 2].inject(fromClient(sport, ACK));
+                master.queues[i % 2].inject(fromClient(sport, ACK | PSH));
+            }
+            final List<byte[]> out = AgentsRig.ipv4(master.runUntilQuiet());
+            assertEquals(3 * flows, out.size());
+            for (final byte[] f : out)
+            {
+                chosen.put(Wire.u16(f, 34), realServer(f));
+            }
+            assertEquals(flows, master.sum(LbCounterDescriptor.SYNC_REPORTED), "one report each, at packet 3");
+            assertEquals(flows, relay(master, backup));
+            assertEquals(flows, backup.sum(LbCounterDescriptor.SYNC_APPLIED), backup.nonZeroCounters());
+            assertEquals(flows, backup.tables.size());
+
+            long active = 0;
+            for (int a = 0; a < 3; a++)
+            {
+                final int self = a;
+                backup.tables.table(a).forEach((k, e) ->
+                {
+                    assertEquals(self, ConnOwner.of(k, 3), "held by its owner in the backup");
+                    assertEquals(ConnState.ESTABLISHED, e.state());
+                    assertTrue((e.flags() & ConnFlags.SYNC) != 0);
+                    assertEquals(DR_RIP[chosen.get(k.cport())] & 0xFFFF_FFFFL, e.daddrLo());
+                    assertEquals(SyncPolicy.DEFAULT_THRESHOLD, e.inPkts());
+                    return true;
+                });
+                for (int d = 0; d < 3; d++)
+                {
+                    active += backup.destStats[a][d].activeConns();
+                }
+            }
+            assertEquals(flows, active, "counted active at their real servers");
+
+            // takeover: the clients' next packets reach the backup, which forwards them where the master did
+            for (int i = 0; i < flows; i++)
+            {
+                backup.queues[i % 3].inject(fromClient(30_000 + i, ACK | PSH));
+            }
+            final List<byte[]> after = AgentsRig.ipv4(backup.runUntilQuiet());
+            assertEquals(flows, after.size(), backup.nonZeroCounters());
+            for (final byte[] f : after)
+            {
+                assertEquals(chosen.get(Wire.u16(f, 34)), realServer(f), "the same real server");
+            }
+            assertEquals(0, backup.sum(LbCounterDescriptor.NO_CONN_NOT_SYN));
+            assertEquals(0, backup.sum(LbCounterDescriptor.CONNS_CREATED), "no connection scheduled afresh");
+            assertEquals(0, master.inUse() + backup.inUse());
+        }
+    }
+
+    @Test
+    void shouldReportAClosingConnectionAtOnce()
+    {
+        try (AgentsRig master = new AgentsRig(1, true, SyncPolicy.OFF.master(true));
+            AgentsRig backup = new AgentsRig(1, true, SyncPolicy.OFF))
+        {
+            master.queues[0].inject(fromClient(40_000, SYN));
+            master.queues[0].inject(fromClient(40_000, ACK));
+            master.queues[0].inject(fromClient(40_000, ACK | PSH));
+            master.runUntilQuiet();
+            assertEquals(1, relay(master, backup));
+            master.queues[0].inject(fromClient(40_000, FIN | ACK));
+            master.runUntilQuiet();
+            assertEquals(1, relay(master, backup), "FIN_WAIT is reported at packet 4");
+            final ConnEntry e = new ConnEntry();
+            assertTrue(backup.tables.table(0).lookup(new ConnKey().setV4(TCP, CIP, 40_000, VIP, 80), e));
+            assertEquals(ConnState.FIN_WAIT, e.state());
+            assertEquals(0, backup.destStats[0][0].activeConns() + backup.destStats[0][1].activeConns() +
+                backup.destStats[0][2].activeConns());
+            assertEquals(1, backup.destStats[0][0].inactConns() + backup.destStats[0][1].inactConns() +
+                backup.destStats[0][2].inactConns(), "inactive now, as the report's flag says");
+        }
+    }
+
+    @Test
+    void shouldReportNothingWhenNotMaster()
+    {
+        try (AgentsRig rig = new AgentsRig(1, true, SyncPolicy.OFF))
+        {
+            rig.queues[0].inject(fromClient(40_000, SYN));
+            rig.queues[0].inject(fromClient(40_000, ACK));
+            rig.queues[0].inject(fromClient(40_000, ACK | PSH));
+            rig.runUntilQuiet();
+            assertEquals(0, rig.sum(LbCounterDescriptor.SYNC_REPORTED));
+            assertEquals(0, new SyncReports(rig.syncRings).poll((k, e) -> true, 100));
+        }
+    }
+
+    @Test
+    void shouldDropReportsOfUnknownProtocolsAndStatesAndIgnoreAReplacedConnectionsEnd()
+    {
+        try (AgentsRig backup = new AgentsRig(1, true, SyncPolicy.OFF))
+        {
+            final SyncDelivery delivery = new SyncDelivery(backup.rings);
+            final ConnKey key = new ConnKey().setV4(TCP, CIP, 41_000, VIP, 80);
+            final ConnEntry e = new ConnEntry().flags(ConnFlags.NOOUTPUT | 3).state(ConnState.ESTABLISHED)
+                .daddrV4(DR_RIP[1]).dport(80).timeoutSec(900);
+            assertTrue(delivery.deliver(new ConnKey().setV4(1, CIP, 41_000, VIP, 80), e));
+            assertTrue(delivery.deliver(key, new ConnEntry().copyFrom(e).state(99)));
+            backup.runUntilQuiet();
+            assertEquals(2, backup.sum(LbCounterDescriptor.SYNC_INVALID));
+            assertEquals(0, backup.tables.size());
+
+            assertTrue(delivery.deliver(key, e));
+            // the end of an older connection of the same client port, to another real server: ignored
+            assertTrue(delivery.deliver(key, new ConnEntry().copyFrom(e).daddrV4(DR_RIP[2])
+                .flags(e.flags() | ConnFlags.INACTIVE).state(ConnState.CLOSE)));
+            backup.runUntilQuiet();
+            assertEquals(1, backup.sum(LbCounterDescriptor.SYNC_STALE));
+            final ConnEntry held = new ConnEntry();
+            assertTrue(backup.tables.table(0).lookup(key, held));
+            assertEquals(DR_RIP[1] & 0xFFFF_FFFFL, held.daddrLo());
+
+            // an active report to another real server replaces the connection held
+            assertTrue(delivery.deliver(key, new ConnEntry().copyFrom(e).daddrV4(DR_RIP[2])));
+            backup.runUntilQuiet();
+            assertTrue(backup.tables.table(0).lookup(key, held));
+            assertEquals(DR_RIP[2] & 0xFFFF_FFFFL, held.daddrLo());
+            assertEquals(0, backup.destStats[0][1].activeConns());
+            assertEquals(1, backup.destStats[0][2].activeConns());
+        }
+    }
+
+    @Test
+    void shouldKeepAConnectionToAnUnknownRealServerUnboundAndDropItsPackets()
+    {
+        try (AgentsRig backup = new AgentsRig(1, true, SyncPolicy.OFF))
+        {
+            final ConnKey key = new ConnKey().setV4(TCP, CIP, 42_000, VIP, 80);
+            assertTrue(new SyncDelivery(backup.rings).deliver(key, new ConnEntry().flags(ConnFlags.NOOUTPUT | 3)
+                .state(ConnState.ESTABLISHED).daddrV4(Wire.ip("198.18.0.99")).dport(80).timeoutSec(900)));
+            backup.runUntilQuiet();
+            assertEquals(1, backup.sum(LbCounterDescriptor.SYNC_NO_DEST));
+            assertEquals(1, backup.tables.size(), "kept, as the kernel keeps it");
+            backup.queues[0].inject(fromClient(42_000, ACK));
+            assertTrue(AgentsRig.ipv4(backup.runUntilQuiet()).isEmpty());
+            assertEquals(1, backup.sum(LbCounterDescriptor.DEST_UNAVAILABLE));
+            assertFalse(backup.sum(LbCounterDescriptor.CONNS_CREATED) > 0);
+        }
+    }
+}
