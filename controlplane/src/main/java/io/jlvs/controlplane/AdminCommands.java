@@ -75,6 +75,7 @@ public final class AdminCommands
             case "ipvsadm" -> ipvsadm(args);
             case "reload" -> reload();
             case "health" -> IpvsadmResult.ok(director.health().report());
+            case "sync" -> IpvsadmResult.ok(director.sync().report());
             default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");
         };
     }
@@ -89,6 +90,18 @@ public final class AdminCommands
         catch (final IpvsadmUsageException ex)
         {
             return IpvsadmResult.error(ex.exitStatus(), ex.getMessage());
+        }
+        if (cmd.command() == IpvsadmCommand.Command.START_DAEMON)
+        {
+            final IpvsadmCommand.DaemonOptions d = cmd.daemon();
+            final String error = director.sync().start(d.state(), d.mcastInterface(), d.syncId(), d.mcastGroup(),
+                d.mcastPort(), d.syncMaxLen(), d.mcastTtl());
+            return null == error ? IpvsadmResult.ok("") : IpvsadmResult.error(1, "ipvsadm: " + error + "\n");
+        }
+        if (cmd.command() == IpvsadmCommand.Command.STOP_DAEMON)
+        {
+            final String error = director.sync().stop(cmd.daemon().state());
+            return null == error ? IpvsadmResult.ok("") : IpvsadmResult.error(1, "ipvsadm: " + error + "\n");
         }
         if (cmd.command() == IpvsadmCommand.Command.ZERO)
         {
@@ -134,7 +147,7 @@ public final class AdminCommands
             new VersionView(IPVS_MAJOR, IPVS_MINOR, IPVS_PATCH, director.settings().connTableSize()),
             services(director.table(), director.stats(), rates),
             new TimeoutView(t.tcp(), t.tcpFin(), t.udp()),
-            List.of(),
+            director.sync().views(),
             withConnections ? connections() : List.of());
     }
 

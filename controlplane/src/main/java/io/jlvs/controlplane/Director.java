@@ -20,6 +20,9 @@ import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.DataplaneCounters;
 import io.jlvs.dataplane.status.ErrorLogFile;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
+import io.jlvs.dataplane.sync.SyncPolicy;
+import io.jlvs.dataplane.sync.SyncRings;
+import io.jlvs.controlplane.sync.SyncControl;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -82,6 +85,9 @@ public final class Director implements AutoCloseable
         });
     private java.nio.file.attribute.FileTime configTime;
     private final AgentRunner hostRunner;
+    private final SyncControl sync;
+    /** The agents' sync role and thresholds, in every snapshot handed to them. */
+    private volatile SyncPolicy syncPolicy;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
@@ -128,6 +134,8 @@ public final class Director implements AutoCloseable
                 conns.moved());
         }
         final RedirectRings rings = new RedirectRings(agentCount);
+        final SyncRings syncRings = new SyncRings(agentCount);
+        syncPolicy = settings.sync().policy().master(false);
         hostPath = settings.hostPath() ? openHostPath(settings, mac, counters) : null;
         hostRunner = null == hostPath ? null : new AgentRunner(
             new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), (t) -> LOG.error("host path", t), null, hostPath);
@@ -159,10 +167,11 @@ public final class Director implements AutoCloseable
                 .conns(conns.table(i))
                 .agent(i)
                 .redirectRings(rings)
+                .syncRings(syncRings)
                 .hostPath(hostPath)
                 .timeouts(timeouts)
                 .neighbours(new NeighbourTable())
-                .snapshot(table.snapshots().get(i))
+                .snapshot(table.snapshots().get(i).withSync(syncPolicy))
                 .counters(agentCounters)
                 .dropsByVerdict(counters.newVerdictCounters(i, role))
                 .epochClock(new SystemEpochClock())
@@ -177,6 +186,8 @@ public final class Director implements AutoCloseable
             runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
         }
+        sync = new SyncControl(settings.sync(), hostPathName(settings.instance()), syncRings, rings, conns,
+            countersFile.manager(), dir.resolve("aeron"), LOG::info, this::onSyncMasterChange);
         admin = new AdminServer(settings.adminSocket(), new AdminCommands(this));
     }
 
@@ -310,6 +321,7 @@ public final class Director implements AutoCloseable
             AgentRunner.startOnThread(hostRunner);
         }
         health.configure(config);
+        sync.startConfigured();
         configTime = modified(config.file());
         autoreload.scheduleWithFixedDelay(this::autoreload, config.global().checkInterval(),
             config.global().checkInterval(), java.util.concurrent.TimeUnit.SECONDS);
@@ -439,7 +451,7 @@ public final class Director implements AutoCloseable
         final long offeredNs = System.nanoTime();
         for (int i = 0; i < agents.size(); i++)
         {
-            final ForwardingSnapshot s = compiled.snapshots().get(i);
+            final ForwardingSnapshot s = compiled.snapshots().get(i).withSync(syncPolicy);
             while (!agents.get(i).offer(s))
             {
                 Thread.onSpinWait();
@@ -599,6 +611,22 @@ public final class Director implements AutoCloseable
         return comma < 0 ? port : port.substring(0, comma);
     }
 
+    /** The sync daemon's control: ipvsadm --start-daemon, --stop-daemon, -L --daemon, jlvs sync. */
+    public SyncControl sync()
+    {
+        return sync;
+    }
+
+    /** The master role started or stopped: every agent gets the table again with the new role. */
+    private synchronized void onSyncMasterChange(final boolean master)
+    {
+        syncPolicy = settings.sync().policy().master(master);
+        if (!closed)
+        {
+            apply(config);
+        }
+    }
+
     public DirectorSettings settings()
     {
         return settings;
@@ -651,6 +679,7 @@ public final class Director implements AutoCloseable
         ldLog.log("jlvs director '" + settings.instance() + "' stopping");
         purgeOnStop();
         autoreload.shutdownNow();
+        sync.close();
         health.close();
         admin.close();
         for (final AgentRunner runner : runners)

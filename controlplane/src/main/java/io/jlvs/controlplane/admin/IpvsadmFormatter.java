@@ -217,10 +217,11 @@ public final class IpvsadmFormatter
             "Usage:\n" +
             "  ipvsadm -L|l [virtual-service] [options]\n" +
             "  ipvsadm -S [-n]\n" +
+            "  ipvsadm --start-daemon {master|backup} [daemon-options]\n" +
+            "  ipvsadm --stop-daemon {master|backup}\n" +
             "  ipvsadm -h\n" +
             "\n" +
-            "jlvs builds the table from ldirectord.cf: -A -E -D -C -R -a -e -d -Z --set and the sync daemon\n" +
-            "commands are parsed and refused.\n" +
+            "jlvs builds the table from ldirectord.cf: -A -E -D -C -R -a -e -d --set are parsed and refused.\n" +
             "\n" +
             "virtual-service:\n" +
             "  --tcp-service|-t  service-address   service-address is host[:port]\n" +

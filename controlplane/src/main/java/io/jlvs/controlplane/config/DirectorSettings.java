@@ -2,8 +2,11 @@ package io.jlvs.controlplane.config;
 
 import io.jlvs.dataplane.route.RouteTable;
 
+import io.jlvs.dataplane.sync.SyncPolicy;
+
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +52,7 @@ import java.util.regex.Pattern;
  * ldirectord-config = /etc/ha.d/ldirectord.cf  # default /etc/ha.d/ldirectord.cf (ldirectord's default)
  * host-path         = yes                      # a TAP device (jlvs-&lt;instance&gt;) carrying the director's addresses
  *                                              # for its own kernel: checks, ssh (default yes)
+ * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
 public record DirectorSettings(
@@ -69,7 +73,8 @@ public record DirectorSettings(
     Path connTableDir,
     Path adminSocket,
     Path ldirectordConfig,
-    boolean hostPath)
+    boolean hostPath,
+    SyncSettings sync)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -92,7 +97,8 @@ public record DirectorSettings(
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
-        "admin-socket", "ldirectord-config", "host-path");
+        "admin-socket", "ldirectord-config", "host-path", "sync-daemon", "sync-id", "sync-peers", "sync-group",
+        "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries");
 
     public DirectorSettings
     {
@@ -345,6 +351,7 @@ public record DirectorSettings(
         final Path adminSocket = Path.of(c.string("admin-socket", "/run/jlvs/" + instance + ".sock"));
         final Path ldirectordConfig = Path.of(c.string("ldirectord-config", DEFAULT_LDIRECTORD_CONFIG.toString()));
         final boolean hostPath = c.yesNo("host-path", true);
+        final SyncSettings sync = c.sync();
 
         if (!errors.isEmpty())
         {
@@ -353,7 +360,8 @@ public record DirectorSettings(
         }
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
-            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath);
+            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
+            sync);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,
@@ -373,6 +381,68 @@ public record DirectorSettings(
                 return def;
             }
             return v != null ? v : def;
+        }
+
+        /** The {@code sync-*} keys. */
+        SyncSettings sync()
+        {
+            final SyncSettings d = SyncSettings.defaults();
+            final String daemon = string("sync-daemon", "none").toLowerCase(Locale.ROOT);
+            final boolean master = daemon.equals("master") || daemon.equals("both");
+            final boolean backup = daemon.equals("backup") || daemon.equals("both");
+            if (!master && !backup && !daemon.equals("none"))
+            {
+                error("sync-daemon", "invalid sync-daemon \"" + daemon + "\": none, master, backup or both");
+            }
+            final int syncId = integer("sync-id", 0, 0, 255);
+            final List<InetAddress> peers = new ArrayList<>();
+            final String peerList = string("sync-peers", "");
+            for (final String part : peerList.isBlank() ? new String[0] : peerList.split(","))
+            {
+                final InetAddress a = InetLiterals.literal(part.strip());
+                if (null == a)
+                {
+                    error("sync-peers", "invalid sync-peers address \"" + part.strip() + "\"");
+                }
+                else
+                {
+                    peers.add(a);
+                }
+            }
+            final String groupText = string("sync-group", SyncSettings.DEFAULT_GROUP);
+            InetAddress group = InetLiterals.literal(groupText);
+            if (null == group || !group.isMulticastAddress() ||
+                (group.getAddress()[group.getAddress().length - 1] & 1) == 0)
+            {
+                error("sync-group", "invalid sync-group \"" + groupText +
+                    "\": a multicast address whose last octet is odd (Aeron's control address is the next one)");
+                group = d.group();
+            }
+            final int port = integer("sync-port", SyncSettings.DEFAULT_PORT, 1, 65534);
+            final String ifName = string("sync-interface", null);
+            final Path key = Path.of(string("sync-key", SyncSettings.DEFAULT_KEY_FILE.toString()));
+            final String threshold = string("sync-threshold", SyncPolicy.DEFAULT_THRESHOLD + " " +
+                SyncPolicy.DEFAULT_PERIOD);
+            final int refresh = integer("sync-refresh-period", SyncPolicy.DEFAULT_REFRESH_PERIOD_SEC, 0, 1 << 20);
+            final int retries = integer("sync-retries", SyncPolicy.DEFAULT_RETRIES, 0, SyncPolicy.MAX_RETRIES);
+            SyncPolicy policy = SyncPolicy.OFF;
+            final String[] tp = threshold.strip().split("\\s+");
+            try
+            {
+                policy = new SyncPolicy(false, Integer.parseInt(tp[0]), tp.length > 1 ? Integer.parseInt(tp[1]) :
+                    SyncPolicy.DEFAULT_PERIOD, refresh, retries);
+                if (tp.length > 2)
+                {
+                    throw new IllegalArgumentException("three values");
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                error("sync-threshold", "invalid sync-threshold \"" + threshold +
+                    "\": threshold and period, 0 <= threshold < period (or period 0), as the kernel's sysctl");
+            }
+            return new SyncSettings(master, backup, syncId, peers, group, port, Optional.ofNullable(ifName), key,
+                policy);
         }
 
         String required(final String key)

@@ -259,4 +259,53 @@ class DirectorSettingsTest
         assertFalse(DirectorSettings.parse(Path.of("c.conf"),
             List.of("port = 0000:03:00.0", "address = 10.0.0.2/24", "host-path = no")).hostPath());
     }
+
+    @Test
+    void shouldReadTheSyncSettingsWithTheKernelsDefaults() throws Exception
+    {
+        final SyncSettings d = DirectorSettings.parse(Path.of("x.conf"),
+            List.of("port = 03:00.1", "address = 10.0.0.2/24")).sync();
+        assertFalse(d.startMaster() || d.startBackup());
+        assertEquals(0, d.syncId());
+        assertEquals(8848, d.port());
+        assertEquals("224.0.0.81", InetLiterals.ntop(d.group()));
+        assertFalse(d.isUnicast());
+        assertEquals(3, d.policy().threshold());
+        assertEquals(50, d.policy().period());
+        assertEquals(0, d.policy().refreshPeriodSec());
+        assertEquals(0, d.policy().retries());
+        assertEquals(Path.of("/etc/jlvs/sync.key"), d.keyFile());
+
+        final SyncSettings s = DirectorSettings.parse(Path.of("x.conf"), List.of("port = 03:00.1",
+            "address = 10.0.0.2/24", "sync-daemon = both", "sync-id = 7", "sync-peers = 10.0.0.3, 10.0.0.4",
+            "sync-port = 9000", "sync-interface = sync0", "sync-key = /root/k", "sync-threshold = 5 100",
+            "sync-refresh-period = 30", "sync-retries = 2")).sync();
+        assertTrue(s.startMaster() && s.startBackup());
+        assertEquals(7, s.syncId());
+        assertEquals(List.of(InetLiterals.ipv4("10.0.0.3"), InetLiterals.ipv4("10.0.0.4")), s.peers());
+        assertEquals(9000, s.port());
+        assertEquals("sync0", s.interfaceName().orElseThrow());
+        assertEquals(Path.of("/root/k"), s.keyFile());
+        assertEquals(5, s.policy().threshold());
+        assertEquals(100, s.policy().period());
+        assertEquals(30, s.policy().refreshPeriodSec());
+        assertEquals(2, s.policy().retries());
+    }
+
+    @Test
+    void shouldRefuseBadSyncSettingsWithFileAndLine()
+    {
+        final List<String> e = errors("s.conf", "port = 03:00.1", "address = 10.0.0.2/24", "sync-daemon = primary",
+            "sync-id = 256", "sync-peers = 10.0.0.300", "sync-group = 224.0.0.80", "sync-threshold = 50 50",
+            "sync-retries = 4");
+        assertEquals(List.of(
+            "s.conf:3: invalid sync-daemon \"primary\": none, master, backup or both",
+            "s.conf:4: invalid sync-id \"256\": must be a number in 0..255",
+            "s.conf:5: invalid sync-peers address \"10.0.0.300\"",
+            "s.conf:6: invalid sync-group \"224.0.0.80\": a multicast address whose last octet is odd (Aeron's " +
+                "control address is the next one)",
+            "s.conf:7: invalid sync-threshold \"50 50\": threshold and period, 0 <= threshold < period (or period 0), " +
+                "as the kernel's sysctl",
+            "s.conf:8: invalid sync-retries \"4\": must be a number in 0..3"), e);
+    }
 }

@@ -624,6 +624,29 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
+     * Visits the entries of one Chronicle segment ({@code 0 <= segment < }{@link #segments()}), into the caller's
+     * key and entry: a walk over the table that can stop between segments and go on later, as a sync catch-up does.
+     * May be called from any thread; it holds that segment's lock while it visits.
+     *
+     * @return the number of entries visited.
+     */
+    public int forEachInSegment(final int segment, final ConnKey key, final ConnEntry entry, final ConnVisitor visitor)
+    {
+        final int[] count = new int[1];
+        try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(segment))
+        {
+            c.forEachSegmentEntry((e) ->
+            {
+                e.key().getUsing(key);
+                e.value().getUsing(entry);
+                count[0]++;
+                visitor.onConn(key, entry);
+            });
+        }
+        return count[0];
+    }
+
+    /**
      * Closes the map. A persisted table leaves a clean-close marker, so the next open skips recovery.
      */
     @Override

@@ -15,6 +15,11 @@ import java.lang.foreign.MemorySegment;
  */
 public final class SyncDelivery
 {
+    /** A record in a ring: Agrona's 8-byte header, the record, aligned to 8. */
+    static final int MESSAGE_LENGTH = org.agrona.BitUtil.align(
+        org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH + SyncRecord.LENGTH,
+        org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
+
     private final RingBuffer[] inboxes;
     private final MemorySegment[] segments;
 
@@ -27,6 +32,23 @@ public final class SyncDelivery
             inboxes[i] = rings.inbox(i);
             segments[i] = SyncRecord.segmentOf(inboxes[i].buffer());
         }
+    }
+
+    /**
+     * Whether every inbox has room for {@code records} more, all of which might be one agent's: then a batch of that
+     * many is delivered whole, unless the agents' own redirects take the room meanwhile.
+     */
+    public boolean hasRoom(final int records)
+    {
+        final int needed = records * MESSAGE_LENGTH;
+        for (final RingBuffer inbox : inboxes)
+        {
+            if (inbox.capacity() - inbox.size() < needed)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -4,7 +4,7 @@ import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnEntryDescriptor;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnKeyDescriptor;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.DirectBuffer;
 
 import java.lang.foreign.MemorySegment;
 
@@ -31,8 +31,8 @@ public final class SyncRecord
     {
     }
 
-    /** The memory of a ring's buffer, addressed by the ring's own indexes. */
-    public static MemorySegment segmentOf(final AtomicBuffer buffer)
+    /** The memory of an off-heap buffer (a ring's), addressed by the buffer's own indexes. */
+    public static MemorySegment segmentOf(final DirectBuffer buffer)
     {
         return MemorySegment.ofAddress(buffer.addressOffset()).reinterpret(buffer.capacity());
     }

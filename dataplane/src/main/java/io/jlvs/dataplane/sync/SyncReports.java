@@ -22,6 +22,7 @@ public final class SyncReports
     private final MessageHandler reader = this::onMessage;
     private MemorySegment current;
     private ConnVisitor visitor;
+    private int first;
 
     public SyncReports(final SyncRings syncRings)
     {
@@ -35,7 +36,8 @@ public final class SyncReports
     }
 
     /**
-     * Hands at most {@code limit} reports of each agent to {@code visitor}.
+     * Hands at most {@code limit} reports, of all agents together, to {@code visitor}; the agent read first turns
+     * round from call to call, so none waits behind a busy one.
      *
      * @return how many were handed.
      */
@@ -43,11 +45,13 @@ public final class SyncReports
     {
         this.visitor = visitor;
         int n = 0;
-        for (int i = 0; i < rings.length; i++)
+        for (int i = 0; i < rings.length && n < limit; i++)
         {
-            current = segments[i];
-            n += rings[i].read(reader, limit);
+            final int agent = (first + i) % rings.length;
+            current = segments[agent];
+            n += rings[agent].read(reader, limit - n);
         }
+        first = (first + 1) % rings.length;
         this.visitor = null;
         return n;
     }
