@@ -16,6 +16,11 @@ client.py udp-echo HOST:PORT BYTES COUNT FIRST_PORT      (HOST an IPv4 address o
                                -> COUNT datagrams of BYTES (fragmented by the kernel above 1472), one from each
                                   source port from FIRST_PORT; each real server sends the bytes back after its
                                   name; prints "echo <port> <server> <bytes> ok|corrupt" and "total ..."
+client.py watch URL SECONDS FIRST_PORT
+                               -> a new connection every 20 ms for SECONDS, each from its own port from FIRST_PORT
+                                  with a 0.5 s timeout; prints "watch ok=N failed=N reset=N longest_gap_ms=N":
+                                  the requests answered, timed out or refused otherwise, reset, and the longest time
+                                  without an answer (a failover's outage)
 client.py upload URL BYTES     -> POSTs BYTES of a fixed pattern to /upload once; prints
                                   "upload <server> <bytes received> ok|corrupt" (sha256 compared)
 client.py udp-refused HOST:PORT FIRST_PORT
@@ -85,6 +90,30 @@ def transfer(url, nbytes, rate=0):
     ok = len(body) == nbytes and hashlib.sha256(body).hexdigest() == sha
     print(f"transfer {server} {len(body)} {'ok' if ok else 'corrupt'}", flush=True)
     return 0 if ok else 1
+
+
+def watch(url, seconds, first_port):
+    end = time.monotonic() + seconds
+    ok = failed = resets = n = 0
+    last_ok = time.monotonic()
+    longest = 0.0
+    while time.monotonic() < end:
+        port = first_port + n
+        n += 1
+        try:
+            fetch(url, 0.5, port)
+            now = time.monotonic()
+            longest = max(longest, now - last_ok)
+            last_ok = now
+            ok += 1
+        except ConnectionResetError:
+            resets += 1
+        except Exception:  # noqa: BLE001 - a timeout or a refusal during the outage
+            failed += 1
+        time.sleep(0.02)
+    longest = max(longest, time.monotonic() - last_ok)
+    print(f"watch ok={ok} failed={failed} reset={resets} longest_gap_ms={int(longest * 1000)}", flush=True)
+    return 0
 
 
 def udp(target, count, first_port):
@@ -262,6 +291,9 @@ def command(mode, args):
         if mode == "transfer":
             url, nbytes, rate = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: transfer(url, nbytes, rate)
+        if mode == "watch":
+            url, seconds, first = args[0], float(args[1]), int(args[2])
+            return lambda: watch(url, seconds, first)
         if mode == "udp":
             target, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: udp(target, count, first)

@@ -15,6 +15,9 @@
 #                 198.18.0.30:5300, VIPs .30 .40 on lo with arp_ignore/arp_announce, rp_filter off; the
 #                 kernel has no ipip/gre/fou, so tundecap.py takes ipip, gre and gue (UDP 6080) and writes
 #                 the inner packets to the TUN device tunl-dec; counters in /run/jlvs-lab/tunN-decap.json
+#   jlvs-dir2 the pair's second director (DIP 198.18.0.3, TAP jlvs-lab2), DPDK on its own veth dir0 on the same
+#             bridge; sync0 in jlvs-dir (198.18.9.1/30) and in jlvs-dir2 (198.18.9.2/30) is a link kept for
+#             connection sync, apart from the forwarding ports
 #   jlvs-sw   bridge br0 joining them
 #
 # IPv6, in the documentation range 2001:db8::/32: the client 2001:db8::100, the DR real servers 2001:db8::11..13
@@ -31,6 +34,8 @@ LAB_PREFIX=${LAB_PREFIX:-jlvs}
 SW=$LAB_PREFIX-sw
 CLI=$LAB_PREFIX-cli
 DIR=$LAB_PREFIX-dir
+DIR2=$LAB_PREFIX-dir2
+SYNC_NET=198.18.9
 GW=$LAB_PREFIX-gw
 NET=198.18.0
 NAT_NET=198.18.1
@@ -88,6 +93,20 @@ up() {
   # /proc/net/if_inet6 is "no"), and the director's TAP device with its IPv6 addresses comes later; without this
   # its IPv6 health checks could never connect.
   ns "$DIR" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+
+  # the second director of the pair, set up as the first, and the sync link between them
+  ip netns add "$DIR2"
+  link_to_switch "$DIR2" dir0 sw-dir2
+  ns "$DIR2" sysctl -qw net.ipv4.ip_forward=0
+  ns "$DIR2" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.dir0.rp_filter=1 net.ipv4.conf.dir0.arp_ignore=8
+  ns "$DIR2" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+  ip link add sync-a type veth peer name sync-b
+  ip link set sync-a netns "$DIR" name sync0
+  ip link set sync-b netns "$DIR2" name sync0
+  ns "$DIR" ip addr add "$SYNC_NET.1/30" dev sync0
+  ns "$DIR2" ip addr add "$SYNC_NET.2/30" dev sync0
+  ns "$DIR" ip link set sync0 up
+  ns "$DIR2" ip link set sync0 up
 
   for i in $(seq 1 "$RS_COUNT"); do
     local rs=$LAB_PREFIX-rs$i
@@ -187,7 +206,7 @@ down() {
     [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
-  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|gw|rs[0-9]+|nat[0-9]+|tun[0-9]+)$" || true); do
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|dir2|gw|rs[0-9]+|nat[0-9]+|tun[0-9]+)$" || true); do
     # anything still running inside (a director, a server) goes with its namespace
     for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     sleep 0.1
@@ -195,7 +214,7 @@ down() {
     ip netns del "$n" 2>/dev/null || true
   done
   # the lab director's state (persisted connections, counters) and DPDK's runtime directory
-  rm -rf /var/run/dpdk/jlvs-lab /dev/shm/jlvs/lab
+  rm -rf /var/run/dpdk/jlvs-lab /var/run/dpdk/jlvs-lab2 /dev/shm/jlvs/lab /dev/shm/jlvs/lab2
   echo "lab: down"
 }
 

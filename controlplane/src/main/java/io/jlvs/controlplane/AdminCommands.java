@@ -76,6 +76,7 @@ public final class AdminCommands
             case "reload" -> reload();
             case "health" -> IpvsadmResult.ok(director.health().report());
             case "sync" -> IpvsadmResult.ok(director.sync().report());
+            case "state" -> state(args);
             default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");
         };
     }
@@ -111,6 +112,20 @@ public final class AdminCommands
         final boolean connections = cmd.command() == IpvsadmCommand.Command.LIST &&
             cmd.listKind() == IpvsadmCommand.ListKind.CONNECTIONS;
         return formatter.run(cmd, view(connections));
+    }
+
+    /** {@code jlvs state [master|backup]}: shows or sets the pair's state (keepalived's MASTER and BACKUP). */
+    private IpvsadmResult state(final List<String> args)
+    {
+        if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("master") && !args.get(0).equals("backup")))
+        {
+            return IpvsadmResult.error(2, "usage: jlvs state [master|backup]\n");
+        }
+        if (args.size() == 1)
+        {
+            director.standby(args.get(0).equals("backup"));
+        }
+        return IpvsadmResult.ok((director.isStandby() ? "backup" : "master") + "\n");
     }
 
     private IpvsadmResult reload()

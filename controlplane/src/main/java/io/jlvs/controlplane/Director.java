@@ -88,6 +88,8 @@ public final class Director implements AutoCloseable
     private final SyncControl sync;
     /** The agents' sync role and thresholds, in every snapshot handed to them. */
     private volatile SyncPolicy syncPolicy;
+    /** The pair's other director has the VIPs: every snapshot handed to the agents stands by. */
+    private volatile boolean standby;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
@@ -136,6 +138,7 @@ public final class Director implements AutoCloseable
         final RedirectRings rings = new RedirectRings(agentCount);
         final SyncRings syncRings = new SyncRings(agentCount);
         syncPolicy = settings.sync().policy().master(false);
+        standby = settings.standby();
         hostPath = settings.hostPath() ? openHostPath(settings, mac, counters) : null;
         hostRunner = null == hostPath ? null : new AgentRunner(
             new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), (t) -> LOG.error("host path", t), null, hostPath);
@@ -171,7 +174,7 @@ public final class Director implements AutoCloseable
                 .hostPath(hostPath)
                 .timeouts(timeouts)
                 .neighbours(new NeighbourTable())
-                .snapshot(table.snapshots().get(i).withSync(syncPolicy))
+                .snapshot(forAgent(table.snapshots().get(i)))
                 .counters(agentCounters)
                 .dropsByVerdict(counters.newVerdictCounters(i, role))
                 .epochClock(new SystemEpochClock())
@@ -187,7 +190,7 @@ public final class Director implements AutoCloseable
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
         }
         sync = new SyncControl(settings.sync(), hostPathName(settings.instance()), syncRings, rings, conns,
-            countersFile.manager(), dir.resolve("aeron"), LOG::info, this::onSyncMasterChange);
+            counters.manager(), dir.resolve("aeron"), settings.address(), LOG::info, this::onSyncMasterChange);
         admin = new AdminServer(settings.adminSocket(), new AdminCommands(this));
     }
 
@@ -451,7 +454,7 @@ public final class Director implements AutoCloseable
         final long offeredNs = System.nanoTime();
         for (int i = 0; i < agents.size(); i++)
         {
-            final ForwardingSnapshot s = compiled.snapshots().get(i).withSync(syncPolicy);
+            final ForwardingSnapshot s = forAgent(compiled.snapshots().get(i));
             while (!agents.get(i).offer(s))
             {
                 Thread.onSpinWait();
@@ -615,6 +618,34 @@ public final class Director implements AutoCloseable
     public SyncControl sync()
     {
         return sync;
+    }
+
+    /** A compiled snapshot with the director's sync role and pair state. */
+    private ForwardingSnapshot forAgent(final ForwardingSnapshot compiled)
+    {
+        return compiled.withSync(syncPolicy).withStandby(standby);
+    }
+
+    /**
+     * The pair's state: {@code false} serves the VIPs (the agents announce them with gratuitous ARP and unsolicited
+     * neighbour advertisements, and forward), {@code true} stands by. Every agent gets the table again with it.
+     */
+    public synchronized void standby(final boolean standby)
+    {
+        if (this.standby == standby || closed)
+        {
+            return;
+        }
+        this.standby = standby;
+        LOG.info("{}: {}", settings.instance(), standby ? "standing by (backup): the VIPs are the other director's" :
+            "serving the VIPs (master)");
+        ldLog.log(standby ? "Entering BACKUP state" : "Entering MASTER state");
+        apply(config);
+    }
+
+    public boolean isStandby()
+    {
+        return standby;
     }
 
     /** The master role started or stopped: every agent gets the table again with the new role. */

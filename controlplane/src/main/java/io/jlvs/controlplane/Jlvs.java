@@ -11,6 +11,7 @@ import io.jlvs.dataplane.status.ErrorLogFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
     subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
-        Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class})
+        Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class, Jlvs.SyncCommand.class, Jlvs.StateCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
     /** Exit status when the director cannot start: configuration or host problems. */
@@ -221,6 +222,39 @@ public final class Jlvs implements Callable<Integer>
         public Integer call()
         {
             return Jlvs.call(socketFor(instance), List.of("health"), System.out, System.err);
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "The sync daemon: its roles, transport, last catch-up and counters.")
+    static final class SyncCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
+        String instance;
+
+        @Override
+        public Integer call()
+        {
+            return Jlvs.call(socketFor(instance), List.of("sync"), System.out, System.err);
+        }
+    }
+
+    @Command(name = "state", mixinStandardHelpOptions = true,
+        description = "Show or set the pair's state: master serves the VIPs, backup stands by with its synced " +
+            "connections. Taking over (backup -> master) announces the VIPs with gratuitous ARP.")
+    static final class StateCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
+        String instance;
+
+        @Parameters(arity = "0..1", paramLabel = "master|backup")
+        String state;
+
+        @Override
+        public Integer call()
+        {
+            return Jlvs.call(socketFor(instance), null == state ? List.of("state") : List.of("state", state),
+                System.out, System.err);
         }
     }
 

@@ -32,6 +32,12 @@ final class Lab implements AutoCloseable
 
     private Process director;
     private Path directorLog;
+    private Process director2;
+    private Path director2Log;
+    /** The pair's second director, in jlvs-dir2 (config/lab/director2.conf). */
+    static final String INSTANCE2 = "lab2";
+    static final Path COUNTERS2 = Path.of("/dev/shm/jlvs", INSTANCE2, "counters.dat");
+    static final Path SOCKET2 = Path.of("/run/jlvs", INSTANCE2 + ".sock");
 
     static Lab up() throws Exception
     {
@@ -63,11 +69,19 @@ final class Lab implements AutoCloseable
      */
     static Path settingsWith(final Map<String, String> replaced) throws IOException
     {
+        return settingsWith("director.conf", replaced);
+    }
+
+    /** {@link #settingsWith(Map)} for another of the lab's settings files, e.g. director2.conf. */
+    static Path settingsWith(final String base, final Map<String, String> replaced) throws IOException
+    {
         final StringBuilder sb = new StringBuilder();
-        for (final String line : Files.readAllLines(LAB.resolve("director.conf")))
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        for (final String line : Files.readAllLines(LAB.resolve(base)))
         {
             final int eq = line.indexOf('=');
             final String key = eq < 0 || line.startsWith("#") ? "" : line.substring(0, eq).strip();
+            seen.add(key);
             if (replaced.containsKey(key))
             {
                 sb.append(key).append(" = ").append(replaced.get(key)).append('\n');
@@ -81,6 +95,13 @@ final class Lab implements AutoCloseable
                 sb.append(line).append('\n');
             }
         }
+        replaced.forEach((k, v) ->
+        {
+            if (!seen.contains(k))
+            {
+                sb.append(k).append(" = ").append(v).append('\n'); // a key the file lacks is added
+            }
+        });
         final Path file = Files.createTempFile("jlvs-director", ".conf");
         Files.writeString(file, sb.toString());
         return file;
@@ -100,6 +121,9 @@ final class Lab implements AutoCloseable
     void startDirector(final Path settings, final int agents, final int nextHops) throws Exception
     {
         directorLog = Files.createTempFile("jlvs-director", ".log");
+        // a killed director leaves its socket and counters behind: readiness is the new one's
+        Files.deleteIfExists(SOCKET);
+        Files.deleteIfExists(COUNTERS);
         final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", JLVS.toString(), "director",
             "-s", settings.toString())
             .redirectErrorStream(true)
@@ -134,6 +158,66 @@ final class Lab implements AutoCloseable
             n += Math.max(0, counter("fwd-" + i + ": ARP replies received"));
         }
         return n;
+    }
+
+    /** Starts the pair's second director in jlvs-dir2 and waits until it has resolved {@code nextHops}. */
+    void startDirector2(final Path settings, final int nextHops) throws Exception
+    {
+        director2Log = Files.createTempFile("jlvs-director2", ".log");
+        Files.deleteIfExists(SOCKET2);
+        Files.deleteIfExists(COUNTERS2);
+        final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir2", JLVS.toString(), "director",
+            "-s", settings.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(director2Log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        director2 = pb.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline)
+        {
+            if (!director2.isAlive())
+            {
+                throw new IllegalStateException("director2 exited " + director2.exitValue() + ": " + director2Log());
+            }
+            if (Files.exists(SOCKET2) && Files.exists(COUNTERS2) &&
+                counters(COUNTERS2).getOrDefault("fwd-0: ARP replies received", 0L) >= nextHops)
+            {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("director2 not ready in 60 s: " + director2Log());
+    }
+
+    String director2Log() throws IOException
+    {
+        return null == director2Log ? "" : Files.readString(director2Log);
+    }
+
+    /** Kills the first director with SIGKILL, as a crash would: nothing is closed, nothing flushed. */
+    void killDirector() throws Exception
+    {
+        if (null != director)
+        {
+            director.destroyForcibly();
+            director.waitFor(20, TimeUnit.SECONDS);
+            director = null;
+        }
+    }
+
+    /** Stops the second director with SIGTERM. */
+    void stopDirector2() throws Exception
+    {
+        if (null != director2)
+        {
+            director2.destroy();
+            if (!director2.waitFor(20, TimeUnit.SECONDS))
+            {
+                director2.destroyForcibly();
+                director2.waitFor(5, TimeUnit.SECONDS);
+            }
+            director2 = null;
+        }
     }
 
     /** Waits up to {@code timeout} for the counter labelled {@code label} to reach {@code least}. */
@@ -175,8 +259,14 @@ final class Lab implements AutoCloseable
 
     static Map<String, Long> counters()
     {
+        return counters(COUNTERS);
+    }
+
+    /** The counters of the director whose counters file this is. */
+    static Map<String, Long> counters(final Path countersFile)
+    {
         final Map<String, Long> values = new HashMap<>();
-        try (CountersFile file = CountersFile.open(COUNTERS))
+        try (CountersFile file = CountersFile.open(countersFile))
         {
             file.reader().forEach((value, id, label) -> values.merge(label, value, Long::sum));
         }
@@ -238,9 +328,15 @@ final class Lab implements AutoCloseable
     /** Runs jlvs (the launcher) in the root namespace, as an operator would. */
     static Result jlvs(final String... args) throws Exception
     {
+        return jlvsOf(INSTANCE, args);
+    }
+
+    /** Runs jlvs against the director of this instance ({@link #INSTANCE} or {@link #INSTANCE2}). */
+    static Result jlvsOf(final String instance, final String... args) throws Exception
+    {
         final List<String> cmd = new ArrayList<>(List.of(JLVS.toString()));
         cmd.addAll(List.of(args));
-        return run(Duration.ofSeconds(60), Map.of("JLVS_INSTANCE", INSTANCE), cmd.toArray(String[]::new));
+        return run(Duration.ofSeconds(60), Map.of("JLVS_INSTANCE", instance), cmd.toArray(String[]::new));
     }
 
     record Result(int status, String out)
@@ -304,13 +400,20 @@ final class Lab implements AutoCloseable
     @Override
     public void close() throws Exception
     {
-        if (null != director)
+        for (final Process p : new Process[] {director, director2})
         {
-            director.destroy();
-            if (!director.waitFor(20, TimeUnit.SECONDS))
+            if (null != p)
             {
-                director.destroyForcibly();
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly();
+                }
             }
+        }
+        if (null != director2Log)
+        {
+            Files.deleteIfExists(director2Log);
         }
         run(Duration.ofSeconds(60), "bash", LAB.resolve("lab.sh").toString(), "down");
         if (null != directorLog)

@@ -53,10 +53,12 @@ class SnapshotChangeSystemTest
     @Test
     void reloadsUnderTrafficLoseNothing() throws Exception
     {
+        // each on a thread of its own: on two cores the common pool has one thread, and would run them in turn
         final CompletableFuture<Lab.Result> transfer = CompletableFuture.supplyAsync(() -> client("transfer",
-            "http://" + Lab.VIP + "/", Integer.toString(6_000_000), Integer.toString(1_000_000)));
+            "http://" + Lab.VIP + "/", Integer.toString(6_000_000), Integer.toString(1_000_000)),
+            Thread::startVirtualThread);
         final CompletableFuture<Lab.Result> requests = CompletableFuture.supplyAsync(() -> client("requests",
-            "http://" + Lab.VIP + "/", "400", "41000"));
+            "http://" + Lab.VIP + "/", "400", "41000"), Thread::startVirtualThread);
         Thread.sleep(300);
         for (int i = 0; i < RELOADS; i++)
         {

@@ -55,6 +55,7 @@ final class BurstClassifier
     private final AtomicCounter malformed;
     private final AtomicCounter notOurMac;
     private final AtomicCounter notForService;
+    private final AtomicCounter standby;
     private final AtomicCounter fragments;
     private final AtomicCounter fragmentUnsupported;
     private final AtomicCounter notOwner;
@@ -84,6 +85,7 @@ final class BurstClassifier
         this.malformed = counters[LbCounterDescriptor.DROPPED_MALFORMED.ordinal()];
         this.notOurMac = counters[LbCounterDescriptor.NOT_OUR_MAC.ordinal()];
         this.notForService = counters[LbCounterDescriptor.NOT_FOR_SERVICE.ordinal()];
+        this.standby = counters[LbCounterDescriptor.STANDBY.ordinal()];
         this.fragments = counters[LbCounterDescriptor.FRAGMENTS.ordinal()];
         this.fragmentUnsupported = counters[LbCounterDescriptor.FRAGMENT_UNSUPPORTED.ordinal()];
         this.notOwner = counters[LbCounterDescriptor.REDIRECT_NOT_OWNER.ordinal()];
@@ -158,7 +160,7 @@ final class BurstClassifier
         {
             return Packet.ROUTE_HOST;
         }
-        if (s.isNatSourceV6(v.saddrHi, v.saddrLo))
+        if (s.isNatSourceV6(v.saddrHi, v.saddrLo) && !s.standby())
         {
             if (v.protocol == IpProtocol.ICMPV6 && v.fragment == PacketView.NOT_FRAGMENT)
             {
@@ -264,6 +266,11 @@ final class BurstClassifier
             final Service svc = s.services().find(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
             if (null != svc)
             {
+                if (s.standby())
+                {
+                    standby.incrementRelease();
+                    return Packet.ROUTE_DROP;
+                }
                 p.service = svc;
                 p.tag = FlowCache.tagOf(p.key.setFromPacket(v));
                 return Packet.ROUTE_IN;
@@ -296,7 +303,7 @@ final class BurstClassifier
                     return Packet.ROUTE_HOST;
                 }
             }
-            else if (s.isNatSourceV4(v.saddrV4()))
+            else if (s.isNatSourceV4(v.saddrV4()) && !s.standby())
             {
                 if (protocol == IpProtocol.ICMP)
                 {

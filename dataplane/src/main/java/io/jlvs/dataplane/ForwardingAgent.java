@@ -593,15 +593,22 @@ public final class ForwardingAgent implements Agent
         if (announce)
         {
             announce = false;
+            // gratuitous ARP and unsolicited NA: the VIPs too when serving (a takeover moves them here)
             final IntHashSet.IntIterator it = s.localAddressesV4().iterator();
             while (it.hasNext())
             {
                 final int addr = it.nextValue();
-                work += sendArpRequest(addr, addr);
+                if (s.isLocalV4(addr))
+                {
+                    work += sendArpRequest(addr, addr);
+                }
             }
             for (int i = 0; i < s.localAddressesV6().size(); i++)
             {
-                work += sendUnsolicitedAdvertisement(s.localAddressesV6().hi(i), s.localAddressesV6().lo(i));
+                if (s.isLocalV6(s.localAddressesV6().hi(i), s.localAddressesV6().lo(i)))
+                {
+                    work += sendUnsolicitedAdvertisement(s.localAddressesV6().hi(i), s.localAddressesV6().lo(i));
+                }
             }
         }
         for (final int addr : s.neighboursV4())

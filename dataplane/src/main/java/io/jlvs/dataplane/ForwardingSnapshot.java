@@ -25,6 +25,10 @@ import org.agrona.collections.IntHashSet;
  * @param routes           the director's own addresses, connected subnets and gateway.
  * @param version          increases with every snapshot, for logs and tests.
  * @param sync             whether the agents report connections to the sync daemon, and when.
+ * @param standby          the other director of the pair has the VIPs: this one answers ARP, neighbour discovery
+ *                         and pings for its own addresses only, and drops what reaches a virtual service or comes
+ *                         from a NAT real server (counted), while it keeps its synced connections; a kernel LVS
+ *                         backup, without the VIPs keepalived moved away, does the same.
  */
 public record ForwardingSnapshot(
     ServiceTable services,
@@ -36,7 +40,8 @@ public record ForwardingSnapshot(
     Ipv6Set neighboursV6,
     RouteTable routes,
     long version,
-    SyncPolicy sync)
+    SyncPolicy sync,
+    boolean standby)
 {
     /**
      * Builds a snapshot, binding each IPv4 dest to its next hop and the director's address towards it
@@ -88,14 +93,22 @@ public record ForwardingSnapshot(
             neighbours[i++] = it.nextValue();
         }
         return new ForwardingSnapshot(
-            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF);
+            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF,
+            false);
     }
 
     /** This snapshot with another sync role or thresholds: made before it is handed to its agent. */
     public ForwardingSnapshot withSync(final SyncPolicy policy)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, routes, version, policy);
+            natSourcesV6, neighboursV6, routes, version, policy, standby);
+    }
+
+    /** This snapshot serving the VIPs ({@code false}) or standing by for the pair's other director. */
+    public ForwardingSnapshot withStandby(final boolean standby)
+    {
+        return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
+            natSourcesV6, neighboursV6, routes, version, sync, standby);
     }
 
     /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */
@@ -175,16 +188,16 @@ public record ForwardingSnapshot(
             Ipv6Set.of(localHi, localLo, locals), Ipv6Set.of(natHi, natLo, nats), Ipv6Set.of(hopHi, hopLo, hops)};
     }
 
-    /** True when the director itself answers for this address: one of its own, or a VIP. */
+    /** True when the director itself answers for this address: one of its own, or a VIP unless on standby. */
     public boolean isLocalV4(final int addr)
     {
-        return localAddressesV4.contains(addr);
+        return standby ? routes.isOwnAddress(addr) : localAddressesV4.contains(addr);
     }
 
-    /** True when the director itself answers for this IPv6 address: one of its own, or a VIP. */
+    /** True when the director itself answers for this IPv6 address: one of its own, or a VIP unless on standby. */
     public boolean isLocalV6(final long hi, final long lo)
     {
-        return localAddressesV6.contains(hi, lo);
+        return standby ? routes.isOwnAddressV6(hi, lo) : localAddressesV6.contains(hi, lo);
     }
 
     /** True when packets from this IPv6 address may be NAT replies. */

@@ -23,6 +23,8 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -156,6 +158,17 @@ final class AgentsRig implements AutoCloseable
                 .epochClock(clock)
                 .nanoClock(new SystemNanoClock()));
         }
+    }
+
+    /** Hands every agent its snapshot again, standing by or serving; returns what they sent adopting it. */
+    List<byte[]> standby(final boolean standby)
+    {
+        for (final ForwardingAgent a : agent)
+        {
+            assertTrue(a.offer(a.snapshot().withStandby(standby)));
+        }
+        clock.advance(ForwardingAgent.HOUSEKEEPING_INTERVAL_MS);
+        return runUntilQuiet();
     }
 
     /** Steps every agent, in turn, until a whole round moved nothing; returns the frames they sent. */

@@ -61,6 +61,33 @@ class SyncAgentsTest
         return n[0];
     }
 
+    private static byte[] arpRequestFor(final int ip)
+    {
+        final byte[] f = new byte[60];
+        final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
+        b.putShort(0, (short)0xFFFF).putInt(2, 0xFFFF_FFFF);
+        b.putShort(6, (short)(CLIENT_MAC >>> 32)).putInt(8, (int)CLIENT_MAC);
+        b.putShort(12, (short)0x0806).putShort(14, (short)1).putShort(16, (short)0x0800);
+        b.put(18, (byte)6).put(19, (byte)4).putShort(20, (short)1);
+        b.putShort(22, (short)(CLIENT_MAC >>> 32)).putInt(24, (int)CLIENT_MAC).putInt(28, CIP);
+        b.putInt(38, ip);
+        return f;
+    }
+
+    /** ARP replies (op 2) whose sender is {@code ip}. */
+    private static int arpRepliesFor(final List<byte[]> frames, final int ip)
+    {
+        return (int)frames.stream().filter((f) -> Wire.u16(f, 12) == 0x0806 && Wire.u16(f, 20) == 2 &&
+            Wire.u32(f, 28) == ip).count();
+    }
+
+    /** Gratuitous ARP requests (op 1, sender = target = {@code ip}). */
+    private static int arpAnnouncementsOf(final List<byte[]> frames, final int ip)
+    {
+        return (int)frames.stream().filter((f) -> Wire.u16(f, 12) == 0x0806 && Wire.u16(f, 20) == 1 &&
+            Wire.u32(f, 28) == ip && Wire.u32(f, 38) == ip).count();
+    }
+
     private static int realServer(final byte[] frame)
     {
         final long mac = Wire.mac(frame, 0);
@@ -122,7 +149,20 @@ class SyncAgentsTest
             }
             assertEquals(flows, active, "counted active at their real servers");
 
-            // takeover: the clients' next packets reach the backup, which forwards them where the master did
+            // standing by, the backup neither answers ARP for the VIP nor forwards to it
+            backup.standby(true);
+            backup.queues[0].inject(arpRequestFor(VIP));
+            backup.queues[1].inject(fromClient(30_000, ACK | PSH));
+            final List<byte[]> standingBy = backup.runUntilQuiet();
+            assertTrue(AgentsRig.ipv4(standingBy).isEmpty());
+            assertEquals(0, arpRepliesFor(standingBy, VIP), "no ARP reply for the VIP");
+            assertEquals(1, backup.sum(LbCounterDescriptor.STANDBY));
+
+            // takeover: it announces the VIP, and the clients' next packets reach it; it forwards them where the
+            // master did
+            assertTrue(arpAnnouncementsOf(backup.standby(false), VIP) > 0, "gratuitous ARP for the VIP");
+            backup.queues[0].inject(arpRequestFor(VIP));
+            assertEquals(1, arpRepliesFor(backup.runUntilQuiet(), VIP), "serving, it answers for the VIP");
             for (int i = 0; i < flows; i++)
             {
                 backup.queues[i % 3].inject(fromClient(30_000 + i, ACK | PSH));

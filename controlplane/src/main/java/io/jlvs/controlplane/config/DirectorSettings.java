@@ -52,6 +52,9 @@ import java.util.regex.Pattern;
  * ldirectord-config = /etc/ha.d/ldirectord.cf  # default /etc/ha.d/ldirectord.cf (ldirectord's default)
  * host-path         = yes                      # a TAP device (jlvs-&lt;instance&gt;) carrying the director's addresses
  *                                              # for its own kernel: checks, ssh (default yes)
+ * state             = master                   # the pair: master serves the VIPs; backup stands by (answers for its
+ *                                              # own addresses only, keeps synced connections) until told
+ *                                              # `jlvs state master` (default master)
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -74,6 +77,7 @@ public record DirectorSettings(
     Path adminSocket,
     Path ldirectordConfig,
     boolean hostPath,
+    boolean standby,
     SyncSettings sync)
 {
     public static final String DEFAULT_INSTANCE = "default";
@@ -97,7 +101,7 @@ public record DirectorSettings(
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
-        "admin-socket", "ldirectord-config", "host-path", "sync-daemon", "sync-id", "sync-peers", "sync-group",
+        "admin-socket", "ldirectord-config", "host-path", "state", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries");
 
     public DirectorSettings
@@ -351,6 +355,11 @@ public record DirectorSettings(
         final Path adminSocket = Path.of(c.string("admin-socket", "/run/jlvs/" + instance + ".sock"));
         final Path ldirectordConfig = Path.of(c.string("ldirectord-config", DEFAULT_LDIRECTORD_CONFIG.toString()));
         final boolean hostPath = c.yesNo("host-path", true);
+        final String state = c.string("state", "master").toLowerCase(Locale.ROOT);
+        if (!state.equals("master") && !state.equals("backup"))
+        {
+            c.error("state", "invalid state \"" + state + "\": master or backup");
+        }
         final SyncSettings sync = c.sync();
 
         if (!errors.isEmpty())
@@ -361,7 +370,7 @@ public record DirectorSettings(
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
-            sync);
+            state.equals("backup"), sync);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,

@@ -47,14 +47,14 @@ public final class SyncControl implements AutoCloseable
     private final SyncRings syncRings;
     private final RedirectRings rings;
     private final ConnTables tables;
-    private final CountersManager countersManager;
     private final Path aeronDir;
+    private final InetAddress dip;
     private final Consumer<String> log;
     private final Consumer<Boolean> onMasterChange;
     private final List<DaemonView> views = new ArrayList<>();
     private SyncDaemon daemon;
     private AgentRunner runner;
-    private SyncCounters counters;
+    private final SyncCounters counters;
 
     public SyncControl(
         final SyncSettings settings,
@@ -64,15 +64,18 @@ public final class SyncControl implements AutoCloseable
         final ConnTables tables,
         final CountersManager countersManager,
         final Path aeronDir,
+        final InetAddress dip,
         final Consumer<String> log,
         final Consumer<Boolean> onMasterChange)
     {
+        this.dip = dip;
         this.settings = settings;
         this.defaultInterface = settings.interfaceName().orElse(defaultInterface);
         this.syncRings = syncRings;
         this.rings = rings;
         this.tables = tables;
-        this.countersManager = countersManager;
+        // allocated once, on the thread that allocates the director's other counters: a CountersManager is one thread's
+        this.counters = new SyncCounters(countersManager);
         this.aeronDir = aeronDir;
         this.log = log;
         this.onMasterChange = onMasterChange;
@@ -117,7 +120,7 @@ public final class SyncControl implements AutoCloseable
             final byte[] key;
             try
             {
-                local = localAddress(ifName);
+                local = localAddress(ifName, dip);
                 key = SyncKey.read(settings.keyFile());
             }
             catch (final IllegalStateException ex)
@@ -127,7 +130,6 @@ public final class SyncControl implements AutoCloseable
             final SyncSettings effective = new SyncSettings(false, false, syncId, settings.peers(),
                 null != group ? group : settings.group(), port != 0 ? port : settings.port(),
                 Optional.of(ifName), settings.keyFile(), settings.policy());
-            counters = new SyncCounters(countersManager);
             final SyncDaemon[] created = new SyncDaemon[1];
             final SyncTransport transport;
             try
@@ -137,8 +139,6 @@ public final class SyncControl implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                counters.close();
-                counters = null;
                 return "cannot start sync on " + ifName + " (" + InetLiterals.ntop(local) + "): " + ex.getMessage();
             }
             daemon = new SyncDaemon(transport, new SyncCodec(key), counters, new SyncReports(syncRings),
@@ -233,8 +233,11 @@ public final class SyncControl implements AutoCloseable
         return requested;
     }
 
-    /** The first IPv4 address of the interface, or the first address at all. */
-    static InetAddress localAddress(final String ifName)
+    /**
+     * The director's own address when the interface carries it (the host path carries them all), else the
+     * interface's first IPv4 address, else its first address.
+     */
+    static InetAddress localAddress(final String ifName, final InetAddress preferred)
     {
         final NetworkInterface nif;
         try
@@ -250,7 +253,12 @@ public final class SyncControl implements AutoCloseable
             throw new IllegalStateException("no such sync interface: " + ifName);
         }
         InetAddress any = null;
-        for (final InetAddress a : Collections.list(nif.getInetAddresses()))
+        final List<InetAddress> addresses = Collections.list(nif.getInetAddresses());
+        if (addresses.contains(preferred))
+        {
+            return preferred;
+        }
+        for (final InetAddress a : addresses)
         {
             if (a instanceof Inet4Address)
             {
@@ -276,11 +284,6 @@ public final class SyncControl implements AutoCloseable
             runner = null;
         }
         daemon = null;
-        if (null != counters)
-        {
-            counters.close();
-            counters = null;
-        }
         log.accept("sync: stopped");
     }
 

@@ -74,11 +74,20 @@ public final class CountersFile implements AutoCloseable
         return new UnsafeBuffer(mapped, 0, HEADER_LENGTH).getLong(16);
     }
 
-    /** The writer's view: allocates and frees counters (one thread only). */
+    /**
+     * The writer's view: allocates and frees counters (one thread only). Always the same manager: a second one over
+     * the same buffers would think every counter free and hand out ids in use.
+     */
     public CountersManager manager()
     {
-        return new CountersManager(metadata, values);
+        if (null == manager)
+        {
+            manager = new CountersManager(metadata, values);
+        }
+        return manager;
     }
+
+    private CountersManager manager;
 
     public CountersReader reader()
     {
