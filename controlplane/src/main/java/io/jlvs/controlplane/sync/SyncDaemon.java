@@ -53,8 +53,10 @@ import java.util.function.Consumer;
 public final class SyncDaemon implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(SyncDaemon.class);
-    /** A backup without its catch-up asks again after this long. */
+    /** A backup without its catch-up asks again after this long ... */
     static final long CATCH_UP_RETRY_MS = 1000;
+    /** ... or after this long when its request reached no one (no master connected yet). */
+    static final long CATCH_UP_UNSENT_RETRY_MS = 50;
     static final int FRAGMENT_LIMIT = 16;
 
     private final SyncTransport transport;
@@ -91,6 +93,7 @@ public final class SyncDaemon implements Agent
     private int walkSegment;
     private long walkConns;
     private long walkStartedMs;
+    private long servedId;
     private final ExpandableDirectByteBuffer walked = new ExpandableDirectByteBuffer(64 * 1024);
     private MemorySegment walkedMemory = SyncRecord.segmentOf(walked);
     private int walkedCount;
@@ -102,6 +105,9 @@ public final class SyncDaemon implements Agent
     private long requestedMs;
     private long requestStartedMs;
     private long caughtUpConns;
+    private boolean lastOfferReachedNobody;
+    private boolean requestReachedNobody;
+    private long catchUpProgressMs;
     private volatile boolean caughtUp;
     private volatile long lastCatchUpConns = -1;
     private volatile long lastCatchUpMs = -1;
@@ -179,10 +185,17 @@ public final class SyncDaemon implements Agent
         wantCatchUp = true;
     }
 
-    /** Called by Aeron (on this thread) when a peer's stream appears: a master to catch up from, or a backup. */
+    /**
+     * Called by Aeron (on this thread) when a peer's stream appears: a master come back, or a new one, to catch up
+     * from once more. A backup still waiting for its catch-up keeps its request (asking anew would start the walk
+     * over).
+     */
     public void onPeerAppeared(final Image image)
     {
-        wantCatchUp = true;
+        if (caughtUp)
+        {
+            wantCatchUp = true;
+        }
     }
 
     @Override
@@ -262,6 +275,7 @@ public final class SyncDaemon implements Agent
         if (walkTable == tables.agents())
         {
             walking = false;
+            servedId = walkId;
             final int length = codec.sealCatchUpDone(masterSyncId, senderId, epoch, ++sequence, walkId, walkConns);
             offer(length, walkId, 0);
             counters.get(Kind.CATCH_UPS_SERVED).increment();
@@ -327,6 +341,7 @@ public final class SyncDaemon implements Agent
     private boolean offerPending()
     {
         final long result = transport.offer(codec.buffer(), 0, pendingLength);
+        lastOfferReachedNobody = false;
         if (result > 0)
         {
             counters.get(Kind.MESSAGES_SENT).increment();
@@ -339,6 +354,7 @@ public final class SyncDaemon implements Agent
         }
         else if (result == Publication.NOT_CONNECTED)
         {
+            lastOfferReachedNobody = true;
             counters.get(Kind.SENT_TO_NOBODY).increment();
             if (0 != pendingCatchUpId)
             {
@@ -371,16 +387,19 @@ public final class SyncDaemon implements Agent
             caughtUp = false;
             requestId = senderId ^ (nowMs << 8) ^ ++sequence;
             requestedMs = 0;
+            catchUpProgressMs = 0;
             requestStartedMs = nowMs;
             caughtUpConns = 0;
         }
-        if (caughtUp || pendingLength > 0 || nowMs - requestedMs < CATCH_UP_RETRY_MS)
+        if (caughtUp || pendingLength > 0 || nowMs - Math.max(requestedMs, catchUpProgressMs) <
+            (requestReachedNobody ? CATCH_UP_UNSENT_RETRY_MS : CATCH_UP_RETRY_MS))
         {
             return 0;
         }
         requestedMs = nowMs;
         final int length = codec.sealCatchUpRequest(backupSyncId, senderId, epoch, ++sequence, requestId);
         offer(length, 0, 0);
+        requestReachedNobody = lastOfferReachedNobody;
         counters.get(Kind.CATCH_UP_REQUESTS_SENT).increment();
         return 1;
     }
@@ -506,6 +525,7 @@ public final class SyncDaemon implements Agent
         if (catchUpId == requestId && 0 != catchUpId)
         {
             caughtUpConns += delivered;
+            catchUpProgressMs = clock.time(); // on its way: no need to ask again
         }
         return Action.CONTINUE;
     }
@@ -527,8 +547,13 @@ public final class SyncDaemon implements Agent
             counters.get(Kind.DROPPED_SYNC_ID).increment();
             return Action.CONTINUE;
         }
-        // a new request restarts any walk: one walk then serves every backup listening
-        startCatchUp(request.requestId(), clock.time());
+        // a new request restarts any walk: one walk then serves every backup listening; the same request again
+        // (asked while its catch-up, or its end, is on its way to a slow backup) changes nothing
+        final long id = request.requestId();
+        if (id != servedId && (!walking || id != walkId))
+        {
+            startCatchUp(id, clock.time());
+        }
         return Action.CONTINUE;
     }
 

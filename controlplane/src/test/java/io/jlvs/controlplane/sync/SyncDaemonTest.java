@@ -116,10 +116,13 @@ class SyncDaemonTest
             start();
         }
 
+        /** Whether the agents take what the daemon hands them; a slow backup's agents do not. */
+        boolean draining = true;
+
         int work()
         {
             int n = daemon.doWork();
-            for (int i = 0; i < AGENTS; i++)
+            for (int i = 0; i < AGENTS && draining; i++)
             {
                 final int agent = i;
                 final MemorySegment seg = SyncRecord.segmentOf(rings.inbox(i).buffer());
@@ -173,7 +176,12 @@ class SyncDaemonTest
 
     private Side side(final String name, final InetAddress local, final InetAddress peer)
     {
-        final Side s = new Side(name, local, peer, 1 << 20);
+        return side(name, local, peer, 1 << 20);
+    }
+
+    private Side side(final String name, final InetAddress local, final InetAddress peer, final int inboxCapacity)
+    {
+        final Side s = new Side(name, local, peer, inboxCapacity);
         closing.add(s);
         return s;
     }
@@ -257,6 +265,36 @@ class SyncDaemonTest
         assertEquals(120, backup.received.get(key(5)).timeoutSec());
         assertEquals(0, backup.count(Kind.DROPPED_AUTHENTICATION) + backup.count(Kind.DROPPED_REPLAYED) +
             backup.count(Kind.DROPPED_MALFORMED) + backup.count(Kind.DROPPED_INBOX_FULL));
+    }
+
+    /**
+     * A backup whose agents are slow to take the catch-up (their inboxes full, Aeron holding the rest) asks again
+     * after a second; the master goes on with the walk under way rather than starting it over, so the backup gets
+     * each connection once.
+     */
+    @Test
+    void shouldNotStartASlowCatchUpOver() throws Exception
+    {
+        port = freePort();
+        final Side master = side("master", MASTER, BACKUP);
+        final Side backup = side("backup", BACKUP, MASTER, 64 * 1024);
+        master.daemon.master(0);
+        final int held = 5000;
+        for (int i = 0; i < held; i++)
+        {
+            master.hold(key(i), entry(i));
+        }
+        backup.draining = false;
+        backup.daemon.backup(0);
+        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1600);
+        runUntil(() -> System.nanoTime() > until, master::work, backup::work);
+        assertTrue(backup.count(Kind.CATCH_UP_REQUESTS_SENT) >= 2, "asked again meanwhile");
+        backup.draining = true;
+        runUntil(() -> backup.daemon.caughtUp() && backup.received.size() == held, master::work, backup::work);
+        assertEquals(1, master.count(Kind.CATCH_UPS_SERVED));
+        assertEquals(held, master.count(Kind.CATCH_UP_CONNS_SENT), () -> "each connection sent once\nmaster\n" +
+            master.counters.report() + master.log + "\nbackup\n" + backup.counters.report() + backup.log);
+        assertEquals(held, backup.count(Kind.CONNS_RECEIVED));
     }
 
     @Test
