@@ -121,11 +121,19 @@ public final class AdminCommands
         {
             return IpvsadmResult.error(2, "usage: jlvs state [master|backup]\n");
         }
+        final var vrrp = director.vrrp();
         if (args.size() == 1)
         {
+            if (null != vrrp)
+            {
+                return IpvsadmResult.error(1, "jlvs: VRRP decides the state (VRRP_Instance(" + vrrp.config().name() +
+                    ") is " + vrrp.state() + "); stop the other director, or change priorities\n");
+            }
             director.standby(args.get(0).equals("backup"));
         }
-        return IpvsadmResult.ok((director.isStandby() ? "backup" : "master") + "\n");
+        return IpvsadmResult.ok((director.isStandby() ? "backup" : "master") + (null == vrrp ? "" :
+            " (VRRP_Instance(" + vrrp.config().name() + ") " + vrrp.state() + ", vrid " + vrrp.config().vrid() +
+            ", priority " + vrrp.config().priority() + ")") + "\n");
     }
 
     private IpvsadmResult reload()

@@ -23,6 +23,9 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.sync.SyncPolicy;
 import io.jlvs.dataplane.sync.SyncRings;
 import io.jlvs.controlplane.sync.SyncControl;
+import io.jlvs.controlplane.vrrp.VrrpConfig;
+import io.jlvs.controlplane.vrrp.VrrpDaemon;
+import io.jlvs.controlplane.config.ConfigException;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -86,6 +89,10 @@ public final class Director implements AutoCloseable
     private java.nio.file.attribute.FileTime configTime;
     private final AgentRunner hostRunner;
     private final SyncControl sync;
+    private final VrrpDaemon vrrp;
+    private long vrrpStartedMs;
+    /** A higher-priority backup that has not caught up preempts anyway after this long. */
+    static final long PREEMPT_CATCH_UP_WAIT_MS = 30_000;
     /** The agents' sync role and thresholds, in every snapshot handed to them. */
     private volatile SyncPolicy syncPolicy;
     /** The pair's other director has the VIPs: every snapshot handed to the agents stands by. */
@@ -95,7 +102,8 @@ public final class Director implements AutoCloseable
     private volatile LdirectordConfig config;
     private boolean closed;
 
-    private Director(final DirectorSettings settings, final LdirectordConfig config, final Dpdk dpdk)
+    private Director(final DirectorSettings settings, final LdirectordConfig config, final Dpdk dpdk,
+        final VrrpConfig vrrpConfig)
     {
         this.settings = settings;
         this.config = config;
@@ -138,7 +146,7 @@ public final class Director implements AutoCloseable
         final RedirectRings rings = new RedirectRings(agentCount);
         final SyncRings syncRings = new SyncRings(agentCount);
         syncPolicy = settings.sync().policy().master(false);
-        standby = settings.standby();
+        standby = settings.standby() || null != vrrpConfig; // with VRRP, backup until it decides
         hostPath = settings.hostPath() ? openHostPath(settings, mac, counters) : null;
         hostRunner = null == hostPath ? null : new AgentRunner(
             new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), (t) -> LOG.error("host path", t), null, hostPath);
@@ -191,6 +199,8 @@ public final class Director implements AutoCloseable
         }
         sync = new SyncControl(settings.sync(), hostPathName(settings.instance()), syncRings, rings, conns,
             counters.manager(), dir.resolve("aeron"), settings.address(), LOG::info, this::onSyncMasterChange);
+        vrrp = null == vrrpConfig ? null : new VrrpDaemon(vrrpConfig, settings.address(),
+            hostPathName(settings.instance()), counters.manager(), this::mayPreempt, new VrrpActions());
         admin = new AdminServer(settings.adminSocket(), new AdminCommands(this));
     }
 
@@ -202,6 +212,22 @@ public final class Director implements AutoCloseable
      */
     public static Director start(final DirectorSettings settings, final LdirectordConfig config)
     {
+        VrrpConfig vrrp = null;
+        if (settings.vrrp().isPresent())
+        {
+            try
+            {
+                vrrp = VrrpConfig.parse(settings.vrrp().get(), (w) -> LOG.warn("{}", w));
+            }
+            catch (final ConfigException ex)
+            {
+                throw new StartupException(ex.errors().stream().map(Object::toString).toList());
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new StartupException(List.of("cannot read " + settings.vrrp().get() + ": " + ex.getMessage()));
+            }
+        }
         final List<String> ealArgs = settings.ealArguments();
         final List<String> problems = DpdkPreflight.beforeInit(ealArgs);
         if (!problems.isEmpty())
@@ -221,7 +247,7 @@ public final class Director implements AutoCloseable
         final Director director;
         try
         {
-            director = new Director(settings, config, dpdk);
+            director = new Director(settings, config, dpdk, vrrp);
         }
         catch (final DpdkException | IllegalStateException ex)
         {
@@ -325,6 +351,18 @@ public final class Director implements AutoCloseable
         }
         health.configure(config);
         sync.startConfigured();
+        if (null != vrrp)
+        {
+            vrrpStartedMs = System.currentTimeMillis();
+            try
+            {
+                vrrp.start();
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new IllegalStateException("VRRP: " + ex.getMessage(), ex);
+            }
+        }
         configTime = modified(config.file());
         autoreload.scheduleWithFixedDelay(this::autoreload, config.global().checkInterval(),
             config.global().checkInterval(), java.util.concurrent.TimeUnit.SECONDS);
@@ -620,6 +658,77 @@ public final class Director implements AutoCloseable
         return sync;
     }
 
+    /** The VRRP daemon, or null without {@code vrrp} in the settings. */
+    public VrrpDaemon vrrp()
+    {
+        return vrrp;
+    }
+
+    /**
+     * Whether a higher-priority backup may take the VIPs from a live master: when its sync (if it follows VRRP) has
+     * caught up from that master, so it takes them with their connections; or after
+     * {@value #PREEMPT_CATCH_UP_WAIT_MS} ms whatever the sync says.
+     */
+    private boolean mayPreempt()
+    {
+        if (!settings.sync().followsVrrp())
+        {
+            return true;
+        }
+        final var daemon = sync.daemon();
+        return null == daemon || daemon.caughtUp() ||
+            System.currentTimeMillis() - vrrpStartedMs > PREEMPT_CATCH_UP_WAIT_MS;
+    }
+
+    /** What a VRRP transition does: the pair's state, and the sync roles with it when they follow VRRP. */
+    private final class VrrpActions implements VrrpDaemon.Director
+    {
+        @Override
+        public void vrrpMaster()
+        {
+            if (settings.sync().followsVrrp())
+            {
+                sync.stop("backup");
+                final String error = sync.start("master", "", settings.sync().syncId(), null, 0, 0, 0);
+                if (null != error)
+                {
+                    LOG.error("sync master daemon: {}", error);
+                }
+            }
+            standby(false);
+        }
+
+        @Override
+        public void vrrpBackup()
+        {
+            standby(true);
+            if (settings.sync().followsVrrp())
+            {
+                sync.stop("master");
+                final String error = sync.start("backup", "", settings.sync().syncId(), null, 0, 0, 0);
+                if (null != error)
+                {
+                    LOG.error("sync backup daemon: {}", error);
+                }
+            }
+        }
+
+        @Override
+        public void announce()
+        {
+            reannounce();
+        }
+    }
+
+    /** Every agent gets its table again, and announces the VIPs it serves (keepalived's garp_master_delay). */
+    private synchronized void reannounce()
+    {
+        if (!closed && !standby)
+        {
+            apply(config);
+        }
+    }
+
     /** A compiled snapshot with the director's sync role and pair state. */
     private ForwardingSnapshot forAgent(final ForwardingSnapshot compiled)
     {
@@ -708,6 +817,10 @@ public final class Director implements AutoCloseable
         }
         daemonStatus = io.jlvs.controlplane.config.EmailAlert.STOPPING;
         ldLog.log("jlvs director '" + settings.instance() + "' stopping");
+        if (null != vrrp)
+        {
+            vrrp.close(); // a master says priority 0 first: the backup takes over at once
+        }
         purgeOnStop();
         autoreload.shutdownNow();
         sync.close();

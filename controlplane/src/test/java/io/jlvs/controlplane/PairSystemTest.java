@@ -78,7 +78,10 @@ class PairSystemTest
 
     private static Path backup(final Map<String, String> more) throws Exception
     {
-        return Lab.settingsWith("director2.conf", more);
+        final java.util.HashMap<String, String> s = new java.util.HashMap<>(Map.of("state", "backup",
+            "sync-daemon", "backup", "sync-peers", "198.18.0.2", "sync-key", KEY.toString()));
+        s.putAll(more);
+        return Lab.settingsWith("director2.conf", s);
     }
 
     /** Each on a thread of its own: the common pool has one thread on two cores, and would run them in turn. */

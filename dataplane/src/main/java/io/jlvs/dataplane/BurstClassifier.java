@@ -55,6 +55,8 @@ final class BurstClassifier
     private final AtomicCounter malformed;
     private final AtomicCounter notOurMac;
     private final AtomicCounter notForService;
+    /** 224.0.0.18, where VRRP advertisements go. */
+    static final int VRRP_GROUP = 0xE000_0012;
     private final AtomicCounter standby;
     private final AtomicCounter fragments;
     private final AtomicCounter fragmentUnsupported;
@@ -243,6 +245,11 @@ final class BurstClassifier
         if (verdict == ParseVerdict.ARP)
         {
             return Packet.ROUTE_ARP;
+        }
+        if (verdict == ParseVerdict.UNSUPPORTED_L4 && hostPath && v.af == PacketView.AF_INET &&
+            v.protocol == IpProtocol.VRRP && (v.daddrV4() == VRRP_GROUP || s.routes().isOwnAddress(v.daddrV4())))
+        {
+            return Packet.ROUTE_HOST; // the director's VRRP, in its own kernel (the parser knows no VRRP)
         }
         if (verdict != ParseVerdict.IPV4 && verdict != ParseVerdict.IPV6)
         {

@@ -52,6 +52,8 @@ import java.util.regex.Pattern;
  * ldirectord-config = /etc/ha.d/ldirectord.cf  # default /etc/ha.d/ldirectord.cf (ldirectord's default)
  * host-path         = yes                      # a TAP device (jlvs-&lt;instance&gt;) carrying the director's addresses
  *                                              # for its own kernel: checks, ssh (default yes)
+ * vrrp              = /etc/jlvs/keepalived.conf  # the pair's VRRP instance, in keepalived's words (vrrp_instance):
+ *                                              # VRRP then decides master and backup (default none)
  * state             = master                   # the pair: master serves the VIPs; backup stands by (answers for its
  *                                              # own addresses only, keeps synced connections) until told
  *                                              # `jlvs state master` (default master)
@@ -78,6 +80,7 @@ public record DirectorSettings(
     Path ldirectordConfig,
     boolean hostPath,
     boolean standby,
+    Optional<Path> vrrp,
     SyncSettings sync)
 {
     public static final String DEFAULT_INSTANCE = "default";
@@ -101,7 +104,7 @@ public record DirectorSettings(
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
-        "admin-socket", "ldirectord-config", "host-path", "state", "sync-daemon", "sync-id", "sync-peers", "sync-group",
+        "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries");
 
     public DirectorSettings
@@ -360,6 +363,15 @@ public record DirectorSettings(
         {
             c.error("state", "invalid state \"" + state + "\": master or backup");
         }
+        final String vrrpFile = c.string("vrrp", null);
+        if (null != vrrpFile && values.containsKey("state"))
+        {
+            c.error("state", "state and vrrp both set: with vrrp, the vrrp_instance's state is the initial one");
+        }
+        if (null != vrrpFile && !hostPath)
+        {
+            c.error("vrrp", "vrrp needs the host path (host-path = yes): VRRP runs in the director's own kernel");
+        }
         final SyncSettings sync = c.sync();
 
         if (!errors.isEmpty())
@@ -370,7 +382,7 @@ public record DirectorSettings(
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
-            state.equals("backup"), sync);
+            state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,
@@ -399,9 +411,14 @@ public record DirectorSettings(
             final String daemon = string("sync-daemon", "none").toLowerCase(Locale.ROOT);
             final boolean master = daemon.equals("master") || daemon.equals("both");
             final boolean backup = daemon.equals("backup") || daemon.equals("both");
-            if (!master && !backup && !daemon.equals("none"))
+            final boolean vrrp = daemon.equals("vrrp");
+            if (!master && !backup && !vrrp && !daemon.equals("none"))
             {
-                error("sync-daemon", "invalid sync-daemon \"" + daemon + "\": none, master, backup or both");
+                error("sync-daemon", "invalid sync-daemon \"" + daemon + "\": none, master, backup, both or vrrp");
+            }
+            if (vrrp && !values.containsKey("vrrp"))
+            {
+                error("sync-daemon", "sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf>");
             }
             final int syncId = integer("sync-id", 0, 0, 255);
             final List<InetAddress> peers = new ArrayList<>();
@@ -450,7 +467,7 @@ public record DirectorSettings(
                 error("sync-threshold", "invalid sync-threshold \"" + threshold +
                     "\": threshold and period, 0 <= threshold < period (or period 0), as the kernel's sysctl");
             }
-            return new SyncSettings(master, backup, syncId, peers, group, port, Optional.ofNullable(ifName), key,
+            return new SyncSettings(master, backup, vrrp, syncId, peers, group, port, Optional.ofNullable(ifName), key,
                 policy);
         }
 

@@ -14,7 +14,9 @@ import java.util.Optional;
  * start by {@code sync-daemon}. What the kernel sets by sysctl ({@code sync_threshold}, {@code sync_refresh_period},
  * {@code sync_retries}) is set here, with the kernel's defaults.
  * <pre>
- * sync-daemon         = master                 # started at start: none, master, backup, or both (default none)
+ * sync-daemon         = master                 # started at start: none, master, backup, or both (default none);
+ *                                              # vrrp: master while VRRP is MASTER, backup otherwise, as
+ *                                              # keepalived's lvs_sync_daemon tied to its instance
  * sync-id             = 0                      # --syncid, 0..255 (default 0: a backup takes any)
  * sync-peers          = 198.18.0.3             # the other directors: UDP unicast to each (Aeron multi-destination);
  *                                              # none: multicast to sync-group (default none)
@@ -32,6 +34,7 @@ import java.util.Optional;
 public record SyncSettings(
     boolean startMaster,
     boolean startBackup,
+    boolean followsVrrp,
     int syncId,
     List<InetAddress> peers,
     InetAddress group,
@@ -60,7 +63,7 @@ public record SyncSettings(
     /** The defaults: no daemon started, multicast on the host path. */
     public static SyncSettings defaults()
     {
-        return new SyncSettings(false, false, 0, List.of(), InetLiterals.ipv4(DEFAULT_GROUP), DEFAULT_PORT,
+        return new SyncSettings(false, false, false, 0, List.of(), InetLiterals.ipv4(DEFAULT_GROUP), DEFAULT_PORT,
             Optional.empty(), DEFAULT_KEY_FILE, SyncPolicy.OFF);
     }
 

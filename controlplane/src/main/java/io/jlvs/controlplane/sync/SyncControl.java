@@ -127,7 +127,7 @@ public final class SyncControl implements AutoCloseable
             {
                 return ex.getMessage();
             }
-            final SyncSettings effective = new SyncSettings(false, false, syncId, settings.peers(),
+            final SyncSettings effective = new SyncSettings(false, false, false, syncId, settings.peers(),
                 null != group ? group : settings.group(), port != 0 ? port : settings.port(),
                 Optional.of(ifName), settings.keyFile(), settings.policy());
             final SyncDaemon[] created = new SyncDaemon[1];

@@ -299,7 +299,7 @@ class DirectorSettingsTest
             "sync-id = 256", "sync-peers = 10.0.0.300", "sync-group = 224.0.0.80", "sync-threshold = 50 50",
             "sync-retries = 4");
         assertEquals(List.of(
-            "s.conf:3: invalid sync-daemon \"primary\": none, master, backup or both",
+            "s.conf:3: invalid sync-daemon \"primary\": none, master, backup, both or vrrp",
             "s.conf:4: invalid sync-id \"256\": must be a number in 0..255",
             "s.conf:5: invalid sync-peers address \"10.0.0.300\"",
             "s.conf:6: invalid sync-group \"224.0.0.80\": a multicast address whose last octet is odd (Aeron's " +
@@ -307,5 +307,22 @@ class DirectorSettingsTest
             "s.conf:7: invalid sync-threshold \"50 50\": threshold and period, 0 <= threshold < period (or period 0), " +
                 "as the kernel's sysctl",
             "s.conf:8: invalid sync-retries \"4\": must be a number in 0..3"), e);
+    }
+
+    @Test
+    void shouldTakeAVrrpInstanceThatTheSyncRolesMayFollow() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("v.conf"), List.of("port = 03:00.1",
+            "address = 10.0.0.2/24", "vrrp = /etc/jlvs/keepalived.conf", "sync-daemon = vrrp"));
+        assertEquals(Optional.of(Path.of("/etc/jlvs/keepalived.conf")), s.vrrp());
+        assertTrue(s.sync().followsVrrp());
+        assertFalse(s.sync().startMaster() || s.sync().startBackup());
+
+        assertEquals(List.of("w.conf:3: state and vrrp both set: with vrrp, the vrrp_instance's state is the initial one"),
+            errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "state = backup", "vrrp = /k.conf"));
+        assertEquals(List.of("w.conf:3: sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf>"),
+            errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "sync-daemon = vrrp"));
+        assertEquals(List.of("w.conf:4: vrrp needs the host path (host-path = yes): VRRP runs in the director's own kernel"),
+            errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "host-path = no", "vrrp = /k.conf"));
     }
 }

@@ -16,6 +16,8 @@ public final class IpProtocol
     public static final int IPV6_ROUTING = 43;
     public static final int IPV6_FRAGMENT = 44;
     public static final int GRE = 47;
+    /** VRRP (RFC 5798): the director's own, handed to its kernel by the host path. */
+    public static final int VRRP = 112;
     public static final int ESP = 50;
     public static final int AH = 51;
     public static final int ICMPV6 = 58;

@@ -1,0 +1,467 @@
+package io.jlvs.controlplane.vrrp;
+
+import io.jlvs.controlplane.config.ConfigDiagnostic;
+import io.jlvs.controlplane.config.ConfigException;
+import io.jlvs.controlplane.config.InetLiterals;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The director's VRRP instance, read from a keepalived.conf: the {@code vrrp_instance} block an operator of a
+ * keepalived pair already has, with keepalived's keywords and defaults, and {@code global_defs}'
+ * {@code vrrp_version}, {@code vrrp_garp_master_delay} and {@code vrrp_garp_master_repeat}. jlvs moves all its VIPs
+ * together, so it takes one instance. Other blocks ({@code virtual_server}: jlvs's services come from ldirectord.cf)
+ * and keywords it does not act on are reported as warnings with file and line; a malformed value, an unknown
+ * keyword inside the instance, or a missing {@code virtual_router_id} is an error with file and line, and the file
+ * is refused whole.
+ *
+ * @param name            the instance's name.
+ * @param initialMaster   {@code state MASTER} (keepalived starts as master; otherwise backup).
+ * @param vrid            {@code virtual_router_id}, 1..255.
+ * @param priority        1..255 (default 100; 255 owns the addresses).
+ * @param intervalCs      {@code advert_int} in centiseconds (default 1 s; version 2 takes whole seconds).
+ * @param version         2 (keepalived's default) or 3.
+ * @param preempt         false with {@code nopreempt}.
+ * @param preemptDelaySec {@code preempt_delay}, 0..1000.
+ * @param password        {@code authentication { auth_type PASS; auth_pass ... }} (version 2), or null.
+ * @param addresses       {@code virtual_ipaddress}: carried in the advertisements.
+ * @param unicastSource   {@code unicast_src_ip}, or null (then the director's primary address).
+ * @param unicastPeers    {@code unicast_peer}: advertise to each instead of 224.0.0.18.
+ * @param garpDelaySec    {@code garp_master_delay} (default 5): a master announces the VIPs again after it.
+ */
+public record VrrpConfig(
+    Path file,
+    String name,
+    boolean initialMaster,
+    int vrid,
+    int priority,
+    int intervalCs,
+    int version,
+    boolean preempt,
+    int preemptDelaySec,
+    byte[] password,
+    List<Inet4Address> addresses,
+    Inet4Address unicastSource,
+    List<Inet4Address> unicastPeers,
+    int garpDelaySec)
+{
+    public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
+
+    public VrrpConfig
+    {
+        addresses = List.copyOf(addresses);
+        unicastPeers = List.copyOf(unicastPeers);
+    }
+
+    /** Reads {@code file}; warnings go to {@code warn}, errors are thrown together. */
+    public static VrrpConfig parse(final Path file, final Consumer<String> warn) throws IOException, ConfigException
+    {
+        return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8), warn);
+    }
+
+    public static VrrpConfig parse(final Path file, final List<String> lines, final Consumer<String> warn)
+        throws ConfigException
+    {
+        return new Parser(file, tokens(lines), warn).parse();
+    }
+
+    private record Token(String text, int line)
+    {
+    }
+
+    /** keepalived's lexis: words and quoted strings, braces as words, {@code #} and {@code !} comments. */
+    private static List<Token> tokens(final List<String> lines)
+    {
+        final List<Token> out = new ArrayList<>();
+        for (int n = 0; n < lines.size(); n++)
+        {
+            final String line = lines.get(n);
+            int i = 0;
+            while (i < line.length())
+            {
+                final char c = line.charAt(i);
+                if (c == '#' || c == '!')
+                {
+                    break;
+                }
+                if (Character.isWhitespace(c))
+                {
+                    i++;
+                }
+                else if (c == '{' || c == '}')
+                {
+                    out.add(new Token(String.valueOf(c), n + 1));
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    final int end = line.indexOf('"', i + 1);
+                    final int stop = end < 0 ? line.length() : end;
+                    out.add(new Token(line.substring(i + 1, stop), n + 1));
+                    i = stop + 1;
+                }
+                else
+                {
+                    int j = i;
+                    while (j < line.length() && !Character.isWhitespace(line.charAt(j)) && line.charAt(j) != '{' &&
+                        line.charAt(j) != '}')
+                    {
+                        j++;
+                    }
+                    out.add(new Token(line.substring(i, j), n + 1));
+                    i = j;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final class Parser
+    {
+        private final Path file;
+        private final List<Token> t;
+        private final Consumer<String> warn;
+        private final List<ConfigDiagnostic> errors = new ArrayList<>();
+        private int p;
+        private int version = 2;
+        private int garpDelay = 5;
+        private String name;
+        private int nameLine;
+        private boolean initialMaster;
+        private int vrid = -1;
+        private int priority = 100;
+        private int intervalCs = 100;
+        private boolean preempt = true;
+        private int preemptDelay;
+        private byte[] password;
+        private String authType;
+        private final List<Inet4Address> addresses = new ArrayList<>();
+        private Inet4Address unicastSource;
+        private final List<Inet4Address> peers = new ArrayList<>();
+        private Integer instanceVersion;
+        private Integer instanceGarpDelay;
+
+        Parser(final Path file, final List<Token> tokens, final Consumer<String> warn)
+        {
+            this.file = file;
+            this.t = tokens;
+            this.warn = warn;
+        }
+
+        private void error(final int line, final String message)
+        {
+            errors.add(new ConfigDiagnostic(file, line, message, ""));
+        }
+
+        private void warning(final int line, final String message)
+        {
+            warn.accept(file + ":" + line + ": " + message);
+        }
+
+        VrrpConfig parse() throws ConfigException
+        {
+            while (p < t.size())
+            {
+                final Token k = t.get(p++);
+                switch (k.text())
+                {
+                    case "global_defs" -> block(k, this::globalKeyword);
+                    case "vrrp_instance" ->
+                    {
+                        final Token n = p < t.size() ? t.get(p++) : k;
+                        if (null != name)
+                        {
+                            error(k.line(), "a second vrrp_instance (" + n.text() + "): jlvs moves all its VIPs " +
+                                "together, as one instance (the first is " + name + " at line " + nameLine + ")");
+                            skipBlock(k);
+                            continue;
+                        }
+                        name = n.text();
+                        nameLine = k.line();
+                        block(k, this::instanceKeyword);
+                    }
+                    default ->
+                    {
+                        warning(k.line(), "ignored: " + k.text() + (k.text().equals("virtual_server") ?
+                            " (jlvs's services come from ldirectord.cf)" : " (jlvs reads vrrp_instance and global_defs)"));
+                        skipStatement();
+                    }
+                }
+            }
+            if (null == name)
+            {
+                error(0, "no vrrp_instance");
+            }
+            else if (vrid < 0)
+            {
+                error(nameLine, "vrrp_instance " + name + " has no virtual_router_id");
+            }
+            final int v = null != instanceVersion ? instanceVersion : version;
+            if (v == 2 && intervalCs % 100 != 0)
+            {
+                error(nameLine, "advert_int " + intervalCs / 100.0 + " with VRRP version 2, which takes whole " +
+                    "seconds (vrrp_version 3 for fractions)");
+            }
+            if (v == 3 && null != password)
+            {
+                warning(nameLine, "authentication is not part of VRRP version 3: ignored");
+            }
+            if (!errors.isEmpty())
+            {
+                throw new ConfigException(errors);
+            }
+            return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
+                v == 2 ? password : null, addresses, unicastSource, peers,
+                null != instanceGarpDelay ? instanceGarpDelay : garpDelay);
+        }
+
+        /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
+        private void block(final Token head, final java.util.function.Consumer<Token> handler)
+        {
+            while (p < t.size() && !t.get(p).text().equals("{"))
+            {
+                p++;
+            }
+            if (p >= t.size())
+            {
+                error(head.line(), head.text() + " without {");
+                return;
+            }
+            p++;
+            while (p < t.size() && !t.get(p).text().equals("}"))
+            {
+                handler.accept(t.get(p++));
+            }
+            if (p >= t.size())
+            {
+                error(head.line(), head.text() + " is not closed by }");
+            }
+            p++;
+        }
+
+        private void skipBlock(final Token head)
+        {
+            while (p < t.size() && !t.get(p).text().equals("{"))
+            {
+                p++;
+            }
+            int depth = 0;
+            while (p < t.size())
+            {
+                final String s = t.get(p++).text();
+                if (s.equals("{"))
+                {
+                    depth++;
+                }
+                else if (s.equals("}") && --depth == 0)
+                {
+                    return;
+                }
+            }
+        }
+
+        /** The rest of a statement: its words on its line, and a block after them if one opens. */
+        private void skipStatement()
+        {
+            final int line = p > 0 ? t.get(p - 1).line() : 0;
+            while (p < t.size() && t.get(p).line() == line && !t.get(p).text().equals("{") &&
+                !t.get(p).text().equals("}"))
+            {
+                p++;
+            }
+            if (p < t.size() && t.get(p).text().equals("{"))
+            {
+                skipBlock(t.get(p));
+            }
+        }
+
+        private String arg(final Token k)
+        {
+            if (p < t.size() && t.get(p).line() == k.line() && !t.get(p).text().equals("{") &&
+                !t.get(p).text().equals("}"))
+            {
+                return t.get(p++).text();
+            }
+            error(k.line(), k.text() + " needs a value");
+            return null;
+        }
+
+        private int number(final Token k, final int min, final int max, final int def)
+        {
+            final String v = arg(k);
+            if (null == v)
+            {
+                return def;
+            }
+            try
+            {
+                final int n = Integer.parseInt(v);
+                if (n >= min && n <= max)
+                {
+                    return n;
+                }
+            }
+            catch (final NumberFormatException ignore)
+            {
+                // below
+            }
+            error(k.line(), "invalid " + k.text() + " \"" + v + "\": a number in " + min + ".." + max);
+            return def;
+        }
+
+        private Inet4Address address(final Token k, final String text)
+        {
+            final String a = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+            final Inet4Address ip = InetLiterals.ipv4(a);
+            if (null == ip)
+            {
+                error(k.line(), "invalid IPv4 address \"" + text + "\" in " + k.text() +
+                    (a.contains(":") ? " (IPv6 VRRP is not done yet)" : ""));
+            }
+            return ip;
+        }
+
+        private void globalKeyword(final Token k)
+        {
+            switch (k.text())
+            {
+                case "vrrp_version" -> version = number(k, 2, 3, 2);
+                case "vrrp_garp_master_delay" -> garpDelay = number(k, 0, 1000, 5);
+                default -> skipStatement(); // keepalived's mail, router_id, scripts...: nothing for the dataplane
+            }
+        }
+
+        private void instanceKeyword(final Token k)
+        {
+            switch (k.text())
+            {
+                case "state" ->
+                {
+                    final String s = arg(k);
+                    if (null != s)
+                    {
+                        final String u = s.toUpperCase(Locale.ROOT);
+                        if (!u.equals("MASTER") && !u.equals("BACKUP"))
+                        {
+                            error(k.line(), "invalid state \"" + s + "\": MASTER or BACKUP");
+                        }
+                        initialMaster = u.equals("MASTER");
+                    }
+                }
+                case "interface" ->
+                {
+                    final String i = arg(k);
+                    warning(k.line(), "interface " + i + ": jlvs speaks VRRP on its own port, through its host path");
+                }
+                case "virtual_router_id" -> vrid = number(k, 1, 255, 1);
+                case "priority" -> priority = number(k, 1, 255, 100);
+                case "version" -> instanceVersion = number(k, 2, 3, 2);
+                case "advert_int" ->
+                {
+                    final String v = arg(k);
+                    try
+                    {
+                        final double s = Double.parseDouble(null == v ? "1" : v);
+                        intervalCs = (int)Math.round(s * 100);
+                        if (intervalCs < 1 || intervalCs > 4095)
+                        {
+                            throw new NumberFormatException();
+                        }
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        error(k.line(), "invalid advert_int \"" + v + "\": seconds, 0.01..40.95");
+                        intervalCs = 100;
+                    }
+                }
+                case "nopreempt" -> preempt = false;
+                case "preempt" ->
+                {
+                    // keepalived's compatibility keyword: preemption is the default
+                }
+                case "preempt_delay" -> preemptDelay = number(k, 0, 1000, 0);
+                case "garp_master_delay" -> instanceGarpDelay = number(k, 0, 1000, 5);
+                case "unicast_src_ip" ->
+                {
+                    final String v = arg(k);
+                    unicastSource = null == v ? null : address(k, v);
+                }
+                case "unicast_peer" -> list(k, peers);
+                case "virtual_ipaddress" -> list(k, addresses);
+                case "authentication" -> block(k, this::authKeyword);
+                default ->
+                {
+                    if (k.text().startsWith("track_") || k.text().startsWith("notify") || k.text().startsWith("garp_") ||
+                        k.text().equals("use_vmac") || k.text().equals("smtp_alert") || k.text().equals("dont_track_primary"))
+                    {
+                        warning(k.line(), "not done by jlvs yet, ignored: " + k.text());
+                        skipStatement();
+                    }
+                    else
+                    {
+                        error(k.line(), "unknown vrrp_instance keyword \"" + k.text() + "\"");
+                        skipStatement();
+                    }
+                }
+            }
+        }
+
+        /** {@code keyword { address ... }}: the first word of each line inside is an address. */
+        private void list(final Token k, final List<Inet4Address> into)
+        {
+            block(k, (item) ->
+            {
+                final Inet4Address a = address(k, item.text());
+                if (null != a)
+                {
+                    into.add(a);
+                }
+                while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
+                {
+                    p++; // dev, label, scope, ... of keepalived's address lines
+                }
+            });
+        }
+
+        private void authKeyword(final Token k)
+        {
+            switch (k.text())
+            {
+                case "auth_type" ->
+                {
+                    authType = arg(k);
+                    if (null != authType && !authType.equalsIgnoreCase("PASS"))
+                    {
+                        error(k.line(), "auth_type " + authType + ": jlvs does PASS (AH is not done)");
+                    }
+                }
+                case "auth_pass" ->
+                {
+                    final String v = arg(k);
+                    if (null != v)
+                    {
+                        if (v.length() > 8)
+                        {
+                            warning(k.line(), "auth_pass is 8 characters at most: keepalived and jlvs use \"" +
+                                v.substring(0, 8) + "\"");
+                        }
+                        password = VrrpPacket.password(v.length() > 8 ? v.substring(0, 8) : v);
+                    }
+                }
+                default ->
+                {
+                    error(k.line(), "unknown authentication keyword \"" + k.text() + "\"");
+                    skipStatement();
+                }
+            }
+        }
+    }
+}

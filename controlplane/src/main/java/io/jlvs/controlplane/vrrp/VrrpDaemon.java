@@ -1,0 +1,278 @@
+package io.jlvs.controlplane.vrrp;
+
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * VRRP for the director, on a thread of its own: a raw socket of protocol 112 in the director's kernel, on its host
+ * path (so advertisements leave and arrive by the DPDK port, as everything of the director's own does), the
+ * {@link VrrpInstance} state machine, and the director's part of a transition: master serves the VIPs (gratuitous
+ * ARP, again after {@code garp_master_delay}), backup stands by; and, as keepalived's {@code lvs_sync_daemon} tied
+ * to an instance, the sync daemon's master role while master and backup role otherwise.
+ * <p>
+ * Every advertisement received is checked ({@link VrrpPacket#parse}) and what is refused is counted by reason in
+ * the director's counters ({@code vrrp: ...}); nothing refused reaches the state machine.
+ */
+public final class VrrpDaemon implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpDaemon.class);
+
+    /** What the director does on a transition. */
+    public interface Director
+    {
+        void vrrpMaster();
+
+        void vrrpBackup();
+
+        /** Gratuitous ARP for the VIPs again (keepalived's garp_master_delay). */
+        void announce();
+    }
+
+    private final VrrpConfig config;
+    private final Inet4Address primary;
+    private final String ifName;
+    private final Director director;
+    private final VrrpInstance instance;
+    private final VrrpPacket packet = new VrrpPacket();
+    private final byte[] received = new byte[2048];
+    private final byte[] advert = new byte[1024];
+    private final int[] addresses;
+    private final Map<VrrpPacket.Verdict, AtomicCounter> refused = new EnumMap<>(VrrpPacket.Verdict.class);
+    private final AtomicCounter sent;
+    private final AtomicCounter accepted;
+    private final AtomicCounter becameMaster;
+    private final AtomicCounter becameBackup;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile VrrpInstance.State published = VrrpInstance.State.INIT;
+    private RawIpSocket socket;
+    private RawIpSocket sender;
+    private long garpAgainAtMs = Long.MAX_VALUE;
+
+    /**
+     * @param primary    the director's primary address: the advertisements' source, the tie-break.
+     * @param ifName     the host path's interface.
+     * @param mayPreempt whether a higher-priority backup may take over from a live master now (its sync caught up).
+     */
+    public VrrpDaemon(final VrrpConfig config, final Inet4Address primary, final String ifName,
+        final CountersManager counters, final BooleanSupplier mayPreempt, final Director director)
+    {
+        this.config = config;
+        this.primary = null != config.unicastSource() ? config.unicastSource() : primary;
+        this.ifName = ifName;
+        this.director = director;
+        this.addresses = config.addresses().stream().mapToInt(RawIpSocket::toInt).toArray();
+        for (final VrrpPacket.Verdict v : VrrpPacket.Verdict.values())
+        {
+            if (v != VrrpPacket.Verdict.OK)
+            {
+                refused.put(v, counters.newCounter("vrrp: Dropped: " + describe(v)));
+            }
+        }
+        this.sent = counters.newCounter("vrrp: Advertisements sent");
+        this.accepted = counters.newCounter("vrrp: Advertisements accepted");
+        this.becameMaster = counters.newCounter("vrrp: Became MASTER");
+        this.becameBackup = counters.newCounter("vrrp: Became BACKUP");
+        this.instance = new VrrpInstance(config.priority(), config.intervalCs(), config.preempt(),
+            config.preemptDelaySec(), RawIpSocket.toInt(this.primary), config.version(), mayPreempt, new Actions());
+        this.thread = Thread.ofPlatform().name("vrrp").daemon(true).unstarted(this::run);
+    }
+
+    private static String describe(final VrrpPacket.Verdict v)
+    {
+        return switch (v)
+        {
+            case TRUNCATED -> "truncated";
+            case TTL -> "TTL other than 255";
+            case VERSION -> "another VRRP version";
+            case TYPE -> "not an advertisement";
+            case VRID -> "another virtual router id";
+            case CHECKSUM -> "bad checksum";
+            case AUTHENTICATION -> "bad authentication";
+            case INTERVAL -> "another advertisement interval (version 2)";
+            case OK -> "";
+        };
+    }
+
+    /** Opens the socket on the host path and starts the thread. */
+    public void start() throws IOException
+    {
+        final NetworkInterface nif = NetworkInterface.getByName(ifName);
+        if (null == nif)
+        {
+            throw new IOException("no interface " + ifName + " for VRRP (the host path must be on)");
+        }
+        // two sockets: a raw socket bound to an address receives only what is sent to that address, and the
+        // advertisements go to 224.0.0.18; the sender is bound so that they come from the primary address
+        socket = new RawIpSocket(VrrpPacket.PROTOCOL, received.length)
+            .bindToDevice(ifName)
+            .joinGroup(VrrpConfig.GROUP, primary, nif.getIndex());
+        sender = new RawIpSocket(VrrpPacket.PROTOCOL, advert.length)
+            .bindToDevice(ifName)
+            .bind(primary)
+            .ttl(VrrpPacket.TTL)
+            .joinGroup(VrrpConfig.GROUP, primary, nif.getIndex());
+        LOG.info("VRRP_Instance({}) vrid {} priority {} advert_int {} s version {} on {} ({}), {}", config.name(),
+            config.vrid(), config.priority(), config.intervalCs() / 100.0, config.version(), ifName,
+            primary.getHostAddress(), config.unicastPeers().isEmpty() ? "multicast 224.0.0.18" :
+            "unicast to " + config.unicastPeers());
+        thread.start();
+    }
+
+    private void run()
+    {
+        instance.start(System.currentTimeMillis(), config.initialMaster());
+        published = instance.state();
+        while (running)
+        {
+            try
+            {
+                final long now = System.currentTimeMillis();
+                final long wait = Math.max(1, Math.min(instance.nextDeadlineMs(), garpAgainAtMs) - now);
+                socket.receiveTimeout(Math.min(wait, 100));
+                final int n = socket.receive(received);
+                final long at = System.currentTimeMillis();
+                if (n > 0)
+                {
+                    onDatagram(n, at);
+                }
+                instance.onTime(at);
+                if (at >= garpAgainAtMs)
+                {
+                    garpAgainAtMs = Long.MAX_VALUE;
+                    if (instance.state() == VrrpInstance.State.MASTER)
+                    {
+                        director.announce();
+                    }
+                }
+                published = instance.state();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                if (running)
+                {
+                    LOG.error("VRRP_Instance({})", config.name(), ex);
+                    sleep();
+                }
+            }
+        }
+    }
+
+    private static void sleep()
+    {
+        try
+        {
+            Thread.sleep(100);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onDatagram(final int length, final long nowMs)
+    {
+        final VrrpPacket.Verdict v = packet.parse(received, length, config.version(), config.vrid(),
+            config.password(), config.intervalCs());
+        if (v != VrrpPacket.Verdict.OK)
+        {
+            refused.get(v).increment();
+            return;
+        }
+        if (packet.source() == RawIpSocket.toInt(primary))
+        {
+            return; // our own, should the kernel loop it back
+        }
+        accepted.increment();
+        instance.onAdvertisement(nowMs, packet.priority(), packet.intervalCs(), packet.source());
+    }
+
+    private final class Actions implements VrrpInstance.Actions
+    {
+        @Override
+        public void advertise(final int priority)
+        {
+            final List<Inet4Address> to = config.unicastPeers().isEmpty() ? List.of(VrrpConfig.GROUP) :
+                config.unicastPeers();
+            for (final Inet4Address destination : to)
+            {
+                final int length = VrrpPacket.write(advert, config.version(), config.vrid(), priority,
+                    config.intervalCs(), addresses, config.password(), RawIpSocket.toInt(primary),
+                    RawIpSocket.toInt(destination));
+                try
+                {
+                    sender.send(destination, advert, length);
+                    sent.increment();
+                }
+                catch (final IOException ex)
+                {
+                    LOG.warn("VRRP_Instance({}) advertisement to {}: {}", config.name(), destination.getHostAddress(),
+                        ex.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void becomeMaster()
+        {
+            becameMaster.increment();
+            LOG.info("VRRP_Instance({}) Entering MASTER STATE", config.name());
+            director.vrrpMaster();
+            garpAgainAtMs = config.garpDelaySec() > 0 ? System.currentTimeMillis() + config.garpDelaySec() * 1000L :
+                Long.MAX_VALUE;
+        }
+
+        @Override
+        public void becomeBackup()
+        {
+            becameBackup.increment();
+            LOG.info("VRRP_Instance({}) Entering BACKUP STATE", config.name());
+            director.vrrpBackup();
+        }
+    }
+
+    /** MASTER or BACKUP, as last seen by the VRRP thread. */
+    public VrrpInstance.State state()
+    {
+        return published;
+    }
+
+    public VrrpConfig config()
+    {
+        return config;
+    }
+
+    /** Stops: a master sends priority 0 first, so the backup takes over at once. */
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            thread.join(2000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (null != socket)
+        {
+            if (instance.state() == VrrpInstance.State.MASTER)
+            {
+                instance.shutdown();
+            }
+            socket.close();
+            sender.close();
+        }
+    }
+}

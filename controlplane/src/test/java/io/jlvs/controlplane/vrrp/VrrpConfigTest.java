@@ -1,0 +1,122 @@
+package io.jlvs.controlplane.vrrp;
+
+import io.jlvs.controlplane.config.ConfigException;
+import io.jlvs.controlplane.config.InetLiterals;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VrrpConfigTest
+{
+    private static final Path FILE = Path.of("keepalived.conf");
+
+    @Test
+    void shouldReadAKeepalivedInstanceWithItsDefaults() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "! Configuration File for keepalived",
+            "global_defs {",
+            "   router_id LVS_DEVEL",
+            "   notification_email { admin@example.com }",
+            "}",
+            "vrrp_instance VI_1 {",
+            "    state MASTER",
+            "    interface eth0",
+            "    virtual_router_id 51",
+            "    priority 150",
+            "    advert_int 1",
+            "    authentication {",
+            "        auth_type PASS",
+            "        auth_pass 1111",
+            "    }",
+            "    virtual_ipaddress {",
+            "        198.18.0.10/32 dev eth0 label eth0:1",
+            "        198.18.0.40",
+            "    }",
+            "}",
+            "virtual_server 198.18.0.10 80 {",
+            "    lb_algo rr",
+            "    real_server 198.18.0.11 80 { weight 1 }",
+            "}"), warnings::add);
+        assertEquals("VI_1", c.name());
+        assertTrue(c.initialMaster());
+        assertEquals(51, c.vrid());
+        assertEquals(150, c.priority());
+        assertEquals(100, c.intervalCs());
+        assertEquals(2, c.version(), "keepalived's default");
+        assertTrue(c.preempt());
+        assertArrayEquals(VrrpPacket.password("1111"), c.password());
+        assertEquals(List.of(InetLiterals.ipv4("198.18.0.10"), InetLiterals.ipv4("198.18.0.40")), c.addresses());
+        assertTrue(c.unicastPeers().isEmpty());
+        assertEquals(5, c.garpDelaySec());
+        assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:21: ignored: virtual_server")),
+            warnings.toString());
+        assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:8: interface eth0")));
+    }
+
+    @Test
+    void shouldReadVersion3FractionsUnicastPeersAndNopreempt() throws Exception
+    {
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "global_defs { vrrp_version 3 }",
+            "vrrp_instance pair {",
+            "  state BACKUP",
+            "  virtual_router_id 7",
+            "  advert_int 0.25",
+            "  nopreempt",
+            "  preempt_delay 10",
+            "  unicast_src_ip 198.18.0.2",
+            "  unicast_peer {",
+            "    198.18.0.3",
+            "  }",
+            "  virtual_ipaddress { 198.18.0.10 }",
+            "}"), (w) -> { });
+        assertEquals(3, c.version());
+        assertEquals(25, c.intervalCs());
+        assertFalse(c.preempt());
+        assertFalse(c.initialMaster());
+        assertEquals(10, c.preemptDelaySec());
+        assertEquals(100, c.priority());
+        assertEquals(InetLiterals.ipv4("198.18.0.2"), c.unicastSource());
+        assertEquals(List.of(InetLiterals.ipv4("198.18.0.3")), c.unicastPeers());
+        assertNull(c.password());
+    }
+
+    @Test
+    void shouldRefuseMalformedInstancesWithFileAndLine()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance a {",
+            "  state PRIMARY",
+            "  priority 300",
+            "  advert_int 0.5",
+            "  bogus_keyword 1",
+            "  authentication { auth_type AH }",
+            "  virtual_ipaddress { 198.18.0.300 }",
+            "}",
+            "vrrp_instance b { virtual_router_id 2 }"), (w) -> { }));
+        final List<String> e = ex.errors().stream().map(Object::toString).toList();
+        assertEquals(List.of(
+            "keepalived.conf:1: vrrp_instance a has no virtual_router_id",
+            "keepalived.conf:1: advert_int 0.5 with VRRP version 2, which takes whole seconds (vrrp_version 3 for " +
+                "fractions)",
+            "keepalived.conf:2: invalid state \"PRIMARY\": MASTER or BACKUP",
+            "keepalived.conf:3: invalid priority \"300\": a number in 1..255",
+            "keepalived.conf:5: unknown vrrp_instance keyword \"bogus_keyword\"",
+            "keepalived.conf:6: auth_type AH: jlvs does PASS (AH is not done)",
+            "keepalived.conf:7: invalid IPv4 address \"198.18.0.300\" in virtual_ipaddress",
+            "keepalived.conf:9: a second vrrp_instance (b): jlvs moves all its VIPs together, as one instance (the " +
+                "first is a at line 1)"), e.stream().sorted(java.util.Comparator.comparingInt((String s) ->
+                    Integer.parseInt(s.split(":")[1]))).toList());
+    }
+}
