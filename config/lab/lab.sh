@@ -18,6 +18,7 @@
 #   jlvs-dir2 the pair's second director (DIP 198.18.0.3, TAP jlvs-lab2), DPDK on its own veth dir0 on the same
 #             bridge; sync0 in jlvs-dir (198.18.9.1/30) and in jlvs-dir2 (198.18.9.2/30) is a link kept for
 #             connection sync, apart from the forwarding ports
+#   jlvs-ka   198.18.0.4 on the same bridge: a keepalived box, for VRRP between jlvs and keepalived
 #   jlvs-sw   bridge br0 joining them
 #
 # IPv6, in the documentation range 2001:db8::/32: the client 2001:db8::100, the DR real servers 2001:db8::11..13
@@ -35,6 +36,7 @@ SW=$LAB_PREFIX-sw
 CLI=$LAB_PREFIX-cli
 DIR=$LAB_PREFIX-dir
 DIR2=$LAB_PREFIX-dir2
+KA=$LAB_PREFIX-ka
 SYNC_NET=198.18.9
 GW=$LAB_PREFIX-gw
 NET=198.18.0
@@ -93,6 +95,11 @@ up() {
   # /proc/net/if_inet6 is "no"), and the director's TAP device with its IPv6 addresses comes later; without this
   # its IPv6 health checks could never connect.
   ns "$DIR" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+
+  # a keepalived box (the tests start keepalived --vrrp in it)
+  ip netns add "$KA"
+  link_to_switch "$KA" ka0 sw-ka
+  ns "$KA" ip addr add "$NET.4/24" dev ka0
 
   # the second director of the pair, set up as the first, and the sync link between them
   ip netns add "$DIR2"
@@ -206,7 +213,7 @@ down() {
     [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
-  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|dir2|gw|rs[0-9]+|nat[0-9]+|tun[0-9]+)$" || true); do
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^$LAB_PREFIX-(sw|cli|dir|dir2|ka|gw|rs[0-9]+|nat[0-9]+|tun[0-9]+)$" || true); do
     # anything still running inside (a director, a server) goes with its namespace
     for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     sleep 0.1

@@ -104,15 +104,15 @@ public final class VrrpPacket
         final int destination = u32(d, 16);
         final int v = ihl;
         version = (d[v] & 0xF0) >>> 4;
+        if (version != expectedVersion)
+        {
+            return Verdict.VERSION; // before the length, which depends on the version
+        }
         final int count = d[v + 3] & 0xFF;
         final int needed = 8 + count * 4 + (version == 2 ? 8 : 0);
         if (total - ihl < needed)
         {
             return Verdict.TRUNCATED;
-        }
-        if (version != expectedVersion)
-        {
-            return Verdict.VERSION;
         }
         if ((d[v] & 0x0F) != TYPE_ADVERTISEMENT)
         {

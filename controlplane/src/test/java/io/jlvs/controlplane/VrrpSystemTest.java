@@ -1,0 +1,280 @@
+package io.jlvs.controlplane;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * VRRP in the lab: the jlvs pair elects by priority (config/lab/vrrp-dir.conf, vrrp-dir2.conf: version 3,
+ * advert_int 0.25 s), its sync roles follow, and the preferred director comes back only after catching up; a
+ * killed master's backup takes over on its own; jlvs and keepalived (Debian's, VRRP only, in jlvs-ka) elect each
+ * other either way; forged advertisements are counted and change nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VrrpSystemTest
+{
+    private static final Path KEY = Path.of("/run/jlvs-lab/sync.key");
+    private static final Path KA_CONF = Path.of("/run/jlvs-lab/keepalived.conf");
+    private static final Path KA_LOG = Path.of("/run/jlvs-lab/keepalived.log");
+    private static final Pattern WATCH = Pattern.compile("watch ok=(\\d+) failed=(\\d+) reset=(\\d+) longest_gap_ms=(\\d+)");
+    private static final String BECAME_MASTER = "vrrp: Became MASTER";
+    private static Lab lab;
+    private Process keepalived;
+
+    @BeforeAll
+    static void up() throws Exception
+    {
+        lab = Lab.up();
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.deleteIfExists(KEY);
+        Files.createFile(KEY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(KEY, HexFormat.of().formatHex(key) + "\n");
+    }
+
+    @AfterAll
+    static void down() throws Exception
+    {
+        if (null != lab)
+        {
+            lab.close();
+        }
+        Files.deleteIfExists(KEY);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception
+    {
+        stopKeepalived();
+        lab.stopDirector();
+        lab.stopDirector2();
+    }
+
+    private static Path director(final String base, final String vrrp, final Map<String, String> more) throws Exception
+    {
+        final Map<String, String> s = new HashMap<>(Map.of("vrrp", Lab.LAB.resolve(vrrp).toString()));
+        s.putAll(more);
+        return Lab.settingsWith(base, s);
+    }
+
+    private static Map<String, String> syncWith(final String peer)
+    {
+        return Map.of("sync-daemon", "vrrp", "sync-peers", peer, "sync-key", KEY.toString());
+    }
+
+    private static long counter(final Path file, final String label)
+    {
+        return Lab.counters(file).getOrDefault(label, 0L);
+    }
+
+    private static long awaitMs(final BooleanSupplier done, final long timeoutMs, final String what)
+        throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() - start > timeoutMs * 1_000_000)
+            {
+                throw new AssertionError(what + ": not within " + timeoutMs + " ms");
+            }
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static CompletableFuture<Lab.Result> async(final String... args)
+    {
+        return CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return Lab.clientPy(Duration.ofSeconds(120), args);
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }, Thread::startVirtualThread);
+    }
+
+    private static String state(final String instance) throws Exception
+    {
+        return Lab.jlvsOf(instance, "state").out();
+    }
+
+    private void startKeepalived(final int priority) throws Exception
+    {
+        Files.writeString(KA_CONF, Files.readString(Lab.LAB.resolve("keepalived-lab.conf"))
+            .replace("@PRIORITY@", Integer.toString(priority)));
+        Files.deleteIfExists(KA_LOG);
+        keepalived = new ProcessBuilder("ip", "netns", "exec", "jlvs-ka", "keepalived", "-n", "-l", "-D", "--vrrp",
+            "-f", KA_CONF.toString(), "-p", "/run/jlvs-lab/keepalived.pid", "-r", "/run/jlvs-lab/keepalived-vrrp.pid")
+            .redirectErrorStream(true).redirectOutput(KA_LOG.toFile()).start();
+    }
+
+    private void stopKeepalived() throws Exception
+    {
+        if (null != keepalived)
+        {
+            keepalived.destroy(); // SIGTERM: keepalived says priority 0 as it goes
+            keepalived.waitFor(10, TimeUnit.SECONDS);
+            keepalived = null;
+        }
+    }
+
+    private static String keepalivedLog() throws Exception
+    {
+        return Files.exists(KA_LOG) ? Files.readString(KA_LOG) : "";
+    }
+
+    /**
+     * jlvs-dir2 alone is master; jlvs-dir (priority 150) joins, catches up, then preempts. A transfer runs through;
+     * jlvs-dir is killed; jlvs-dir2 takes over by itself; the transfer ends intact and no connection is reset.
+     */
+    @Test
+    @Order(1)
+    void shouldPreemptOnlyAfterCatchingUpAndFailOverOnItsOwnWhenTheMasterIsKilled() throws Exception
+    {
+        lab.startDirector2(director("director2.conf", "vrrp-dir2.conf", syncWith("198.18.0.2")), 4);
+        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
+        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "600000");
+        Thread.sleep(1000);
+
+        lab.startDirector(director("director.conf", "vrrp-dir.conf", syncWith("198.18.0.3")), 1);
+        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
+        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
+        final String log = lab.directorLog();
+        final int caughtUp = log.indexOf("sync: caught up");
+        assertTrue(caughtUp > 0 && caughtUp < log.indexOf("Entering MASTER STATE"),
+            "caught up from jlvs-dir2 before taking the VIPs: " + log);
+        assertTrue(state(Lab.INSTANCE).startsWith("master (VRRP_Instance(LAB) MASTER, vrid 51, priority 150)"));
+        assertTrue(state(Lab.INSTANCE2).startsWith("backup"));
+
+        final CompletableFuture<Lab.Result> watch = async("watch", "http://198.18.0.10/", "6", "47000");
+        Thread.sleep(1500);
+        assertFalse(transfer.isDone(), () -> "the transfer outlives the master: " + transfer.join().out());
+        final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
+        final long killed = System.nanoTime();
+        lab.killDirector();
+        final long takeover = awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000,
+            "jlvs-dir2 takes over");
+        System.out.printf("kill -9 to the backup's MASTER: %d ms (advert_int 0.25 s: 3 x 250 + skew 152)%n",
+            (System.nanoTime() - killed) / 1_000_000);
+        assertTrue(takeover < 2000, "VRRP took over in " + takeover + " ms");
+
+        final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
+        assertTrue(t.out().matches("(?s)transfer rs\\d 12000000 ok.*"), "intact: " + t.out());
+        final Lab.Result w = watch.get(60, TimeUnit.SECONDS);
+        final Matcher m = WATCH.matcher(w.out());
+        assertTrue(m.find(), w.out());
+        assertEquals("0", m.group(3), "no connection reset: " + w.out());
+        System.out.println("VRRP failover: " + w.out().strip());
+    }
+
+    /** jlvs and keepalived elect each other by priority, and either takes over from the other. */
+    @Test
+    @Order(2)
+    void shouldElectEachOtherWithKeepalived() throws Exception
+    {
+        startKeepalived(200);
+        awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+        lab.startDirector(director("director.conf", "vrrp-dir.conf", Map.of()), 1);
+        Thread.sleep(2000);
+        assertTrue(state(Lab.INSTANCE).startsWith("backup"), "keepalived's 200 beats jlvs's 150");
+        assertTrue(counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 0);
+        assertEquals(0, counter(Lab.COUNTERS, BECAME_MASTER));
+
+        stopKeepalived();
+        final long t = awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+        System.out.printf("keepalived stopped (priority 0) to jlvs MASTER: %d ms%n", t);
+
+        startKeepalived(50);
+        awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
+        Thread.sleep(2000);
+        assertFalse(keepalivedLogContains("Entering MASTER STATE"), "jlvs's 150 beats keepalived's 50: " +
+            keepalivedLog());
+        assertTrue(state(Lab.INSTANCE).startsWith("master"));
+
+        lab.killDirector();
+        final long k = awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 5_000, "keepalived takes over");
+        System.out.printf("jlvs kill -9 to keepalived MASTER: %d ms%n", k);
+    }
+
+    private boolean keepalivedLogContains(final String s)
+    {
+        try
+        {
+            return keepalivedLog().contains(s);
+        }
+        catch (final Exception ex)
+        {
+            return false;
+        }
+    }
+
+    /** Forged advertisements at a backup: counted by reason, and the master keeps the VIPs. */
+    @Test
+    @Order(3)
+    void shouldCountAndIgnoreForgedAdvertisements() throws Exception
+    {
+        lab.startDirector(director("director.conf", "vrrp-dir.conf", Map.of()), 1);
+        lab.startDirector2(director("director2.conf", "vrrp-dir2.conf", Map.of()), 4);
+        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 10_000, "jlvs-dir master");
+        Thread.sleep(1000);
+        // from the client: priority 254 (it would win), each with one thing wrong
+        final String script = String.join("\n",
+            "import socket, struct, sys",
+            "def csum(b):",
+            "    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))",
+            "    s = (s >> 16) + (s & 0xffff); s += s >> 16",
+            "    return ~s & 0xffff",
+            "def advert(vrid, version=3, bad_sum=False):",
+            "    body = struct.pack('!BBBBHH4s', (version << 4) | 1, vrid, 254, 1, 25, 0, socket.inet_aton('198.18.0.10'))",
+            "    pseudo = socket.inet_aton('198.18.0.100') + socket.inet_aton('224.0.0.18') + struct.pack('!BBH', 0, 112, len(body))",
+            "    c = csum(pseudo + body) ^ (1 if bad_sum else 0)",
+            "    return body[:6] + struct.pack('!H', c) + body[8:]",
+            "def send(pkt, ttl):",
+            "    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)",
+            "    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, ttl)",
+            "    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('198.18.0.100'))",
+            "    s.sendto(pkt, ('224.0.0.18', 0))",
+            "for i in range(3):",
+            "    send(advert(52), 255)",
+            "    send(advert(51), 64)",
+            "    send(advert(51, bad_sum=True), 255)",
+            "    send(advert(51, version=2), 255)",
+            "print('sent')");
+        final Lab.Result r = Lab.client(Duration.ofSeconds(20), "/usr/bin/python3", "-c", script);
+        assertEquals(0, r.status(), r.out());
+        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Dropped: another virtual router id") >= 3 &&
+            counter(Lab.COUNTERS2, "vrrp: Dropped: TTL other than 255") >= 3 &&
+            counter(Lab.COUNTERS2, "vrrp: Dropped: bad checksum") >= 3 &&
+            counter(Lab.COUNTERS2, "vrrp: Dropped: another VRRP version") >= 3, 5_000, "counted by reason");
+        Thread.sleep(1000);
+        assertTrue(state(Lab.INSTANCE).startsWith("master"), "the master kept the VIPs");
+        assertEquals(1, counter(Lab.COUNTERS, "vrrp: Became BACKUP"), "jlvs-dir went backup once, at start");
+        assertTrue(state(Lab.INSTANCE2).startsWith("backup"));
+    }
+}
