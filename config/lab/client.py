@@ -16,9 +16,9 @@ client.py udp-echo HOST:PORT BYTES COUNT FIRST_PORT      (HOST an IPv4 address o
                                -> COUNT datagrams of BYTES (fragmented by the kernel above 1472), one from each
                                   source port from FIRST_PORT; each real server sends the bytes back after its
                                   name; prints "echo <port> <server> <bytes> ok|corrupt" and "total ..."
-client.py watch URL SECONDS FIRST_PORT
+client.py watch URL SECONDS FIRST_PORT [TIMEOUT]
                                -> a new connection every 20 ms for SECONDS, each from its own port from FIRST_PORT
-                                  with a 0.5 s timeout; prints "watch ok=N failed=N reset=N longest_gap_ms=N":
+                                  with a TIMEOUT s timeout (default 0.5); prints "watch ok=N failed=N reset=N longest_gap_ms=N":
                                   the requests answered, timed out or refused otherwise, reset, and the longest time
                                   without an answer (a failover's outage)
 client.py upload URL BYTES     -> POSTs BYTES of a fixed pattern to /upload once; prints
@@ -92,7 +92,7 @@ def transfer(url, nbytes, rate=0):
     return 0 if ok else 1
 
 
-def watch(url, seconds, first_port):
+def watch(url, seconds, first_port, timeout=0.5):
     end = time.monotonic() + seconds
     ok = failed = resets = n = 0
     last_ok = time.monotonic()
@@ -101,7 +101,7 @@ def watch(url, seconds, first_port):
         port = first_port + n
         n += 1
         try:
-            fetch(url, 0.5, port)
+            fetch(url, timeout, port)
             now = time.monotonic()
             longest = max(longest, now - last_ok)
             last_ok = now
@@ -293,7 +293,8 @@ def command(mode, args):
             return lambda: transfer(url, nbytes, rate)
         if mode == "watch":
             url, seconds, first = args[0], float(args[1]), int(args[2])
-            return lambda: watch(url, seconds, first)
+            timeout = float(args[3]) if len(args) > 3 else 0.5
+            return lambda: watch(url, seconds, first, timeout)
         if mode == "udp":
             target, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: udp(target, count, first)

@@ -121,23 +121,44 @@ final class Lab implements AutoCloseable
     void startDirector(final Path settings, final int agents, final int nextHops) throws Exception
     {
         directorLog = Files.createTempFile("jlvs-director", ".log");
-        // a killed director leaves its socket and counters behind: readiness is the new one's
-        Files.deleteIfExists(SOCKET);
-        Files.deleteIfExists(COUNTERS);
-        final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir", JLVS.toString(), "director",
+        director = launch("jlvs-dir", settings, directorLog, SOCKET, COUNTERS);
+        awaitReady(director, directorLog, SOCKET, COUNTERS, agents, nextHops);
+    }
+
+    /**
+     * Starts {@code jlvs director} in a namespace; a killed director's socket and counters are removed first, so that
+     * readiness is the new one's.
+     */
+    private static Process launch(final String namespace, final Path settings, final Path log, final Path socket,
+        final Path counters) throws IOException
+    {
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(counters);
+        final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", namespace, JLVS.toString(), "director",
             "-s", settings.toString())
             .redirectErrorStream(true)
-            .redirectOutput(directorLog.toFile());
+            .redirectOutput(log.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        director = pb.start();
+        return pb.start();
+    }
+
+    /**
+     * Waits until the director has its admin socket and counters and its {@code agents} have resolved
+     * {@code nextHops} (answers arrive on whichever queue the kernel picks, and the agent that gets one tells the
+     * others).
+     */
+    private static void awaitReady(final Process director, final Path log, final Path socket, final Path counters,
+        final int agents, final int nextHops) throws Exception
+    {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline)
         {
             if (!director.isAlive())
             {
-                throw new IllegalStateException("director exited " + director.exitValue() + ": " + directorLog());
+                throw new IllegalStateException("director exited " + director.exitValue() + ": " +
+                    Files.readString(log));
             }
-            if (Files.exists(SOCKET) && Files.exists(COUNTERS) && arpRepliesReceived(agents) >= nextHops)
+            if (Files.exists(socket) && Files.exists(counters) && arpRepliesReceived(counters, agents) >= nextHops)
             {
                 if (agents > 1)
                 {
@@ -147,15 +168,16 @@ final class Lab implements AutoCloseable
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("director not ready in 60 s: " + directorLog());
+        throw new IllegalStateException("director not ready in 60 s: " + Files.readString(log));
     }
 
-    private static long arpRepliesReceived(final int agents)
+    private static long arpRepliesReceived(final Path countersFile, final int agents)
     {
+        final Map<String, Long> c = counters(countersFile);
         long n = 0;
         for (int i = 0; i < agents; i++)
         {
-            n += Math.max(0, counter("fwd-" + i + ": ARP replies received"));
+            n += Math.max(0, c.getOrDefault("fwd-" + i + ": ARP replies received", 0L));
         }
         return n;
     }
@@ -164,29 +186,37 @@ final class Lab implements AutoCloseable
     void startDirector2(final Path settings, final int nextHops) throws Exception
     {
         director2Log = Files.createTempFile("jlvs-director2", ".log");
-        Files.deleteIfExists(SOCKET2);
-        Files.deleteIfExists(COUNTERS2);
-        final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", "jlvs-dir2", JLVS.toString(), "director",
-            "-s", settings.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(director2Log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        director2 = pb.start();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline)
+        director2 = launch("jlvs-dir2", settings, director2Log, SOCKET2, COUNTERS2);
+        awaitReady(director2, director2Log, SOCKET2, COUNTERS2, 1, nextHops);
+    }
+
+    /** The key the lab's pair signs its sync messages with, written afresh (owner-only). */
+    static final Path SYNC_KEY = Path.of("/run/jlvs-lab/sync.key");
+
+    static void writeSyncKey() throws IOException
+    {
+        final byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Files.deleteIfExists(SYNC_KEY);
+        Files.createFile(SYNC_KEY, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(SYNC_KEY, java.util.HexFormat.of().formatHex(key) + "\n");
+    }
+
+    /** Runs client.py in the client namespace on a thread of its own (the common pool has one on two cores). */
+    static java.util.concurrent.CompletableFuture<Result> clientPyAsync(final String... args)
+    {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() ->
         {
-            if (!director2.isAlive())
+            try
             {
-                throw new IllegalStateException("director2 exited " + director2.exitValue() + ": " + director2Log());
+                return clientPy(Duration.ofSeconds(120), args);
             }
-            if (Files.exists(SOCKET2) && Files.exists(COUNTERS2) &&
-                counters(COUNTERS2).getOrDefault("fwd-0: ARP replies received", 0L) >= nextHops)
+            catch (final Exception ex)
             {
-                return;
+                throw new IllegalStateException(ex);
             }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("director2 not ready in 60 s: " + director2Log());
+        }, Thread::startVirtualThread);
     }
 
     String director2Log() throws IOException

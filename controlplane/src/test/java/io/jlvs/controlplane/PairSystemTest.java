@@ -10,10 +10,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PairSystemTest
 {
-    private static final Path KEY = Path.of("/run/jlvs-lab/sync.key");
+    private static final Path KEY = Lab.SYNC_KEY;
     /** The backup's next hops: the three DR real servers and the router. */
     private static final int BACKUP_NEXT_HOPS = 4;
     private static final Pattern WATCH = Pattern.compile("watch ok=(\\d+) failed=(\\d+) reset=(\\d+) longest_gap_ms=(\\d+)");
@@ -44,11 +41,7 @@ class PairSystemTest
     static void up() throws Exception
     {
         lab = Lab.up();
-        final byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Files.deleteIfExists(KEY);
-        Files.createFile(KEY, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(KEY, HexFormat.of().formatHex(key) + "\n");
+        Lab.writeSyncKey();
     }
 
     @AfterAll
@@ -84,20 +77,9 @@ class PairSystemTest
         return Lab.settingsWith("director2.conf", s);
     }
 
-    /** Each on a thread of its own: the common pool has one thread on two cores, and would run them in turn. */
     private static CompletableFuture<Lab.Result> async(final String... args)
     {
-        return CompletableFuture.supplyAsync(() ->
-        {
-            try
-            {
-                return Lab.clientPy(Duration.ofSeconds(120), args);
-            }
-            catch (final Exception ex)
-            {
-                throw new IllegalStateException(ex);
-            }
-        }, Thread::startVirtualThread);
+        return Lab.clientPyAsync(args);
     }
 
     private static void awaitCaughtUp(final String instance) throws Exception
@@ -216,5 +198,49 @@ class PairSystemTest
         System.out.printf("kill -9 to forwarding again: %d ms%n", (System.nanoTime() - killed) / 1_000_000);
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs\\d 10000000 ok.*"), "intact across the restart: " + t.out());
+    }
+
+    /**
+     * The kernel's own sync protocol (version 1, multicast 224.0.0.81:8848), as a mixed pair with kernel LVS speaks
+     * it: a listener that decodes the kernel's layout on its own (config/lab/ipvs_sync_listen.py, in jlvs-ka) reads
+     * what the jlvs master sends, and a jlvs backup speaking it carries a transfer across the master's kill.
+     */
+    @Test
+    @Order(4)
+    void shouldSpeakTheKernelsSyncProtocolForAMixedPair() throws Exception
+    {
+        final CompletableFuture<Lab.Result> listener = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return Lab.in("jlvs-ka", Duration.ofSeconds(60), "/usr/bin/python3",
+                    Lab.LAB.resolve("ipvs_sync_listen.py").toString(), "198.18.0.4", "25");
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }, Thread::startVirtualThread);
+        lab.startDirector(Lab.settingsWith("director.conf", Map.of("sync-daemon", "master", "sync-protocol", "ipvs")),
+            1);
+        lab.startDirector2(Lab.settingsWith("director2.conf", Map.of("state", "backup", "sync-daemon", "backup",
+            "sync-protocol", "ipvs")), BACKUP_NEXT_HOPS);
+        assertTrue(Lab.jlvsOf(Lab.INSTANCE2, "sync").out().contains("IPVS sync v1 multicast 224.0.0.81:8848"));
+        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "8000000", "1000000");
+        final CompletableFuture<Lab.Result> requests = async("requests", "http://198.18.0.10/", "20", "45000");
+        Thread.sleep(2500);
+        assertEquals(0, requests.get(30, TimeUnit.SECONDS).status());
+        assertTrue(connectionsTo(Lab.INSTANCE2, "198.18.0.10") >= 1, "the backup holds the master's connections");
+        lab.killDirector();
+        assertEquals("master\n", Lab.jlvsOf(Lab.INSTANCE2, "state", "master").out());
+        final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
+        assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
+
+        final String heard = listener.get(60, TimeUnit.SECONDS).out();
+        assertTrue(heard.contains("message syncid=0"), heard);
+        assertTrue(Pattern.compile("conn 6 198\\.18\\.0\\.100:\\d+ 198\\.18\\.0\\.10:80 198\\.18\\.0\\.1[123]:80 " +
+            "state=1 flags=[0-9a-f]+ timeout=900").matcher(heard).find(), "an ESTABLISHED connection, as a kernel " +
+            "backup would read it: " + heard);
+        assertFalse(heard.contains("bad"), heard);
     }
 }

@@ -299,6 +299,10 @@ final class BurstClassifier
         }
         if (v.af == PacketView.AF_INET)
         {
+            if (hostPath && ports && (v.daddrV4() & 0xF000_0000) == 0xE000_0000)
+            {
+                return Packet.ROUTE_HOST; // multicast to the director's kernel: the kernel's sync protocol, say
+            }
             if (s.isLocalV4(v.daddrV4()))
             {
                 if (protocol == IpProtocol.ICMP)

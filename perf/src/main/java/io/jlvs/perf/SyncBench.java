@@ -116,7 +116,7 @@ public final class SyncBench
         {
             tables = new ConnTables(new ConnTables.Context().agents(1).capacity(capacity).conclude());
             final SyncSettings settings = new SyncSettings(false, false, false, 0, List.of(peer),
-                InetLiterals.ipv4(SyncSettings.DEFAULT_GROUP), port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF);
+                InetLiterals.ipv4(SyncSettings.DEFAULT_GROUP), port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF, false);
             final SyncDaemon[] d = new SyncDaemon[1];
             final SyncTransport transport = new SyncTransport(settings, local, dir.resolve(name), (image) ->
                 d[0].onPeerAppeared(image), Throwable::printStackTrace);

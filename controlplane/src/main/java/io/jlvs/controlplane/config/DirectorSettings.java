@@ -105,7 +105,8 @@ public record DirectorSettings(
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
-        "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries");
+        "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
+        "sync-protocol");
 
     public DirectorSettings
     {
@@ -445,6 +446,12 @@ public record DirectorSettings(
                 group = d.group();
             }
             final int port = integer("sync-port", SyncSettings.DEFAULT_PORT, 1, 65534);
+            final String protocol = string("sync-protocol", "jlvs").toLowerCase(Locale.ROOT);
+            final boolean kernel = protocol.equals("ipvs");
+            if (!kernel && !protocol.equals("jlvs"))
+            {
+                error("sync-protocol", "invalid sync-protocol \"" + protocol + "\": jlvs or ipvs");
+            }
             final String ifName = string("sync-interface", null);
             final Path key = Path.of(string("sync-key", SyncSettings.DEFAULT_KEY_FILE.toString()));
             final String threshold = string("sync-threshold", SyncPolicy.DEFAULT_THRESHOLD + " " +
@@ -468,7 +475,7 @@ public record DirectorSettings(
                     "\": threshold and period, 0 <= threshold < period (or period 0), as the kernel's sysctl");
             }
             return new SyncSettings(master, backup, vrrp, syncId, peers, group, port, Optional.ofNullable(ifName), key,
-                policy);
+                policy, kernel);
         }
 
         String required(final String key)

@@ -29,6 +29,9 @@ import java.util.Optional;
  * sync-threshold      = 3 50                   # sync_threshold: threshold and period (default 3 50)
  * sync-refresh-period = 0                      # sync_refresh_period, seconds (default 0)
  * sync-retries        = 0                      # sync_retries, 0..3 (default 0)
+ * sync-protocol       = jlvs                   # jlvs: SBE over Aeron, signed, with catch-up; ipvs: the kernel's own
+ *                                              # version 1 messages on UDP (a mixed pair with kernel LVS during a
+ *                                              # migration: no catch-up, no authentication) (default jlvs)
  * </pre>
  */
 public record SyncSettings(
@@ -41,7 +44,8 @@ public record SyncSettings(
     int port,
     Optional<String> interfaceName,
     Path keyFile,
-    SyncPolicy policy)
+    SyncPolicy policy,
+    boolean kernelProtocol)
 {
     public static final int DEFAULT_PORT = 8848;
     public static final String DEFAULT_GROUP = "224.0.0.81";
@@ -64,7 +68,7 @@ public record SyncSettings(
     public static SyncSettings defaults()
     {
         return new SyncSettings(false, false, false, 0, List.of(), InetLiterals.ipv4(DEFAULT_GROUP), DEFAULT_PORT,
-            Optional.empty(), DEFAULT_KEY_FILE, SyncPolicy.OFF);
+            Optional.empty(), DEFAULT_KEY_FILE, SyncPolicy.OFF, false);
     }
 
     /** True when the pair talks unicast to its peers rather than to a multicast group. */

@@ -52,7 +52,7 @@ public final class SyncControl implements AutoCloseable
     private final Consumer<String> log;
     private final Consumer<Boolean> onMasterChange;
     private final List<DaemonView> views = new ArrayList<>();
-    private SyncDaemon daemon;
+    private SyncEngine daemon;
     private AgentRunner runner;
     private final SyncCounters counters;
 
@@ -116,38 +116,12 @@ public final class SyncControl implements AutoCloseable
         final String ifName = resolveInterface(mcastInterface);
         if (null == daemon)
         {
-            final InetAddress local;
-            final byte[] key;
-            try
+            final String error = settings.kernelProtocol() ? startKernelProtocol(ifName, group, port) :
+                startJlvsProtocol(ifName, syncId, group, port);
+            if (null != error)
             {
-                local = localAddress(ifName, dip);
-                key = SyncKey.read(settings.keyFile());
+                return error;
             }
-            catch (final IllegalStateException ex)
-            {
-                return ex.getMessage();
-            }
-            final SyncSettings effective = new SyncSettings(false, false, false, syncId, settings.peers(),
-                null != group ? group : settings.group(), port != 0 ? port : settings.port(),
-                Optional.of(ifName), settings.keyFile(), settings.policy());
-            final SyncDaemon[] created = new SyncDaemon[1];
-            final SyncTransport transport;
-            try
-            {
-                transport = new SyncTransport(effective, local, aeronDir,
-                    (image) -> created[0].onPeerAppeared(image), (t) -> LOG.warn("sync transport", t));
-            }
-            catch (final RuntimeException ex)
-            {
-                return "cannot start sync on " + ifName + " (" + InetLiterals.ntop(local) + "): " + ex.getMessage();
-            }
-            daemon = new SyncDaemon(transport, new SyncCodec(key), counters, new SyncReports(syncRings),
-                new SyncDelivery(rings), tables, new SystemEpochClock(), log);
-            created[0] = daemon;
-            runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
-                (t) -> LOG.error("sync daemon", t), null, daemon);
-            AgentRunner.startOnThread(runner);
-            log.accept("sync: started on " + transport);
         }
         if (master)
         {
@@ -161,6 +135,69 @@ public final class SyncControl implements AutoCloseable
         views.add(new DaemonView(state, ifName, syncId, maxLen, group, port, ttl));
         log.accept("sync: " + state + " daemon started (syncid " + syncId + ")");
         return null;
+    }
+
+    /** jlvs's own protocol: SBE over Aeron, signed, with catch-up. */
+    private String startJlvsProtocol(final String ifName, final int syncId, final InetAddress group, final int port)
+    {
+        final InetAddress local;
+        final byte[] key;
+        try
+        {
+            local = localAddress(ifName, dip);
+            key = SyncKey.read(settings.keyFile());
+        }
+        catch (final IllegalStateException ex)
+        {
+            return ex.getMessage();
+        }
+        final SyncSettings effective = new SyncSettings(false, false, false, syncId, settings.peers(),
+            null != group ? group : settings.group(), port != 0 ? port : settings.port(),
+            Optional.of(ifName), settings.keyFile(), settings.policy(), false);
+        final SyncDaemon[] created = new SyncDaemon[1];
+        final SyncTransport transport;
+        try
+        {
+            transport = new SyncTransport(effective, local, aeronDir,
+                (image) -> created[0].onPeerAppeared(image), (t) -> LOG.warn("sync transport", t));
+        }
+        catch (final RuntimeException ex)
+        {
+            return "cannot start sync on " + ifName + " (" + InetLiterals.ntop(local) + "): " + ex.getMessage();
+        }
+        final SyncDaemon d = new SyncDaemon(transport, new SyncCodec(key), counters, new SyncReports(syncRings),
+            new SyncDelivery(rings), tables, new SystemEpochClock(), log);
+        created[0] = d;
+        run(d, d);
+        log.accept("sync: started on " + transport);
+        return null;
+    }
+
+    /** The kernel's version 1 protocol on UDP, for a mixed pair with kernel LVS. */
+    private String startKernelProtocol(final String ifName, final InetAddress group, final int port)
+    {
+        try
+        {
+            final InetAddress local = localAddress(ifName, dip);
+            final IpvsSyncDaemon d = new IpvsSyncDaemon(NetworkInterface.getByName(ifName), local,
+                null != group ? group : settings.group(), settings.peers(), port != 0 ? port : settings.port(),
+                counters, new SyncReports(syncRings), new SyncDelivery(rings));
+            run(d, d);
+            log.accept("sync: started on " + d);
+            return null;
+        }
+        catch (final IllegalStateException | java.io.IOException ex)
+        {
+            return "cannot start sync on " + ifName + ": " + ex.getMessage();
+        }
+    }
+
+    private void run(final SyncEngine engine, final org.agrona.concurrent.Agent agent)
+    {
+        daemon = engine;
+        runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000),
+            (t) -> LOG.error("sync daemon", t), null, agent);
+        AgentRunner.startOnThread(runner);
     }
 
     /** {@code ipvsadm --stop-daemon state}: null, or why not. */
@@ -199,7 +236,7 @@ public final class SyncControl implements AutoCloseable
     }
 
     /** The daemon, or null when none runs. */
-    public synchronized SyncDaemon daemon()
+    public synchronized SyncEngine daemon()
     {
         return daemon;
     }

@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  * <p>
  * Roles start and stop from other threads ({@link #master}, {@link #backup}); everything else is this thread's.
  */
-public final class SyncDaemon implements Agent
+public final class SyncDaemon implements Agent, SyncEngine
 {
     private static final Logger LOG = LoggerFactory.getLogger(SyncDaemon.class);
     /** A backup without its catch-up asks again after this long ... */

@@ -275,6 +275,11 @@ class DirectorSettingsTest
         assertEquals(0, d.policy().refreshPeriodSec());
         assertEquals(0, d.policy().retries());
         assertEquals(Path.of("/etc/jlvs/sync.key"), d.keyFile());
+        assertFalse(d.kernelProtocol(), "jlvs's own protocol unless told");
+        assertTrue(DirectorSettings.parse(Path.of("x.conf"), List.of("port = 03:00.1", "address = 10.0.0.2/24",
+            "sync-protocol = ipvs")).sync().kernelProtocol());
+        assertEquals(List.of("p.conf:3: invalid sync-protocol \"kernel\": jlvs or ipvs"),
+            errors("p.conf", "port = 03:00.1", "address = 10.0.0.2/24", "sync-protocol = kernel"));
 
         final SyncSettings s = DirectorSettings.parse(Path.of("x.conf"), List.of("port = 03:00.1",
             "address = 10.0.0.2/24", "sync-daemon = both", "sync-id = 7", "sync-peers = 10.0.0.3, 10.0.0.4",

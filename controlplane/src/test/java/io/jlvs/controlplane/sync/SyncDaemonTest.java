@@ -100,7 +100,7 @@ class SyncDaemonTest
         void start()
         {
             final SyncSettings settings = new SyncSettings(false, false, false, 0, peers, InetLiterals.ipv4("224.0.0.81"),
-                port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF);
+                port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF, false);
             final SyncDaemon[] d = new SyncDaemon[1];
             final SyncTransport transport = new SyncTransport(settings, local, dir.resolve(name + "-" + System.nanoTime()),
                 (image) -> d[0].onPeerAppeared(image), Throwable::printStackTrace);

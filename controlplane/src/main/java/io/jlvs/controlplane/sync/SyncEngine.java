@@ -1,0 +1,18 @@
+package io.jlvs.controlplane.sync;
+
+/**
+ * A sync daemon as the director drives it, whatever it speaks: jlvs's own protocol over Aeron ({@link SyncDaemon})
+ * or the kernel's ({@link IpvsSyncDaemon}). Roles start ({@code syncId} 0..255) and stop (-1) from any thread.
+ */
+public interface SyncEngine
+{
+    void master(int syncId);
+
+    void backup(int syncId);
+
+    /** A backup that has received a whole table since it last asked (always, for a protocol without catch-up). */
+    boolean caughtUp();
+
+    /** For {@code jlvs sync}. */
+    String report();
+}
