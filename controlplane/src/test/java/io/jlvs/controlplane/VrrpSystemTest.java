@@ -37,6 +37,7 @@ class VrrpSystemTest
     private static final Path KA_LOG = Path.of("/run/jlvs-lab/keepalived.log");
     private static final Pattern WATCH = Pattern.compile("watch ok=(\\d+) failed=(\\d+) reset=(\\d+) longest_gap_ms=(\\d+)");
     private static final String BECAME_MASTER = "vrrp: Became MASTER";
+    private static final Path NOTIFY_LOG = Path.of("/run/jlvs-lab/vrrp-notify.log");
     private static Lab lab;
     private Process keepalived;
 
@@ -67,7 +68,12 @@ class VrrpSystemTest
 
     private static Path director(final String base, final String vrrp, final Map<String, String> more) throws Exception
     {
-        final Map<String, String> s = new HashMap<>(Map.of("vrrp", Lab.LAB.resolve(vrrp).toString()));
+        return director(base, Lab.LAB.resolve(vrrp), more);
+    }
+
+    private static Path director(final String base, final Path vrrp, final Map<String, String> more) throws Exception
+    {
+        final Map<String, String> s = new HashMap<>(Map.of("vrrp", vrrp.toString()));
         s.putAll(more);
         return Lab.settingsWith(base, s);
     }
@@ -102,6 +108,18 @@ class VrrpSystemTest
         return Lab.clientPyAsync(args);
     }
 
+    private static String notified()
+    {
+        try
+        {
+            return Files.exists(NOTIFY_LOG) ? Files.readString(NOTIFY_LOG) : "";
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "";
+        }
+    }
+
     private static String state(final String instance) throws Exception
     {
         return Lab.jlvsOf(instance, "state").out();
@@ -109,8 +127,13 @@ class VrrpSystemTest
 
     private void startKeepalived(final int priority) throws Exception
     {
-        Files.writeString(KA_CONF, Files.readString(Lab.LAB.resolve("keepalived-lab.conf"))
-            .replace("@PRIORITY@", Integer.toString(priority)));
+        startKeepalived("keepalived-lab.conf", priority, "");
+    }
+
+    private void startKeepalived(final String conf, final int priority, final String pass) throws Exception
+    {
+        Files.writeString(KA_CONF, Files.readString(Lab.LAB.resolve(conf))
+            .replace("@PRIORITY@", Integer.toString(priority)).replace("@PASS@", pass));
         Files.deleteIfExists(KA_LOG);
         keepalived = new ProcessBuilder("ip", "netns", "exec", "jlvs-ka", "keepalived", "-n", "-l", "-D", "--vrrp",
             "-f", KA_CONF.toString(), "-p", "/run/jlvs-lab/keepalived.pid", "-r", "/run/jlvs-lab/keepalived-vrrp.pid")
@@ -140,7 +163,13 @@ class VrrpSystemTest
     @Order(1)
     void shouldPreemptOnlyAfterCatchingUpAndFailOverOnItsOwnWhenTheMasterIsKilled() throws Exception
     {
-        lab.startDirector2(director("director2.conf", "vrrp-dir2.conf", syncWith("198.18.0.2")), 4);
+        // jlvs-dir2's instance with keepalived's notify: config/lab/vrrp-notify.sh logs each transition
+        Files.deleteIfExists(NOTIFY_LOG);
+        final Path withNotify = Files.createTempFile("vrrp-dir2", ".conf");
+        final String conf = Files.readString(Lab.LAB.resolve("vrrp-dir2.conf"));
+        Files.writeString(withNotify, conf.substring(0, conf.lastIndexOf('}')) + "    notify " +
+            Lab.LAB.resolve("vrrp-notify.sh") + "\n}\n");
+        lab.startDirector2(director("director2.conf", withNotify, syncWith("198.18.0.2")), 4);
         awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
         final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "600000");
         Thread.sleep(1000);
@@ -260,5 +289,29 @@ class VrrpSystemTest
         assertTrue(state(Lab.INSTANCE).startsWith("master"), "the master kept the VIPs");
         assertEquals(1, counter(Lab.COUNTERS, "vrrp: Became BACKUP"), "jlvs-dir went backup once, at start");
         assertTrue(state(Lab.INSTANCE2).startsWith("backup"));
+    }
+
+    /**
+     * keepalived's default version 2, with a PASS password and unicast peers on both sides: they elect each other;
+     * advertisements with another password are counted and not obeyed.
+     */
+    @Test
+    @Order(4)
+    void shouldElectWithKeepalivedOverUnicastVersion2WithAPassword() throws Exception
+    {
+        startKeepalived("keepalived-lab-unicast.conf", 200, "jlvs-lab");
+        awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+        lab.startDirector(director("director.conf", "vrrp-dir-unicast.conf", Map.of()), 1);
+        Thread.sleep(3000);
+        assertTrue(state(Lab.INSTANCE).startsWith("backup (VRRP_Instance(LAB2) BACKUP, vrid 52, priority 150)"),
+            state(Lab.INSTANCE));
+        assertTrue(counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 0);
+
+        stopKeepalived();
+        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+        startKeepalived("keepalived-lab-unicast.conf", 200, "wrong-pw");
+        awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Dropped: bad authentication") >= 2, 10_000,
+            "advertisements with another password counted");
+        assertTrue(state(Lab.INSTANCE).startsWith("master"), "not obeyed: " + state(Lab.INSTANCE));
     }
 }

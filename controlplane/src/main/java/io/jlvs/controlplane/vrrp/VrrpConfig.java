@@ -36,6 +36,11 @@ import java.util.function.Consumer;
  * @param unicastSource   {@code unicast_src_ip}, or null (then the director's primary address).
  * @param unicastPeers    {@code unicast_peer}: advertise to each instead of 224.0.0.18.
  * @param garpDelaySec    {@code garp_master_delay} (default 5): a master announces the VIPs again after it.
+ * @param notifyMaster    {@code notify_master}: a command run on becoming MASTER (its words), or empty.
+ * @param notifyBackup    {@code notify_backup}: on becoming BACKUP.
+ * @param notifyStop      {@code notify_stop}: when the instance stops.
+ * @param notifyCommand   {@code notify}: on every transition, with keepalived's arguments appended:
+ *                        {@code INSTANCE <name> <MASTER|BACKUP|STOP> <priority>}.
  */
 public record VrrpConfig(
     Path file,
@@ -51,7 +56,11 @@ public record VrrpConfig(
     List<Inet4Address> addresses,
     Inet4Address unicastSource,
     List<Inet4Address> unicastPeers,
-    int garpDelaySec)
+    int garpDelaySec,
+    List<String> notifyMaster,
+    List<String> notifyBackup,
+    List<String> notifyStop,
+    List<String> notifyCommand)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
 
@@ -59,6 +68,10 @@ public record VrrpConfig(
     {
         addresses = List.copyOf(addresses);
         unicastPeers = List.copyOf(unicastPeers);
+        notifyMaster = List.copyOf(notifyMaster);
+        notifyBackup = List.copyOf(notifyBackup);
+        notifyStop = List.copyOf(notifyStop);
+        notifyCommand = List.copyOf(notifyCommand);
     }
 
     /** Reads {@code file}; warnings go to {@code warn}, errors are thrown together. */
@@ -148,6 +161,10 @@ public record VrrpConfig(
         private final List<Inet4Address> peers = new ArrayList<>();
         private Integer instanceVersion;
         private Integer instanceGarpDelay;
+        private List<String> notifyMaster = List.of();
+        private List<String> notifyBackup = List.of();
+        private List<String> notifyStop = List.of();
+        private List<String> notify = List.of();
 
         Parser(final Path file, final List<Token> tokens, final Consumer<String> warn)
         {
@@ -220,7 +237,8 @@ public record VrrpConfig(
             }
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, unicastSource, peers,
-                null != instanceGarpDelay ? instanceGarpDelay : garpDelay);
+                null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
+                notify);
         }
 
         /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
@@ -397,9 +415,13 @@ public record VrrpConfig(
                 case "unicast_peer" -> list(k, peers);
                 case "virtual_ipaddress" -> list(k, addresses);
                 case "authentication" -> block(k, this::authKeyword);
+                case "notify_master" -> notifyMaster = command(k);
+                case "notify_backup" -> notifyBackup = command(k);
+                case "notify_stop" -> notifyStop = command(k);
+                case "notify" -> notify = command(k);
                 default ->
                 {
-                    if (k.text().startsWith("track_") || k.text().startsWith("notify") || k.text().startsWith("garp_") ||
+                    if (k.text().startsWith("track_") || k.text().startsWith("notify_") || k.text().startsWith("garp_") ||
                         k.text().equals("use_vmac") || k.text().equals("smtp_alert") || k.text().equals("dont_track_primary"))
                     {
                         warning(k.line(), "not done by jlvs yet, ignored: " + k.text());
@@ -412,6 +434,36 @@ public record VrrpConfig(
                     }
                 }
             }
+        }
+
+        /**
+         * A notify command: its words, as keepalived splits them (a quoted string is split again on blanks), the
+         * program an absolute path that exists.
+         */
+        private List<String> command(final Token k)
+        {
+            final List<String> words = new ArrayList<>();
+            while (p < t.size() && t.get(p).line() == k.line() && !t.get(p).text().equals("}"))
+            {
+                for (final String w : t.get(p++).text().trim().split("\\s+"))
+                {
+                    if (!w.isEmpty())
+                    {
+                        words.add(w);
+                    }
+                }
+            }
+            if (words.isEmpty())
+            {
+                error(k.line(), k.text() + " needs a command");
+                return List.of();
+            }
+            final Path program = Path.of(words.getFirst());
+            if (!program.isAbsolute() || !Files.isExecutable(program))
+            {
+                error(k.line(), k.text() + " " + words.getFirst() + ": not an executable file given by its full path");
+            }
+            return List.copyOf(words);
         }
 
         /** {@code keyword { address ... }}: the first word of each line inside is an address. */

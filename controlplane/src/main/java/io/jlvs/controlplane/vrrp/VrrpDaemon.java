@@ -228,6 +228,7 @@ public final class VrrpDaemon implements AutoCloseable
             becameMaster.increment();
             LOG.info("VRRP_Instance({}) Entering MASTER STATE", config.name());
             director.vrrpMaster();
+            notifyScripts(config.notifyMaster(), "MASTER");
             garpAgainAtMs = config.garpDelaySec() > 0 ? System.currentTimeMillis() + config.garpDelaySec() * 1000L :
                 Long.MAX_VALUE;
         }
@@ -238,7 +239,52 @@ public final class VrrpDaemon implements AutoCloseable
             becameBackup.increment();
             LOG.info("VRRP_Instance({}) Entering BACKUP STATE", config.name());
             director.vrrpBackup();
+            notifyScripts(config.notifyBackup(), "BACKUP");
         }
+    }
+
+    /**
+     * keepalived's notify scripts: the state's own ({@code notify_master} ...) as given, then {@code notify} with
+     * {@code INSTANCE name STATE priority}; each on a virtual thread of its own, never holding up VRRP.
+     */
+    private void notifyScripts(final List<String> own, final String state)
+    {
+        run(own);
+        if (!config.notifyCommand().isEmpty())
+        {
+            final List<String> argv = new java.util.ArrayList<>(config.notifyCommand());
+            argv.addAll(List.of("INSTANCE", config.name(), state, Integer.toString(config.priority())));
+            run(argv);
+        }
+    }
+
+    private void run(final List<String> argv)
+    {
+        if (argv.isEmpty())
+        {
+            return;
+        }
+        Thread.startVirtualThread(() ->
+        {
+            try
+            {
+                final Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                {
+                    p.destroyForcibly();
+                    LOG.warn("VRRP_Instance({}) script {} still running after 60 s: killed", config.name(), argv);
+                }
+                else if (p.exitValue() != 0)
+                {
+                    LOG.warn("VRRP_Instance({}) script {} exited {}", config.name(), argv, p.exitValue());
+                }
+            }
+            catch (final IOException | InterruptedException ex)
+            {
+                LOG.warn("VRRP_Instance({}) script {}: {}", config.name(), argv, ex.getMessage());
+            }
+        });
     }
 
     /** MASTER or BACKUP, as last seen by the VRRP thread. */
@@ -273,6 +319,7 @@ public final class VrrpDaemon implements AutoCloseable
             }
             socket.close();
             sender.close();
+            notifyScripts(config.notifyStop(), "STOP");
         }
     }
 }

@@ -119,4 +119,22 @@ class VrrpConfigTest
                 "first is a at line 1)"), e.stream().sorted(java.util.Comparator.comparingInt((String s) ->
                     Integer.parseInt(s.split(":")[1]))).toList());
     }
+
+    @Test
+    void shouldReadKeepalivedsNotifyCommands() throws Exception
+    {
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance n {",
+            "  virtual_router_id 9",
+            "  notify_master \"/bin/echo master now\"",
+            "  notify /bin/true",
+            "}"), (w) -> { });
+        assertEquals(List.of("/bin/echo", "master", "now"), c.notifyMaster());
+        assertEquals(List.of("/bin/true"), c.notifyCommand());
+        assertTrue(c.notifyBackup().isEmpty());
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance n {", "  virtual_router_id 9", "  notify_backup /no/such/script", "}"), (w) -> { }));
+        assertEquals("keepalived.conf:3: notify_backup /no/such/script: not an executable file given by its full path",
+            ex.errors().getFirst().toString());
+    }
 }
