@@ -118,9 +118,9 @@ public final class SyncBench
             final SyncSettings settings = new SyncSettings(false, false, false, 0, List.of(peer),
                 InetLiterals.ipv4(SyncSettings.DEFAULT_GROUP), port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF, false);
             final SyncDaemon[] d = new SyncDaemon[1];
-            final SyncTransport transport = new SyncTransport(settings, local, dir.resolve(name), (image) ->
-                d[0].onPeerAppeared(image), Throwable::printStackTrace);
-            daemon = new SyncDaemon(transport, new SyncCodec(KEY), counters, new SyncReports(syncRings),
+            daemon = new SyncDaemon(() -> new SyncTransport(settings, local, dir.resolve(name + System.nanoTime()),
+                (image) -> d[0].onPeerAppeared(image), Throwable::printStackTrace), new SyncCodec(KEY), counters,
+                new SyncReports(syncRings),
                 new SyncDelivery(inboxes), tables, new SystemEpochClock(), (line) -> System.out.println(name + ": " + line));
             d[0] = daemon;
             runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 100_000), Throwable::printStackTrace, null,

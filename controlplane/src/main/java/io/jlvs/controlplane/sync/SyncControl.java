@@ -155,21 +155,21 @@ public final class SyncControl implements AutoCloseable
             null != group ? group : settings.group(), port != 0 ? port : settings.port(),
             Optional.of(ifName), settings.keyFile(), settings.policy(), false);
         final SyncDaemon[] created = new SyncDaemon[1];
-        final SyncTransport transport;
+        final java.util.function.Supplier<SyncTransport> transports = () -> new SyncTransport(effective, local,
+            aeronDir, (image) -> created[0].onPeerAppeared(image), (t) -> LOG.warn("sync transport", t));
+        final SyncDaemon d;
         try
         {
-            transport = new SyncTransport(effective, local, aeronDir,
-                (image) -> created[0].onPeerAppeared(image), (t) -> LOG.warn("sync transport", t));
+            d = new SyncDaemon(transports, new SyncCodec(key), counters, new SyncReports(syncRings),
+                new SyncDelivery(rings), tables, new SystemEpochClock(), log);
         }
         catch (final RuntimeException ex)
         {
             return "cannot start sync on " + ifName + " (" + InetLiterals.ntop(local) + "): " + ex.getMessage();
         }
-        final SyncDaemon d = new SyncDaemon(transport, new SyncCodec(key), counters, new SyncReports(syncRings),
-            new SyncDelivery(rings), tables, new SystemEpochClock(), log);
         created[0] = d;
         run(d, d);
-        log.accept("sync: started on " + transport);
+        log.accept("sync: started on " + d.transport());
         return null;
     }
 

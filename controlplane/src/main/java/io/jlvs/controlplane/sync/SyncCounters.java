@@ -35,7 +35,8 @@ public final class SyncCounters
         DROPPED_SYNC_ID("Dropped: another syncid"),
         DROPPED_REPLAYED("Dropped: replayed, reordered, or from a superseded epoch"),
         DROPPED_NOT_BACKUP("Dropped: connections received while not a backup"),
-        DROPPED_INBOX_FULL("Connections dropped: their agent's inbox stayed full");
+        DROPPED_INBOX_FULL("Connections dropped: their agent's inbox stayed full"),
+        TRANSPORT_RESTARTS("Transport made again after Aeron failed");
 
         private final String label;
 

@@ -59,7 +59,9 @@ public final class SyncDaemon implements Agent, SyncEngine
     static final long CATCH_UP_UNSENT_RETRY_MS = 50;
     static final int FRAGMENT_LIMIT = 16;
 
-    private final SyncTransport transport;
+    private final java.util.function.Supplier<SyncTransport> transports;
+    private SyncTransport transport;
+    private long restartAtMs;
     private final SyncCodec codec;
     private final SyncCounters counters;
     private final SyncReports reports;
@@ -121,7 +123,7 @@ public final class SyncDaemon implements Agent, SyncEngine
     }
 
     public SyncDaemon(
-        final SyncTransport transport,
+        final java.util.function.Supplier<SyncTransport> transports,
         final SyncCodec codec,
         final SyncCounters counters,
         final SyncReports reports,
@@ -130,7 +132,8 @@ public final class SyncDaemon implements Agent, SyncEngine
         final EpochClock clock,
         final Consumer<String> log)
     {
-        this.transport = transport;
+        this.transports = transports;
+        this.transport = transports.get();
         this.codec = codec;
         this.counters = counters;
         this.reports = reports;
@@ -198,8 +201,60 @@ public final class SyncDaemon implements Agent, SyncEngine
         }
     }
 
+    /**
+     * A cycle. Should Aeron fail (its driver or client timed out, as when this thread was held up for seconds), the
+     * transport is closed and made again, at most once a second, and a backup asks for the table anew: the peer is
+     * survived, not lost.
+     */
     @Override
     public int doWork()
+    {
+        if (null == transport || transport.isClosed())
+        {
+            return restart();
+        }
+        try
+        {
+            return work();
+        }
+        catch (final io.aeron.exceptions.AeronException | org.agrona.concurrent.AgentTerminationException ex)
+        {
+            log.accept("sync: Aeron failed (" + ex + "): the transport is made again");
+            org.agrona.CloseHelper.quietClose(transport);
+            transport = null;
+            return 1;
+        }
+    }
+
+    private int restart()
+    {
+        final long nowMs = clock.time();
+        if (nowMs < restartAtMs)
+        {
+            return 0;
+        }
+        restartAtMs = nowMs + 1000;
+        org.agrona.CloseHelper.quietClose(transport);
+        transport = null;
+        pendingLength = 0;
+        walking = false;
+        walkedCount = walkedSent = 0;
+        caughtUp = false;
+        wantCatchUp = true;
+        try
+        {
+            transport = transports.get();
+            counters.get(Kind.TRANSPORT_RESTARTS).increment();
+            log.accept("sync: transport made again: " + transport);
+        }
+        catch (final RuntimeException ex)
+        {
+            log.accept("sync: cannot make the transport again (" + ex.getMessage() + "): trying in a second");
+        }
+        return 1;
+    }
+
+    private int work()
     {
         int work = transport.invoke();
         final long nowMs = clock.time();
@@ -361,6 +416,10 @@ public final class SyncDaemon implements Agent, SyncEngine
                 walking = false; // the backup went: it asks again when it is back
                 walkedCount = walkedSent = 0;
             }
+        }
+        else if (result == Publication.CLOSED)
+        {
+            throw new io.aeron.exceptions.AeronException("the publication is closed");
         }
         else
         {
@@ -589,9 +648,15 @@ public final class SyncDaemon implements Agent, SyncEngine
         return sb.toString();
     }
 
+    /** The transport in use, for tests that make it fail. */
+    SyncTransport transport()
+    {
+        return transport;
+    }
+
     @Override
     public void onClose()
     {
-        transport.close();
+        org.agrona.CloseHelper.quietClose(transport);
     }
 }

@@ -124,6 +124,12 @@ public final class SyncTransport implements AutoCloseable
         return publication.isConnected();
     }
 
+    /** Whether Aeron closed under it (a driver or client timeout) or it was closed. */
+    public boolean isClosed()
+    {
+        return aeron.isClosed() || publication.isClosed() || subscription.isClosed();
+    }
+
     public Subscription subscription()
     {
         return subscription;

@@ -102,9 +102,9 @@ class SyncDaemonTest
             final SyncSettings settings = new SyncSettings(false, false, false, 0, peers, InetLiterals.ipv4("224.0.0.81"),
                 port, Optional.empty(), Path.of("unused"), SyncPolicy.OFF, false);
             final SyncDaemon[] d = new SyncDaemon[1];
-            final SyncTransport transport = new SyncTransport(settings, local, dir.resolve(name + "-" + System.nanoTime()),
-                (image) -> d[0].onPeerAppeared(image), Throwable::printStackTrace);
-            daemon = new SyncDaemon(transport, new SyncCodec(KEY), counters, new SyncReports(syncRings),
+            daemon = new SyncDaemon(() -> new SyncTransport(settings, local, dir.resolve(name + "-" + System.nanoTime()),
+                (image) -> d[0].onPeerAppeared(image), Throwable::printStackTrace), new SyncCodec(KEY), counters,
+                new SyncReports(syncRings),
                 new SyncDelivery(rings), tables, new SystemEpochClock(), log::add);
             d[0] = daemon;
         }
@@ -295,6 +295,31 @@ class SyncDaemonTest
         assertEquals(held, master.count(Kind.CATCH_UP_CONNS_SENT), () -> "each connection sent once\nmaster\n" +
             master.counters.report() + master.log + "\nbackup\n" + backup.counters.report() + backup.log);
         assertEquals(held, backup.count(Kind.CONNS_RECEIVED));
+    }
+
+    /** Aeron failing under a daemon (here: its transport closed, as a driver timeout closes it) is survived. */
+    @Test
+    void shouldMakeItsTransportAgainWhenAeronFails() throws Exception
+    {
+        port = freePort();
+        final Side master = side("master", MASTER, BACKUP);
+        final Side backup = side("backup", BACKUP, MASTER);
+        master.daemon.master(0);
+        backup.daemon.backup(0);
+        master.hold(key(1), entry(1));
+        runUntil(() -> backup.daemon.caughtUp() && backup.received.size() == 1, master::work, backup::work);
+
+        state = () -> "backup\n" + backup.counters.report() + backup.log + "\nmaster\n" + master.counters.report() +
+            master.log + "\nreceived " + backup.received.size() + " caught up " + backup.daemon.caughtUp();
+        backup.daemon.transport().close();
+        master.hold(key(2), entry(2));
+        runUntil(() -> backup.count(Kind.TRANSPORT_RESTARTS) == 1 && backup.daemon.caughtUp() &&
+            backup.received.size() == 2, master::work, backup::work);
+        master.daemon.transport().close();
+        master.hold(key(3), entry(3)); // as an agent does: saved, then reported
+        master.report(key(3), entry(3));
+        runUntil(() -> master.count(Kind.TRANSPORT_RESTARTS) == 1 && backup.received.containsKey(key(3)),
+            master::work, backup::work);
     }
 
     @Test
