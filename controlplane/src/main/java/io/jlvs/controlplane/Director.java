@@ -686,16 +686,18 @@ public final class Director implements AutoCloseable
         @Override
         public void vrrpMaster()
         {
+            // the VIPs first: the sync roles after, the master's started before the backup's stops, so the daemon
+            // and its transport stay up (tearing them down and making them again took the takeover's time)
+            standby(false);
             if (settings.sync().followsVrrp())
             {
-                sync.stop("backup");
                 final String error = sync.start("master", "", settings.sync().syncId(), null, 0, 0, 0);
                 if (null != error)
                 {
                     LOG.error("sync master daemon: {}", error);
                 }
+                sync.stop("backup");
             }
-            standby(false);
         }
 
         @Override
@@ -704,12 +706,12 @@ public final class Director implements AutoCloseable
             standby(true);
             if (settings.sync().followsVrrp())
             {
-                sync.stop("master");
                 final String error = sync.start("backup", "", settings.sync().syncId(), null, 0, 0, 0);
                 if (null != error)
                 {
                     LOG.error("sync backup daemon: {}", error);
                 }
+                sync.stop("master");
             }
         }
 
