@@ -308,9 +308,8 @@ class SyncDaemonTest
         assertEquals(held, backup.count(Kind.CONNS_RECEIVED));
     }
 
-    /** Aeron failing under a daemon (here: its transport closed, as a driver timeout closes it) is survived. */
-    @Test
-    void shouldMakeItsTransportAgainWhenAeronFails() throws Exception
+    /** A master holding one connection and a backup that caught up with it. */
+    private Side[] caughtUpPair() throws IOException
     {
         port = freePort();
         final Side master = side("master", MASTER, BACKUP);
@@ -319,6 +318,16 @@ class SyncDaemonTest
         backup.daemon.backup(0);
         master.hold(key(1), entry(1));
         runUntil(() -> backup.daemon.caughtUp() && backup.received.size() == 1, master::work, backup::work);
+        return new Side[] {master, backup};
+    }
+
+    /** Aeron failing under a daemon (here: its transport closed, as a driver timeout closes it) is survived. */
+    @Test
+    void shouldMakeItsTransportAgainWhenAeronFails() throws Exception
+    {
+        final Side[] pair = caughtUpPair();
+        final Side master = pair[0];
+        final Side backup = pair[1];
 
         state = () -> "backup\n" + backup.counters.report() + backup.log + "\nmaster\n" + master.counters.report() +
             master.log + "\nreceived " + backup.received.size() + " caught up " + backup.daemon.caughtUp();
@@ -336,13 +345,9 @@ class SyncDaemonTest
     @Test
     void shouldCatchUpAgainFromARestartedMaster() throws IOException
     {
-        port = freePort();
-        final Side master = side("master", MASTER, BACKUP);
-        final Side backup = side("backup", BACKUP, MASTER);
-        master.daemon.master(0);
-        backup.daemon.backup(0);
-        master.hold(key(1), entry(1));
-        runUntil(() -> backup.daemon.caughtUp() && backup.received.size() == 1, master::work, backup::work);
+        final Side[] pair = caughtUpPair();
+        final Side master = pair[0];
+        final Side backup = pair[1];
 
         master.hold(key(2), entry(2)); // made while it was down, say: only a catch-up tells the backup
         master.restart();
