@@ -193,7 +193,7 @@ class VrrpSystemTest
         lab.killDirector();
         final long takeover = awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000,
             "jlvs-dir2 takes over");
-        System.out.printf("kill -9 to the backup's MASTER: %d ms (advert_int 0.25 s: 3 x 250 + skew 152)%n",
+        System.out.printf("kill -9 to the backup's MASTER: %d ms (advert_int 0.1 s: 3 x 100 + skew 61)%n",
             (System.nanoTime() - killed) / 1_000_000);
         assertTrue(takeover < 2000, "VRRP took over in " + takeover + " ms");
 
