@@ -490,14 +490,7 @@ public final class Director implements AutoCloseable
         final TableCompiler.CompiledTable compiled =
             compiler.compile(next, agents.size(), routes, version.incrementAndGet(), health);
         final long offeredNs = System.nanoTime();
-        for (int i = 0; i < agents.size(); i++)
-        {
-            final ForwardingSnapshot s = forAgent(compiled.snapshots().get(i));
-            while (!agents.get(i).offer(s))
-            {
-                Thread.onSpinWait();
-            }
-        }
+        offer(compiled);
         logAdoption(compiled.version(), offeredNs);
         final long nowMs = System.currentTimeMillis();
         for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services()))
@@ -727,7 +720,30 @@ public final class Director implements AutoCloseable
     {
         if (!closed && !standby)
         {
-            apply(config);
+            reoffer();
+        }
+    }
+
+    /**
+     * Hands every agent the table it has, with the director's present sync role and pair state: nothing to compile,
+     * since only those changed. The services in it are the agent's already, so it adopts them as they are (no
+     * scheduler to take over), and announces the addresses it now serves.
+     */
+    private void reoffer()
+    {
+        offer(table);
+    }
+
+    /** Hands each agent its snapshot of {@code compiled}, with the sync role and pair state. */
+    private void offer(final TableCompiler.CompiledTable compiled)
+    {
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final ForwardingSnapshot s = forAgent(compiled.snapshots().get(i));
+            while (!agents.get(i).offer(s))
+            {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -751,7 +767,7 @@ public final class Director implements AutoCloseable
         LOG.info("{}: {}", settings.instance(), standby ? "standing by (backup): the VIPs are the other director's" :
             "serving the VIPs (master)");
         ldLog.log(standby ? "Entering BACKUP state" : "Entering MASTER state");
-        apply(config);
+        reoffer();
     }
 
     public boolean isStandby()
@@ -765,7 +781,7 @@ public final class Director implements AutoCloseable
         syncPolicy = settings.sync().policy().master(master);
         if (!closed)
         {
-            apply(config);
+            reoffer();
         }
     }
 

@@ -140,18 +140,16 @@ public final class RawIpSocket implements AutoCloseable
     public RawIpSocket bind(final Inet4Address source) throws IOException
     {
         sockaddr(source);
+        final int rc;
         try
         {
-            check((int)BIND.invokeExact(state, fd, sockaddr, 16), "bind " + source.getHostAddress());
-        }
-        catch (final IOException ex)
-        {
-            throw ex;
+            rc = (int)BIND.invokeExact(state, fd, sockaddr, 16);
         }
         catch (final Throwable t)
         {
             throw new IOException("bind", t);
         }
+        check(rc, "bind " + source.getHostAddress());
         return this;
     }
 
