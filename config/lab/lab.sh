@@ -2,8 +2,9 @@
 # The jlvs lab: network namespaces joined by a bridge, on one machine.
 #
 #   jlvs-cli  198.18.0.100  client
-#   jlvs-dir  the director: DPDK on veth dir0 (net_af_packet), its own kernel on the TAP jlvs-lab; DIP 198.18.0.2 and
-#             198.18.1.1 (the NAT real servers' gateway), default gateway 198.18.0.254; it alone answers ARP
+#   jlvs-dir  the director: DPDK on veth dir0 (net_af_packet), its own kernel on the TAP jlvs-lab; DIP 198.18.0.2,
+#             198.18.1.2, and the floating 198.18.1.1 (the NAT real servers' gateway, held by whichever director
+#             serves the VIPs), default gateway 198.18.0.254; it alone answers ARP
 #             for the VIPs 198.18.0.10 (DR), .20 (NAT), .30 (TUN), .40 (DR+NAT+TUN), .50 (DR, no server)
 #   jlvs-rs1..3   198.18.0.11..13  DR real servers: HTTP on :80, UDP on VIP:5300, VIPs .10 .40 .50 on lo
 #                 with arp_ignore/arp_announce
@@ -15,7 +16,7 @@
 #                 198.18.0.30:5300, VIPs .30 .40 on lo with arp_ignore/arp_announce, rp_filter off; the
 #                 kernel has no ipip/gre/fou, so tundecap.py takes ipip, gre and gue (UDP 6080) and writes
 #                 the inner packets to the TUN device tunl-dec; counters in /run/jlvs-lab/tunN-decap.json
-#   jlvs-dir2 the pair's second director (DIP 198.18.0.3, TAP jlvs-lab2), DPDK on its own veth dir0 on the same
+#   jlvs-dir2 the pair's second director (DIP 198.18.0.3 and 198.18.1.3, TAP jlvs-lab2), DPDK on its own veth dir0 on the same
 #             bridge; sync0 in jlvs-dir (198.18.9.1/30) and in jlvs-dir2 (198.18.9.2/30) is a link kept for
 #             connection sync, apart from the forwarding ports
 #   jlvs-ka   198.18.0.4 on the same bridge: a keepalived box, for VRRP between jlvs and keepalived
@@ -23,7 +24,8 @@
 #
 # IPv6, in the documentation range 2001:db8::/32: the client 2001:db8::100, the DR real servers 2001:db8::11..13
 # with VIP6 2001:db8::10 on lo (an address on lo is not answered in neighbour discovery on rs0), the NAT real
-# servers 2001:db8:1::11..13 via the director's 2001:db8:1::1, VIP6_NAT 2001:db8::20; the director 2001:db8::2;
+# servers 2001:db8:1::11..13 via the floating 2001:db8:1::1, VIP6_NAT 2001:db8::20; the director 2001:db8::2 and
+# 2001:db8:1::2 (the second 2001:db8::3 and 2001:db8:1::3);
 # the router 2001:db8::fe and 2001:db8:2::fe in front of the tunnel real servers 2001:db8:2::11..13 (VIP6_TUN
 # 2001:db8::30 on lo; tundecap.py takes IPv6-in-IPv6 too).
 # 198.18.0.0/15 is the range RFC 2544 sets aside for benchmark networks; nothing here leaves the namespaces.

@@ -73,6 +73,8 @@ public final class Director implements AutoCloseable
     private final AtomicLong version = new AtomicLong();
     private final AdminServer admin;
     private final HostPath hostPath;
+    /** On the host path: held while serving. Null without a host path. */
+    private final FloatingAddresses floating;
     private final HealthMonitor health;
     /** ldirectord's log (logfile, syslog, supervised) of real server changes, reloads, start and stop. */
     private final io.jlvs.controlplane.alert.DirectorLog ldLog;
@@ -148,6 +150,8 @@ public final class Director implements AutoCloseable
         syncPolicy = settings.sync().policy().master(false);
         standby = settings.standby() || null != vrrpConfig; // with VRRP, backup until it decides
         hostPath = settings.hostPath() ? openHostPath(settings, mac, counters) : null;
+        floating = null == hostPath ? null : new FloatingAddresses(hostPathName(settings.instance()), settings,
+            Director::run);
         hostRunner = null == hostPath ? null : new AgentRunner(
             new BackoffIdleStrategy(1, 1, 1_000, 1_000_000), (t) -> LOG.error("host path", t), null, hostPath);
         stats = new StatsRegistry(counters, agentCount);
@@ -348,6 +352,13 @@ public final class Director implements AutoCloseable
         if (null != hostRunner)
         {
             AgentRunner.startOnThread(hostRunner);
+        }
+        synchronized (this)
+        {
+            if (!standby)
+            {
+                holdFloating();
+            }
         }
         health.configure(config);
         sync.startConfigured();
@@ -767,7 +778,31 @@ public final class Director implements AutoCloseable
         LOG.info("{}: {}", settings.instance(), standby ? "standing by (backup): the VIPs are the other director's" :
             "serving the VIPs (master)");
         ldLog.log(standby ? "Entering BACKUP state" : "Entering MASTER state");
+        if (standby)
+        {
+            releaseFloating();
+        }
         reoffer();
+        if (!standby)
+        {
+            holdFloating();
+        }
+    }
+
+    private void holdFloating()
+    {
+        if (null != floating)
+        {
+            floating.hold();
+        }
+    }
+
+    private void releaseFloating()
+    {
+        if (null != floating)
+        {
+            floating.release();
+        }
     }
 
     public boolean isStandby()

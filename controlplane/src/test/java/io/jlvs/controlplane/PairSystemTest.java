@@ -26,14 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Aeron, through the directors' host paths or over the sync link kept for it. A long TCP transfer through the DR VIP
  * and a stream of short connections run while the master is killed (SIGKILL) or stopped, and the backup takes the
  * VIPs (here by {@code jlvs state master}, the step VRRP takes on its own). Measured: the transfer ends intact
- * (sha256), no connection is reset, and the longest time without an answer.
+ * (sha256), no connection is reset, and the longest time without an answer. The NAT real servers' gateway
+ * (198.18.1.1, a floating address) moves with the VIPs, so NAT connections are carried on as well.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PairSystemTest
 {
     private static final Path KEY = Lab.SYNC_KEY;
-    /** The backup's next hops: the three DR real servers and the router. */
-    private static final int BACKUP_NEXT_HOPS = 4;
+    /** The backup's next hops: the three DR real servers, the three NAT ones and the router. */
+    private static final int BACKUP_NEXT_HOPS = 7;
     private static final Pattern WATCH = Pattern.compile("watch ok=(\\d+) failed=(\\d+) reset=(\\d+) longest_gap_ms=(\\d+)");
     private static Lab lab;
 
@@ -75,6 +76,12 @@ class PairSystemTest
             "sync-daemon", "backup", "sync-peers", "198.18.0.2", "sync-key", KEY.toString()));
         s.putAll(more);
         return Lab.settingsWith("director2.conf", s);
+    }
+
+    /** The addresses a director's own kernel holds on its host path. */
+    private static String tapAddresses(final String namespace, final String tap) throws Exception
+    {
+        return Lab.in(namespace, Duration.ofSeconds(5), "ip", "-br", "addr", "show", "dev", tap).out();
     }
 
     private static CompletableFuture<Lab.Result> async(final String... args)
@@ -126,8 +133,11 @@ class PairSystemTest
     void shouldCarryATransferAcrossAKilledMasterToABackupThatJoinedLate() throws Exception
     {
         lab.startDirector(master(Map.of()), 1);
+        assertTrue(tapAddresses("jlvs-dir", "jlvs-lab").contains("198.18.1.1/24"), "the master holds the gateway");
         // 12 MB at 500 kB/s: about 24 s, long enough to outlive the master with a backup started meanwhile
         final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "500000");
+        final CompletableFuture<Lab.Result> natTransfer = async("transfer", "http://198.18.0.20/", "12000000",
+            "500000");
         Thread.sleep(1000);
         final long starting = System.nanoTime();
         lab.startDirector2(backup(Map.of()), BACKUP_NEXT_HOPS);
@@ -136,23 +146,33 @@ class PairSystemTest
             Lab.jlvsOf(Lab.INSTANCE2, "sync").out().lines().filter((l) -> l.contains("backup:")).findFirst()
                 .orElse(""));
         assertTrue(connectionsTo(Lab.INSTANCE2, "198.18.0.10") >= 1, "the transfer's connection, caught up");
+        assertTrue(connectionsTo(Lab.INSTANCE2, "198.18.0.20") >= 1, "the NAT transfer's too");
+        final String standingBy = tapAddresses("jlvs-dir2", "jlvs-lab2");
+        assertTrue(standingBy.contains("198.18.1.3/24") && !standingBy.contains("198.18.1.1/"),
+            "standing by, its kernel has no floating address: " + standingBy);
         assertTrue(Lab.jlvsOf(Lab.INSTANCE2, "ipvsadm", "-L", "--daemon").out()
             .contains("backup sync daemon (mcast=jlvs-lab2, syncid=0)"));
         assertTrue(Lab.jlvs("ipvsadm", "-L", "--daemon").out().contains("master sync daemon (mcast=jlvs-lab, syncid=0)"));
 
         final CompletableFuture<Lab.Result> watch = async("watch", "http://198.18.0.10/", "6", "42000");
+        final CompletableFuture<Lab.Result> natWatch = async("watch", "http://198.18.0.20/", "6", "43000");
         Thread.sleep(1500);
         assertFalse(transfer.isDone(), () -> "the transfer outlives the master: " + transfer.join().out());
         final long killed = System.nanoTime();
         lab.killDirector();
         assertEquals("master\n", Lab.jlvsOf(Lab.INSTANCE2, "state", "master").out());
         System.out.printf("kill -9 to takeover command done: %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+        assertTrue(tapAddresses("jlvs-dir2", "jlvs-lab2").contains("198.18.1.1/24"), "the new master holds it");
 
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertEquals(0, t.status(), t.out());
         assertTrue(t.out().matches("(?s)transfer rs\\d 12000000 ok.*"), "intact, sha256 checked: " + t.out());
+        final Lab.Result nat = natTransfer.get(120, TimeUnit.SECONDS);
+        assertTrue(nat.out().matches("(?s)transfer nat\\d 12000000 ok.*"), "NAT, intact: " + nat.out());
         final long gap = checkWatch(watch.get(60, TimeUnit.SECONDS), "kill -9, takeover");
         assertTrue(gap < 5000, "the VIP answers again through the backup: " + gap + " ms");
+        final long natGap = checkWatch(natWatch.get(60, TimeUnit.SECONDS), "kill -9, takeover, NAT");
+        assertTrue(natGap < 5000, "the NAT VIP answers again through the backup: " + natGap + " ms");
         final Map<String, Long> c = Lab.counters(Lab.COUNTERS2);
         assertTrue(c.getOrDefault("fwd-0: Connections applied from the sync master", 0L) >= 1, c.toString());
         assertEquals(0L, c.getOrDefault("sync: Dropped: the HMAC tag is wrong (another key, or forged)", 0L));

@@ -22,11 +22,12 @@ import org.agrona.collections.IntHashSet;
  * @param localAddressesV6 the IPv6 addresses the director answers neighbour discovery and ICMPv6 echo for.
  * @param natSourcesV6     the addresses of IPv6 NAT real servers.
  * @param neighboursV6     IPv6 next hops to keep resolved.
- * @param routes           the director's own addresses, connected subnets and gateway.
+ * @param routes           the director's own addresses, connected subnets and gateway; standing by, without the
+ *                         floating ones ({@link RouteTable#standby()}).
  * @param version          increases with every snapshot, for logs and tests.
  * @param sync             whether the agents report connections to the sync daemon, and when.
  * @param standby          the other director of the pair has the VIPs: this one answers ARP, neighbour discovery
- *                         and pings for its own addresses only, and drops what reaches a virtual service or comes
+ *                         and pings for its own held addresses only, and drops what reaches a virtual service or comes
  *                         from a NAT real server (counted), while it keeps its synced connections; a kernel LVS
  *                         backup, without the VIPs keepalived moved away, does the same.
  */
@@ -108,7 +109,7 @@ public record ForwardingSnapshot(
     public ForwardingSnapshot withStandby(final boolean standby)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, routes, version, sync, standby);
+            natSourcesV6, neighboursV6, standby ? routes.standby() : routes.serving(), version, sync, standby);
     }
 
     /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */

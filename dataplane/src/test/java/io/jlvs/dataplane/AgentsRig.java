@@ -112,7 +112,8 @@ final class AgentsRig implements AutoCloseable
         neighbours = new NeighbourTable[agents];
         destStats = new DestStats[agents][4];
         drServiceStats = new ConnStats[agents];
-        final RouteTable routes = new RouteTable(new int[] {DIP, NAT_GW}, new int[] {24, 24}, GATEWAY);
+        // NAT_GW floats, as a pair's NAT gateway does: held only while serving
+        final RouteTable routes = new RouteTable(new int[] {DIP, NAT_GW}, new int[] {24, 24}, GATEWAY).withFloating(1, 0);
         for (int i = 0; i < agents; i++)
         {
             final String role = "fwd-" + i;

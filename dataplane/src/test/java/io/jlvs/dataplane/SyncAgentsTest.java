@@ -19,7 +19,10 @@ import java.util.Map;
 import static io.jlvs.dataplane.AgentsRig.CIP;
 import static io.jlvs.dataplane.AgentsRig.CLIENT_MAC;
 import static io.jlvs.dataplane.AgentsRig.DR_MAC;
+import static io.jlvs.dataplane.AgentsRig.DIP;
 import static io.jlvs.dataplane.AgentsRig.DR_RIP;
+import static io.jlvs.dataplane.AgentsRig.NAT_GW;
+import static io.jlvs.dataplane.AgentsRig.NAT_RIP;
 import static io.jlvs.dataplane.AgentsRig.PORT_MAC;
 import static io.jlvs.dataplane.AgentsRig.VIP;
 import static io.jlvs.dataplane.xmit.Wire.DF;
@@ -157,12 +160,18 @@ class SyncAgentsTest
             assertTrue(AgentsRig.ipv4(standingBy).isEmpty());
             assertEquals(0, arpRepliesFor(standingBy, VIP), "no ARP reply for the VIP");
             assertEquals(1, backup.sum(LbCounterDescriptor.STANDBY));
+            backup.queues[0].inject(arpRequestFor(NAT_GW));
+            assertEquals(0, arpRepliesFor(backup.runUntilQuiet(), NAT_GW), "nor for the floating NAT gateway");
 
             // takeover: it announces the VIP, and the clients' next packets reach it; it forwards them where the
             // master did
-            assertTrue(arpAnnouncementsOf(backup.standby(false), VIP) > 0, "gratuitous ARP for the VIP");
+            final List<byte[]> takeover = backup.standby(false);
+            assertTrue(arpAnnouncementsOf(takeover, VIP) > 0, "gratuitous ARP for the VIP");
+            assertTrue(arpAnnouncementsOf(takeover, NAT_GW) > 0, "and for the floating NAT gateway");
             backup.queues[0].inject(arpRequestFor(VIP));
             assertEquals(1, arpRepliesFor(backup.runUntilQuiet(), VIP), "serving, it answers for the VIP");
+            backup.queues[0].inject(arpRequestFor(NAT_GW));
+            assertEquals(1, arpRepliesFor(backup.runUntilQuiet(), NAT_GW), "and for the NAT gateway");
             for (int i = 0; i < flows; i++)
             {
                 backup.queues[i % 3].inject(fromClient(30_000 + i, ACK | PSH));
@@ -176,6 +185,28 @@ class SyncAgentsTest
             assertEquals(0, backup.sum(LbCounterDescriptor.NO_CONN_NOT_SYN));
             assertEquals(0, backup.sum(LbCounterDescriptor.CONNS_CREATED), "no connection scheduled afresh");
             assertEquals(0, master.inUse() + backup.inUse());
+        }
+    }
+
+    /**
+     * Standing by, a director resolves its next hops from its own addresses only: an ARP request sent from the
+     * floating NAT gateway would point the real servers' gateway at the director that does not hold it.
+     */
+    @Test
+    void shouldNeverSendFromAFloatingAddressStandingBy()
+    {
+        try (AgentsRig backup = new AgentsRig(1, false, SyncPolicy.OFF))
+        {
+            final List<byte[]> standingBy = backup.standby(true);
+            assertTrue(standingBy.stream().anyMatch((f) -> Wire.u16(f, 12) == 0x0806 && Wire.u32(f, 38) == NAT_RIP),
+                "the NAT real server is still resolved");
+            for (final byte[] f : standingBy)
+            {
+                assertTrue(Wire.u16(f, 12) != 0x0806 || Wire.u32(f, 28) == DIP, "sent from the DIP only");
+            }
+            final List<byte[]> serving = backup.standby(false);
+            assertTrue(serving.stream().anyMatch((f) -> Wire.u16(f, 12) == 0x0806 && Wire.u16(f, 20) == 1 &&
+                Wire.u32(f, 28) == NAT_GW && Wire.u32(f, 38) == NAT_GW), "serving, it announces the gateway");
         }
     }
 

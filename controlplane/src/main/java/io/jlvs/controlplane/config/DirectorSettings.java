@@ -37,6 +37,11 @@ import java.util.regex.Pattern;
  *                                              # IPv6 ones serve IPv6 services and real servers
  * gateway           = 198.18.0.1, 2001:db8::fe # optional default gateways, at most one per family, each on one of
  *                                              # those subnets
+ * floating-address  = 198.18.1.1/24, 2001:db8:1::1/64
+ *                                              # addresses that move with the VIPs in a pair (keepalived puts them
+ *                                              # in virtual_ipaddress): the NAT real servers' gateway. The director
+ *                                              # serving the VIPs holds them; standing by, it neither answers for
+ *                                              # them nor sends from them (default none)
  * mtu               = 1500                     # link MTU, 576..9216 (tunnels fit in it) (default 1500)
  * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1); one agent each,
  *                                              # pinned to the CPU of its number, or, in DPDK's --lcores form,
@@ -68,6 +73,8 @@ public record DirectorSettings(
     Optional<Inet4Address> gateway,
     List<Address6> addresses6,
     Optional<Inet6Address> gateway6,
+    List<Address> floating,
+    List<Address6> floating6,
     List<Integer> cores,
     int controlCore,
     List<String> extraEalArgs,
@@ -102,7 +109,7 @@ public record DirectorSettings(
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
     private static final Pattern PLACED = Pattern.compile("(\\d+)@(\\d+)");
     private static final int MAX_LCORE = 1023;
-    private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "cores",
+    private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "floating-address", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
@@ -118,6 +125,9 @@ public record DirectorSettings(
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(ldirectordConfig, "ldirectordConfig");
         addresses = List.copyOf(addresses);
+        addresses6 = List.copyOf(addresses6);
+        floating = List.copyOf(floating);
+        floating6 = List.copyOf(floating6);
         cores = List.copyOf(cores);
         extraEalArgs = List.copyOf(extraEalArgs);
         if (addresses.isEmpty())
@@ -213,34 +223,41 @@ public record DirectorSettings(
         return addresses.getFirst().prefixLength();
     }
 
-    /** @return the director's routes: its addresses, primary first, their subnets and the gateway */
+    /**
+     * @return the director's routes: its addresses, primary first, then the floating ones, their subnets and the
+     * gateways
+     */
     public RouteTable routes()
     {
-        final int[] a = new int[addresses.size()];
-        final int[] p = new int[addresses.size()];
+        final List<Address> all = new ArrayList<>(addresses);
+        all.addAll(floating);
+        final int[] a = new int[all.size()];
+        final int[] p = new int[all.size()];
         for (int i = 0; i < a.length; i++)
         {
-            a[i] = InetLiterals.toInt(addresses.get(i).address());
-            p[i] = addresses.get(i).prefixLength();
+            a[i] = InetLiterals.toInt(all.get(i).address());
+            p[i] = all.get(i).prefixLength();
         }
         final RouteTable v4 = new RouteTable(a, p, gateway.map(InetLiterals::toInt).orElse(0));
-        if (addresses6.isEmpty())
+        final List<Address6> all6 = new ArrayList<>(addresses6);
+        all6.addAll(floating6);
+        if (all6.isEmpty())
         {
-            return v4;
+            return v4.withFloating(floating.size(), 0);
         }
-        final long[] hi = new long[addresses6.size()];
-        final long[] lo = new long[addresses6.size()];
-        final int[] p6 = new int[addresses6.size()];
+        final long[] hi = new long[all6.size()];
+        final long[] lo = new long[all6.size()];
+        final int[] p6 = new int[all6.size()];
         for (int i = 0; i < hi.length; i++)
         {
-            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(addresses6.get(i).address().getAddress());
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all6.get(i).address().getAddress());
             hi[i] = b.getLong(0);
             lo[i] = b.getLong(8);
-            p6[i] = addresses6.get(i).prefixLength();
+            p6[i] = all6.get(i).prefixLength();
         }
         final java.nio.ByteBuffer g = java.nio.ByteBuffer.wrap(
             gateway6.map(Inet6Address::getAddress).orElse(new byte[16]));
-        return v4.withIpv6(hi, lo, p6, g.getLong(0), g.getLong(8));
+        return v4.withIpv6(hi, lo, p6, g.getLong(0), g.getLong(8)).withFloating(floating.size(), floating6.size());
     }
 
     /** @return true when {@link #port()} is a PCI address rather than vdev devargs */
@@ -342,6 +359,9 @@ public record DirectorSettings(
         final List<Address> addresses = c.addresses("address", addresses6);
         final Inet6Address[] gateway6 = new Inet6Address[1];
         final Inet4Address gateway = c.gateway("gateway", addresses, addresses6, gateway6);
+        final List<Address6> floating6 = new ArrayList<>();
+        final List<Address> floating = c.floating("floating-address", addresses, addresses6, floating6,
+            null == gateway ? List.of() : List.of(gateway), null == gateway6[0] ? List.of() : List.of(gateway6[0]));
         final List<Integer> cores = c.cores("cores");
         final int controlCore = c.integer("control-core", DEFAULT_CONTROL_CORE, 0, MAX_LCORE);
         if (cores.contains(controlCore))
@@ -381,7 +401,7 @@ public record DirectorSettings(
             throw new ConfigException(errors);
         }
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
-            List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), cores,
+            List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync);
     }
@@ -522,6 +542,56 @@ public record DirectorSettings(
             {
                 return List.of();
             }
+            final List<Address> list = cidrs(key, v, six, true);
+            if (null != list && list.isEmpty())
+            {
+                error(key, "no IPv4 address: the director needs one as its primary address (DIP)");
+            }
+            return null == list ? List.of() : list;
+        }
+
+        /**
+         * The floating addresses: CIDRs as {@link #addresses}, none of them one of the director's own or a gateway.
+         */
+        List<Address> floating(final String key, final List<Address> own, final List<Address6> own6,
+            final List<Address6> six, final List<Inet4Address> gateways, final List<Inet6Address> gateways6)
+        {
+            final String v = string(key, null);
+            if (v == null)
+            {
+                return List.of();
+            }
+            final List<Address> list = cidrs(key, v, six, false);
+            if (null == list)
+            {
+                return List.of();
+            }
+            for (final Address a : list)
+            {
+                if (own.stream().anyMatch((o) -> o.address().equals(a.address())) || gateways.contains(a.address()))
+                {
+                    error(key, "floating address " + InetLiterals.ntop(a.address()) + " is also " +
+                        (gateways.contains(a.address()) ? "the gateway" : "one of the director's own addresses"));
+                    return List.of();
+                }
+            }
+            for (final Address6 a : six)
+            {
+                if (own6.stream().anyMatch((o) -> o.address().equals(a.address())) || gateways6.contains(a.address()))
+                {
+                    error(key, "floating address " + InetLiterals.ntop(a.address()) + " is also " +
+                        (gateways6.contains(a.address()) ? "the gateway" : "one of the director's own addresses"));
+                    six.clear();
+                    return List.of();
+                }
+            }
+            return list;
+        }
+
+        /** A comma-separated list of CIDRs, each once; the IPv6 ones go to {@code six}. Null after an error. */
+        private List<Address> cidrs(final String key, final String v, final List<Address6> six,
+            final boolean ipv4First)
+        {
             final List<Address> list = new ArrayList<>();
             for (final String part : v.split(",", -1))
             {
@@ -535,20 +605,20 @@ public record DirectorSettings(
                     {
                         error(key, "invalid address \"" + text +
                             "\": expected an IPv6 address with prefix length, e.g. 2001:db8::2/64");
-                        return List.of();
+                        return null;
                     }
                     if (six.stream().anyMatch((other) -> other.address().equals(a6)))
                     {
                         error(key, "address " + InetLiterals.ntop(a6) + " is given twice");
-                        return List.of();
+                        return null;
                     }
                     six.add(new Address6(a6, prefix6));
                     continue;
                 }
-                if (list.isEmpty() && !six.isEmpty())
+                if (ipv4First && list.isEmpty() && !six.isEmpty())
                 {
                     error(key, "the first address must be IPv4: the director's primary address (DIP)");
-                    return List.of();
+                    return null;
                 }
                 final Matcher m = CIDR.matcher(text);
                 final Inet4Address a = m.matches() ? InetLiterals.ipv4(m.group(1)) : null;
@@ -557,19 +627,15 @@ public record DirectorSettings(
                 {
                     error(key, "invalid address \"" + text +
                         "\": expected an IPv4 address with prefix length, e.g. 198.18.0.2/24");
-                    return List.of();
+                    return null;
                 }
                 final Address address = new Address(a, prefix);
                 if (list.stream().anyMatch((other) -> other.address().equals(a)))
                 {
                     error(key, "address " + InetLiterals.ntop(a) + " is given twice");
-                    return List.of();
+                    return null;
                 }
                 list.add(address);
-            }
-            if (list.isEmpty())
-            {
-                error(key, "no IPv4 address: the director needs one as its primary address (DIP)");
             }
             return List.copyOf(list);
         }

@@ -161,6 +161,50 @@ class DirectorSettingsTest
     }
 
     @Test
+    void shouldReadFloatingAddressesHeldOnlyWhileServing() throws Exception
+    {
+        final DirectorSettings s = DirectorSettings.parse(Path.of("pair.conf"), List.of(
+            "port = net_af_packet0,iface=dir0",
+            "address = 198.18.0.3/24, 198.18.1.3/24, 2001:db8::3/64",
+            "gateway = 198.18.0.254",
+            "floating-address = 198.18.1.1/24, 2001:db8:1::1/64, 198.18.7.1/24"));
+        assertEquals(List.of("198.18.1.1/24", "198.18.7.1/24"),
+            s.floating().stream().map(DirectorSettings.Address::toString).toList());
+        assertEquals(List.of("2001:db8:1::1/64"), s.floating6().stream().map(DirectorSettings.Address6::toString)
+            .toList());
+        final RouteTable routes = s.routes();
+        assertEquals(2, routes.floatingV4());
+        assertEquals(1, routes.floatingV6());
+        assertTrue(routes.isOwnAddress(0xC6120101));
+        assertEquals(0xC6120103, routes.sourceFor(0xC612010B), "its own address on the NAT subnet, not the gateway");
+        assertEquals(0xC6120701, routes.sourceFor(0xC612070B), "serving, the floating subnet is connected");
+        assertFalse(routes.standby().isOwnAddress(0xC6120101));
+        assertEquals(0xC61200FE, routes.standby().nextHop(0xC612070B), "standing by, not");
+        assertEquals(List.of(), DirectorSettings.parse(Path.of("x.conf"), List.of("port = 03:00.1",
+            "address = 10.0.0.2/24")).floating(), "none by default");
+    }
+
+    @Test
+    void shouldRefuseAFloatingAddressThatIsTheDirectorsOwnOrItsGateway()
+    {
+        assertEquals(List.of("f.conf:4: floating address 198.18.1.3 is also one of the director's own addresses"),
+            errors("f.conf", "port = 03:00.1", "address = 198.18.0.3/24, 198.18.1.3/24", "gateway = 198.18.0.254",
+                "floating-address = 198.18.1.3/24"));
+        assertEquals(List.of("f.conf:4: floating address 198.18.0.254 is also the gateway"),
+            errors("f.conf", "port = 03:00.1", "address = 198.18.0.3/24", "gateway = 198.18.0.254",
+                "floating-address = 198.18.0.254/24"));
+        assertEquals(List.of("f.conf:3: floating address 2001:db8::3 is also one of the director's own addresses"),
+            errors("f.conf", "port = 03:00.1", "address = 198.18.0.3/24, 2001:db8::3/64",
+                "floating-address = 2001:db8::3/64"));
+        assertEquals(List.of("f.conf:3: invalid address \"198.18.1.1\": expected an IPv4 address with prefix length, " +
+                "e.g. 198.18.0.2/24"),
+            errors("f.conf", "port = 03:00.1", "address = 198.18.0.3/24", "floating-address = 198.18.1.1"));
+        assertEquals(List.of("f.conf:3: address 198.18.1.1 is given twice"),
+            errors("f.conf", "port = 03:00.1", "address = 198.18.0.3/24",
+                "floating-address = 198.18.1.1/24, 198.18.1.1/16"));
+    }
+
+    @Test
     void shouldReportBadAddressesGatewaysAndMtusWithFileAndLine()
     {
         assertEquals(List.of("a.conf:2: invalid address \"198.18.1.1\": expected an IPv4 address with prefix " +

@@ -8,6 +8,11 @@ import io.jlvs.dataplane.service.Addresses;
  * goes to: the destination itself on a connected subnet, else the gateway. {@link #sourceFor} is the director's
  * address on the next hop's subnet, the sender of ARP requests and the outer source of tunnels, as the kernel's
  * {@code inet_select_addr} picks it. Immutable, built by the control plane, read by agents.
+ * <p>
+ * In an active/standby pair some addresses float (the NAT real servers' gateway, as keepalived's
+ * {@code virtual_ipaddress} moves it): the director serving the VIPs holds them, the one standing by must neither
+ * answer for them nor send from them, or it would steal the gateway's neighbour entries. They are the last of each
+ * family ({@link #withFloating}); {@link #standby()} is the table without them, {@link #serving()} the whole one.
  */
 public final class RouteTable
 {
@@ -24,6 +29,10 @@ public final class RouteTable
     private long[] maskLo6 = new long[0];
     private long gatewayHi6;
     private long gatewayLo6;
+    private int floatingV4;
+    private int floatingV6;
+    private RouteTable serving = this;
+    private RouteTable standby = this;
 
     /**
      * @param addresses   the director's addresses, the first its primary one (DIP).
@@ -149,6 +158,72 @@ public final class RouteTable
         return r;
     }
 
+    /**
+     * These routes with the last {@code v4} IPv4 and {@code v6} IPv6 addresses floating: held only while serving.
+     * The standby table keeps a gateway only if one of the held addresses reaches it.
+     */
+    public RouteTable withFloating(final int v4, final int v6)
+    {
+        if (v4 < 0 || v4 >= addresses.length || v6 < 0 || v6 > addrHi6.length)
+        {
+            throw new IllegalArgumentException("floating addresses " + v4 + "/" + v6 + " of " + addresses.length +
+                "/" + addrHi6.length + ": the primary address cannot float");
+        }
+        final RouteTable whole = copy(addresses.length, addrHi6.length, true);
+        final RouteTable held = copy(addresses.length - v4, addrHi6.length - v6, false);
+        whole.floatingV4 = v4;
+        whole.floatingV6 = v6;
+        whole.standby = held;
+        held.serving = whole;
+        return whole;
+    }
+
+    private RouteTable copy(final int v4, final int v6, final boolean keepGateways)
+    {
+        final int[] p = prefixesOf(masks);
+        final RouteTable r = new RouteTable(java.util.Arrays.copyOf(addresses, v4), java.util.Arrays.copyOf(p, v4),
+            gateway);
+        final boolean keepV4 = keepGateways || gateway == 0 || r.connected(gateway) >= 0;
+        final RouteTable four = keepV4 ? r : new RouteTable(r.addresses, java.util.Arrays.copyOf(p, v4), 0);
+        if (addrHi6.length == 0)
+        {
+            return four;
+        }
+        final int[] p6 = new int[v6];
+        for (int i = 0; i < v6; i++)
+        {
+            p6[i] = Long.bitCount(maskHi6[i]) + Long.bitCount(maskLo6[i]);
+        }
+        final RouteTable six = four.withIpv6(java.util.Arrays.copyOf(addrHi6, v6), java.util.Arrays.copyOf(addrLo6, v6),
+            p6, 0, 0);
+        final boolean keepV6 = keepGateways || (gatewayHi6 | gatewayLo6) == 0 || six.connectedV6(gatewayHi6, gatewayLo6) >= 0;
+        return keepV6 ? four.withIpv6(six.addrHi6, six.addrLo6, p6, gatewayHi6, gatewayLo6) : six;
+    }
+
+    /** The table a director serving the VIPs uses: every address, the floating ones too. */
+    public RouteTable serving()
+    {
+        return serving;
+    }
+
+    /** The table a director standing by uses: its own addresses only, none of the floating ones. */
+    public RouteTable standby()
+    {
+        return standby;
+    }
+
+    /** How many of the IPv4 addresses (the last ones) float with the VIPs. */
+    public int floatingV4()
+    {
+        return floatingV4;
+    }
+
+    /** How many of the IPv6 addresses (the last ones) float with the VIPs. */
+    public int floatingV6()
+    {
+        return floatingV6;
+    }
+
     private static int[] prefixesOf(final int[] masks)
     {
         final int[] p = new int[masks.length];
@@ -247,13 +322,15 @@ public final class RouteTable
         for (int i = 0; i < addresses.length; i++)
         {
             sb.append(i == 0 ? "" : ", ").append(Addresses.ipv4ToString(addresses[i]))
-                .append('/').append(Integer.bitCount(masks[i]));
+                .append('/').append(Integer.bitCount(masks[i]))
+                .append(i >= addresses.length - floatingV4 ? " floating" : "");
         }
         sb.append(gateway == 0 ? "" : ", via " + Addresses.ipv4ToString(gateway));
         for (int i = 0; i < addrHi6.length; i++)
         {
             final int prefix = Long.bitCount(maskHi6[i]) + Long.bitCount(maskLo6[i]);
-            sb.append(", ").append(Addresses.ntop(Addresses.toInetAddress(10, addrHi6[i], addrLo6[i]))).append('/').append(prefix);
+            sb.append(", ").append(Addresses.ntop(Addresses.toInetAddress(10, addrHi6[i], addrLo6[i]))).append('/').append(prefix)
+                .append(i >= addrHi6.length - floatingV6 ? " floating" : "");
         }
         if ((gatewayHi6 | gatewayLo6) != 0)
         {
