@@ -1,5 +1,6 @@
 package io.jlvs.controlplane;
 
+import io.jlvs.bindings.dpdk.Dpdk;
 import io.jlvs.controlplane.admin.ConnView;
 import io.jlvs.controlplane.admin.DestView;
 import io.jlvs.controlplane.admin.IpvsTableView;
@@ -133,7 +134,8 @@ public final class AdminCommands
         }
         return IpvsadmResult.ok((director.isStandby() ? "backup" : "master") + (null == vrrp ? "" :
             " (VRRP_Instance(" + vrrp.config().name() + ") " + vrrp.state() + ", vrid " + vrrp.config().vrid() +
-            ", priority " + vrrp.config().priority() + ")") + "\n");
+            ", priority " + vrrp.config().priority() + (vrrp.config().useVmac() ? ", vmac " +
+            Dpdk.formatMac(Dpdk.macBytes(vrrp.config().virtualMac())) : "") + ")") + "\n");
     }
 
     private IpvsadmResult reload()

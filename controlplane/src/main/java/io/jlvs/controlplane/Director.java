@@ -99,6 +99,8 @@ public final class Director implements AutoCloseable
     private volatile SyncPolicy syncPolicy;
     /** The pair's other director has the VIPs: every snapshot handed to the agents stands by. */
     private volatile boolean standby;
+    /** VRRP's {@code use_vmac}: the MAC the VIPs are answered from, or 0 for the port's. */
+    private final long virtualMac;
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
@@ -128,6 +130,11 @@ public final class Director implements AutoCloseable
         pool = dpdk.createPktmbufPool("jlvs_" + settings.instance(), mbufs);
         dpdk.setupPort(portId, portConfig(settings, agentCount), pool);
         mac = DpdkPort.macOf(dpdk, portId);
+        virtualMac = null == vrrpConfig ? 0 : vrrpConfig.virtualMac();
+        if (0 != virtualMac)
+        {
+            receiveFor(dpdk, portId, virtualMac);
+        }
 
         final Path dir = settings.connTableDir();
         countersFile = CountersFile.create(dir.resolve("counters.dat"), 64 * 1024);
@@ -277,9 +284,7 @@ public final class Director implements AutoCloseable
         try
         {
             final List<List<String>> commands = new ArrayList<>();
-            final byte[] macBytes = java.nio.ByteBuffer.allocate(8).putLong(mac << 16).array();
-            commands.add(List.of("ip", "link", "set", "dev", name, "address",
-                Dpdk.formatMac(java.util.Arrays.copyOf(macBytes, 6)), "mtu",
+            commands.add(List.of("ip", "link", "set", "dev", name, "address", Dpdk.formatMac(Dpdk.macBytes(mac)), "mtu",
                 Integer.toString(settings.mtu()), "up"));
             for (final DirectorSettings.Address a : settings.addresses())
             {
@@ -310,6 +315,20 @@ public final class Director implements AutoCloseable
             throw ex;
         }
         return path;
+    }
+
+    /**
+     * Makes the port receive frames to the virtual MAC: an address filter where the driver has one, else promiscuous
+     * mode (net_af_packet's socket sees every frame the interface gets, and takes neither).
+     */
+    private static void receiveFor(final Dpdk dpdk, final int portId, final long virtualMac)
+    {
+        final byte[] bytes = Dpdk.macBytes(virtualMac);
+        if (!dpdk.addMacAddress(portId, bytes))
+        {
+            LOG.info("port {}: no MAC filter for the virtual MAC {}: promiscuous mode", portId, Dpdk.formatMac(bytes));
+            dpdk.setPromiscuous(portId, true);
+        }
     }
 
     /** {@code jlvs-<instance>}, cut to the 15 characters an interface name may have. */
@@ -761,7 +780,7 @@ public final class Director implements AutoCloseable
     /** A compiled snapshot with the director's sync role and pair state. */
     private ForwardingSnapshot forAgent(final ForwardingSnapshot compiled)
     {
-        return compiled.withSync(syncPolicy).withStandby(standby);
+        return compiled.withSync(syncPolicy).withStandby(standby).withVirtualMac(virtualMac);
     }
 
     /**

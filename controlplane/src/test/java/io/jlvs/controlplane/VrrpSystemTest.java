@@ -314,4 +314,88 @@ class VrrpSystemTest
             "advertisements with another password counted");
         assertTrue(state(Lab.INSTANCE).startsWith("master"), "not obeyed: " + state(Lab.INSTANCE));
     }
+
+    /** A VRRP file of the lab's with {@code use_vmac} added to its instance. */
+    private static Path withVmac(final String conf) throws Exception
+    {
+        final Path file = Files.createTempFile(conf.replace(".conf", "-vmac"), ".conf");
+        final String text = Files.readString(Lab.LAB.resolve(conf));
+        Files.writeString(file, text.substring(0, text.lastIndexOf('}')) + "    use_vmac\n}\n");
+        return file;
+    }
+
+    /** The MAC {@code namespace}'s kernel holds for {@code address}, or "" if none. */
+    private static String neighbourMac(final String namespace, final String address) throws Exception
+    {
+        final Matcher m = Pattern.compile("lladdr (\\S+)").matcher(
+            Lab.in(namespace, Duration.ofSeconds(5), "ip", "neigh", "show", address).out());
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The bridge port the lab's switch has learned {@code mac} on, or "". */
+    private static String learnedOn(final String mac) throws Exception
+    {
+        return Lab.in("jlvs-sw", Duration.ofSeconds(5), "bridge", "fdb", "show", "br", "br0").out().lines()
+            .filter((l) -> l.startsWith(mac + " dev ")).map((l) -> l.split(" ")[2]).findFirst().orElse("");
+    }
+
+    /**
+     * keepalived's {@code use_vmac}: the master answers for the VIPs and the floating NAT gateway from
+     * 00:00:5e:00:01:33 and advertises from it, so the clients' and real servers' neighbour entries stay as they are
+     * across a takeover; only the switch learns the MAC on the new master's port.
+     */
+    @Test
+    @Order(5)
+    void shouldKeepEveryNeighboursEntryAcrossATakeoverWithTheVirtualMac() throws Exception
+    {
+        final String vmac = "00:00:5e:00:01:33";
+        lab.startDirector2(director("director2.conf", withVmac("vrrp-dir2.conf"), syncWith("198.18.0.2")), 4);
+        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
+        lab.startDirector(director("director.conf", withVmac("vrrp-dir.conf"), syncWith("198.18.0.3")), 1);
+        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
+        assertTrue(state(Lab.INSTANCE).contains("vmac " + vmac), state(Lab.INSTANCE));
+        awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 5_000, "the switch learns the MAC at jlvs-dir");
+        // the advertisements come from it (RFC 5798 7.3): forgotten, the switch learns it again within an interval
+        Lab.in("jlvs-sw", Duration.ofSeconds(5), "bridge", "fdb", "del", vmac, "dev", "sw-dir", "master");
+        final long relearnt = awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 1_000,
+            "the switch learns it again from the advertisements");
+        System.out.printf("virtual MAC learnt again from the advertisements in %d ms%n", relearnt);
+
+        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "8000000", "600000");
+        final CompletableFuture<Lab.Result> natTransfer = async("transfer", "http://198.18.0.20/", "8000000",
+            "600000");
+        final CompletableFuture<Lab.Result> watch = async("watch", "http://198.18.0.10/", "5", "48000", "0.2");
+        Thread.sleep(1500);
+        assertEquals(vmac, neighbourMac("jlvs-cli", "198.18.0.10"), "the client reaches the VIP at the virtual MAC");
+        assertEquals(vmac, neighbourMac("jlvs-nat1", "198.18.1.1"), "and the NAT real servers their gateway");
+
+        final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
+        lab.killDirector();
+        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
+        awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir2"), 5_000, "the switch learns it at jlvs-dir2");
+
+        final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
+        assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
+        final Lab.Result nat = natTransfer.get(120, TimeUnit.SECONDS);
+        assertTrue(nat.out().matches("(?s)transfer nat\\d 8000000 ok.*"), "NAT, intact: " + nat.out());
+        final Lab.Result w = watch.get(60, TimeUnit.SECONDS);
+        final Matcher m = WATCH.matcher(w.out());
+        assertTrue(m.find(), w.out());
+        assertEquals("0", m.group(3), "no connection reset: " + w.out());
+        System.out.println("VRRP failover with use_vmac: " + w.out().strip());
+        assertEquals(vmac, neighbourMac("jlvs-cli", "198.18.0.10"), "the client's entry unchanged");
+        assertEquals(vmac, neighbourMac("jlvs-nat1", "198.18.1.1"), "the real server's too");
+    }
+
+    private static String learnedOnQuietly(final String mac)
+    {
+        try
+        {
+            return learnedOn(mac);
+        }
+        catch (final Exception ex)
+        {
+            return "";
+        }
+    }
 }

@@ -258,7 +258,7 @@ final class BurstClassifier
             return Packet.ROUTE_DROP;
         }
         final long dst = eth.wrap(p.seg, p.frame).dstMac();
-        if (dst != portMac && (dst & 0x0100_0000_0000L) == 0)
+        if (!s.isOurMac(dst, portMac))
         {
             notOurMac.incrementRelease();
             return Packet.ROUTE_DROP;

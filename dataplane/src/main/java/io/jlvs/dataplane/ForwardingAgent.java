@@ -17,7 +17,10 @@ import io.jlvs.dataplane.icmp.IcmpRateLimiter;
 import io.jlvs.dataplane.icmp.IcmpRelay;
 import io.jlvs.dataplane.port.PacketPort;
 import io.jlvs.dataplane.port.TxBuffer;
+import io.jlvs.dataplane.proto.EthernetFlyweight;
 import io.jlvs.dataplane.proto.IcmpFlyweight;
+import io.jlvs.dataplane.proto.IpProtocol;
+import io.jlvs.dataplane.proto.NetworkLayouts;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.redirect.RedirectRings;
 import io.jlvs.dataplane.redirect.Redirector;
@@ -127,6 +130,9 @@ public final class ForwardingAgent implements Agent
     private long nextNeighbourExpiryMs;
     private long lastExpiryMs;
     private boolean announce;
+    private final long portMac;
+    /** The protocol byte of an IPv4 header right after an untagged Ethernet header. */
+    private static final int IPV4_PROTOCOL_OFFSET = EthernetFlyweight.HEADER_LENGTH + 9;
     /** Where the burst being processed came from: {@link Packet#STAGE_RX} or handed over. */
     private int stage;
 
@@ -143,6 +149,7 @@ public final class ForwardingAgent implements Agent
         this.snapshot = ctx.snapshot;
         this.published = ctx.snapshot;
         final long portMac = port.macAddress();
+        this.portMac = portMac;
 
         this.rxHandles = arena.allocate(ValueLayout.JAVA_LONG, BURST);
         for (int i = 0; i < BURST; i++)
@@ -568,7 +575,19 @@ public final class ForwardingAgent implements Agent
             return;
         }
         port.dataLength(h, length);
-        MemorySegment.copy(memory, at, port.data(h), port.dataOffset(h), length);
+        final MemorySegment data = port.data(h);
+        final long frame = port.dataOffset(h);
+        MemorySegment.copy(memory, at, data, frame, length);
+        final long virtualMac = snapshot.virtualMac();
+        if (0 != virtualMac && length > IPV4_PROTOCOL_OFFSET &&
+            data.get(NetworkLayouts.U16, frame + EthernetFlyweight.ETHER_TYPE_OFFSET) ==
+                (short)EthernetFlyweight.ETHER_TYPE_IPV4 &&
+            data.get(NetworkLayouts.U8, frame + IPV4_PROTOCOL_OFFSET) == (byte)IpProtocol.VRRP)
+        {
+            // VRRP advertisements come from the virtual router's MAC (RFC 5798 7.3): the switches learn it here
+            data.set(NetworkLayouts.U16, frame + EthernetFlyweight.SRC_MAC_OFFSET, (short)(virtualMac >>> 32));
+            data.set(NetworkLayouts.U32, frame + EthernetFlyweight.SRC_MAC_OFFSET + 2, (int)virtualMac);
+        }
         tx.send(h, length);
         hostOut.incrementRelease();
     }
@@ -650,7 +669,8 @@ public final class ForwardingAgent implements Agent
             return 0;
         }
         port.dataLength(h, ArpHandler.MIN_FRAME_LENGTH);
-        final int len = arp.writeRequest(port.data(h), port.dataOffset(h), senderIp, targetIp);
+        final int len = arp.writeRequest(port.data(h), port.dataOffset(h), senderIp, targetIp,
+            snapshot.macFor(senderIp, portMac));
         tx.send(h, len);
         counter(LbCounterDescriptor.ARP_REQUESTS_SENT).incrementRelease();
         return 1;
@@ -688,7 +708,7 @@ public final class ForwardingAgent implements Agent
             return 0;
         }
         port.dataLength(h, NeighbourDiscovery.FRAME_LENGTH);
-        final int len = nd.writeUnsolicited(port.data(h), port.dataOffset(h), hi, lo);
+        final int len = nd.writeUnsolicited(port.data(h), port.dataOffset(h), hi, lo, snapshot.macFor6(hi, lo, portMac));
         tx.send(h, len);
         counter(LbCounterDescriptor.ND_ADVERTISEMENTS_SENT).incrementRelease();
         return 1;

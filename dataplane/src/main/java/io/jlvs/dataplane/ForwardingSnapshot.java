@@ -30,6 +30,9 @@ import org.agrona.collections.IntHashSet;
  *                         and pings for its own held addresses only, and drops what reaches a virtual service or comes
  *                         from a NAT real server (counted), while it keeps its synced connections; a kernel LVS
  *                         backup, without the VIPs keepalived moved away, does the same.
+ * @param virtualMac       the pair's virtual MAC (VRRP's {@code 00:00:5e:00:01:<vrid>}, keepalived's
+ *                         {@code use_vmac}), or 0: the VIPs and floating addresses are answered and announced from it,
+ *                         so a takeover changes no neighbour's entry; frames to it are the port's own.
  */
 public record ForwardingSnapshot(
     ServiceTable services,
@@ -42,7 +45,8 @@ public record ForwardingSnapshot(
     RouteTable routes,
     long version,
     SyncPolicy sync,
-    boolean standby)
+    boolean standby,
+    long virtualMac)
 {
     /**
      * Builds a snapshot, binding each IPv4 dest to its next hop and the director's address towards it
@@ -95,21 +99,50 @@ public record ForwardingSnapshot(
         }
         return new ForwardingSnapshot(
             new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF,
-            false);
+            false, 0);
     }
 
     /** This snapshot with another sync role or thresholds: made before it is handed to its agent. */
     public ForwardingSnapshot withSync(final SyncPolicy policy)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, routes, version, policy, standby);
+            natSourcesV6, neighboursV6, routes, version, policy, standby, virtualMac);
     }
 
     /** This snapshot serving the VIPs ({@code false}) or standing by for the pair's other director. */
     public ForwardingSnapshot withStandby(final boolean standby)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, standby ? routes.standby() : routes.serving(), version, sync, standby);
+            natSourcesV6, neighboursV6, standby ? routes.standby() : routes.serving(), version, sync, standby,
+            virtualMac);
+    }
+
+    /** This snapshot answering for the VIPs from the pair's virtual MAC ({@code 0}: from the port's). */
+    public ForwardingSnapshot withVirtualMac(final long mac)
+    {
+        return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
+            natSourcesV6, neighboursV6, routes, version, sync, standby, mac);
+    }
+
+    /**
+     * The MAC the director answers and announces {@code addr} from: the virtual MAC for what moves with the pair
+     * (a VIP, a floating address), else the port's.
+     */
+    public long macFor(final int addr, final long portMac)
+    {
+        return 0 != virtualMac && !routes.standby().isOwnAddress(addr) ? virtualMac : portMac;
+    }
+
+    /** {@link #macFor} for an IPv6 address. */
+    public long macFor6(final long hi, final long lo, final long portMac)
+    {
+        return 0 != virtualMac && !routes.standby().isOwnAddressV6(hi, lo) ? virtualMac : portMac;
+    }
+
+    /** True for a frame's destination MAC the port takes as its own: its own, the virtual MAC, or a group. */
+    public boolean isOurMac(final long dst, final long portMac)
+    {
+        return dst == portMac || (dst & 0x0100_0000_0000L) != 0 || (0 != virtualMac && dst == virtualMac);
     }
 
     /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */

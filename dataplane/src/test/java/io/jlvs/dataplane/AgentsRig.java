@@ -172,6 +172,17 @@ final class AgentsRig implements AutoCloseable
         return runUntilQuiet();
     }
 
+    /** Hands every agent its snapshot again with the pair's virtual MAC; returns what they sent adopting it. */
+    List<byte[]> virtualMac(final long mac)
+    {
+        for (final ForwardingAgent a : agent)
+        {
+            assertTrue(a.offer(a.snapshot().withVirtualMac(mac)));
+        }
+        clock.advance(ForwardingAgent.HOUSEKEEPING_INTERVAL_MS);
+        return runUntilQuiet();
+    }
+
     /** Steps every agent, in turn, until a whole round moved nothing; returns the frames they sent. */
     List<byte[]> runUntilQuiet()
     {

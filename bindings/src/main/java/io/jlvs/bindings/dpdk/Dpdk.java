@@ -33,6 +33,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 @SuppressWarnings("restricted")
 public final class Dpdk {
+    /** Linux errno: the operation is not supported (DPDK returns it negated). */
+    private static final int ENOTSUP = 95;
 
     public static final String MAIN_LCORE_THREAD_NAME = "jlvs-eal-main";
     /** argv[0] handed to rte_eal_init. */
@@ -438,6 +440,24 @@ public final class Dpdk {
         check("rte_eth_dev_set_mtu", RteEthdev.rte_eth_dev_set_mtu((short) port, (short) mtu), "port " + port);
     }
 
+    /**
+     * Adds a MAC address the port receives for, beside its own ({@code rte_eth_dev_mac_addr_add}, pool 0).
+     *
+     * @return false when the driver cannot filter on more than one address (-ENOTSUP): promiscuous mode then.
+     */
+    public boolean addMacAddress(int port, byte[] mac) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment addr = rte_ether_addr.allocate(arena);
+            MemorySegment.copy(MemorySegment.ofArray(mac), 0, rte_ether_addr.addr_bytes(addr), 0, 6);
+            final int rc = RteEthdev.rte_eth_dev_mac_addr_add((short) port, addr, 0);
+            if (rc == -ENOTSUP) {
+                return false;
+            }
+            check("rte_eth_dev_mac_addr_add", rc, "port " + port);
+            return true;
+        }
+    }
+
     /** The port's MAC address, 6 bytes in wire order. */
     public byte[] macAddress(int port) {
         try (Arena arena = Arena.ofConfined()) {
@@ -445,6 +465,15 @@ public final class Dpdk {
             check("rte_eth_macaddr_get", RteEthdev.rte_eth_macaddr_get((short) port, mac), "port " + port);
             return rte_ether_addr.addr_bytes(mac).toArray(JAVA_BYTE);
         }
+    }
+
+    /** The 6 bytes of a MAC held in a long's low 48 bits, first byte highest (as the dataplane holds them). */
+    public static byte[] macBytes(long mac) {
+        final byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) (mac >>> (40 - 8 * i));
+        }
+        return b;
     }
 
     /** {@code aa:bb:cc:dd:ee:ff}. */

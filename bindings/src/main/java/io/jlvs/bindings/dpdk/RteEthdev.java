@@ -425,6 +425,40 @@ public final class RteEthdev {
         }
     }
 
+    private static final class rte_eth_dev_mac_addr_add {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT);
+        static final MemorySegment ADDR = DpdkNative.find("rte_eth_dev_mac_addr_add");
+        static final MethodHandle HANDLE = DpdkNative.linker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor rte_eth_dev_mac_addr_add$descriptor() {
+        return rte_eth_dev_mac_addr_add.DESC;
+    }
+
+    public static MethodHandle rte_eth_dev_mac_addr_add$handle() {
+        return rte_eth_dev_mac_addr_add.HANDLE;
+    }
+
+    public static MemorySegment rte_eth_dev_mac_addr_add$address() {
+        return rte_eth_dev_mac_addr_add.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int rte_eth_dev_mac_addr_add(uint16_t port_id, struct rte_ether_addr *mac_addr, uint32_t pool)
+     * }
+     */
+    public static int rte_eth_dev_mac_addr_add(short port_id, MemorySegment mac_addr, int pool) {
+        var mh$ = rte_eth_dev_mac_addr_add.HANDLE;
+        try {
+            return (int) mh$.invokeExact(port_id, mac_addr, pool);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static final class rte_eth_promiscuous_enable {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_SHORT);
         static final MemorySegment ADDR = DpdkNative.find("rte_eth_promiscuous_enable");

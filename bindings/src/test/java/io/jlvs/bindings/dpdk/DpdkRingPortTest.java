@@ -102,6 +102,11 @@ class DpdkRingPortTest {
         assertTrue(link.up());
         assertTrue(link.fullDuplex());
         assertTrue(link.speedMbps() > 0);
+        // VRRP's virtual MAC: net_ring keeps a list of addresses, as a NIC's filter does
+        assertTrue(dpdk.addMacAddress(ring.portId(), new byte[] {0, 0, 0x5e, 0, 1, 0x33}));
+        final DpdkException multicast = assertThrows(DpdkException.class,
+            () -> dpdk.addMacAddress(ring.portId(), new byte[] {1, 0, 0x5e, 0, 0, 1}), "a group address is refused");
+        assertTrue(multicast.getMessage().contains("rte_eth_dev_mac_addr_add"), multicast.getMessage());
         dpdk.stopPort(ring.portId());
         assertTrue(!dpdk.link(ring.portId()).up(), "down after stop");
         dpdk.closePort(ring.portId());

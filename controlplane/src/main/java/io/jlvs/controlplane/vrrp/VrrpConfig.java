@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  * @param notifyStop      {@code notify_stop}: when the instance stops.
  * @param notifyCommand   {@code notify}: on every transition, with keepalived's arguments appended:
  *                        {@code INSTANCE <name> <MASTER|BACKUP|STOP> <priority>}.
+ * @param useVmac         {@code use_vmac}: the master answers for the addresses from the virtual router's MAC,
+ *                        {@code 00:00:5e:00:01:<vrid>}, and advertises from it (RFC 5798 7.3), so a takeover leaves
+ *                        every neighbour's entry as it was; keepalived's default is the real MAC and gratuitous ARP.
  */
 public record VrrpConfig(
     Path file,
@@ -60,9 +63,18 @@ public record VrrpConfig(
     List<String> notifyMaster,
     List<String> notifyBackup,
     List<String> notifyStop,
-    List<String> notifyCommand)
+    List<String> notifyCommand,
+    boolean useVmac)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
+    /** IANA's prefix of the IPv4 virtual router MACs (RFC 5798 7.3): the VRID is the last byte. */
+    private static final long VIRTUAL_MAC_PREFIX = 0x00_00_5E_00_01_00L;
+
+    /** The virtual router's MAC with {@code use_vmac}, else 0: as a long, the first byte in the high bits. */
+    public long virtualMac()
+    {
+        return useVmac ? VIRTUAL_MAC_PREFIX | vrid : 0;
+    }
 
     public VrrpConfig
     {
@@ -165,6 +177,7 @@ public record VrrpConfig(
         private List<String> notifyBackup = List.of();
         private List<String> notifyStop = List.of();
         private List<String> notify = List.of();
+        private boolean useVmac;
 
         Parser(final Path file, final List<Token> tokens, final Consumer<String> warn)
         {
@@ -238,7 +251,7 @@ public record VrrpConfig(
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, unicastSource, peers,
                 null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
-                notify);
+                notify, useVmac);
         }
 
         /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
@@ -419,10 +432,23 @@ public record VrrpConfig(
                 case "notify_backup" -> notifyBackup = command(k);
                 case "notify_stop" -> notifyStop = command(k);
                 case "notify" -> notify = command(k);
+                case "use_vmac" ->
+                {
+                    useVmac = true;
+                    if (p < t.size() && t.get(p).line() == k.line() && !t.get(p).text().equals("}"))
+                    {
+                        warning(k.line(), "use_vmac " + t.get(p++).text() + ": jlvs has no macvlan interface to " +
+                            "name; it answers from the virtual MAC on its port");
+                    }
+                }
+                case "vmac_xmit_base" ->
+                {
+                    warning(k.line(), "vmac_xmit_base: jlvs advertises from the virtual MAC, as RFC 5798 says");
+                }
                 default ->
                 {
                     if (k.text().startsWith("track_") || k.text().startsWith("notify_") || k.text().startsWith("garp_") ||
-                        k.text().equals("use_vmac") || k.text().equals("smtp_alert") || k.text().equals("dont_track_primary"))
+                        k.text().equals("smtp_alert") || k.text().equals("dont_track_primary"))
                     {
                         warning(k.line(), "not done by jlvs yet, ignored: " + k.text());
                         skipStatement();

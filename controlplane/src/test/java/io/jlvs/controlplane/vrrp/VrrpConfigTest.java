@@ -62,6 +62,25 @@ class VrrpConfigTest
         assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:21: ignored: virtual_server")),
             warnings.toString());
         assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:8: interface eth0")));
+        assertEquals(0, c.virtualMac(), "keepalived's default: the real MAC, with gratuitous ARP");
+    }
+
+    @Test
+    void shouldReadUseVmacAsTheVirtualRoutersMac() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance v {",
+            "  virtual_router_id 51",
+            "  use_vmac vrrp.51",
+            "  vmac_xmit_base",
+            "}"), warnings::add);
+        assertTrue(c.useVmac());
+        assertEquals(0x00_00_5E_00_01_33L, c.virtualMac(), "00:00:5e:00:01:33, VRID 51");
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("keepalived.conf:3: use_vmac vrrp.51: jlvs has no macvlan"), warnings.get(0));
+        assertEquals(0x00_00_5E_00_01_FFL, VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance v { virtual_router_id 255", "use_vmac }"), (w) -> { }).virtualMac());
     }
 
     @Test

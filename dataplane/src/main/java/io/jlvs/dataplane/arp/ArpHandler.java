@@ -86,9 +86,10 @@ public final class ArpHandler
                 notForUs.incrementRelease();
                 return false;
             }
+            final long mac = snapshot.macFor(tpa, portMac);
             eth.wrap(seg, frameOffset);
-            eth.dstMac(sha).srcMac(portMac);
-            arp.oper(OP_REPLY).tha(sha).tpa(spa).sha(portMac).spa(tpa);
+            eth.dstMac(sha).srcMac(mac);
+            arp.oper(OP_REPLY).tha(sha).tpa(spa).sha(mac).spa(tpa);
             repliesSent.incrementRelease();
             return true;
         }
@@ -125,12 +126,19 @@ public final class ArpHandler
      */
     public int writeRequest(final MemorySegment seg, final long offset, final int senderIp, final int targetIp)
     {
+        return writeRequest(seg, offset, senderIp, targetIp, portMac);
+    }
+
+    /** As above, from {@code senderMac}: the pair's virtual MAC announcing a VIP. */
+    public int writeRequest(final MemorySegment seg, final long offset, final int senderIp, final int targetIp,
+        final long senderMac)
+    {
         seg.asSlice(offset, MIN_FRAME_LENGTH).fill((byte)0);
         eth.wrap(seg, offset);
-        eth.dstMac(BROADCAST).srcMac(portMac).etherType(ETHERTYPE_ARP);
+        eth.dstMac(BROADCAST).srcMac(senderMac).etherType(ETHERTYPE_ARP);
         arp.wrap(seg, offset + 14);
         arp.htype(HTYPE_ETHERNET).ptype(PTYPE_IPV4).hlen(6).plen(4).oper(OP_REQUEST)
-            .sha(portMac).spa(senderIp).tha(0).tpa(targetIp);
+            .sha(senderMac).spa(senderIp).tha(0).tpa(targetIp);
         return MIN_FRAME_LENGTH;
     }
 }

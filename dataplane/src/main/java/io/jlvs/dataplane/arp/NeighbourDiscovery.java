@@ -121,7 +121,7 @@ public final class NeighbourDiscovery
         }
         final long toMac = option != 0 ? option : eth.wrap(seg, frame).srcMac();
         replyLength = writeAdvertisement(seg, frame, v.l3Offset, targetHi, targetLo, v.saddrHi, v.saddrLo, toMac,
-            FLAG_SOLICITED | FLAG_OVERRIDE);
+            FLAG_SOLICITED | FLAG_OVERRIDE, snapshot.macFor6(targetHi, targetLo, portMac));
         advertisementsSent.incrementRelease();
         return true;
     }
@@ -185,23 +185,27 @@ public final class NeighbourDiscovery
      * @return the frame's length.
      */
     public int writeAdvertisement(final MemorySegment seg, final long frame, final int l3, final long targetHi,
-        final long targetLo, final long dstHi, final long dstLo, final long toMac, final int flags)
+        final long targetLo, final long dstHi, final long dstLo, final long toMac, final int flags, final long fromMac)
     {
         final long ip = frame + l3;
         final long icmp = ip + Ipv6Flyweight.HEADER_LENGTH;
-        writeHeaders(seg, frame, l3, targetHi, targetLo, dstHi, dstLo, toMac);
+        writeHeaders(seg, frame, l3, targetHi, targetLo, dstHi, dstLo, toMac, fromMac);
         seg.set(U8, icmp, (byte)NEIGHBOUR_ADVERTISEMENT);
         seg.set(U8, icmp + 4, (byte)flags);
-        writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_TARGET_LL);
+        writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_TARGET_LL, fromMac);
         checksum(seg, icmp, targetHi, targetLo, dstHi, dstLo);
         return l3 + Ipv6Flyweight.HEADER_LENGTH + MESSAGE_WITH_OPTION;
     }
 
-    /** An unsolicited advertisement of one of the director's addresses to all nodes, at the start of an empty buffer. */
-    public int writeUnsolicited(final MemorySegment seg, final long frame, final long addrHi, final long addrLo)
+    /**
+     * An unsolicited advertisement of one of the director's addresses to all nodes, from {@code fromMac}, at the start
+     * of an empty buffer.
+     */
+    public int writeUnsolicited(final MemorySegment seg, final long frame, final long addrHi, final long addrLo,
+        final long fromMac)
     {
         return writeAdvertisement(seg, frame, EthernetFlyweight.HEADER_LENGTH, addrHi, addrLo, ALL_NODES_HI,
-            ALL_NODES_LO, multicastMac(ALL_NODES_LO), FLAG_OVERRIDE);
+            ALL_NODES_LO, multicastMac(ALL_NODES_LO), FLAG_OVERRIDE, fromMac);
     }
 
     /**
@@ -217,10 +221,10 @@ public final class NeighbourDiscovery
         final long icmp = frame + l3 + Ipv6Flyweight.HEADER_LENGTH;
         final long dstHi = 0xFF02_0000_0000_0000L;
         final long dstLo = 0x0000_0001_FF00_0000L | (targetLo & 0xFF_FFFFL);
-        writeHeaders(seg, frame, l3, srcHi, srcLo, dstHi, dstLo, multicastMac(dstLo));
+        writeHeaders(seg, frame, l3, srcHi, srcLo, dstHi, dstLo, multicastMac(dstLo), portMac);
         seg.set(U8, icmp, (byte)NEIGHBOUR_SOLICITATION);
         seg.set(U8, icmp + 4, (byte)0);
-        writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_SOURCE_LL);
+        writeTargetAndOption(seg, icmp, targetHi, targetLo, OPTION_SOURCE_LL, portMac);
         checksum(seg, icmp, srcHi, srcLo, dstHi, dstLo);
         return l3 + Ipv6Flyweight.HEADER_LENGTH + MESSAGE_WITH_OPTION;
     }
@@ -232,14 +236,14 @@ public final class NeighbourDiscovery
     }
 
     private void writeHeaders(final MemorySegment seg, final long frame, final int l3, final long srcHi,
-        final long srcLo, final long dstHi, final long dstLo, final long toMac)
+        final long srcLo, final long dstHi, final long dstLo, final long toMac, final long fromMac)
     {
-        eth.wrap(seg, frame).dstMac(toMac).srcMac(portMac).etherType(EthernetFlyweight.ETHER_TYPE_IPV6);
+        eth.wrap(seg, frame).dstMac(toMac).srcMac(fromMac).etherType(EthernetFlyweight.ETHER_TYPE_IPV6);
         ip6.wrap(seg, frame + l3).header(0, MESSAGE_WITH_OPTION, IpProtocol.ICMPV6, HOP_LIMIT, srcHi, srcLo, dstHi, dstLo);
     }
 
     private void writeTargetAndOption(final MemorySegment seg, final long icmp, final long targetHi,
-        final long targetLo, final int option)
+        final long targetLo, final int option, final long mac)
     {
         seg.set(U8, icmp + 1, (byte)0);
         seg.set(U16, icmp + 2, (short)0);
@@ -249,8 +253,8 @@ public final class NeighbourDiscovery
         seg.set(U64, icmp + 16, targetLo);
         seg.set(U8, icmp + 24, (byte)option);
         seg.set(U8, icmp + 25, (byte)1);
-        seg.set(U16, icmp + 26, (short)(portMac >>> 32));
-        seg.set(U32, icmp + 28, (int)portMac);
+        seg.set(U16, icmp + 26, (short)(mac >>> 32));
+        seg.set(U32, icmp + 28, (int)mac);
     }
 
     private static void checksum(final MemorySegment seg, final long icmp, final long srcHi, final long srcLo,
