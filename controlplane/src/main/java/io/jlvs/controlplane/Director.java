@@ -265,7 +265,15 @@ public final class Director implements AutoCloseable
             dpdk.cleanup();
             throw new StartupException(List.of(ex.getMessage()));
         }
-        director.startAgents();
+        try
+        {
+            director.startAgents();
+        }
+        catch (final IllegalStateException ex)
+        {
+            director.close();
+            throw new StartupException(List.of(ex.getMessage()));
+        }
         return director;
     }
 

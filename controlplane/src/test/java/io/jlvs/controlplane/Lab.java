@@ -247,6 +247,18 @@ final class Lab implements AutoCloseable
                 director2.waitFor(5, TimeUnit.SECONDS);
             }
             director2 = null;
+            requireCleanStop(director2Log);
+        }
+    }
+
+    /** A director stopped by SIGTERM stops its agents before it closes their tables: nothing touches a closed one. */
+    private static void requireCleanStop(final Path log) throws IOException
+    {
+        final String text = null == log || !Files.exists(log) ? "" : Files.readString(log);
+        if (text.contains("ChronicleHashClosedException"))
+        {
+            throw new AssertionError("a table was used after it was closed, stopping:\n" + text.substring(
+                Math.max(0, text.indexOf("ChronicleHashClosedException") - 2000)));
         }
     }
 
@@ -419,6 +431,7 @@ final class Lab implements AutoCloseable
                 director.waitFor(5, TimeUnit.SECONDS);
             }
             director = null;
+            requireCleanStop(directorLog);
         }
         if (null != directorLog)
         {

@@ -132,7 +132,12 @@ class VrrpSystemTest
 
     private void startKeepalived(final String conf, final int priority, final String pass) throws Exception
     {
-        Files.writeString(KA_CONF, Files.readString(Lab.LAB.resolve(conf))
+        startKeepalived(Lab.LAB.resolve(conf), priority, pass);
+    }
+
+    private void startKeepalived(final Path conf, final int priority, final String pass) throws Exception
+    {
+        Files.writeString(KA_CONF, Files.readString(conf)
             .replace("@PRIORITY@", Integer.toString(priority)).replace("@PASS@", pass));
         Files.deleteIfExists(KA_LOG);
         keepalived = new ProcessBuilder("ip", "netns", "exec", "jlvs-ka", "keepalived", "-n", "-l", "-D", "--vrrp",
@@ -385,6 +390,83 @@ class VrrpSystemTest
         System.out.println("VRRP failover with use_vmac: " + w.out().strip());
         assertEquals(vmac, neighbourMac("jlvs-cli", "198.18.0.10"), "the client's entry unchanged");
         assertEquals(vmac, neighbourMac("jlvs-nat1", "198.18.1.1"), "the real server's too");
+    }
+
+    /** A VRRP file of the lab's as an IPv6 instance: its IPv4 VIPs become the lab's IPv6 ones (198.18.0.N: 2001:db8::N). */
+    private static Path asIpv6(final String conf) throws Exception
+    {
+        final Path file = Files.createTempFile(conf.replace(".conf", "-ipv6"), ".conf");
+        Files.writeString(file, Files.readString(Lab.LAB.resolve(conf))
+            .replaceAll("(?m)^(\\s+)198\\.18\\.0\\.(\\d+)$", "$12001:db8::$2"));
+        return file;
+    }
+
+    /**
+     * An IPv6 instance (RFC 5798 over IPv6: ff02::12 from the host path's link-local address, hop limit 255): the
+     * pair elects, the preferred director preempts after catching up, and a transfer through the IPv6 DR VIP crosses
+     * the master's kill.
+     */
+    @Test
+    @Order(6)
+    void shouldFailOverAnIpv6Instance() throws Exception
+    {
+        lab.startDirector2(director("director2.conf", asIpv6("vrrp-dir2.conf"), syncWith("198.18.0.2")), 4);
+        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 15_000, "jlvs-dir2 master alone");
+        lab.startDirector(director("director.conf", asIpv6("vrrp-dir.conf"), syncWith("198.18.0.3")), 1);
+        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 20_000, "jlvs-dir preempts over IPv6");
+        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
+        assertTrue(counter(Lab.COUNTERS2, "vrrp: Advertisements accepted") > 0);
+        assertTrue(lab.directorLog().contains("multicast ff02:0:0:0:0:0:0:12"), "an IPv6 instance");
+
+        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://[2001:db8::10]/", "8000000", "600000");
+        final CompletableFuture<Lab.Result> watch = async("watch", "http://[2001:db8::10]/", "5", "49000", "0.2");
+        Thread.sleep(1500);
+        final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
+        final long killed = System.nanoTime();
+        lab.killDirector();
+        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
+        System.out.printf("IPv6 VRRP: kill -9 to the backup's MASTER: %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+        final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
+        assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
+        final Lab.Result w = watch.get(60, TimeUnit.SECONDS);
+        final Matcher m = WATCH.matcher(w.out());
+        assertTrue(m.find(), w.out());
+        assertEquals("0", m.group(3), "no connection reset: " + w.out());
+        System.out.println("IPv6 VRRP failover: " + w.out().strip());
+    }
+
+    /** jlvs and keepalived elect each other over IPv6. */
+    @Test
+    @Order(7)
+    void shouldElectWithKeepalivedOverIpv6() throws Exception
+    {
+        Lab.in("jlvs-ka", Duration.ofSeconds(5), "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0",
+            "net.ipv6.conf.ka0.disable_ipv6=0", "net.ipv6.conf.ka0.accept_ra=0", "net.ipv6.conf.ka0.autoconf=0");
+        try
+        {
+            final Path conf = asIpv6("keepalived-lab.conf");
+            startKeepalived(conf, 200, "");
+            awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+            lab.startDirector(director("director.conf", asIpv6("vrrp-dir.conf"), Map.of()), 1);
+            awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 5, 15_000,
+                "jlvs hears keepalived over IPv6");
+            assertTrue(state(Lab.INSTANCE).startsWith("backup"), "keepalived's 200 beats jlvs's 150");
+            assertEquals(0, counter(Lab.COUNTERS, BECAME_MASTER));
+
+            stopKeepalived();
+            final long t = awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+            System.out.printf("IPv6: keepalived stopped (priority 0) to jlvs MASTER: %d ms%n", t);
+
+            startKeepalived(conf, 50, "");
+            awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
+            Thread.sleep(1000);
+            assertFalse(keepalivedLogContains("Entering MASTER STATE"), "jlvs's 150 beats keepalived's 50, heard over " +
+                "IPv6: " + keepalivedLog());
+        }
+        finally
+        {
+            Lab.in("jlvs-ka", Duration.ofSeconds(5), "sysctl", "-qw", "net.ipv6.conf.ka0.disable_ipv6=1");
+        }
     }
 
     private static String learnedOnQuietly(final String mac)

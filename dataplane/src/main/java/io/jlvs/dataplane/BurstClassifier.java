@@ -57,6 +57,9 @@ final class BurstClassifier
     private final AtomicCounter notForService;
     /** 224.0.0.18, where VRRP advertisements go. */
     static final int VRRP_GROUP = 0xE000_0012;
+    /** ff02::12, where IPv6 VRRP advertisements go. */
+    static final long VRRP_GROUP6_HI = 0xFF02_0000_0000_0000L;
+    static final long VRRP_GROUP6_LO = 0x12L;
     private final AtomicCounter standby;
     private final AtomicCounter fragments;
     private final AtomicCounter fragmentUnsupported;
@@ -135,6 +138,13 @@ final class BurstClassifier
                 conns.touch(cacheOffsets[i]);
             }
         }
+    }
+
+    /** VRRP to its group (224.0.0.18, ff02::12) or to one of the director's addresses (a unicast peer's). */
+    private static boolean isForVrrp(final PacketView v, final ForwardingSnapshot s)
+    {
+        return v.af == PacketView.AF_INET ? v.daddrV4() == VRRP_GROUP || s.routes().isOwnAddress(v.daddrV4()) :
+            (v.daddrHi == VRRP_GROUP6_HI && v.daddrLo == VRRP_GROUP6_LO) || s.routes().isOwnAddressV6(v.daddrHi, v.daddrLo);
     }
 
     private static boolean isTransport(final int protocol)
@@ -246,8 +256,7 @@ final class BurstClassifier
         {
             return Packet.ROUTE_ARP;
         }
-        if (verdict == ParseVerdict.UNSUPPORTED_L4 && hostPath && v.af == PacketView.AF_INET &&
-            v.protocol == IpProtocol.VRRP && (v.daddrV4() == VRRP_GROUP || s.routes().isOwnAddress(v.daddrV4())))
+        if (verdict == ParseVerdict.UNSUPPORTED_L4 && hostPath && v.protocol == IpProtocol.VRRP && isForVrrp(v, s))
         {
             return Packet.ROUTE_HOST; // the director's VRRP, in its own kernel (the parser knows no VRRP)
         }

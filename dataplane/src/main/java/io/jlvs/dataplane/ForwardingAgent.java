@@ -133,6 +133,8 @@ public final class ForwardingAgent implements Agent
     private final long portMac;
     /** The protocol byte of an IPv4 header right after an untagged Ethernet header. */
     private static final int IPV4_PROTOCOL_OFFSET = EthernetFlyweight.HEADER_LENGTH + 9;
+    /** The next header byte of an IPv6 header right after an untagged Ethernet header. */
+    private static final int IPV6_NEXT_HEADER_OFFSET = EthernetFlyweight.HEADER_LENGTH + 6;
     /** Where the burst being processed came from: {@link Packet#STAGE_RX} or handed over. */
     private int stage;
 
@@ -579,10 +581,7 @@ public final class ForwardingAgent implements Agent
         final long frame = port.dataOffset(h);
         MemorySegment.copy(memory, at, data, frame, length);
         final long virtualMac = snapshot.virtualMac();
-        if (0 != virtualMac && length > IPV4_PROTOCOL_OFFSET &&
-            data.get(NetworkLayouts.U16, frame + EthernetFlyweight.ETHER_TYPE_OFFSET) ==
-                (short)EthernetFlyweight.ETHER_TYPE_IPV4 &&
-            data.get(NetworkLayouts.U8, frame + IPV4_PROTOCOL_OFFSET) == (byte)IpProtocol.VRRP)
+        if (0 != virtualMac && isVrrp(data, frame, length))
         {
             // VRRP advertisements come from the virtual router's MAC (RFC 5798 7.3): the switches learn it here
             data.set(NetworkLayouts.U16, frame + EthernetFlyweight.SRC_MAC_OFFSET, (short)(virtualMac >>> 32));
@@ -590,6 +589,15 @@ public final class ForwardingAgent implements Agent
         }
         tx.send(h, length);
         hostOut.incrementRelease();
+    }
+
+    /** An untagged IPv4 or IPv6 frame (without extension headers, as VRRP is sent) carrying VRRP. */
+    private static boolean isVrrp(final MemorySegment data, final long frame, final int length)
+    {
+        final short type = data.get(NetworkLayouts.U16, frame + EthernetFlyweight.ETHER_TYPE_OFFSET);
+        final int at = type == (short)EthernetFlyweight.ETHER_TYPE_IPV4 ? IPV4_PROTOCOL_OFFSET :
+            type == (short)EthernetFlyweight.ETHER_TYPE_IPV6 ? IPV6_NEXT_HEADER_OFFSET : -1;
+        return at > 0 && length > at && data.get(NetworkLayouts.U8, frame + at) == (byte)IpProtocol.VRRP;
     }
 
     private void send(final Packet p, final boolean ready)

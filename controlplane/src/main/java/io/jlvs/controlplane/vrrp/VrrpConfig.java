@@ -6,6 +6,8 @@ import io.jlvs.controlplane.config.InetLiterals;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,11 @@ import java.util.function.Consumer;
  * @param preempt         false with {@code nopreempt}.
  * @param preemptDelaySec {@code preempt_delay}, 0..1000.
  * @param password        {@code authentication { auth_type PASS; auth_pass ... }} (version 2), or null.
- * @param addresses       {@code virtual_ipaddress}: carried in the advertisements.
+ * @param addresses       {@code virtual_ipaddress}: carried in the advertisements, all of the instance's family
+ *                        ({@code virtual_ipaddress_excluded}, of either, is read and not carried: jlvs serves its
+ *                        VIPs from ldirectord.cf whichever family they are).
+ * @param ipv6            an IPv6 instance (keepalived's rule: its first {@code virtual_ipaddress} is IPv6, or
+ *                        {@code native_ipv6}): version 3 to ff02::12 from the host path's link-local address.
  * @param unicastSource   {@code unicast_src_ip}, or null (then the director's primary address).
  * @param unicastPeers    {@code unicast_peer}: advertise to each instead of 224.0.0.18.
  * @param garpDelaySec    {@code garp_master_delay} (default 5): a master announces the VIPs again after it.
@@ -56,9 +62,10 @@ public record VrrpConfig(
     boolean preempt,
     int preemptDelaySec,
     byte[] password,
-    List<Inet4Address> addresses,
-    Inet4Address unicastSource,
-    List<Inet4Address> unicastPeers,
+    List<InetAddress> addresses,
+    boolean ipv6,
+    InetAddress unicastSource,
+    List<InetAddress> unicastPeers,
     int garpDelaySec,
     List<String> notifyMaster,
     List<String> notifyBackup,
@@ -67,13 +74,21 @@ public record VrrpConfig(
     boolean useVmac)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
-    /** IANA's prefix of the IPv4 virtual router MACs (RFC 5798 7.3): the VRID is the last byte. */
+    public static final Inet6Address GROUP6 = InetLiterals.ipv6("ff02::12");
+    /** IANA's prefixes of the virtual router MACs (RFC 5798 7.3): the VRID is the last byte. */
     private static final long VIRTUAL_MAC_PREFIX = 0x00_00_5E_00_01_00L;
+    private static final long VIRTUAL_MAC_PREFIX6 = 0x00_00_5E_00_02_00L;
 
     /** The virtual router's MAC with {@code use_vmac}, else 0: as a long, the first byte in the high bits. */
     public long virtualMac()
     {
-        return useVmac ? VIRTUAL_MAC_PREFIX | vrid : 0;
+        return useVmac ? (ipv6 ? VIRTUAL_MAC_PREFIX6 : VIRTUAL_MAC_PREFIX) | vrid : 0;
+    }
+
+    /** 224.0.0.18, or ff02::12 for an IPv6 instance. */
+    public InetAddress group()
+    {
+        return ipv6 ? GROUP6 : GROUP;
     }
 
     public VrrpConfig
@@ -168,9 +183,14 @@ public record VrrpConfig(
         private int preemptDelay;
         private byte[] password;
         private String authType;
-        private final List<Inet4Address> addresses = new ArrayList<>();
-        private Inet4Address unicastSource;
-        private final List<Inet4Address> peers = new ArrayList<>();
+        private final List<InetAddress> addresses = new ArrayList<>();
+        private final List<InetAddress> excluded = new ArrayList<>();
+        private boolean nativeIpv6;
+        private int addressesLine;
+        private InetAddress unicastSource;
+        private int unicastSourceLine;
+        private final List<InetAddress> peers = new ArrayList<>();
+        private int peersLine;
         private Integer instanceVersion;
         private Integer instanceGarpDelay;
         private List<String> notifyMaster = List.of();
@@ -234,7 +254,28 @@ public record VrrpConfig(
             {
                 error(nameLine, "vrrp_instance " + name + " has no virtual_router_id");
             }
-            final int v = null != instanceVersion ? instanceVersion : version;
+            final boolean ipv6 = addresses.isEmpty() ? nativeIpv6 : addresses.getFirst() instanceof Inet6Address;
+            final String family = ipv6 ? "IPv6" : "IPv4";
+            if (addresses.stream().anyMatch((a) -> (a instanceof Inet6Address) != ipv6))
+            {
+                error(addressesLine, "virtual_ipaddress mixes IPv4 and IPv6: an instance is of one family (its " +
+                    "first address's, " + family + "); the others go in virtual_ipaddress_excluded");
+            }
+            if (null != unicastSource && (unicastSource instanceof Inet6Address) != ipv6)
+            {
+                error(unicastSourceLine, "unicast_src_ip " + unicastSource.getHostAddress() + " is not " + family +
+                    ", the instance's family");
+            }
+            if (peers.stream().anyMatch((a) -> (a instanceof Inet6Address) != ipv6))
+            {
+                error(peersLine, "unicast_peer: every peer must be " + family + ", the instance's family");
+            }
+            int v = null != instanceVersion ? instanceVersion : version;
+            if (ipv6 && v == 2)
+            {
+                warning(nameLine, "VRRP version 2 is IPv4 only: the IPv6 instance speaks version 3, as keepalived's");
+                v = 3;
+            }
             if (v == 2 && intervalCs % 100 != 0)
             {
                 error(nameLine, "advert_int " + intervalCs / 100.0 + " with VRRP version 2, which takes whole " +
@@ -249,7 +290,7 @@ public record VrrpConfig(
                 throw new ConfigException(errors);
             }
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
-                v == 2 ? password : null, addresses, unicastSource, peers,
+                v == 2 ? password : null, addresses, ipv6, unicastSource, peers,
                 null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
                 notify, useVmac);
         }
@@ -348,14 +389,13 @@ public record VrrpConfig(
             return def;
         }
 
-        private Inet4Address address(final Token k, final String text)
+        private InetAddress address(final Token k, final String text)
         {
             final String a = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
-            final Inet4Address ip = InetLiterals.ipv4(a);
+            final InetAddress ip = a.contains(":") ? InetLiterals.ipv6(a) : InetLiterals.ipv4(a);
             if (null == ip)
             {
-                error(k.line(), "invalid IPv4 address \"" + text + "\" in " + k.text() +
-                    (a.contains(":") ? " (IPv6 VRRP is not done yet)" : ""));
+                error(k.line(), "invalid address \"" + text + "\" in " + k.text());
             }
             return ip;
         }
@@ -424,9 +464,20 @@ public record VrrpConfig(
                 {
                     final String v = arg(k);
                     unicastSource = null == v ? null : address(k, v);
+                    unicastSourceLine = k.line();
                 }
-                case "unicast_peer" -> list(k, peers);
-                case "virtual_ipaddress" -> list(k, addresses);
+                case "unicast_peer" ->
+                {
+                    peersLine = k.line();
+                    list(k, peers);
+                }
+                case "virtual_ipaddress" ->
+                {
+                    addressesLine = k.line();
+                    list(k, addresses);
+                }
+                case "virtual_ipaddress_excluded" -> list(k, excluded);
+                case "native_ipv6" -> nativeIpv6 = true;
                 case "authentication" -> block(k, this::authKeyword);
                 case "notify_master" -> notifyMaster = command(k);
                 case "notify_backup" -> notifyBackup = command(k);
@@ -493,11 +544,11 @@ public record VrrpConfig(
         }
 
         /** {@code keyword { address ... }}: the first word of each line inside is an address. */
-        private void list(final Token k, final List<Inet4Address> into)
+        private void list(final Token k, final List<InetAddress> into)
         {
             block(k, (item) ->
             {
-                final Inet4Address a = address(k, item.text());
+                final InetAddress a = address(k, item.text());
                 if (null != a)
                 {
                     into.add(a);

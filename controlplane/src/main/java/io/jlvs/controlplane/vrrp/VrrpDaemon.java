@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,7 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * VRRP for the director, on a thread of its own: a raw socket of protocol 112 in the director's kernel, on its host
- * path (so advertisements leave and arrive by the DPDK port, as everything of the director's own does), the
+ * path (so advertisements leave and arrive by the DPDK port, as everything of the director's own does), IPv4 to
+ * 224.0.0.18 from the primary address, or, for an IPv6 instance, IPv6 to ff02::12 from the host path's link-local
+ * address (RFC 5798 5.1.2.1), the
  * {@link VrrpInstance} state machine, and the director's part of a transition: master serves the VIPs (gratuitous
  * ARP, again after {@code garp_master_delay}), backup stands by; and, as keepalived's {@code lvs_sync_daemon} tied
  * to an instance, the sync daemon's master role while master and backup role otherwise.
@@ -38,8 +42,11 @@ public final class VrrpDaemon implements AutoCloseable
         void announce();
     }
 
+    /** How long an IPv6 instance waits for the host path's link-local address (duplicate address detection). */
+    private static final long LINK_LOCAL_WAIT_MS = 10_000;
+
     private final VrrpConfig config;
-    private final Inet4Address primary;
+    private final InetAddress configuredPrimary;
     private final String ifName;
     private final Director director;
     private final VrrpInstance instance;
@@ -47,6 +54,11 @@ public final class VrrpDaemon implements AutoCloseable
     private final byte[] received = new byte[2048];
     private final byte[] advert = new byte[1024];
     private final int[] addresses;
+    private final byte[][] addresses6;
+    private final RawIpSocket.Received6 meta = new RawIpSocket.Received6();
+    private InetAddress primary;
+    private byte[] primaryBytes;
+    private int ifIndex;
     private final Map<VrrpPacket.Verdict, AtomicCounter> refused = new EnumMap<>(VrrpPacket.Verdict.class);
     private final AtomicCounter sent;
     private final AtomicCounter accepted;
@@ -60,7 +72,8 @@ public final class VrrpDaemon implements AutoCloseable
     private long garpAgainAtMs = Long.MAX_VALUE;
 
     /**
-     * @param primary    the director's primary address: the advertisements' source, the tie-break.
+     * @param primary    the director's primary address: the advertisements' source, the tie-break (an IPv6
+     *                   instance's is the host path's link-local address, or its {@code unicast_src_ip}).
      * @param ifName     the host path's interface.
      * @param mayPreempt whether a higher-priority backup may take over from a live master now (its sync caught up).
      */
@@ -68,10 +81,13 @@ public final class VrrpDaemon implements AutoCloseable
         final CountersManager counters, final BooleanSupplier mayPreempt, final Director director)
     {
         this.config = config;
-        this.primary = null != config.unicastSource() ? config.unicastSource() : primary;
+        this.configuredPrimary = null != config.unicastSource() ? config.unicastSource() : config.ipv6() ? null : primary;
         this.ifName = ifName;
         this.director = director;
-        this.addresses = config.addresses().stream().mapToInt(RawIpSocket::toInt).toArray();
+        this.addresses = config.ipv6() ? new int[0] :
+            config.addresses().stream().mapToInt((a) -> RawIpSocket.toInt((Inet4Address)a)).toArray();
+        this.addresses6 = config.ipv6() ? config.addresses().stream().map(InetAddress::getAddress)
+            .toArray(byte[][]::new) : new byte[0][];
         for (final VrrpPacket.Verdict v : VrrpPacket.Verdict.values())
         {
             if (v != VrrpPacket.Verdict.OK)
@@ -84,7 +100,7 @@ public final class VrrpDaemon implements AutoCloseable
         this.becameMaster = counters.newCounter("vrrp: Became MASTER");
         this.becameBackup = counters.newCounter("vrrp: Became BACKUP");
         this.instance = new VrrpInstance(config.priority(), config.intervalCs(), config.preempt(),
-            config.preemptDelaySec(), RawIpSocket.toInt(this.primary), config.version(), mayPreempt, new Actions());
+            config.preemptDelaySec(), config.version(), mayPreempt, new Actions());
         this.thread = Thread.ofPlatform().name("vrrp").daemon(true).unstarted(this::run);
     }
 
@@ -112,21 +128,68 @@ public final class VrrpDaemon implements AutoCloseable
         {
             throw new IOException("no interface " + ifName + " for VRRP (the host path must be on)");
         }
+        ifIndex = nif.getIndex();
+        primary = null != configuredPrimary ? configuredPrimary : linkLocal(ifName);
+        primaryBytes = primary.getAddress();
         // two sockets: a raw socket bound to an address receives only what is sent to that address, and the
-        // advertisements go to 224.0.0.18; the sender is bound so that they come from the primary address
-        socket = new RawIpSocket(VrrpPacket.PROTOCOL, received.length)
-            .bindToDevice(ifName)
-            .joinGroup(VrrpConfig.GROUP, primary, nif.getIndex());
-        sender = new RawIpSocket(VrrpPacket.PROTOCOL, advert.length)
-            .bindToDevice(ifName)
-            .bind(primary)
-            .ttl(VrrpPacket.TTL)
-            .joinGroup(VrrpConfig.GROUP, primary, nif.getIndex());
+        // advertisements go to the group; the sender is bound so that they come from the primary address
+        if (config.ipv6())
+        {
+            socket = RawIpSocket.ipv6(VrrpPacket.PROTOCOL, received.length)
+                .bindToDevice(ifName)
+                .joinGroup(VrrpConfig.GROUP6, ifIndex);
+            sender = RawIpSocket.ipv6(VrrpPacket.PROTOCOL, advert.length)
+                .bindToDevice(ifName)
+                .bind((Inet6Address)primary, ifIndex)
+                .ttl(VrrpPacket.TTL)
+                .joinGroup(VrrpConfig.GROUP6, ifIndex);
+        }
+        else
+        {
+            final Inet4Address primary4 = (Inet4Address)primary;
+            socket = new RawIpSocket(VrrpPacket.PROTOCOL, received.length)
+                .bindToDevice(ifName)
+                .joinGroup(VrrpConfig.GROUP, primary4, ifIndex);
+            sender = new RawIpSocket(VrrpPacket.PROTOCOL, advert.length)
+                .bindToDevice(ifName)
+                .bind(primary4)
+                .ttl(VrrpPacket.TTL)
+                .joinGroup(VrrpConfig.GROUP, primary4, ifIndex);
+        }
         LOG.info("VRRP_Instance({}) vrid {} priority {} advert_int {} s version {} on {} ({}), {}", config.name(),
             config.vrid(), config.priority(), config.intervalCs() / 100.0, config.version(), ifName,
-            primary.getHostAddress(), config.unicastPeers().isEmpty() ? "multicast 224.0.0.18" :
-            "unicast to " + config.unicastPeers());
+            primary.getHostAddress(), config.unicastPeers().isEmpty() ? "multicast " +
+            config.group().getHostAddress() : "unicast to " + config.unicastPeers());
         thread.start();
+    }
+
+    /**
+     * The interface's IPv6 link-local address, the source of an IPv6 instance's advertisements, once duplicate address
+     * detection has let it be bound: read from {@code /proc/net/if_inet6}, whose flags say tentative (0x40) or failed
+     * (0x08).
+     */
+    private static Inet6Address linkLocal(final String ifName) throws IOException
+    {
+        final long deadline = System.currentTimeMillis() + LINK_LOCAL_WAIT_MS;
+        while (true)
+        {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/if_inet6")))
+            {
+                // address, ifindex, prefix length, scope, flags, name: all hexadecimal but the name
+                final String[] f = line.trim().split("\\s+");
+                if (f.length == 6 && f[5].equals(ifName) && Integer.parseInt(f[3], 16) == 0x20 &&
+                    (Integer.parseInt(f[4], 16) & (0x40 | 0x08)) == 0)
+                {
+                    return (Inet6Address)InetAddress.getByAddress(java.util.HexFormat.of().parseHex(f[0]));
+                }
+            }
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IOException("no usable IPv6 link-local address on " + ifName + " for the IPv6 VRRP " +
+                    "instance: the host path has IPv6 when the settings give the director an IPv6 address");
+            }
+            sleep();
+        }
     }
 
     private void run()
@@ -140,7 +203,7 @@ public final class VrrpDaemon implements AutoCloseable
                 final long now = System.currentTimeMillis();
                 final long wait = Math.max(1, Math.min(instance.nextDeadlineMs(), garpAgainAtMs) - now);
                 socket.receiveTimeout(Math.min(wait, 100));
-                final int n = socket.receive(received);
+                final int n = config.ipv6() ? socket.receive6(received, meta) : socket.receive(received);
                 final long at = System.currentTimeMillis();
                 if (n > 0)
                 {
@@ -182,19 +245,22 @@ public final class VrrpDaemon implements AutoCloseable
 
     private void onDatagram(final int length, final long nowMs)
     {
-        final VrrpPacket.Verdict v = packet.parse(received, length, config.version(), config.vrid(),
-            config.password(), config.intervalCs());
+        final VrrpPacket.Verdict v = config.ipv6() ?
+            packet.parse6(received, length, meta.hopLimit, meta.source, meta.destination, config.vrid()) :
+            packet.parse(received, length, config.version(), config.vrid(), config.password(), config.intervalCs());
         if (v != VrrpPacket.Verdict.OK)
         {
             refused.get(v).increment();
             return;
         }
-        if (packet.source() == RawIpSocket.toInt(primary))
+        final int order = config.ipv6() ? java.util.Arrays.compareUnsigned(packet.source6(), primaryBytes) :
+            Integer.compareUnsigned(packet.source(), RawIpSocket.toInt((Inet4Address)primary));
+        if (0 == order)
         {
             return; // our own, should the kernel loop it back
         }
         accepted.increment();
-        instance.onAdvertisement(nowMs, packet.priority(), packet.intervalCs(), packet.source());
+        instance.onAdvertisement(nowMs, packet.priority(), packet.intervalCs(), order > 0);
     }
 
     private final class Actions implements VrrpInstance.Actions
@@ -202,16 +268,25 @@ public final class VrrpDaemon implements AutoCloseable
         @Override
         public void advertise(final int priority)
         {
-            final List<Inet4Address> to = config.unicastPeers().isEmpty() ? List.of(VrrpConfig.GROUP) :
+            final List<InetAddress> to = config.unicastPeers().isEmpty() ? List.of(config.group()) :
                 config.unicastPeers();
-            for (final Inet4Address destination : to)
+            for (final InetAddress destination : to)
             {
-                final int length = VrrpPacket.write(advert, config.version(), config.vrid(), priority,
-                    config.intervalCs(), addresses, config.password(), RawIpSocket.toInt(primary),
-                    RawIpSocket.toInt(destination));
                 try
                 {
-                    sender.send(destination, advert, length);
+                    if (destination instanceof Inet6Address destination6)
+                    {
+                        final int length = VrrpPacket.write6(advert, config.vrid(), priority, config.intervalCs(),
+                            addresses6, primaryBytes, destination6.getAddress());
+                        sender.send(destination6, ifIndex, advert, length);
+                    }
+                    else
+                    {
+                        final int length = VrrpPacket.write(advert, config.version(), config.vrid(), priority,
+                            config.intervalCs(), addresses, config.password(), RawIpSocket.toInt((Inet4Address)primary),
+                            RawIpSocket.toInt((Inet4Address)destination));
+                        sender.send((Inet4Address)destination, advert, length);
+                    }
                     sent.increment();
                 }
                 catch (final IOException ex)

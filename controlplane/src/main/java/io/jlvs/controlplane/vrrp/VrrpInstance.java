@@ -37,7 +37,6 @@ public final class VrrpInstance
     private final int intervalCs;
     private final boolean preempt;
     private final long preemptDelayMs;
-    private final int primary;
     private final boolean v2;
     private final BooleanSupplier mayPreempt;
     private final Actions actions;
@@ -49,17 +48,15 @@ public final class VrrpInstance
     private int transitions;
 
     /**
-     * @param primary    our primary address (the tie-break of equal priorities).
      * @param mayPreempt whether a higher-priority backup may take over from a live master now.
      */
     public VrrpInstance(final int priority, final int intervalCs, final boolean preempt, final int preemptDelaySec,
-        final int primary, final int version, final BooleanSupplier mayPreempt, final Actions actions)
+        final int version, final BooleanSupplier mayPreempt, final Actions actions)
     {
         this.priority = priority;
         this.intervalCs = intervalCs;
         this.preempt = preempt;
         this.preemptDelayMs = preemptDelaySec * 1000L;
-        this.primary = primary;
         this.v2 = version == 2;
         this.mayPreempt = mayPreempt;
         this.actions = actions;
@@ -94,9 +91,14 @@ public final class VrrpInstance
         }
     }
 
-    /** An accepted advertisement from another router of our VRID. */
+    /**
+     * An accepted advertisement from another router of our VRID.
+     *
+     * @param theirAddressHigher whether the sender's primary address is greater than ours (the tie-break of equal
+     *                           priorities; IPv4 or IPv6, compared as unsigned numbers).
+     */
     public void onAdvertisement(final long nowMs, final int theirPriority, final int theirIntervalCs,
-        final int theirAddress)
+        final boolean theirAddressHigher)
     {
         if (state == State.BACKUP)
         {
@@ -122,7 +124,7 @@ public final class VrrpInstance
                 advertiseAtMs = nowMs + intervalCs * 10L;
             }
             else if (theirPriority > priority ||
-                (theirPriority == priority && Integer.compareUnsigned(theirAddress, primary) > 0))
+                (theirPriority == priority && theirAddressHigher))
             {
                 toBackup(nowMs, v2 ? intervalCs : theirIntervalCs);
             }

@@ -5,7 +5,9 @@ import java.util.Arrays;
 
 /**
  * A VRRP advertisement over IPv4, version 3 (RFC 5798) or version 2 (RFC 3768, keepalived's default), read from a
- * received datagram (IP header first) or written without its IP header (the kernel adds it).
+ * received datagram (IP header first) or written without its IP header (the kernel adds it); or over IPv6, version 3
+ * only, read without its IP header ({@link #parse6}: the raw IPv6 socket hands over the payload, and the hop limit,
+ * source and destination beside it).
  * <pre>
  *  0                   1                   2                   3
  *  |Version| Type  | Virtual Rtr ID|   Priority    |Count IPvX Addr|
@@ -14,7 +16,7 @@ import java.util.Arrays;
  *  |                       IPv4 Address(es)                        |
  *  v2: |                 Authentication Data (8 bytes)                 |
  * </pre>
- * The version 3 checksum covers an IPv4 pseudo-header; version 2's the message alone. Version 2's simple text
+ * The version 3 checksum covers the IPv4 or IPv6 pseudo-header; version 2's the message alone. Version 2's simple text
  * password (keepalived's {@code auth_type PASS}) is the 8 bytes of authentication data, zero-padded.
  * {@link #parse} says why a datagram is refused; one thread's: the fields are those of the last datagram parsed.
  */
@@ -40,6 +42,7 @@ public final class VrrpPacket
     private int source;
     private final int[] addresses = new int[255];
     private int addressCount;
+    private final byte[] source6 = new byte[16];
 
     public int version()
     {
@@ -66,6 +69,12 @@ public final class VrrpPacket
     public int source()
     {
         return source;
+    }
+
+    /** The IPv6 sender's address (its link-local one), after {@link #parse6}. */
+    public byte[] source6()
+    {
+        return source6;
     }
 
     public int addressCount()
@@ -155,6 +164,90 @@ public final class VrrpPacket
     }
 
     /**
+     * Reads and checks an advertisement received over IPv6 for the instance {@code expectedVrid}: {@code d} is the
+     * VRRP message (no IP header), {@code hopLimit}, {@code source} and {@code destination} come from the socket.
+     * Version 3 only; the checks in {@link #parse}'s order.
+     */
+    public Verdict parse6(final byte[] d, final int length, final int hopLimit, final byte[] source,
+        final byte[] destination, final int expectedVrid)
+    {
+        if (length < 8)
+        {
+            return Verdict.TRUNCATED;
+        }
+        if (hopLimit != TTL)
+        {
+            return Verdict.TTL;
+        }
+        version = (d[0] & 0xF0) >>> 4;
+        if (version != 3)
+        {
+            return Verdict.VERSION;
+        }
+        final int count = d[3] & 0xFF;
+        if (length < 8 + count * 16)
+        {
+            return Verdict.TRUNCATED;
+        }
+        if ((d[0] & 0x0F) != TYPE_ADVERTISEMENT)
+        {
+            return Verdict.TYPE;
+        }
+        vrid = d[1] & 0xFF;
+        if (vrid != expectedVrid)
+        {
+            return Verdict.VRID;
+        }
+        priority = d[2] & 0xFF;
+        if (checksum6(d, 0, length, source, destination) != 0)
+        {
+            return Verdict.CHECKSUM;
+        }
+        System.arraycopy(source, 0, source6, 0, 16);
+        addressCount = count;
+        intervalCs = u16(d, 4) & 0x0FFF;
+        return Verdict.OK;
+    }
+
+    /**
+     * Writes a version 3 advertisement for IPv6 (no IP header) into {@code out}.
+     *
+     * @param addresses   the IPv6 addresses, 16 bytes each.
+     * @param source      the sender's link-local address (the pseudo-header).
+     * @param destination ff02::12 or the unicast peer (the pseudo-header).
+     * @return its length.
+     */
+    public static int write6(final byte[] out, final int vrid, final int priority, final int intervalCs,
+        final byte[][] addresses, final byte[] source, final byte[] destination)
+    {
+        final int count = addresses.length;
+        final int length = 8 + count * 16;
+        Arrays.fill(out, 0, length, (byte)0);
+        out[0] = (byte)((3 << 4) | TYPE_ADVERTISEMENT);
+        out[1] = (byte)vrid;
+        out[2] = (byte)priority;
+        out[3] = (byte)count;
+        putU16(out, 4, intervalCs & 0x0FFF);
+        for (int i = 0; i < count; i++)
+        {
+            System.arraycopy(addresses[i], 0, out, 8 + i * 16, 16);
+        }
+        putU16(out, 6, checksum6(out, 0, length, source, destination));
+        return length;
+    }
+
+    /** The Internet checksum of {@code length} bytes at {@code at} with the IPv6 pseudo-header (RFC 8200 8.1). */
+    static int checksum6(final byte[] b, final int at, final int length, final byte[] source, final byte[] destination)
+    {
+        long sum = PROTOCOL + (length >>> 16) + (length & 0xFFFF);
+        for (int i = 0; i < 16; i += 2)
+        {
+            sum += u16(source, i) + u16(destination, i);
+        }
+        return fold(sum, b, at, length);
+    }
+
+    /**
      * Writes an advertisement (no IP header) into {@code out}.
      *
      * @param source      the sender's primary address (version 3's pseudo-header).
@@ -213,6 +306,12 @@ public final class VrrpPacket
             sum += (source >>> 16) + (source & 0xFFFF) + (destination >>> 16) + (destination & 0xFFFF) + PROTOCOL +
                 length;
         }
+        return fold(sum, b, at, length);
+    }
+
+    private static int fold(final long pseudo, final byte[] b, final int at, final int length)
+    {
+        long sum = pseudo;
         for (int i = 0; i + 1 < length; i += 2)
         {
             sum += u16(b, at + i);

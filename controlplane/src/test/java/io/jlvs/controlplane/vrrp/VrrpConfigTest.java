@@ -133,7 +133,7 @@ class VrrpConfigTest
             "keepalived.conf:3: invalid priority \"300\": a number in 1..255",
             "keepalived.conf:5: unknown vrrp_instance keyword \"bogus_keyword\"",
             "keepalived.conf:6: auth_type AH: jlvs does PASS (AH is not done)",
-            "keepalived.conf:7: invalid IPv4 address \"198.18.0.300\" in virtual_ipaddress",
+            "keepalived.conf:7: invalid address \"198.18.0.300\" in virtual_ipaddress",
             "keepalived.conf:9: a second vrrp_instance (b): jlvs moves all its VIPs together, as one instance (the " +
                 "first is a at line 1)"), e.stream().sorted(java.util.Comparator.comparingInt((String s) ->
                     Integer.parseInt(s.split(":")[1]))).toList());
@@ -155,5 +155,53 @@ class VrrpConfigTest
             "vrrp_instance n {", "  virtual_router_id 9", "  notify_backup /no/such/script", "}"), (w) -> { }));
         assertEquals("keepalived.conf:3: notify_backup /no/such/script: not an executable file given by its full path",
             ex.errors().getFirst().toString());
+    }
+
+    @Test
+    void shouldReadAnIpv6InstanceAsKeepalivedDoes() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance V6 {",
+            "  virtual_router_id 61",
+            "  use_vmac",
+            "  virtual_ipaddress {",
+            "    2001:db8::10/64",
+            "    2001:db8::20",
+            "  }",
+            "  virtual_ipaddress_excluded {",
+            "    198.18.0.10",
+            "  }",
+            "}"), warnings::add);
+        assertTrue(c.ipv6(), "its first address is IPv6");
+        assertEquals(3, c.version(), "version 2 is IPv4 only");
+        assertTrue(warnings.stream().anyMatch((w) -> w.contains("VRRP version 2 is IPv4 only")), warnings.toString());
+        assertEquals(List.of(InetLiterals.ipv6("2001:db8::10"), InetLiterals.ipv6("2001:db8::20")), c.addresses());
+        assertEquals(VrrpConfig.GROUP6, c.group());
+        assertEquals(0x00_00_5E_00_02_3DL, c.virtualMac(), "IPv6's virtual router MAC, 00:00:5e:00:02:3d");
+        assertTrue(VrrpConfig.parse(FILE, List.of("vrrp_instance n { virtual_router_id 1", "native_ipv6 }"),
+            (w) -> { }).ipv6());
+    }
+
+    @Test
+    void shouldRefuseAnInstanceMixingFamiliesWithFileAndLine()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance m {",
+            "  virtual_router_id 62",
+            "  unicast_src_ip 198.18.0.2",
+            "  unicast_peer {",
+            "    2001:db8::3",
+            "  }",
+            "  virtual_ipaddress {",
+            "    2001:db8::10",
+            "    198.18.0.10",
+            "  }",
+            "}"), (w) -> { }));
+        assertEquals(List.of(
+                "keepalived.conf:3: unicast_src_ip 198.18.0.2 is not IPv6, the instance's family",
+                "keepalived.conf:7: virtual_ipaddress mixes IPv4 and IPv6: an instance is of one family (its first " +
+                    "address's, IPv6); the others go in virtual_ipaddress_excluded"),
+            ex.errors().stream().map(Object::toString).sorted().toList());
     }
 }

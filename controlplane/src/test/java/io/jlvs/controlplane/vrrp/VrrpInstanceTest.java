@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VrrpInstanceTest
 {
-    private static final int ME = 0xC612_0002;
-    private static final int OTHER = 0xC612_0003;
+    /** The other router's primary address is greater than ours (198.18.0.3 against 198.18.0.2). */
+    private static final boolean HIGHER = true;
 
     /** What the instance asked of the director, in order. */
     static final class Recorder implements VrrpInstance.Actions
@@ -40,7 +40,7 @@ class VrrpInstanceTest
     private static VrrpInstance instance(final int priority, final boolean preempt, final int version,
         final Recorder r, final boolean[] gate)
     {
-        return new VrrpInstance(priority, 100, preempt, 0, ME, version, () -> gate[0], r);
+        return new VrrpInstance(priority, 100, preempt, 0, version, () -> gate[0], r);
     }
 
     @Test
@@ -52,7 +52,7 @@ class VrrpInstanceTest
         assertEquals(List.of("BACKUP"), r.log);
         // skew (256 - 100) x 1 s / 256 = 609 ms: master down after 3609 ms
         assertEquals(3609, i.masterDownMs());
-        i.onAdvertisement(1000, 150, 100, OTHER);
+        i.onAdvertisement(1000, 150, 100, HIGHER);
         i.onTime(4608);
         assertEquals(VrrpInstance.State.BACKUP, i.state());
         i.onTime(4609);
@@ -70,7 +70,7 @@ class VrrpInstanceTest
         final Recorder r = new Recorder();
         final VrrpInstance i = instance(200, true, 3, r, new boolean[] {true});
         i.start(0, false);
-        i.onAdvertisement(500, 0, 100, OTHER);
+        i.onAdvertisement(500, 0, 100, HIGHER);
         i.onTime(500 + (256 - 200) * 1000 / 256 - 1);
         assertEquals(VrrpInstance.State.BACKUP, i.state());
         i.onTime(500 + (256 - 200) * 1000 / 256);
@@ -84,11 +84,11 @@ class VrrpInstanceTest
         final VrrpInstance i = instance(100, true, 2, r, new boolean[] {true});
         i.start(0, true);
         assertEquals(VrrpInstance.State.MASTER, i.state());
-        i.onAdvertisement(10, 50, 100, OTHER);
+        i.onAdvertisement(10, 50, 100, HIGHER);
         assertEquals(VrrpInstance.State.MASTER, i.state(), "a lower priority is ignored");
-        i.onAdvertisement(20, 100, 100, ME - 1);
+        i.onAdvertisement(20, 100, 100, false);
         assertEquals(VrrpInstance.State.MASTER, i.state(), "an equal priority from a lower address is ignored");
-        i.onAdvertisement(30, 100, 100, OTHER);
+        i.onAdvertisement(30, 100, 100, HIGHER);
         assertEquals(VrrpInstance.State.BACKUP, i.state());
         assertEquals("BACKUP", r.log.getLast());
     }
@@ -100,7 +100,7 @@ class VrrpInstanceTest
         final VrrpInstance i = instance(100, true, 3, r, new boolean[] {true});
         i.start(0, true);
         r.log.clear();
-        i.onAdvertisement(300, 0, 100, OTHER);
+        i.onAdvertisement(300, 0, 100, HIGHER);
         assertEquals(List.of("advert 100"), r.log);
     }
 
@@ -115,7 +115,7 @@ class VrrpInstanceTest
         long t = 0;
         for (; t < 10_000; t += 1000)
         {
-            i.onAdvertisement(t, 100, 100, OTHER);
+            i.onAdvertisement(t, 100, 100, HIGHER);
             i.onTime(t);
         }
         assertEquals(VrrpInstance.State.BACKUP, i.state(), "not caught up: the lower master keeps the VIPs");
@@ -124,7 +124,7 @@ class VrrpInstanceTest
         {
             if (t % 1000 == 0)
             {
-                i.onAdvertisement(t, 100, 100, OTHER);
+                i.onAdvertisement(t, 100, 100, HIGHER);
             }
             i.onTime(t);
         }
@@ -137,7 +137,7 @@ class VrrpInstanceTest
         np.start(0, false);
         for (long u = 0; u < 20_000; u += 1000)
         {
-            np.onAdvertisement(u, 100, 100, OTHER);
+            np.onAdvertisement(u, 100, 100, HIGHER);
             np.onTime(u);
         }
         assertEquals(VrrpInstance.State.BACKUP, np.state());

@@ -82,4 +82,49 @@ class VrrpPacketTest
         request[0] = 0x32;
         assertEquals(VrrpPacket.Verdict.TYPE, p.parse(datagram(request, n, 255, SRC), 20 + n, 3, 51, null, 100));
     }
+
+    private static final byte[] LINK_LOCAL = HexFormat.of().parseHex("fe800000000000000000000000000001");
+    private static final byte[] GROUP6 = HexFormat.of().parseHex("ff020000000000000000000000000012");
+
+    /** The checksum worked apart from this code (Python's struct over RFC 8200's pseudo-header) for this message. */
+    @Test
+    void shouldWriteVersion3OverIpv6WithTheIpv6PseudoHeaderAndReadItBack()
+    {
+        final byte[] out = new byte[64];
+        final byte[][] vip = {HexFormat.of().parseHex("20010db8000000000000000000000010")};
+        final int length = VrrpPacket.write6(out, 51, 100, 10, vip, LINK_LOCAL, GROUP6);
+        assertEquals("31336401000a3ed920010db8000000000000000000000010",
+            HexFormat.of().formatHex(out, 0, length));
+        final VrrpPacket p = new VrrpPacket();
+        assertEquals(VrrpPacket.Verdict.OK, p.parse6(out, length, 255, LINK_LOCAL, GROUP6, 51));
+        assertEquals(100, p.priority());
+        assertEquals(10, p.intervalCs());
+        assertEquals(1, p.addressCount());
+        assertEquals(HexFormat.of().formatHex(LINK_LOCAL), HexFormat.of().formatHex(p.source6()));
+    }
+
+    @Test
+    void shouldRefuseBadIpv6AdvertisementsByReason()
+    {
+        final byte[] out = new byte[64];
+        final byte[][] vip = {HexFormat.of().parseHex("20010db8000000000000000000000010")};
+        final int length = VrrpPacket.write6(out, 51, 100, 10, vip, LINK_LOCAL, GROUP6);
+        final VrrpPacket p = new VrrpPacket();
+        assertEquals(VrrpPacket.Verdict.TRUNCATED, p.parse6(out, 7, 255, LINK_LOCAL, GROUP6, 51));
+        assertEquals(VrrpPacket.Verdict.TRUNCATED, p.parse6(out, length - 1, 255, LINK_LOCAL, GROUP6, 51),
+            "one address announced, not all of it there");
+        assertEquals(VrrpPacket.Verdict.TTL, p.parse6(out, length, 64, LINK_LOCAL, GROUP6, 51));
+        assertEquals(VrrpPacket.Verdict.TTL, p.parse6(out, length, -1, LINK_LOCAL, GROUP6, 51), "no hop limit told");
+        assertEquals(VrrpPacket.Verdict.VRID, p.parse6(out, length, 255, LINK_LOCAL, GROUP6, 52));
+        final byte[] other = LINK_LOCAL.clone();
+        other[15] = 2;
+        assertEquals(VrrpPacket.Verdict.CHECKSUM, p.parse6(out, length, 255, other, GROUP6, 51),
+            "the pseudo-header's source is covered");
+        final byte[] v2 = out.clone();
+        v2[0] = 0x21;
+        assertEquals(VrrpPacket.Verdict.VERSION, p.parse6(v2, length, 255, LINK_LOCAL, GROUP6, 51), "IPv6 is version 3 only");
+        final byte[] type = out.clone();
+        type[0] = 0x32;
+        assertEquals(VrrpPacket.Verdict.TYPE, p.parse6(type, length, 255, LINK_LOCAL, GROUP6, 51));
+    }
 }

@@ -40,7 +40,10 @@ final class ConnReplyIndex implements AutoCloseable
             .constantKeySizeBySample(new ConnKey())
             .constantValueSizeBySample(new ConnKey())
             .entries(ctx.capacity())
-            .maxBloatFactor(ctx.maxBloatFactor());
+            .maxBloatFactor(ctx.maxBloatFactor())
+            // closed by its owner after the agents stop (the director's shutdown hook), never by Chronicle's own hook
+            // while an agent still walks it
+            .skipCloseOnExitHook(true);
         if (ctx.entriesPerSegment() > 0)
         {
             builder.entriesPerSegment(ctx.entriesPerSegment());

@@ -244,7 +244,10 @@ public final class ConnTable implements AutoCloseable
             .constantKeySizeBySample(new ConnKey())
             .constantValueSizeBySample(new ConnEntry())
             .entries(capacity)
-            .maxBloatFactor(ctx.maxBloatFactor());
+            .maxBloatFactor(ctx.maxBloatFactor())
+            // closed by its owner after the agents stop (the director's shutdown hook), never by Chronicle's own hook
+            // while an agent still walks it
+            .skipCloseOnExitHook(true);
         if (ctx.entriesPerSegment() > 0)
         {
             builder.entriesPerSegment(ctx.entriesPerSegment());
