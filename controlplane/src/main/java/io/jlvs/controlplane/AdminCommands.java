@@ -212,7 +212,7 @@ public final class AdminCommands
                 vs.port(),
                 vs.fwmark(),
                 vs.scheduler(),
-                0,
+                vs.schedFlags(),
                 false,
                 0,
                 ServiceView.hostMask(AddressFamily.of(vs.address())),

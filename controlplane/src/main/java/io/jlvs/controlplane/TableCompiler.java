@@ -32,6 +32,8 @@ import java.util.zip.CRC32C;
 public final class TableCompiler
 {
     private final StatsRegistry stats;
+    /** Each real server's {@code last_weight}, by dest id, across compiles (a compile is the kernel's add or edit). */
+    private final java.util.Map<Integer, Integer> lastWeights = new java.util.HashMap<>();
 
     public TableCompiler(final StatsRegistry stats)
     {
@@ -43,8 +45,11 @@ public final class TableCompiler
     {
     }
 
-    /** A real server as the table has it: its configuration and the weight its health leaves it. */
-    public record CompiledDest(int id, RealServer config, int weight, boolean fallback)
+    /**
+     * A real server as the table has it: its configuration, the weight its health leaves it, and the kernel's
+     * {@code last_weight} (the weight it was first added with, then its latest weight other than 0).
+     */
+    public record CompiledDest(int id, RealServer config, int weight, int lastWeight, boolean fallback)
     {
     }
 
@@ -193,15 +198,16 @@ public final class TableCompiler
                 anyUp |= up;
                 if (up || vs.quiescent())
                 {
-                    dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds), rs,
-                        up ? rs.weight() : 0, false));
+                    final int id = uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds);
+                    final int weight = up ? rs.weight() : 0;
+                    dests.add(new CompiledDest(id, rs, weight, lastWeight(id, weight), false));
                 }
             }
             if (!anyUp && vs.fallback().isPresent())
             {
                 final RealServer fallback = fallbackServer(vs);
-                dests.add(new CompiledDest(uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds),
-                    fallback, fallback.weight(), true));
+                final int id = uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds);
+                dests.add(new CompiledDest(id, fallback, fallback.weight(), lastWeight(id, fallback.weight()), true));
             }
             compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests)));
         }
@@ -217,6 +223,7 @@ public final class TableCompiler
             snapshots.add(ForwardingSnapshot.of(version, routes, services));
         }
         stats.retainOnly(usedIds);
+        lastWeights.keySet().retainAll(usedIds);
         return new CompiledTable(version, List.copyOf(snapshots), List.copyOf(compiled));
     }
 
@@ -234,6 +241,7 @@ public final class TableCompiler
                 .fwdMethod(rs.forwarding())
                 .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
                 .weight(cd.weight())
+                .lastWeight(cd.lastWeight())
                 .thresholds(rs.upperThreshold(), rs.lowerThreshold())
                 .stats(stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)))
                 .build();
@@ -245,7 +253,7 @@ public final class TableCompiler
             Addresses.lo(vs.address()),
             vs.port(),
             vs.fwmark(),
-            0,
+            vs.schedFlags(),
             0,
             0xFFFF_FFFFL,
             Schedulers.create(vs.scheduler()),
@@ -260,6 +268,15 @@ public final class TableCompiler
         return new RealServer(vs.line(), f.address(), f.port(), f.forwarding(), 1, 0, 0, java.util.Optional.empty(),
             java.util.Optional.empty(), io.jlvs.dataplane.xmit.TunnelType.IPIP, 0,
             io.jlvs.dataplane.xmit.TunnelChecksum.NOCSUM);
+    }
+
+    /** ip_vs_ctl.c's rule: set when the dest is added (whatever its weight), then by any weight other than 0. */
+    private int lastWeight(final int id, final int weight)
+    {
+        final Integer previous = lastWeights.get(id);
+        final int last = null == previous || weight != 0 ? weight : previous;
+        lastWeights.put(id, last);
+        return last;
     }
 
     static String describe(final VirtualService vs)

@@ -1,6 +1,7 @@
 package io.jlvs.controlplane;
 
 import io.jlvs.controlplane.config.ConfigDiagnostic;
+import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.LdirectordConfigParser;
 import io.jlvs.controlplane.config.Resolver;
@@ -136,14 +137,14 @@ class TableCompilerTest
             virtual=198.18.0.10:80
             \treal=198.18.0.11:80 masq 1 <u:100>
             \treal=198.18.0.12:80 ipip 1
-            \tscheduler=sh
+            \tscheduler=lblc
             \tpersistent=600
             virtual=7
             \treal=198.18.0.11 gate
             """);
         final List<String> problems = TableCompiler.unsupported(cf).stream().map(ConfigDiagnostic::toString).toList();
         assertEquals(List.of(
-                FILE + ":1: scheduler 'sh' is not supported yet by jlvs (supported: " +
+                FILE + ":1: scheduler 'lblc' is not supported yet by jlvs (supported: " +
                     String.join(", ", Schedulers.names()) + ")",
                 FILE + ":1: persistence is not supported yet by jlvs",
                 FILE + ":2: connection thresholds are not supported yet by jlvs",
@@ -151,6 +152,29 @@ class TableCompilerTest
             problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());
         assertTrue(TableCompiler.unsupported(parse(MIXED)).isEmpty(), "masq and ipip, mixed in one service");
+    }
+
+    @Test
+    void shouldHandTheSchedulerItsFlagsFromSchedflags() throws Exception
+    {
+        final LdirectordConfig cf = parse("""
+            virtual=198.18.0.10:80
+            \treal=198.18.0.11:80 gate 1
+            \treal=198.18.0.12:80 gate 1
+            \tscheduler=sh
+            \tschedflags=sh-fallback,sh-port
+            """);
+        assertTrue(TableCompiler.unsupported(cf).isEmpty());
+        final ForwardingSnapshot s = new TableCompiler(new StatsRegistry(DataplaneCounters.onHeap(1024), 1))
+            .compile(cf, 1, ROUTES, 1).snapshots().get(0);
+        final io.jlvs.dataplane.service.Service svc = s.services().services()[0];
+        assertEquals("sh", svc.scheduler().name());
+        assertEquals(io.jlvs.dataplane.service.Service.F_SCHED_SH_FALLBACK |
+            io.jlvs.dataplane.service.Service.F_SCHED_SH_PORT, svc.flags());
+        final ConfigException ex = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> parse(
+            "virtual=198.18.0.10:80\n\treal=198.18.0.11:80 gate\n\tschedflags=mh-port\n\tscheduler=sh\n"));
+        assertEquals(List.of(FILE + ":3: incompatible scheduler flag `mh-port' (schedflags for scheduler sh)"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
 
     @Test

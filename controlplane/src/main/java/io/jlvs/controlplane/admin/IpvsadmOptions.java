@@ -991,38 +991,15 @@ public final class IpvsadmOptions
 
     private int parseSchedFlags(final String sched, final String arg) throws IpvsadmUsageException
     {
-        final String s = sched == null || sched.isEmpty() ? DEFAULT_SCHEDULER : sched;
-        int flags = 0;
-        final String[] parts = arg.split(",");
-        boolean any = false;
-        for (final String flag : parts)
+        try
         {
-            if (flag.isEmpty())
-            {
-                continue;
-            }
-            any = true;
-            switch (flag)
-            {
-                case "flag-1" -> flags |= ServiceView.SCHED_FLAG_1;
-                case "flag-2" -> flags |= ServiceView.SCHED_FLAG_2;
-                case "flag-3" -> flags |= ServiceView.SCHED_FLAG_3;
-                case "sh-fallback", "sh-port", "mh-fallback", "mh-port" ->
-                {
-                    flags |= flag.endsWith("-fallback") ? ServiceView.SCHED_FLAG_1 : ServiceView.SCHED_FLAG_2;
-                    if (!s.equals(flag.substring(0, 2)))
-                    {
-                        throw fail("incompatible scheduler flag `" + flag + "'");
-                    }
-                }
-                default -> throw fail("invalid scheduler flag `" + flag + "'");
-            }
+            return io.jlvs.controlplane.config.SchedFlags.parse(
+                sched == null || sched.isEmpty() ? DEFAULT_SCHEDULER : sched, arg);
         }
-        if (!any)
+        catch (final IllegalArgumentException ex)
         {
-            throw fail("invalid scheduler flag `" + arg + "'");
+            throw fail(ex.getMessage());
         }
-        return flags;
     }
 
     /** string_to_number: a whole decimal number (strtol, so a sign is allowed) in min..max, else -1. */

@@ -44,11 +44,11 @@ public record ServiceView(
     List<DestView> dests)
 {
     /** IP_VS_SVC_F_SCHED1: flag-1, sh-fallback for sh, mh-fallback for mh. */
-    public static final int SCHED_FLAG_1 = 0x0008;
+    public static final int SCHED_FLAG_1 = io.jlvs.controlplane.config.SchedFlags.FLAG_1;
     /** IP_VS_SVC_F_SCHED2: flag-2, sh-port for sh, mh-port for mh. */
-    public static final int SCHED_FLAG_2 = 0x0010;
+    public static final int SCHED_FLAG_2 = io.jlvs.controlplane.config.SchedFlags.FLAG_2;
     /** IP_VS_SVC_F_SCHED3: flag-3. */
-    public static final int SCHED_FLAG_3 = 0x0020;
+    public static final int SCHED_FLAG_3 = io.jlvs.controlplane.config.SchedFlags.FLAG_3;
     public static final int SCHED_FLAGS = SCHED_FLAG_1 | SCHED_FLAG_2 | SCHED_FLAG_3;
     /** Netmask of a service without persistence granularity. */
     public static final int IPV4_HOST_MASK = 0xffffffff;

@@ -78,11 +78,11 @@ public final class LdirectordConfigParser
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
         "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
         "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp",
-        "cleanstop", "monitorfile");
-    /** Per-virtual directives of ldirectord (plus schedflags, servicename, comment of newer releases). */
+        "cleanstop", "monitorfile", "schedflags");
+    /** Per-virtual directives of ldirectord (plus servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
         "checkcount", "load", "ops",
-        "schedflags", "servicename", "comment");
+        "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
         "pop", "pops", "radius", "pgsql", "sip", "smtp", "submission", "simpletcp", "ldaps");
@@ -589,6 +589,7 @@ public final class LdirectordConfigParser
                 }
                 s.scheduler = value;
             }
+            case "schedflags" -> s.schedFlags = new RawLine(line, value, text);
             case "protocol" ->
             {
                 final String p = value;
@@ -832,6 +833,18 @@ public final class LdirectordConfigParser
             if (port == 0 && s.persistent == null)
             {
                 error(s.line, "Zero port specified for non-persistent service", s.text);
+            }
+        }
+        if (s.schedFlags != null)
+        {
+            try
+            {
+                s.schedFlagBits = SchedFlags.parse(s.scheduler, s.schedFlags.value);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                error(s.schedFlags.line, ex.getMessage() + " (schedflags for scheduler " + s.scheduler + ")",
+                    s.schedFlags.text);
             }
         }
         if (s.netmask != null && s.persistent == null)
@@ -1548,6 +1561,8 @@ public final class LdirectordConfigParser
         int port;
         ServiceProtocol protocol;
         String scheduler = DEFAULT_SCHEDULER;
+        RawLine schedFlags;
+        int schedFlagBits;
         Integer persistent;
         Netmask netmask;
         int netmaskLine;
@@ -1634,7 +1649,7 @@ public final class LdirectordConfigParser
             {
                 fb = fb.withDefaultPort(port);
             }
-            return new VirtualService(line, family, address, port, fwmark, protocol, scheduler,
+            return new VirtualService(line, family, address, port, fwmark, protocol, scheduler, schedFlagBits,
                 persistent == null ? OptionalInt.empty() : OptionalInt.of(persistent),
                 Optional.ofNullable(netmask), builtReals, check,
                 quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param fwmark      firewall mark, 1..4294967295 held as an unsigned int; 0 for an address:port service
  * @param protocol    TCP, UDP or FWM (ldirectord's default: fwm for marks, udp for port 53, else tcp)
  * @param scheduler   ipvsadm scheduler name, ldirectord's default "wrr" (not ipvsadm's "wlc")
+ * @param schedFlags  {@code schedflags} as {@link SchedFlags} bits (ipvsadm's {@code -b}), 0 for none
  * @param persistent  persistence timeout in seconds, if {@code persistent} is set
  * @param netmask     persistence granularity, if {@code netmask} is set (ldirectord passes it only with persistent)
  * @param reals       real servers in file order, ranges expanded
@@ -31,6 +32,7 @@ public record VirtualService(
     int fwmark,
     ServiceProtocol protocol,
     String scheduler,
+    int schedFlags,
     OptionalInt persistent,
     Optional<Netmask> netmask,
     List<RealServer> reals,

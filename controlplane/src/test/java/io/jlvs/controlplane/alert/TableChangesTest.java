@@ -55,9 +55,9 @@ class TableChangesTest
     @Test
     void shouldNameEachChangeInLdirectordsWords()
     {
-        final CompiledDest up1 = new CompiledDest(1, RS1, 3, false);
-        final CompiledDest up2 = new CompiledDest(2, RS2, 2, false);
-        final CompiledDest quiet2 = new CompiledDest(2, RS2, 0, false);
+        final CompiledDest up1 = new CompiledDest(1, RS1, 3, 3, false);
+        final CompiledDest up2 = new CompiledDest(2, RS2, 2, 2, false);
+        final CompiledDest quiet2 = new CompiledDest(2, RS2, 0, 0, false);
         assertEquals(List.of("Quiescent real server: 10.0.1.2:80 (10.0.0.10:80) (Weight set to 0) [inaccessible]"),
             messages(List.of(web(up1, up2)), List.of(web(up1, quiet2))));
         assertEquals(List.of("Restored real server: 10.0.1.2:80 (10.0.0.10:80) (Weight set to 2)"),
@@ -72,8 +72,8 @@ class TableChangesTest
     @Test
     void shouldNameTheFallbackAndTellServicesOfOneAddressApart()
     {
-        final CompiledDest fallback = new CompiledDest(9, RS2, 1, true);
-        final CompiledDest up1 = new CompiledDest(1, RS1, 3, false);
+        final CompiledDest fallback = new CompiledDest(9, RS2, 1, 1, true);
+        final CompiledDest up1 = new CompiledDest(1, RS1, 3, 3, false);
         assertEquals(List.of("Added fallback server: 10.0.1.2:80 (10.0.0.10:80) (Weight set to 1)",
                 "Deleted real server: 10.0.1.1:80 (10.0.0.10:80) [inaccessible]"),
             messages(List.of(web(up1)), List.of(web(fallback))));
@@ -81,7 +81,7 @@ class TableChangesTest
                 "Added real server: 10.0.1.1:80 (10.0.0.10:80) (Weight set to 3)").stream().sorted().toList(),
             messages(List.of(web(fallback)), List.of(web(up1))).stream().sorted().toList());
         final CompiledService dns = new CompiledService(2, DNS,
-            List.of(new CompiledDest(3, DNS.reals().getFirst(), 1, false)));
+            List.of(new CompiledDest(3, DNS.reals().getFirst(), 1, 1, false)));
         assertEquals(List.of(), messages(List.of(web(up1), dns), List.of(dns, web(up1))),
             "the order of services changes nothing");
     }
@@ -89,9 +89,9 @@ class TableChangesTest
     @Test
     void shouldNotReportTheFirstTableQuiescedRealServersAsChanges()
     {
-        final CompiledDest unchecked = new CompiledDest(1, RS1, 0, false);
+        final CompiledDest unchecked = new CompiledDest(1, RS1, 0, 0, false);
         assertEquals(List.of(), messages(List.of(), List.of(web(unchecked))));
         assertEquals(List.of("Added real server: 10.0.1.1:80 (10.0.0.10:80) (Weight set to 3)"),
-            messages(List.of(), List.of(web(new CompiledDest(1, RS1, 3, false)))));
+            messages(List.of(), List.of(web(new CompiledDest(1, RS1, 3, 3, false)))));
     }
 }

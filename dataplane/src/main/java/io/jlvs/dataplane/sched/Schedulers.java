@@ -17,7 +17,16 @@ public final class Schedulers
     {
         REGISTRY.put("rr", RrScheduler::new);
         REGISTRY.put("wrr", WrrScheduler::new);
+        REGISTRY.put("lc", LcScheduler::new);
         REGISTRY.put("wlc", WlcScheduler::new);
+        REGISTRY.put("sed", SedScheduler::new);
+        REGISTRY.put("nq", NqScheduler::new);
+        REGISTRY.put("fo", FoScheduler::new);
+        REGISTRY.put("ovf", OvfScheduler::new);
+        REGISTRY.put("dh", DhScheduler::new);
+        REGISTRY.put("sh", ShScheduler::new);
+        REGISTRY.put("mh", MhScheduler::new);
+        REGISTRY.put("twos", TwosScheduler::new);
     }
 
     private Schedulers()

@@ -36,6 +36,7 @@ public final class Dest
     private final int lowerThreshold;
     private final DestStats stats;
     private int weight;
+    private final int lastWeight;
     private int flags = F_AVAILABLE;
     private int nextHopV4;
     private int sourceV4;
@@ -59,6 +60,7 @@ public final class Dest
         this.tunnelPort = b.tunnelPort;
         this.tunnelChecksum = b.tunnelChecksum;
         this.weight = b.weight;
+        this.lastWeight = null == b.lastWeight ? b.weight : b.lastWeight;
         this.upperThreshold = b.upperThreshold;
         this.lowerThreshold = b.lowerThreshold;
         this.stats = Objects.requireNonNull(b.stats, "stats");
@@ -223,6 +225,15 @@ public final class Dest
         this.weight = weight;
     }
 
+    /**
+     * The kernel's {@code last_weight}: the weight it was added with, then its latest weight other than 0. A real
+     * server quiesced to weight 0 keeps its place in mh's table by it.
+     */
+    public int lastWeight()
+    {
+        return lastWeight;
+    }
+
     public int upperThreshold()
     {
         return upperThreshold;
@@ -297,6 +308,7 @@ public final class Dest
         private int tunnelPort;
         private TunnelChecksum tunnelChecksum = TunnelChecksum.NOCSUM;
         private int weight = 1;
+        private Integer lastWeight;
         private int upperThreshold;
         private int lowerThreshold;
         private DestStats stats;
@@ -343,6 +355,13 @@ public final class Dest
         public Builder weight(final int weight)
         {
             this.weight = weight;
+            return this;
+        }
+
+        /** {@link Dest#lastWeight()}; by default the weight. */
+        public Builder lastWeight(final int lastWeight)
+        {
+            this.lastWeight = lastWeight;
             return this;
         }
 

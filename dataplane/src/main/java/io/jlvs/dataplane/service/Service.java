@@ -16,6 +16,15 @@ public final class Service
     public static final int F_PERSISTENT = 0x0001;
     /** IP_VS_SVC_F_ONEPACKET. */
     public static final int F_ONEPACKET = 0x0004;
+    /** IP_VS_SVC_F_SCHED1..3: the scheduler's own flags ({@code ipvsadm -b}). */
+    public static final int F_SCHED1 = 0x0008;
+    public static final int F_SCHED2 = 0x0010;
+    public static final int F_SCHED3 = 0x0020;
+    /** sh-fallback and sh-port; mh-fallback and mh-port are the same bits. */
+    public static final int F_SCHED_SH_FALLBACK = F_SCHED1;
+    public static final int F_SCHED_SH_PORT = F_SCHED2;
+    public static final int F_SCHED_MH_FALLBACK = F_SCHED1;
+    public static final int F_SCHED_MH_PORT = F_SCHED2;
 
     private final int protocol;
     private final int af;

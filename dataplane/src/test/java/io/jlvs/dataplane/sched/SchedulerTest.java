@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Table-driven: each row is a scheduler, the dests in kernel list order as "name:weight[:active:inactive]"
- * (with "!" for overloaded), and the names it must choose for successive new connections.
+ * (with "!" for overloaded, "0/3" for weight 0 and last weight 3), and the names it must choose for successive new
+ * connections. The dests' addresses are 10.0.0.1, 10.0.0.2, ... in list order, port 80.
  */
 class SchedulerTest
 {
@@ -46,7 +47,41 @@ class SchedulerTest
             Arguments.of("wlc", "A:1:2:0 B:3:6:0", "A"),
             Arguments.of("wlc", "A:0:0:0 B:1:9:9", "B"),
             Arguments.of("wlc", "A:1!:0:0 B:1:9:9", "B"),
-            Arguments.of("wlc", "A:0:0:0", "-"));
+            Arguments.of("wlc", "A:0:0:0", "-"),
+            // lc: activeconns * 256 + inactconns, weights aside but 0; ties to the first (the newest)
+            Arguments.of("lc", "A:1:0:0 B:1:0:0", "A"),
+            Arguments.of("lc", "A:1:1:0 B:5:0:300", "A"),
+            Arguments.of("lc", "A:1:1:0 B:5:0:255", "B"),
+            Arguments.of("lc", "A:1:1:0 B:100:1:1", "A"),
+            Arguments.of("lc", "A:0:0:0 B:1:9:9", "B"),
+            Arguments.of("lc", "A:1!:0:0 B:1:1:0", "B"),
+            Arguments.of("lc", "A:0:0:0", "-"),
+            // sed: (activeconns + 1) / weight, inactive ignored; only a smaller delay displaces the first
+            Arguments.of("sed", "A:1:0:0 B:1:0:0", "A"),
+            Arguments.of("sed", "A:1:1:0 B:1:0:0", "B"),
+            Arguments.of("sed", "A:1:1:999 B:2:2:0", "B"),
+            Arguments.of("sed", "A:1:1:0 B:2:3:0", "A"),
+            Arguments.of("sed", "A:0:0:0 B:1:5:0", "B"),
+            Arguments.of("sed", "A:1:0:0 B:0:0:0", "A"),
+            Arguments.of("sed", "A:1!:0:0 B:1:3:0", "B"),
+            Arguments.of("sed", "A:0:0:0", "-"),
+            // nq: the first idle one at once, else sed's choice
+            Arguments.of("nq", "A:1:2:0 B:1:0:0 C:1:0:0", "B"),
+            Arguments.of("nq", "A:1:2:0 B:3:5:0", "B"),
+            Arguments.of("nq", "A:1:1:0 B:2:3:0", "A"),
+            Arguments.of("nq", "A:0:0:0 B:1:1:0", "B"),
+            Arguments.of("nq", "A:1!:0:0 B:1:1:0", "B"),
+            Arguments.of("nq", "A:0:0:0", "-"),
+            // fo: the highest weight, the first among equals
+            Arguments.of("fo", "A:1 B:3 C:3", "B B"),
+            Arguments.of("fo", "A:1 B:3! C:2", "C"),
+            Arguments.of("fo", "A:0 B:0", "-"),
+            // ovf: the highest weight whose active connections do not exceed it
+            Arguments.of("ovf", "A:2:2:0 B:3:4:0 C:1:0:0", "A"),
+            Arguments.of("ovf", "A:2:3:0 B:1:0:0", "B"),
+            Arguments.of("ovf", "A:2:0:9 B:2:0:0", "A"),
+            Arguments.of("ovf", "A:2!:0:0 B:1:1:0", "B"),
+            Arguments.of("ovf", "A:0:0:0", "-"));
     }
 
     @ParameterizedTest(name = "{0} over [{1}] chooses {2}")
@@ -123,7 +158,7 @@ class SchedulerTest
     {
         final IllegalArgumentException ex =
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Schedulers.create("xyz"));
-        assertEquals("Scheduler not found: xyz (known: rr, wlc, wrr)", ex.getMessage());
+        assertEquals("Scheduler not found: xyz (known: dh, fo, lc, mh, nq, ovf, rr, sed, sh, twos, wlc, wrr)", ex.getMessage());
     }
 
     private static String name(final Service svc, final Dest d)
@@ -133,6 +168,11 @@ class SchedulerTest
 
     static Service service(final String sched, final String spec)
     {
+        return service(sched, spec, 0);
+    }
+
+    static Service service(final String sched, final String spec, final int flags)
+    {
         final String[] parts = spec.isBlank() ? new String[0] : spec.split(" ");
         final Dest[] dests = new Dest[parts.length];
         final int base = nextId;
@@ -141,11 +181,14 @@ class SchedulerTest
         {
             final String[] f = parts[i].split(":");
             final boolean overloaded = f[1].endsWith("!");
-            final int weight = Integer.parseInt(f[1].replace("!", ""));
+            // "0/3": weight 0, last weight 3 (quiesced after having weight 3)
+            final String[] w = f[1].replace("!", "").split("/");
+            final int weight = Integer.parseInt(w[0]);
+            final int lastWeight = w.length > 1 ? Integer.parseInt(w[1]) : weight;
             final int id = base + (f[0].charAt(0) - 'A');
             final var stats = COUNTERS.newDestStats(0, "test", id, f[0]);
             final Dest d = Dest.builder(id).address(PacketView.AF_INET, 0, 0x0A000001L + i).port(80)
-                .weight(weight).stats(stats).build();
+                .weight(weight).lastWeight(lastWeight).stats(stats).build();
             if (f.length > 2)
             {
                 stats.addActive(Integer.parseInt(f[2]));
@@ -157,7 +200,7 @@ class SchedulerTest
             }
             dests[i] = d;
         }
-        return new Service(6, PacketView.AF_INET, 0, 0x0A00000AL, 80, 0, 0, 0, 0xFFFFFFFFL,
+        return new Service(6, PacketView.AF_INET, 0, 0x0A00000AL, 80, 0, flags, 0, 0xFFFFFFFFL,
             Schedulers.create(sched), dests, COUNTERS.newServiceStats(0, "test", base, "svc"));
     }
 }
