@@ -25,18 +25,6 @@ public final class RrScheduler implements Scheduler
         last = -1;
     }
 
-    @Override
-    public void onDestAdded(final Service svc, final Dest dest)
-    {
-        last = -1;
-    }
-
-    @Override
-    public void onDestRemoved(final Service svc, final Dest dest)
-    {
-        last = -1;
-    }
-
     /**
      * Goes on after the same real server as before. When that one is gone, goes on after the nearest one before it
      * in the old list that is still here, as ip_vs_rr_del_dest() steps the cursor back over a removed dest; when

@@ -8,7 +8,8 @@ import io.jlvs.dataplane.service.Service;
  * Weighted round robin, as ip_vs_wrr.c: a current weight {@code cw} steps down from the maximum weight
  * by the weights' greatest common divisor; each pass over the list picks dests whose weight is at least
  * {@code cw}. Weights 3:2:1 give A A B A B C. Any change of dests restarts from the head with
- * {@code cw} kept but bounded and aligned, as the kernel's {@code ip_vs_wrr_dest_changed()} does.
+ * {@code cw} kept but bounded and aligned, as the kernel's {@code ip_vs_wrr_dest_changed()} does; a new service
+ * starts where the kernel's stands after ldirectord added its real servers one by one.
  */
 public final class WrrScheduler implements Scheduler
 {
@@ -33,10 +34,18 @@ public final class WrrScheduler implements Scheduler
     @Override
     public void initService(final Service svc)
     {
+        // ldirectord builds a service as ipvsadm -A, then one -a per real server in file order, each linked at the
+        // head of the list: the kernel's init_service with no dest (cw 0), then dest_changed for the last of the
+        // list, the last two, ... So 3:2:1 added A, B, C starts at cw 1: C B A, then A B A C B A.
+        final Dest[] dests = svc.dests();
+        cw = 0;
+        di = 1;
+        mw = 0;
+        for (int from = dests.length - 1; from >= 0; from--)
+        {
+            destChanged(dests, from);
+        }
         cl = HEAD;
-        di = gcdWeight(svc.dests());
-        mw = maxWeight(svc.dests()) - (di - 1);
-        cw = mw;
     }
 
     @Override
@@ -99,9 +108,15 @@ public final class WrrScheduler implements Scheduler
 
     private void destChanged(final Service svc)
     {
+        destChanged(svc.dests(), 0);
+    }
+
+    /** ip_vs_wrr_dest_changed() over the list {@code dests[from..]}. */
+    private void destChanged(final Dest[] dests, final int from)
+    {
         cl = HEAD;
-        di = gcdWeight(svc.dests());
-        mw = maxWeight(svc.dests()) - (di - 1);
+        di = gcdWeight(dests, from);
+        mw = maxWeight(dests, from) - (di - 1);
         if (cw > mw || cw == 0)
         {
             cw = mw;
@@ -165,10 +180,15 @@ public final class WrrScheduler implements Scheduler
 
     static int gcdWeight(final Dest[] dests)
     {
+        return gcdWeight(dests, 0);
+    }
+
+    private static int gcdWeight(final Dest[] dests, final int from)
+    {
         int g = 0;
-        for (final Dest d : dests)
+        for (int i = from; i < dests.length; i++)
         {
-            final int w = d.weight();
+            final int w = dests[i].weight();
             if (w > 0)
             {
                 g = g > 0 ? gcd(w, g) : w;
@@ -179,10 +199,15 @@ public final class WrrScheduler implements Scheduler
 
     static int maxWeight(final Dest[] dests)
     {
+        return maxWeight(dests, 0);
+    }
+
+    private static int maxWeight(final Dest[] dests, final int from)
+    {
         int max = 0;
-        for (final Dest d : dests)
+        for (int i = from; i < dests.length; i++)
         {
-            max = Math.max(max, d.weight());
+            max = Math.max(max, dests[i].weight());
         }
         return max;
     }

@@ -38,14 +38,14 @@ class SchedulerTakeOverTest
             Arguments.of("rr", "A:1 B:1 C:1", "A B", "C:1 B:1 A:1", "A C B A"),
             Arguments.of("rr", "A:1 B:1 C:1", "A B", "A:1 B:1 C:0", "A B A"),
             Arguments.of("rr", "A:1 B:1 C:1", "", "B:1 A:1", "B A B"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "A:3 B:2 C:1", "B A B C A A B A B C"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A B A", "A:3 B:2 C:1", "B C A A B A B C"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "A:3 B:2", "A B A B A A B A B"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "A:3 B:2 C:2", "A B C A B C A A B C"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "D:1 A:3 B:2 C:1", "A B D A B C A"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "C:1 B:2 A:3", "B A C B A A B"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A", "A:4 B:2", "A A B A A B"),
-            Arguments.of("wrr", "A:3 B:2 C:1", "A A", "A:0 B:0", "- -"));
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "A:3 B:2 C:1", "C A A B A B C A A B"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B C A", "A:3 B:2 C:1", "A B A B C A A B"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "A:3 B:2", "A B A A B A B A A"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "A:3 B:2 C:2", "A B C A A B C A B C"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "D:1 A:3 B:2 C:1", "D A B C A A B"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "C:1 B:2 A:3", "C B A A B A C"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A", "A:4 B:2", "A B A A B A"),
+            Arguments.of("wrr", "A:3 B:2 C:1", "A B", "A:0 B:0", "- -"));
     }
 
     @ParameterizedTest(name = "{0} [{1}] chose [{2}], then over [{3}] goes on with {4}")
