@@ -85,7 +85,7 @@ public final class TableCompiler
             if (!Schedulers.exists(vs.scheduler()))
             {
                 problems.add(new ConfigDiagnostic(config.file(), vs.line(),
-                    "scheduler '" + vs.scheduler() + "' is not supported yet by jlvs (supported: " +
+                    "scheduler '" + vs.scheduler() + "' is no IPVS scheduler (IPVS has " +
                         String.join(", ", Schedulers.names()) + ")", "scheduler = " + vs.scheduler()));
             }
             if (vs.persistent().isPresent())

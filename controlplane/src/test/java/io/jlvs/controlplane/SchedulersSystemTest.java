@@ -46,6 +46,14 @@ class SchedulersSystemTest
         \tschedflags=sh-port
         \tchecktype=on
 
+        virtual=198.18.0.10:5300
+        \treal=198.18.0.11:5300 gate 1
+        \treal=198.18.0.12:5300 gate 1
+        \treal=198.18.0.13:5300 gate 1
+        \tscheduler=lblc
+        \tprotocol=udp
+        \tchecktype=on
+
         virtual=198.18.0.50:80
         \treal=198.18.0.11:80 gate 1
         \treal=198.18.0.12:80 gate 5
@@ -131,5 +139,20 @@ class SchedulersSystemTest
     void shouldFailOverToTheHighestWeight() throws Exception
     {
         assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), servers("198.18.0.50", 4, 32000));
+    }
+
+    /**
+     * lblc: every datagram goes to the VIP, one destination address, which keeps the server it was first given (the
+     * least loaded, the first of equals: rs3); UDP connections are never active, so it is never overloaded.
+     */
+    @Test
+    @Order(4)
+    void shouldKeepADestinationAddressOnOneServerWithLblc() throws Exception
+    {
+        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
+            Lab.LAB.resolve("client.py").toString(), "udp", "198.18.0.10:5300", "12", "33000");
+        assertEquals(0, r.status(), r.out());
+        assertTrue(r.out().contains("total rs3=12"), r.out());
+        assertTrue(Lab.jlvs("ipvsadm", "-L", "-n").out().contains("UDP  198.18.0.10:5300 lblc"));
     }
 }

@@ -137,14 +137,14 @@ class TableCompilerTest
             virtual=198.18.0.10:80
             \treal=198.18.0.11:80 masq 1 <u:100>
             \treal=198.18.0.12:80 ipip 1
-            \tscheduler=lblc
+            \tscheduler=wrrr
             \tpersistent=600
             virtual=7
             \treal=198.18.0.11 gate
             """);
         final List<String> problems = TableCompiler.unsupported(cf).stream().map(ConfigDiagnostic::toString).toList();
         assertEquals(List.of(
-                FILE + ":1: scheduler 'lblc' is not supported yet by jlvs (supported: " +
+                FILE + ":1: scheduler 'wrrr' is no IPVS scheduler (IPVS has " +
                     String.join(", ", Schedulers.names()) + ")",
                 FILE + ":1: persistence is not supported yet by jlvs",
                 FILE + ":2: connection thresholds are not supported yet by jlvs",

@@ -357,6 +357,7 @@ public final class ForwardingAgent implements Agent
         {
             latest.services().takeOverSchedulers(snapshot.services());
         }
+        latest.services().housekeeping(nowMs); // timed schedulers stamp with this agent's clock from the start
         snapshot = latest;
         ipvsIn.syncPolicy(latest.sync());
         syncApplier.policy(latest.sync());
@@ -655,6 +656,7 @@ public final class ForwardingAgent implements Agent
             }
         }
         fragments.sweep(nowMs);
+        s.services().housekeeping(nowMs);
         if (nowMs >= nextNeighbourExpiryMs)
         {
             nextNeighbourExpiryMs = nowMs + NEIGHBOUR_EXPIRY_INTERVAL_MS;

@@ -50,6 +50,20 @@ public interface Scheduler
     {
     }
 
+    /** True for a scheduler with state that ages (lblc, lblcr): the owning agent calls {@link #housekeeping}. */
+    default boolean needsTime()
+    {
+        return false;
+    }
+
+    /**
+     * The owning agent's clock, every housekeeping round (a tenth of a second): the time to stamp what the scheduler
+     * remembers with, and to age it as the kernel's timers do. Not per packet.
+     */
+    default void housekeeping(final Service svc, final long nowMs)
+    {
+    }
+
     /**
      * Chooses a real server for a new connection.
      *

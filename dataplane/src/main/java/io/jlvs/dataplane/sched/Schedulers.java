@@ -27,6 +27,8 @@ public final class Schedulers
         REGISTRY.put("sh", ShScheduler::new);
         REGISTRY.put("mh", MhScheduler::new);
         REGISTRY.put("twos", TwosScheduler::new);
+        REGISTRY.put("lblc", LblcScheduler::new);
+        REGISTRY.put("lblcr", LblcrScheduler::new);
     }
 
     private Schedulers()

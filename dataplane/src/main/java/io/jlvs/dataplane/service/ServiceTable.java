@@ -12,11 +12,14 @@ public final class ServiceTable
     private final Service[] slots;
     private final int mask;
     private final Service[] services;
+    /** The services whose scheduler ages what it remembers (lblc, lblcr). */
+    private final Service[] timed;
     private final Int2ObjectHashMap<Dest> destsById = new Int2ObjectHashMap<>();
 
     public ServiceTable(final Service... services)
     {
         this.services = services.clone();
+        this.timed = java.util.Arrays.stream(services).filter((s) -> s.scheduler().needsTime()).toArray(Service[]::new);
         int capacity = 16;
         while (capacity < services.length * 4)
         {
@@ -96,6 +99,15 @@ public final class ServiceTable
             {
                 s.scheduler().takeOver(s, old);
             }
+        }
+    }
+
+    /** The owning agent's housekeeping: each scheduler that keeps time gets the agent's clock. */
+    public void housekeeping(final long nowMs)
+    {
+        for (final Service s : timed)
+        {
+            s.scheduler().housekeeping(s, nowMs);
         }
     }
 

@@ -159,7 +159,7 @@ class SchedulerTest
     {
         final IllegalArgumentException ex =
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Schedulers.create("xyz"));
-        assertEquals("Scheduler not found: xyz (known: dh, fo, lc, mh, nq, ovf, rr, sed, sh, twos, wlc, wrr)", ex.getMessage());
+        assertEquals("Scheduler not found: xyz (known: dh, fo, lblc, lblcr, lc, mh, nq, ovf, rr, sed, sh, twos, wlc, wrr)", ex.getMessage());
     }
 
     private static String name(final Service svc, final Dest d)
