@@ -217,7 +217,7 @@ public final class AdminCommands
                 0,
                 ServiceView.hostMask(AddressFamily.of(vs.address())),
                 null,
-                false,
+                vs.ops(),
                 new StatsView(s[0], s[1], s[2], s[3], s[4]),
                 rateView(rates, cs.id()),
                 List.copyOf(dests)));

@@ -13,6 +13,7 @@ import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.status.DestStats;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,11 +96,6 @@ public final class TableCompiler
             }
             for (final RealServer rs : vs.reals())
             {
-                if (rs.upperThreshold() != 0 || rs.lowerThreshold() != 0)
-                {
-                    problems.add(new ConfigDiagnostic(config.file(), rs.line(),
-                        "connection thresholds are not supported yet by jlvs", "real = " + rs.address().getHostAddress()));
-                }
                 if (rs.family() != vs.family() && rs.forwarding() != FwdMethod.TUNNEL)
                 {
                     problems.add(new ConfigDiagnostic(config.file(), rs.line(),
@@ -218,7 +214,7 @@ public final class TableCompiler
             final Service[] services = new Service[compiled.size()];
             for (int s = 0; s < compiled.size(); s++)
             {
-                services[s] = buildService(agent, compiled.get(s));
+                services[s] = buildService(agent, agents, compiled.get(s));
             }
             snapshots.add(ForwardingSnapshot.of(version, routes, services));
         }
@@ -227,7 +223,7 @@ public final class TableCompiler
         return new CompiledTable(version, List.copyOf(snapshots), List.copyOf(compiled));
     }
 
-    private Service buildService(final int agent, final CompiledService cs)
+    private Service buildService(final int agent, final int agents, final CompiledService cs)
     {
         final VirtualService vs = cs.config();
         final Dest[] dests = new Dest[cs.dests().size()];
@@ -242,8 +238,10 @@ public final class TableCompiler
                 .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
                 .weight(cd.weight())
                 .lastWeight(cd.lastWeight())
+                .onePacket(vs.ops())
                 .thresholds(rs.upperThreshold(), rs.lowerThreshold())
                 .stats(stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)))
+                .allAgents(allAgents(agents, cd.id(), describe(vs) + " -> " + destKey(rs)))
                 .build();
         }
         return new Service(
@@ -253,7 +251,7 @@ public final class TableCompiler
             Addresses.lo(vs.address()),
             vs.port(),
             vs.fwmark(),
-            vs.schedFlags(),
+            vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0),
             0,
             0xFFFF_FFFFL,
             Schedulers.create(vs.scheduler()),
@@ -268,6 +266,17 @@ public final class TableCompiler
         return new RealServer(vs.line(), f.address(), f.port(), f.forwarding(), 1, 0, 0, java.util.Optional.empty(),
             java.util.Optional.empty(), io.jlvs.dataplane.xmit.TunnelType.IPIP, 0,
             io.jlvs.dataplane.xmit.TunnelChecksum.NOCSUM);
+    }
+
+    /** Every agent's counters of one dest: its thresholds count the connections of all agents. */
+    private DestStats[] allAgents(final int agents, final int id, final String label)
+    {
+        final DestStats[] all = new DestStats[agents];
+        for (int a = 0; a < agents; a++)
+        {
+            all[a] = stats.destStats(a, id, label);
+        }
+        return all;
     }
 
     /** ip_vs_ctl.c's rule: set when the dest is added (whatever its weight), then by any weight other than 0. */

@@ -134,10 +134,11 @@ class PairSystemTest
     {
         lab.startDirector(master(Map.of()), 1);
         assertTrue(tapAddresses("jlvs-dir", "jlvs-lab").contains("198.18.1.1/24"), "the master holds the gateway");
-        // 12 MB at 500 kB/s: about 24 s, long enough to outlive the master with a backup started meanwhile
-        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "500000");
+        // 12 MB at 300 kB/s: about 40 s, long enough to outlive the master with a backup started meanwhile, even
+        // when a loaded box takes 15 s to start and catch it up
+        final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "300000");
         final CompletableFuture<Lab.Result> natTransfer = async("transfer", "http://198.18.0.20/", "12000000",
-            "500000");
+            "300000");
         Thread.sleep(1000);
         final long starting = System.nanoTime();
         lab.startDirector2(backup(Map.of()), BACKUP_NEXT_HOPS);

@@ -155,4 +155,97 @@ class SchedulersSystemTest
         assertTrue(r.out().contains("total rs3=12"), r.out());
         assertTrue(Lab.jlvs("ipvsadm", "-L", "-n").out().contains("UDP  198.18.0.10:5300 lblc"));
     }
+
+    /** The real servers that answer {@code count} datagrams sent from one source port to 198.18.0.10:5300. */
+    private static String oneFlow(final int count, final int port) throws Exception
+    {
+        final String script = String.join("\n",
+            "import socket",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "s.bind(('', " + port + "))",
+            "s.settimeout(3)",
+            "out = []",
+            "for i in range(" + count + "):",
+            "    s.sendto(b'who?', ('198.18.0.10', 5300))",
+            "    out.append(s.recvfrom(2048)[0].decode().strip())",
+            "print(' '.join(out))");
+        final Lab.Result r = Lab.client(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script);
+        assertEquals(0, r.status(), r.out());
+        return r.out().strip();
+    }
+
+    /**
+     * One-packet scheduling ({@code ops = yes}): the datagrams of one flow, from one source port, are each scheduled
+     * apart (rr over rs3, rs2, rs1), where without it they follow their one connection.
+     */
+    @Test
+    @Order(5)
+    void shouldScheduleEachDatagramApartWithOps() throws Exception
+    {
+        final String udp = "scheduler=lblc\n\tprotocol=udp";
+        final String text = TEMPLATE.replace("RS1WEIGHT", "3");
+        Files.writeString(cf, text.replace(udp, "scheduler=rr\n\tprotocol=udp"));
+        assertEquals(0, Lab.jlvs("reload").status());
+        final String[] plain = oneFlow(4, 34000).split(" ");
+        assertTrue(plain[0].equals(plain[1]) && plain[1].equals(plain[2]) && plain[2].equals(plain[3]),
+            "one connection: " + String.join(" ", plain));
+        Files.writeString(cf, text.replace(udp, "scheduler=rr\n\tprotocol=udp\n\tops=yes"));
+        assertEquals(0, Lab.jlvs("reload").status());
+        assertTrue(Lab.jlvs("ipvsadm", "-L", "-n").out().contains("UDP  198.18.0.10:5300 rr ops"),
+            Lab.jlvs("ipvsadm", "-L", "-n").out());
+        final String[] ops = oneFlow(6, 34001).split(" ");
+        assertEquals(3, java.util.Set.of(ops[0], ops[1], ops[2]).size(), "each datagram its own choice: " +
+            String.join(" ", ops));
+        assertEquals(List.of(ops[0], ops[1], ops[2]), List.of(ops[3], ops[4], ops[5]), "round robin");
+    }
+
+    /**
+     * Thresholds: rs3 (fo's choice, weight 5, added last) with {@code <u:2> <l:1>} takes two held connections and is
+     * then overloaded, so new ones go to rs2; once both are reset and expire (CLOSE, 10 s) it is below l:1 and takes
+     * them again, as ip_vs_bind_dest() and ip_vs_unbind_dest() move the flag.
+     */
+    @Test
+    @Order(0) // first: the counts of the .50 service's real servers start at 0, not at what other tests left
+    void shouldStopAboveTheUpperThresholdAndResumeBelowTheLower() throws Exception
+    {
+        Files.writeString(cf, TEMPLATE.replace("RS1WEIGHT", "3")
+            .replace("\treal=198.18.0.13:80 gate 5", "\treal=198.18.0.13:80 gate 5 <u:2> <l:1>"));
+        assertEquals(0, Lab.jlvs("reload").status());
+        final String hold = String.join("\n",
+            "import socket, struct, time",
+            "held = [socket.create_connection(('198.18.0.50', 80), timeout=5) for _ in range(2)]",
+            "print('held', flush=True)",
+            "time.sleep(6)",
+            "for s in held:",
+            "    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
+            "    s.close()",
+            "print('reset', flush=True)");
+        final java.util.concurrent.CompletableFuture<Lab.Result> holder =
+            java.util.concurrent.CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return Lab.client(Duration.ofSeconds(30), "/usr/bin/python3", "-c", hold);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }, Thread::startVirtualThread);
+        Thread.sleep(2000);
+        final String listing = Lab.jlvs("ipvsadm", "-L", "-n", "--thresholds").out();
+        assertTrue(java.util.regex.Pattern.compile("-> 198\\.18\\.0\\.13:80\\s+2\\s+1\\s").matcher(listing).find(),
+            listing);
+        assertEquals(List.of("rs2", "rs2", "rs2"), servers("198.18.0.50", 3, 35000), "rs3 holds u:2: overloaded");
+        assertEquals(0, holder.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+        final long reset = System.nanoTime();
+        int port = 35100;
+        while (!servers("198.18.0.50", 1, port++).equals(List.of("rs3")))
+        {
+            assertTrue(System.nanoTime() - reset < 30_000_000_000L, "rs3 takes connections again");
+            Thread.sleep(500);
+        }
+        System.out.printf("held connections reset: rs3 takes connections again after %d ms (CLOSE lasts 10 s)%n",
+            (System.nanoTime() - reset) / 1_000_000);
+    }
 }

@@ -337,6 +337,24 @@ class VrrpSystemTest
         return m.find() ? m.group(1) : "";
     }
 
+    /**
+     * The MAC the NAT real servers that have talked to their gateway (198.18.1.1) hold for it: one, else what
+     * differs, to fail the comparison.
+     */
+    private static String natGatewayMac() throws Exception
+    {
+        final java.util.Set<String> macs = new java.util.TreeSet<>();
+        for (final String ns : new String[] {"jlvs-nat1", "jlvs-nat2", "jlvs-nat3"})
+        {
+            final String mac = neighbourMac(ns, "198.18.1.1");
+            if (!mac.isEmpty())
+            {
+                macs.add(mac);
+            }
+        }
+        return String.join(",", macs);
+    }
+
     /** The bridge port the lab's switch has learned {@code mac} on, or "". */
     private static String learnedOn(final String mac) throws Exception
     {
@@ -372,7 +390,7 @@ class VrrpSystemTest
         final CompletableFuture<Lab.Result> watch = async("watch", "http://198.18.0.10/", "5", "48000", "0.2");
         Thread.sleep(1500);
         assertEquals(vmac, neighbourMac("jlvs-cli", "198.18.0.10"), "the client reaches the VIP at the virtual MAC");
-        assertEquals(vmac, neighbourMac("jlvs-nat1", "198.18.1.1"), "and the NAT real servers their gateway");
+        assertEquals(vmac, natGatewayMac(), "and the NAT real servers their gateway");
 
         final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
         lab.killDirector();
@@ -389,7 +407,7 @@ class VrrpSystemTest
         assertEquals("0", m.group(3), "no connection reset: " + w.out());
         System.out.println("VRRP failover with use_vmac: " + w.out().strip());
         assertEquals(vmac, neighbourMac("jlvs-cli", "198.18.0.10"), "the client's entry unchanged");
-        assertEquals(vmac, neighbourMac("jlvs-nat1", "198.18.1.1"), "the real server's too");
+        assertEquals(vmac, natGatewayMac(), "the real servers' too");
     }
 
     /** A VRRP file of the lab's as an IPv6 instance: its IPv4 VIPs become the lab's IPv6 ones (198.18.0.N: 2001:db8::N). */

@@ -146,6 +146,10 @@ public final class IpvsIn
                 noDest.incrementRelease();
                 return NO_DEST;
             }
+            if ((dest.connFlags() & ConnFlags.ONE_PACKET) != 0 && protocol == IpProtocol.UDP)
+            {
+                return onePacket(dest, svc, pkt, nowMs);
+            }
             newConn(dest, protocol, nowMs);
             onTransition(states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs), dest);
             final boolean report = syncMaster && isReported(protocol, nowMs);
@@ -167,6 +171,22 @@ public final class IpvsIn
         final int length = pkt.l3Length; // IPVS counts skb->len: the IP packet, not the frame
         dest.stats().onInPacket(length);
         svc.stats().onInPacket(length);
+        return FORWARD;
+    }
+
+    /**
+     * One-packet scheduling ({@code ipvsadm -o}): a connection for this datagram alone, counted and forwarded but
+     * never remembered, as the kernel does not hash it; the next datagram of the same flow is scheduled afresh.
+     */
+    private int onePacket(final Dest dest, final Service svc, final PacketView pkt, final long nowMs)
+    {
+        ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), IpProtocol.UDP, 0), nowMs);
+        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
+        dest.stats().onNewConn();
+        svc.stats().onNewConn();
+        connsCreated.incrementRelease();
+        dest.stats().onInPacket(pkt.l3Length);
+        svc.stats().onInPacket(pkt.l3Length);
         return FORWARD;
     }
 
@@ -242,6 +262,7 @@ public final class IpvsIn
         ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), protocol, 0), nowMs);
         entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
         dest.stats().addInactive(1);
+        dest.bound();
     }
 
     static void onTransition(final int result, final Dest dest)
@@ -266,6 +287,7 @@ public final class IpvsIn
         {
             dest.stats().addActive(-1);
         }
+        dest.unbound();
     }
 
     /** Expires at most {@code limit} connections whose time has come, undoing their accounting. */

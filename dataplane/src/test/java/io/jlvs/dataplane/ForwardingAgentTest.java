@@ -429,6 +429,62 @@ class ForwardingAgentTest
         throw new AssertionError("sent to an unknown MAC " + Long.toHexString(dst));
     }
 
+    /**
+     * One-packet scheduling: each datagram of one flow is scheduled apart (rr: rs1, rs2, rs3, rs1) and no connection
+     * is remembered; without it the flow's datagrams follow their connection.
+     */
+    @Test
+    void shouldScheduleEachDatagramApartWithOnePacketScheduling()
+    {
+        for (final boolean ops : new boolean[] {true, false})
+        {
+            final Dest[] dests = new Dest[3];
+            for (int i = 0; i < 3; i++)
+            {
+                dests[i] = Dest.builder(i + 1).address(PacketView.AF_INET, 0, RIP[i] & 0xFFFF_FFFFL).port(53)
+                    .weight(1).onePacket(ops).stats(destStats[i]).build();
+            }
+            final Service dns = new Service(17, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 53, 0,
+                ops ? Service.F_ONEPACKET : 0, 0, 0xFFFF_FFFFL, Schedulers.create("rr"), dests, serviceStats);
+            assertTrue(agent.offer(ForwardingSnapshot.of(ops ? 2 : 3, RouteTable.of(DIP, 24), dns)));
+            if (ops)
+            {
+                resolveRealServers();
+            }
+            final long before = conns.size();
+            final StringBuilder chosen = new StringBuilder();
+            for (int n = 0; n < 4; n++)
+            {
+                port.inject(io.jlvs.dataplane.xmit.Wire.ipv4Frame(PORT_MAC, CLIENT_MAC, 0, 64, 0, 17, CIP, VIP,
+                    new byte[0], io.jlvs.dataplane.xmit.Wire.udp(CIP, VIP, ops ? 5353 : 5354, 53,
+                        io.jlvs.dataplane.xmit.Wire.payload(12), true)));
+                agent.doWork();
+                final List<byte[]> ip = port.takeTransmitted().stream().filter((f) -> f[12] == 0x08 && f[13] == 0)
+                    .toList();
+                assertEquals(1, ip.size(), "forwarded");
+                for (int i = 0; i < RS_MAC.length; i++)
+                {
+                    if (TestFrames.mac(ip.get(0), 0) == RS_MAC[i])
+                    {
+                        chosen.append(i + 1);
+                    }
+                }
+            }
+            if (ops)
+            {
+                assertEquals("1231", chosen.toString(), "one flow, each datagram scheduled apart");
+                assertEquals(before, conns.size(), "no connection remembered");
+            }
+            else
+            {
+                assertEquals(4, chosen.length());
+                assertEquals(chosen.charAt(0), chosen.charAt(3), "one connection: " + chosen);
+                assertEquals(before + 1, conns.size());
+            }
+        }
+        assertEquals(5, count(LbCounterDescriptor.CONNS_CREATED), "four one-packet connections, then one");
+    }
+
     @Test
     void shouldAdoptANewSnapshotBetweenBursts()
     {

@@ -78,10 +78,10 @@ public final class LdirectordConfigParser
         "checktimeout", "negotiatetimeout", "failurecount", "service", "request", "receive", "httpmethod",
         "virtualhost", "checkport", "quiescent", "fallback", "fallback6", "checkcommand", "fallbackcommand",
         "login", "passwd", "database", "secret", "emailalert", "emailalertfreq", "emailalertstatus", "smtp",
-        "cleanstop", "monitorfile", "schedflags");
+        "cleanstop", "monitorfile", "schedflags", "ops");
     /** Per-virtual directives of ldirectord (plus servicename, comment of newer releases). */
     private static final Set<String> VIRTUAL_UNSUPPORTED = Set.of(
-        "checkcount", "load", "ops",
+        "checkcount", "load",
         "servicename", "comment");
     private static final Set<String> SERVICES = Set.of(
         "dns", "ftp", "http", "https", "http_proxy", "imap", "imaps", "ldap", "nntp", "mysql", "none", "oracle",
@@ -757,6 +757,12 @@ public final class LdirectordConfigParser
                 s.checkPort = (int)p;
             }
             case "quiescent" -> s.quiescent = yesNo(line, key, value, text);
+            case "ops" ->
+            {
+                s.ops = yesNo(line, key, value, text);
+                s.opsLine = line;
+                s.opsText = text;
+            }
             case "checkcommand" ->
             {
                 // ldirectord runs it for checktype = external: missing or not executable is refused at load
@@ -834,6 +840,10 @@ public final class LdirectordConfigParser
             {
                 error(s.line, "Zero port specified for non-persistent service", s.text);
             }
+        }
+        if (Boolean.TRUE.equals(s.ops) && s.protocol != ServiceProtocol.UDP && s.protocol != ServiceProtocol.FWM)
+        {
+            error(s.opsLine, "ops (one-packet scheduling) is for UDP virtual services only", s.opsText);
         }
         if (s.schedFlags != null)
         {
@@ -1122,6 +1132,12 @@ public final class LdirectordConfigParser
         }
         if (o.requestReceive.size() == 2 && !isRegex(r.line, o.requestReceive.get(1), r.text))
         {
+            return null;
+        }
+        if (o.lower > o.upper)
+        {
+            // ip_vs_add_dest() refuses it (-ERANGE), as it refuses l:N without u: the upper 0 is "no limit" only there
+            error(r.line, "lower threshold " + o.lower + " is higher than upper threshold " + o.upper, r.text);
             return null;
         }
         return checkTunnel(r, o) ? o : null;
@@ -1594,6 +1610,9 @@ public final class LdirectordConfigParser
         Path checkCommand;
         Path fallbackCommand;
         Boolean quiescent;
+        Boolean ops;
+        int opsLine;
+        String opsText;
         RawLine fallback;
         Fallback resolvedFallback;
         final List<RawLine> reals = new ArrayList<>();
@@ -1650,6 +1669,7 @@ public final class LdirectordConfigParser
                 fb = fb.withDefaultPort(port);
             }
             return new VirtualService(line, family, address, port, fwmark, protocol, scheduler, schedFlagBits,
+                Boolean.TRUE.equals(ops),
                 persistent == null ? OptionalInt.empty() : OptionalInt.of(persistent),
                 Optional.ofNullable(netmask), builtReals, check,
                 quiescent != null ? quiescent : g.quiescent(), Optional.ofNullable(fb),

@@ -17,6 +17,7 @@ import java.util.OptionalInt;
  * @param protocol    TCP, UDP or FWM (ldirectord's default: fwm for marks, udp for port 53, else tcp)
  * @param scheduler   ipvsadm scheduler name, ldirectord's default "wrr" (not ipvsadm's "wlc")
  * @param schedFlags  {@code schedflags} as {@link SchedFlags} bits (ipvsadm's {@code -b}), 0 for none
+ * @param ops         {@code ops = yes}: one-packet scheduling (ipvsadm's {@code -o}), UDP services only
  * @param persistent  persistence timeout in seconds, if {@code persistent} is set
  * @param netmask     persistence granularity, if {@code netmask} is set (ldirectord passes it only with persistent)
  * @param reals       real servers in file order, ranges expanded
@@ -33,6 +34,7 @@ public record VirtualService(
     ServiceProtocol protocol,
     String scheduler,
     int schedFlags,
+    boolean ops,
     OptionalInt persistent,
     Optional<Netmask> netmask,
     List<RealServer> reals,

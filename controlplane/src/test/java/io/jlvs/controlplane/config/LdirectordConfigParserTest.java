@@ -242,6 +242,48 @@ class LdirectordConfigParserTest
     }
 
     @Test
+    void shouldReadThresholdsAndRefuseALowerAboveTheUpper() throws Exception
+    {
+        final LdirectordConfig ok = LdirectordConfigParser.parse(Path.of("t.cf"), List.of(
+            "virtual = 10.0.0.10:80",
+            "    real = 10.0.1.1:80 gate 2 <u:100> <l:50>"), resolver);
+        assertEquals(100, ok.virtualServices().getFirst().reals().getFirst().upperThreshold());
+        assertEquals(50, ok.virtualServices().getFirst().reals().getFirst().lowerThreshold());
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("t.cf"), List.of(
+                "virtual = 10.0.0.10:80",
+                "    real = 10.0.1.1:80 gate 2 <u:10> <l:50>",
+                "    real = 10.0.1.2:80 gate 2 <l:5>"), resolver));
+        assertEquals(List.of("t.cf:2: lower threshold 50 is higher than upper threshold 10",
+                "t.cf:3: lower threshold 5 is higher than upper threshold 0"),
+            ex.errors().stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void shouldReadOnePacketSchedulingForUdpServicesOnly() throws Exception
+    {
+        final LdirectordConfig ok = LdirectordConfigParser.parse(Path.of("ops.cf"), List.of(
+            "virtual = 10.0.0.10:53",
+            "    real = 10.0.1.1:53 gate",
+            "    protocol = udp",
+            "    ops = yes"), resolver);
+        assertTrue(ok.virtualServices().getFirst().ops());
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("ops.cf"), List.of(
+                "virtual = 10.0.0.10:80",
+                "    real = 10.0.1.1:80 gate",
+                "    ops = yes",
+                "virtual = 10.0.0.11:53",
+                "    real = 10.0.1.1:53 gate",
+                "    protocol = udp",
+                "    ops = perhaps"), resolver));
+        assertEquals(2, ex.errors().size(), ex.getMessage());
+        assertEquals("ops.cf:3: ops (one-packet scheduling) is for UDP virtual services only",
+            ex.errors().get(0).toString());
+        assertTrue(ex.errors().get(1).toString().startsWith("ops.cf:7: "), ex.errors().get(1).toString());
+    }
+
+    @Test
     void shouldReportUnsupportedDirectivesAsWarnings() throws Exception
     {
         final LdirectordConfig config = LdirectordConfigParser.parse(Path.of("unsupported.cf"),
@@ -252,7 +294,6 @@ class LdirectordConfigParserTest
                 "unsupported.cf:7: supervised without a value is taken as \"supervised = yes\"",
                 "unsupported.cf:9: real server port 8080 ignored: gate forwarding always uses the virtual " +
                     "service's port 80 (as ipvsadm does)",
-                "unsupported.cf:15: ops is not supported yet by jlvs; ignored",
                 "unsupported.cf:17: checkinterval in a virtual section is ignored when fork=no (jlvs uses the " +
                     "global checkinterval, as ldirectord does)",
                 "unsupported.cf:18: netmask without persistent is ignored (ldirectord passes -M only with -p)"),

@@ -35,6 +35,8 @@ public final class Dest
     private final int upperThreshold;
     private final int lowerThreshold;
     private final DestStats stats;
+    /** Every agent's counters of this real server, for its thresholds; null: this agent's alone. */
+    private final DestStats[] allAgents;
     private int weight;
     private final int lastWeight;
     private int flags = F_AVAILABLE;
@@ -55,12 +57,13 @@ public final class Dest
         this.addrLo = b.addrLo;
         this.port = b.port;
         this.fwdMethod = Objects.requireNonNull(b.fwdMethod, "fwdMethod");
-        this.connFlags = ConnFlags.destConnFlags(b.fwdMethod, false);
+        this.connFlags = ConnFlags.destConnFlags(b.fwdMethod, b.onePacket);
         this.tunnelType = b.tunnelType;
         this.tunnelPort = b.tunnelPort;
         this.tunnelChecksum = b.tunnelChecksum;
         this.weight = b.weight;
         this.lastWeight = null == b.lastWeight ? b.weight : b.lastWeight;
+        this.allAgents = b.allAgents;
         this.upperThreshold = b.upperThreshold;
         this.lowerThreshold = b.lowerThreshold;
         this.stats = Objects.requireNonNull(b.stats, "stats");
@@ -274,6 +277,68 @@ public final class Dest
         return stats.inactConns();
     }
 
+    /** {@code ip_vs_dest_totalconns()}: active and inactive connections, of every agent. */
+    public long totalConns()
+    {
+        if (null == allAgents)
+        {
+            return stats.activeConns() + stats.inactConns();
+        }
+        long total = 0;
+        for (final DestStats s : allAgents)
+        {
+            total += s.activeConns() + s.inactConns();
+        }
+        return total;
+    }
+
+    /** {@code ip_vs_bind_dest()}'s check, after a connection was counted: at the upper threshold it is overloaded. */
+    public void bound()
+    {
+        if (upperThreshold != 0 && totalConns() >= upperThreshold)
+        {
+            flags |= F_OVERLOAD;
+        }
+    }
+
+    /**
+     * {@code ip_vs_unbind_dest()}'s check, after a connection was uncounted: below the lower threshold, or with none
+     * below three quarters of the upper one, or with no thresholds at all, it takes connections again.
+     */
+    public void unbound()
+    {
+        if (lowerThreshold != 0)
+        {
+            if (totalConns() < lowerThreshold)
+            {
+                flags &= ~F_OVERLOAD;
+            }
+        }
+        else if (upperThreshold != 0)
+        {
+            if (totalConns() * 4 < upperThreshold * 3L)
+            {
+                flags &= ~F_OVERLOAD;
+            }
+        }
+        else
+        {
+            flags &= ~F_OVERLOAD;
+        }
+    }
+
+    /**
+     * The overload flag of the same real server in the snapshot before ({@code was}), kept as
+     * {@code __ip_vs_update_dest()} keeps it: cleared when the upper threshold is gone or raised.
+     */
+    public void takeOverOverload(final Dest was)
+    {
+        if (was.isOverloaded() && upperThreshold != 0 && upperThreshold <= was.upperThreshold)
+        {
+            flags |= F_OVERLOAD;
+        }
+    }
+
     /**
      * The kernel's {@code ip_vs_dest_conn_overhead()}: an active connection costs 256 times an inactive one.
      */
@@ -309,6 +374,8 @@ public final class Dest
         private TunnelChecksum tunnelChecksum = TunnelChecksum.NOCSUM;
         private int weight = 1;
         private Integer lastWeight;
+        private boolean onePacket;
+        private DestStats[] allAgents;
         private int upperThreshold;
         private int lowerThreshold;
         private DestStats stats;
@@ -355,6 +422,20 @@ public final class Dest
         public Builder weight(final int weight)
         {
             this.weight = weight;
+            return this;
+        }
+
+        /** Every agent's counters of this real server (its own among them): thresholds count them all. */
+        public Builder allAgents(final DestStats[] allAgents)
+        {
+            this.allAgents = allAgents.clone();
+            return this;
+        }
+
+        /** Its service schedules each UDP packet apart ({@code ipvsadm -o}, ldirectord's {@code ops}). */
+        public Builder onePacket(final boolean onePacket)
+        {
+            this.onePacket = onePacket;
             return this;
         }
 

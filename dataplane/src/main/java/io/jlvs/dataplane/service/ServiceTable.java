@@ -86,16 +86,28 @@ public final class ServiceTable
 
     /**
      * Hands each service the scheduler state of its counterpart in {@code previous} (same service, same scheduler
-     * name; see {@link io.jlvs.dataplane.sched.Scheduler#takeOver}), so a new snapshot goes on where the old one
-     * was. The owning agent calls it when it adopts this table, which it then owns with the old one.
+     * name; see {@link io.jlvs.dataplane.sched.Scheduler#takeOver}), and each real server its overload flag
+     * ({@link Dest#takeOverOverload}), so a new snapshot goes on where the old one was. The owning agent calls it
+     * when it adopts this table, which it then owns with the old one.
      */
     public void takeOverSchedulers(final ServiceTable previous)
     {
         for (final Service s : services)
         {
             final Service old = previous.find(s.protocol(), s.af(), s.addrHi(), s.addrLo(), s.port());
-            if (null != old && old.isSameService(s) && old.scheduler() != s.scheduler() &&
-                old.scheduler().name().equals(s.scheduler().name()))
+            if (null == old || !old.isSameService(s))
+            {
+                continue;
+            }
+            for (final Dest d : s.dests())
+            {
+                final int i = old.indexOf(d);
+                if (i >= 0)
+                {
+                    d.takeOverOverload(old.dests()[i]);
+                }
+            }
+            if (old.scheduler() != s.scheduler() && old.scheduler().name().equals(s.scheduler().name()))
             {
                 s.scheduler().takeOver(s, old);
             }

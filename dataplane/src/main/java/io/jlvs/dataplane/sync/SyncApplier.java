@@ -167,6 +167,10 @@ public final class SyncApplier
         {
             dest.stats().addActive(1);
         }
+        if (!e.isTemplate())
+        {
+            dest.bound();
+        }
         return dest;
     }
 
@@ -199,6 +203,7 @@ public final class SyncApplier
         {
             dest.stats().addActive(-1);
         }
+        dest.unbound();
     }
 
     private int timeoutOf(final int protocol, final int state, final boolean template, final int reported)
