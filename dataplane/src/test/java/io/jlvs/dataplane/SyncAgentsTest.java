@@ -64,7 +64,8 @@ class SyncAgentsTest
         return n[0];
     }
 
-    private static byte[] arpRequestFor(final int ip)
+    /** An ARP request from the client for {@code ip}. */
+    static byte[] arpRequestFor(final int ip)
     {
         final byte[] f = new byte[60];
         final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);

@@ -29,19 +29,6 @@ class VirtualMacTest
     private static final long OTHER_MAC = 0x02_00_00_00_00_77L;
     private static final int SYN = 0x02;
 
-    private static byte[] arpRequestFor(final int ip)
-    {
-        final byte[] f = new byte[60];
-        final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(f);
-        b.putShort(0, (short)0xFFFF).putInt(2, 0xFFFF_FFFF);
-        b.putShort(6, (short)(CLIENT_MAC >>> 32)).putInt(8, (int)CLIENT_MAC);
-        b.putShort(12, (short)0x0806).putShort(14, (short)1).putShort(16, (short)0x0800);
-        b.put(18, (byte)6).put(19, (byte)4).putShort(20, (short)1);
-        b.putShort(22, (short)(CLIENT_MAC >>> 32)).putInt(24, (int)CLIENT_MAC).putInt(28, CIP);
-        b.putInt(38, ip);
-        return f;
-    }
-
     /** The sender MAC of the ARP reply for {@code ip} among {@code frames}, checking the Ethernet source agrees. */
     private static long replyMac(final List<byte[]> frames, final int ip)
     {
@@ -86,7 +73,7 @@ class VirtualMacTest
 
             for (final int ip : new int[] {VIP, NAT_GW, DIP})
             {
-                rig.queues[0].inject(arpRequestFor(ip));
+                rig.queues[0].inject(SyncAgentsTest.arpRequestFor(ip));
             }
             final List<byte[]> replies = rig.runUntilQuiet();
             assertEquals(VMAC, replyMac(replies, VIP));

@@ -11,9 +11,8 @@ import io.jlvs.dataplane.service.Service;
  * is given the weighted least-connection server again. Unused addresses expire as the kernel's do
  * ({@link LocalityTable}). The table is this agent's, carried across snapshots by real-server identity.
  */
-public final class LblcScheduler implements Scheduler
+public final class LblcScheduler extends LocalityScheduler
 {
-    private final LocalityTable table = new LocalityTable();
     /** Per slot: the index of its dest in the service's list, or -1 when that real server has gone. */
     private final int[] dest = new int[LocalityTable.CAPACITY];
     private final LocalityTable.Payload payload = new LocalityTable.Payload()
@@ -30,8 +29,6 @@ public final class LblcScheduler implements Scheduler
             dest[slot] = -1;
         }
     };
-    private long nowMs;
-    private long expirationMs = LocalityTable.DEFAULT_EXPIRATION_MS;
 
     @Override
     public String name()
@@ -40,27 +37,9 @@ public final class LblcScheduler implements Scheduler
     }
 
     @Override
-    public boolean needsTime()
+    LocalityTable.Payload payload()
     {
-        return true;
-    }
-
-    @Override
-    public void housekeeping(final Service svc, final long nowMs)
-    {
-        this.nowMs = nowMs;
-        table.housekeeping(nowMs, expirationMs, payload);
-    }
-
-    /** The lblc_expiration sysctl. */
-    public void expiration(final long ms)
-    {
-        expirationMs = ms;
-    }
-
-    int entries()
-    {
-        return table.size();
+        return payload;
     }
 
     @Override
@@ -70,9 +49,7 @@ public final class LblcScheduler implements Scheduler
         {
             return;
         }
-        table.copyFrom(old.table);
-        nowMs = old.nowMs;
-        expirationMs = old.expirationMs;
+        takeOverTable(old);
         final Dest[] was = previous.dests();
         for (int i = 0; i < LocalityTable.CAPACITY; i++)
         {

@@ -12,9 +12,8 @@ import io.jlvs.dataplane.service.Service;
  * kernel's, which decides ties. Unused addresses expire as the kernel's do ({@link LocalityTable}); the table is
  * this agent's, carried across snapshots by real-server identity.
  */
-public final class LblcrScheduler implements Scheduler
+public final class LblcrScheduler extends LocalityScheduler
 {
-    private final LocalityTable table = new LocalityTable();
     private int width;
     /** Per slot, {@code width} dest indices, newest first; {@link #setSize} of them in use. */
     private int[] members = new int[0];
@@ -36,8 +35,6 @@ public final class LblcrScheduler implements Scheduler
             setSize[slot] = 0;
         }
     };
-    private long nowMs;
-    private long expirationMs = LocalityTable.DEFAULT_EXPIRATION_MS;
 
     @Override
     public String name()
@@ -46,34 +43,16 @@ public final class LblcrScheduler implements Scheduler
     }
 
     @Override
+    LocalityTable.Payload payload()
+    {
+        return payload;
+    }
+
+    @Override
     public void initService(final Service svc)
     {
         width = svc.dests().length;
         members = new int[LocalityTable.CAPACITY * width];
-    }
-
-    @Override
-    public boolean needsTime()
-    {
-        return true;
-    }
-
-    @Override
-    public void housekeeping(final Service svc, final long nowMs)
-    {
-        this.nowMs = nowMs;
-        table.housekeeping(nowMs, expirationMs, payload);
-    }
-
-    /** The lblcr_expiration sysctl. */
-    public void expiration(final long ms)
-    {
-        expirationMs = ms;
-    }
-
-    int entries()
-    {
-        return table.size();
     }
 
     /** The members of the set of {@code (hi, lo)}, newest first, as indices; empty if none. */
@@ -91,9 +70,7 @@ public final class LblcrScheduler implements Scheduler
         {
             return;
         }
-        table.copyFrom(old.table);
-        nowMs = old.nowMs;
-        expirationMs = old.expirationMs;
+        takeOverTable(old);
         final Dest[] was = previous.dests();
         for (int slot = 0; slot < LocalityTable.CAPACITY; slot++)
         {
