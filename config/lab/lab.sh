@@ -84,6 +84,8 @@ up() {
   ip netns add "$CLI"
   link_to_switch "$CLI" cli0 sw-cli
   ns "$CLI" ip addr add "$CLIENT_IP/24" dev cli0
+  # the tests bind fixed client ports below 50000 to name their connections: ephemeral ones (a transfer's) stay above
+  ns "$CLI" sysctl -qw net.ipv4.ip_local_port_range="50000 60999"
   enable_ipv6 "$CLI" cli0
   ns "$CLI" ip addr add "$CLIENT_IP6/64" dev cli0 nodad
 

@@ -168,6 +168,8 @@ public final class Director implements AutoCloseable
         health = new HealthMonitor(this::onHealthChange, ldLog::log);
         alerts = new io.jlvs.controlplane.alert.EmailAlerts(() -> daemonStatus, ldLog,
             io.jlvs.controlplane.health.LocalHost.name());
+        compiler.drainPolicy(new TableCompiler.DrainPolicy(settings.drain(), settings.drainTimeoutSec() * 1000L),
+            System::currentTimeMillis);
         table = compiler.compile(config, agentCount, routes, version.incrementAndGet(), health);
 
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
@@ -192,6 +194,7 @@ public final class Director implements AutoCloseable
                 .syncRings(syncRings)
                 .hostPath(hostPath)
                 .timeouts(timeouts)
+                .expireNodestConn(settings.expireNodestConn())
                 .neighbours(new NeighbourTable())
                 .snapshot(forAgent(table.snapshots().get(i)))
                 .counters(agentCounters)
@@ -497,6 +500,10 @@ public final class Director implements AutoCloseable
             daemonStatus = io.jlvs.controlplane.config.EmailAlert.RUNNING;
         }
         alerts.remind(System.currentTimeMillis());
+        if (compiler.isDrainDone())
+        {
+            onHealthChange(); // a removed real server has drained: the same configuration without it
+        }
     }
 
     /** A real server came up or went down: the same configuration, compiled with the new health. */

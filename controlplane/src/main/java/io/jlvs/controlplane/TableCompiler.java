@@ -35,6 +35,11 @@ public final class TableCompiler
     private final StatsRegistry stats;
     /** Each real server's {@code last_weight}, by dest id, across compiles (a compile is the kernel's add or edit). */
     private final java.util.Map<Integer, Integer> lastWeights = new java.util.HashMap<>();
+    /** By service id: the real servers of the last compile, and those draining, by dest id. */
+    private java.util.Map<Integer, List<CompiledDest>> previousDests = java.util.Map.of();
+    private final java.util.Map<Integer, java.util.Map<Integer, Draining>> draining = new java.util.HashMap<>();
+    private DrainPolicy drainPolicy = DrainPolicy.DEFAULT;
+    private java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     public TableCompiler(final StatsRegistry stats)
     {
@@ -42,7 +47,33 @@ public final class TableCompiler
     }
 
     /** A compiled service: its configuration, stable id and real servers in kernel list order. */
-    public record CompiledService(int id, VirtualService config, List<CompiledDest> dests)
+    /**
+     * A virtual service as the table has it.
+     *
+     * @param dests    its real servers, in the kernel's list order.
+     * @param draining real servers a reload removed while they held connections: those go on until they end (or the
+     *                 drain timeout passes), new ones never go there; not listed, as the kernel lists no removed one.
+     */
+    public record CompiledService(int id, VirtualService config, List<CompiledDest> dests, List<CompiledDest> draining)
+    {
+        public CompiledService(final int id, final VirtualService config, final List<CompiledDest> dests)
+        {
+            this(id, config, dests, List.of());
+        }
+    }
+
+    /**
+     * What becomes of a real server a reload removes: it drains (its connections go on, for at most
+     * {@code timeoutMs} when above 0), or, with {@code enabled} false, the kernel's way (its connections' packets are
+     * dropped at once).
+     */
+    public record DrainPolicy(boolean enabled, long timeoutMs)
+    {
+        public static final DrainPolicy DEFAULT = new DrainPolicy(true, 0);
+    }
+
+    /** A removed real server, draining since {@code sinceMs}. */
+    private record Draining(CompiledDest dest, long sinceMs)
     {
     }
 
@@ -176,11 +207,13 @@ public final class TableCompiler
      * up is at weight 0 with {@code quiescent = yes} (its connections go on) and left out otherwise; when none is up,
      * the {@code fallback} server takes the service's traffic.
      */
-    public CompiledTable compile(final LdirectordConfig config, final int agents, final RouteTable routes,
+    public synchronized CompiledTable compile(final LdirectordConfig config, final int agents, final RouteTable routes,
         final long version, final Health health)
     {
         final List<CompiledService> compiled = new ArrayList<>();
         final Set<Integer> usedIds = new HashSet<>();
+        final long nowMs = clock.getAsLong();
+        final java.util.Map<Integer, List<CompiledDest>> current = new java.util.HashMap<>();
         for (final VirtualService vs : config.virtualServices())
         {
             final int serviceId = uniqueId(serviceKey(vs), usedIds);
@@ -205,8 +238,12 @@ public final class TableCompiler
                 final int id = uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds);
                 dests.add(new CompiledDest(id, fallback, fallback.weight(), lastWeight(id, fallback.weight()), true));
             }
-            compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests)));
+            current.put(serviceId, List.copyOf(dests));
+            compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests),
+                drainingOf(serviceId, vs, dests, usedIds, nowMs)));
         }
+        draining.keySet().retainAll(current.keySet());
+        previousDests = current;
 
         final List<ForwardingSnapshot> snapshots = new ArrayList<>(agents);
         for (int agent = 0; agent < agents; agent++)
@@ -226,24 +263,9 @@ public final class TableCompiler
     private Service buildService(final int agent, final int agents, final CompiledService cs)
     {
         final VirtualService vs = cs.config();
-        final Dest[] dests = new Dest[cs.dests().size()];
-        for (int i = 0; i < dests.length; i++)
-        {
-            final CompiledDest cd = cs.dests().get(i);
-            final RealServer rs = cd.config();
-            dests[i] = Dest.builder(cd.id())
-                .address(Addresses.af(rs.address()), Addresses.hi(rs.address()), Addresses.lo(rs.address()))
-                .port(rs.port())
-                .fwdMethod(rs.forwarding())
-                .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
-                .weight(cd.weight())
-                .lastWeight(cd.lastWeight())
-                .onePacket(vs.ops())
-                .thresholds(rs.upperThreshold(), rs.lowerThreshold())
-                .stats(stats.destStats(agent, cd.id(), describe(vs) + " -> " + destKey(rs)))
-                .allAgents(allAgents(agents, cd.id(), describe(vs) + " -> " + destKey(rs)))
-                .build();
-        }
+        final Dest[] dests = cs.dests().stream().map((cd) -> buildDest(agent, agents, vs, cd)).toArray(Dest[]::new);
+        final Dest[] draining = cs.draining().stream().map((cd) -> buildDest(agent, agents, vs, cd))
+            .toArray(Dest[]::new);
         return new Service(
             vs.protocol().number(),
             Addresses.af(vs.address()),
@@ -256,7 +278,26 @@ public final class TableCompiler
             0xFFFF_FFFFL,
             Schedulers.create(vs.scheduler()),
             dests,
+            draining,
             stats.serviceStats(agent, cs.id(), describe(vs)));
+    }
+
+    private Dest buildDest(final int agent, final int agents, final VirtualService vs, final CompiledDest cd)
+    {
+        final RealServer rs = cd.config();
+        final String label = describe(vs) + " -> " + destKey(rs);
+        return Dest.builder(cd.id())
+            .address(Addresses.af(rs.address()), Addresses.hi(rs.address()), Addresses.lo(rs.address()))
+            .port(rs.port())
+            .fwdMethod(rs.forwarding())
+            .tunnel(rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum())
+            .weight(cd.weight())
+            .lastWeight(cd.lastWeight())
+            .onePacket(vs.ops())
+            .thresholds(rs.upperThreshold(), rs.lowerThreshold())
+            .stats(stats.destStats(agent, cd.id(), label))
+            .allAgents(allAgents(agents, cd.id(), label))
+            .build();
     }
 
     /** The fallback as a real server of weight 1, as ldirectord adds it. */
@@ -266,6 +307,73 @@ public final class TableCompiler
         return new RealServer(vs.line(), f.address(), f.port(), f.forwarding(), 1, 0, 0, java.util.Optional.empty(),
             java.util.Optional.empty(), io.jlvs.dataplane.xmit.TunnelType.IPIP, 0,
             io.jlvs.dataplane.xmit.TunnelChecksum.NOCSUM);
+    }
+
+    /** What becomes of real servers a reload removes; {@code clock} stamps when they were. */
+    public synchronized void drainPolicy(final DrainPolicy policy, final java.util.function.LongSupplier clock)
+    {
+        this.drainPolicy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * The service's draining real servers after this compile: those of the last compile that the configuration no
+     * longer has (a health check's removal is the kernel's, not a drain) and that still hold connections, with those
+     * draining already, until they hold none or the drain timeout passes.
+     */
+    private List<CompiledDest> drainingOf(final int serviceId, final VirtualService vs, final List<CompiledDest> dests,
+        final Set<Integer> usedIds, final long nowMs)
+    {
+        final java.util.Map<Integer, Draining> of = draining.computeIfAbsent(serviceId, (k) -> new java.util.HashMap<>());
+        if (drainPolicy.enabled())
+        {
+            for (final CompiledDest was : previousDests.getOrDefault(serviceId, List.of()))
+            {
+                final boolean stays = dests.stream().anyMatch((d) -> d.id() == was.id());
+                final boolean configured = vs.reals().stream().anyMatch((rs) -> destKey(rs).equals(destKey(was.config())));
+                if (!stays && !configured && !was.fallback())
+                {
+                    of.putIfAbsent(was.id(), new Draining(was, nowMs));
+                }
+            }
+        }
+        else
+        {
+            of.clear();
+        }
+        final List<CompiledDest> out = new ArrayList<>();
+        of.values().removeIf((d) ->
+        {
+            final long[] t = stats.destTotals(d.dest().id());
+            final boolean drained = t[5] + t[6] == 0 ||
+                (drainPolicy.timeoutMs() > 0 && nowMs - d.sinceMs() >= drainPolicy.timeoutMs());
+            final boolean back = dests.stream().anyMatch((c) -> c.id() == d.dest().id());
+            return drained || back || usedIds.contains(d.dest().id());
+        });
+        for (final Draining d : of.values())
+        {
+            usedIds.add(d.dest().id());
+            out.add(d.dest());
+        }
+        return List.copyOf(out);
+    }
+
+    /** True when some draining real server is done (no connection, or its time is up): a compile lets it go. */
+    public synchronized boolean isDrainDone()
+    {
+        final long nowMs = clock.getAsLong();
+        for (final java.util.Map<Integer, Draining> of : draining.values())
+        {
+            for (final Draining d : of.values())
+            {
+                final long[] t = stats.destTotals(d.dest().id());
+                if (t[5] + t[6] == 0 || (drainPolicy.timeoutMs() > 0 && nowMs - d.sinceMs() >= drainPolicy.timeoutMs()))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Every agent's counters of one dest: its thresholds count the connections of all agents. */

@@ -67,10 +67,10 @@ class DirectorStartupSystemTest
     void shouldRefuseWhatItDoesNotSupportYetWithFileAndLine() throws Exception
     {
         final Lab.Result r = director(settings("net_ring0"),
-            "virtual=198.18.9.10:80\n\treal=198.18.9.11:80 masq 1 <u:100>\n\tscheduler=rr\n");
+            "virtual=198.18.9.10:80\n\treal=198.18.9.11:80 masq 1\n\tscheduler=rr\n\tpersistent=300\n");
         assertEquals(2, r.status(), r.out());
-        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":2:"), r.out());
-        assertTrue(r.out().contains("connection thresholds are not supported yet"), r.out());
+        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":1:"), r.out());
+        assertTrue(r.out().contains("persistence is not supported yet"), r.out());
     }
 
     @Test

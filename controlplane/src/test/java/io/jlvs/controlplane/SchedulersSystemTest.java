@@ -248,4 +248,36 @@ class SchedulersSystemTest
         System.out.printf("held connections reset: rs3 takes connections again after %d ms (CLOSE lasts 10 s)%n",
             (System.nanoTime() - reset) / 1_000_000);
     }
+
+    /**
+     * A real server a reload removes drains: the transfer it serves (rs3, fo's choice) goes on to the end, intact,
+     * while new connections go to the others and the listing no longer shows it.
+     */
+    @Test
+    @Order(7)
+    void shouldDrainARealServerAReloadRemoves() throws Exception
+    {
+        final String text = TEMPLATE.replace("RS1WEIGHT", "3");
+        Files.writeString(cf, text);
+        assertEquals(0, Lab.jlvs("reload").status());
+        final java.util.concurrent.CompletableFuture<Lab.Result> transfer =
+            Lab.clientPyAsync("transfer", "http://198.18.0.50/", "6000000", "1000000");
+        Thread.sleep(1500);
+        final long gone = goneDrops();
+        Files.writeString(cf, text.replace("\treal=198.18.0.13:80 gate 5\n", ""));
+        assertEquals(0, Lab.jlvs("reload").status());
+        final String listing = Lab.jlvs("ipvsadm", "-L", "-n").out();
+        final String fifty = listing.substring(listing.indexOf("TCP  198.18.0.50:80"));
+        assertTrue(!fifty.substring(0, fifty.indexOf("\n", fifty.indexOf("198.18.0.12:80"))).contains("198.18.0.13"),
+            "removed, not listed: " + listing);
+        assertEquals(List.of("rs2", "rs2", "rs2"), servers("198.18.0.50", 3, 36000), "new ones go elsewhere");
+        final Lab.Result t = transfer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t.out().matches("(?s)transfer rs3 6000000 ok.*"), "drained to the end, intact: " + t.out());
+        assertEquals(gone, goneDrops(), "none of its packets dropped");
+    }
+
+    private static long goneDrops()
+    {
+        return Lab.counters(Lab.COUNTERS).getOrDefault("fwd-0: Dropped: connection's real server removed", 0L);
+    }
 }

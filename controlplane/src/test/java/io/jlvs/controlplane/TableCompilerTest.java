@@ -25,6 +25,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -151,6 +152,59 @@ class TableCompilerTest
             problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());
         assertTrue(TableCompiler.unsupported(parse(MIXED)).isEmpty(), "masq and ipip, mixed in one service");
+    }
+
+    /**
+     * A real server a reload removes while it holds connections drains: found by id for its connections, never
+     * scheduled, not listed; it goes once its connections end or the drain timeout passes. A health check's removal,
+     * or draining turned off, is the kernel's: gone at once.
+     */
+    @Test
+    void shouldDrainARealServerAReloadRemovesWhileItHoldsConnections() throws Exception
+    {
+        final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(1024), 1);
+        final TableCompiler compiler = new TableCompiler(stats);
+        final long[] now = {1_000};
+        compiler.drainPolicy(new TableCompiler.DrainPolicy(true, 60_000), () -> now[0]);
+        final String three = "virtual=198.18.0.10:80\n\treal=198.18.0.11:80 gate\n\treal=198.18.0.12:80 gate\n" +
+            "\treal=198.18.0.13:80 gate\n";
+        final String two = "virtual=198.18.0.10:80\n\treal=198.18.0.11:80 gate\n\treal=198.18.0.13:80 gate\n";
+        final var first = compiler.compile(parse(three), 1, ROUTES, 1);
+        final Dest rs2 = first.snapshots().get(0).services().services()[0].dests()[1];
+        assertEquals(0xC612000CL, rs2.addrLo());
+        rs2.stats().addActive(1); // a connection to rs2
+
+        final var second = compiler.compile(parse(two), 1, ROUTES, 2);
+        final Service svc = second.snapshots().get(0).services().services()[0];
+        assertEquals(2, svc.dests().length, "not scheduled");
+        assertEquals(1, svc.draining().length);
+        assertSame(svc.draining()[0], second.snapshots().get(0).services().destById(rs2.id()), "found for its conns");
+        assertEquals(1, second.services().getFirst().draining().size());
+        for (int i = 0; i < 6; i++)
+        {
+            assertNotEquals(rs2.addrLo(), svc.scheduler().schedule(svc, new PacketView()).addrLo());
+        }
+        assertFalse(compiler.isDrainDone());
+        assertEquals(1, compiler.compile(parse(two), 1, ROUTES, 3).services().getFirst().draining().size(),
+            "a later compile keeps it draining");
+
+        svc.draining()[0].stats().addActive(-1); // its connection ends
+        assertTrue(compiler.isDrainDone());
+        assertEquals(0, compiler.compile(parse(two), 1, ROUTES, 4).services().getFirst().draining().size());
+
+        // the drain timeout
+        final var again = compiler.compile(parse(three), 1, ROUTES, 5);
+        again.snapshots().get(0).services().services()[0].dests()[1].stats().addActive(1);
+        assertEquals(1, compiler.compile(parse(two), 1, ROUTES, 6).services().getFirst().draining().size());
+        now[0] += 60_000;
+        assertTrue(compiler.isDrainDone(), "60 s");
+        assertEquals(0, compiler.compile(parse(two), 1, ROUTES, 7).services().getFirst().draining().size());
+
+        // draining off: the kernel's way
+        compiler.drainPolicy(new TableCompiler.DrainPolicy(false, 0), () -> now[0]);
+        final var third = compiler.compile(parse(three), 1, ROUTES, 8);
+        third.snapshots().get(0).services().services()[0].dests()[1].stats().addActive(1);
+        assertEquals(0, compiler.compile(parse(two), 1, ROUTES, 9).services().getFirst().draining().size());
     }
 
     @Test

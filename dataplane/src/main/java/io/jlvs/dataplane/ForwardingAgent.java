@@ -172,6 +172,7 @@ public final class ForwardingAgent implements Agent
             ctx.syncRings.outbox(ctx.agent), counter(LbCounterDescriptor.SYNC_REPORTED),
             counter(LbCounterDescriptor.SYNC_RING_FULL)));
         this.ipvsIn.syncPolicy(snapshot.sync());
+        this.ipvsIn.expireNodestConn(ctx.expireNodestConn);
         this.syncApplier = new SyncApplier(conns, ctx.timeouts, counters);
         this.syncApplier.policy(snapshot.sync());
         final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
@@ -761,6 +762,7 @@ public final class ForwardingAgent implements Agent
         private PacketPort port;
         private ConnTable conns;
         private ConnTimeouts timeouts = new ConnTimeouts();
+        private boolean expireNodestConn;
         private NeighbourTable neighbours = new NeighbourTable();
         private ForwardingSnapshot snapshot;
         private AtomicCounter[] counters;
@@ -805,6 +807,13 @@ public final class ForwardingAgent implements Agent
         public Context timeouts(final ConnTimeouts timeouts)
         {
             this.timeouts = timeouts;
+            return this;
+        }
+
+        /** The kernel's expire_nodest_conn sysctl: a connection whose real server is gone ends at its next packet. */
+        public Context expireNodestConn(final boolean expire)
+        {
+            this.expireNodestConn = expire;
             return this;
         }
 

@@ -48,6 +48,7 @@ public final class IpvsIn
     private final AtomicCounter noDest;
     private final AtomicCounter tableFull;
     private final AtomicCounter destUnavailable;
+    private boolean expireNodestConn;
     private final AtomicCounter noConnNotSyn;
     private final AtomicCounter connsCreated;
     private final AtomicCounter connsExpired;
@@ -119,7 +120,13 @@ public final class IpvsIn
             }
             if (null == dest)
             {
+                // the kernel drops the packet of a connection whose real server is gone; expire_nodest_conn ends it
                 destUnavailable.incrementRelease();
+                if (expireNodestConn && (entry.flags() & ConnFlags.ONE_PACKET) == 0)
+                {
+                    conns.remove(key, entry);
+                    connsExpired.incrementRelease();
+                }
                 return DROP;
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
@@ -228,6 +235,12 @@ public final class IpvsIn
         dest.stats().onInPacket(length);
         dest.service().stats().onInPacket(length);
         return true;
+    }
+
+    /** The kernel's expire_nodest_conn sysctl. */
+    public void expireNodestConn(final boolean expire)
+    {
+        this.expireNodestConn = expire;
     }
 
     /** The snapshot's sync role and thresholds: a master with an outbox reports connections. */

@@ -62,6 +62,13 @@ import java.util.regex.Pattern;
  * state             = master                   # the pair: master serves the VIPs; backup stands by (answers for its
  *                                              # own addresses only, keeps synced connections) until told
  *                                              # `jlvs state master` (default master)
+ * drain             = yes                      # a real server a reload removes drains: its connections go on, new
+ *                                              # ones avoid it; no: the kernel's way, its packets dropped (default yes)
+ * drain-timeout     = 0                        # seconds a removed real server may drain; 0: until its connections
+ *                                              # end (default 0)
+ * expire-nodest-conn = no                      # the kernel's expire_nodest_conn: a connection whose real server is
+ *                                              # gone (not draining) is expired at its next packet, not kept until
+ *                                              # its timeout (default no, the kernel's 0)
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -88,7 +95,10 @@ public record DirectorSettings(
     boolean hostPath,
     boolean standby,
     Optional<Path> vrrp,
-    SyncSettings sync)
+    SyncSettings sync,
+    boolean drain,
+    int drainTimeoutSec,
+    boolean expireNodestConn)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -113,7 +123,7 @@ public record DirectorSettings(
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
-        "sync-protocol");
+        "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn");
 
     public DirectorSettings
     {
@@ -394,6 +404,9 @@ public record DirectorSettings(
             c.error("vrrp", "vrrp needs the host path (host-path = yes): VRRP runs in the director's own kernel");
         }
         final SyncSettings sync = c.sync();
+        final boolean drain = c.yesNo("drain", true);
+        final int drainTimeout = c.integer("drain-timeout", 0, 0, 86_400 * 365);
+        final boolean expireNodestConn = c.yesNo("expire-nodest-conn", false);
 
         if (!errors.isEmpty())
         {
@@ -403,7 +416,8 @@ public record DirectorSettings(
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
-            state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync);
+            state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
+            expireNodestConn);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,

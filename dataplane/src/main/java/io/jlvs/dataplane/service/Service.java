@@ -37,6 +37,8 @@ public final class Service
     private final long netmask;
     private final Scheduler scheduler;
     private final Dest[] dests;
+    /** Real servers a reload removed that still hold connections: found by id, never scheduled. */
+    private final Dest[] draining;
     private final ConnStats stats;
 
     /** Private state of the scheduler, set by {@link Scheduler#initService(Service)}. */
@@ -56,6 +58,26 @@ public final class Service
         final Dest[] dests,
         final ConnStats stats)
     {
+        this(protocol, af, addrHi, addrLo, port, fwmark, flags, persistTimeout, netmask, scheduler, dests, new Dest[0],
+            stats);
+    }
+
+    /** As above, with real servers draining ({@link #draining()}). */
+    public Service(
+        final int protocol,
+        final int af,
+        final long addrHi,
+        final long addrLo,
+        final int port,
+        final int fwmark,
+        final int flags,
+        final int persistTimeout,
+        final long netmask,
+        final Scheduler scheduler,
+        final Dest[] dests,
+        final Dest[] draining,
+        final ConnStats stats)
+    {
         this.protocol = protocol;
         this.af = af;
         this.addrHi = addrHi;
@@ -67,8 +89,13 @@ public final class Service
         this.netmask = netmask;
         this.scheduler = scheduler;
         this.dests = dests;
+        this.draining = draining;
         this.stats = stats;
         for (final Dest d : dests)
+        {
+            d.service(this);
+        }
+        for (final Dest d : draining)
         {
             d.service(this);
         }
@@ -126,6 +153,16 @@ public final class Service
     }
 
     /** Real servers in kernel list order (most recently added first). Do not modify. */
+    /**
+     * Real servers a reload removed while they held connections: those connections go on to them until they end,
+     * and no scheduler sees them (the kernel keeps a removed real server in its trash for its connections alike,
+     * but drops their packets; jlvs drains them unless told otherwise).
+     */
+    public Dest[] draining()
+    {
+        return draining;
+    }
+
     public Dest[] dests()
     {
         return dests;

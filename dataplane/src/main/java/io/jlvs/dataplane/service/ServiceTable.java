@@ -45,6 +45,10 @@ public final class ServiceTable
             {
                 destsById.put(d.id(), d);
             }
+            for (final Dest d : s.draining())
+            {
+                destsById.put(d.id(), d);
+            }
         }
     }
 
