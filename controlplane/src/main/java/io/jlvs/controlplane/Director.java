@@ -194,7 +194,7 @@ public final class Director implements AutoCloseable
                 .syncRings(syncRings)
                 .hostPath(hostPath)
                 .timeouts(timeouts)
-                .expireNodestConn(settings.expireNodestConn())
+                .sysctls(settings.sysctls())
                 .neighbours(new NeighbourTable())
                 .snapshot(forAgent(table.snapshots().get(i)))
                 .counters(agentCounters)

@@ -172,7 +172,7 @@ public final class ForwardingAgent implements Agent
             ctx.syncRings.outbox(ctx.agent), counter(LbCounterDescriptor.SYNC_REPORTED),
             counter(LbCounterDescriptor.SYNC_RING_FULL)));
         this.ipvsIn.syncPolicy(snapshot.sync());
-        this.ipvsIn.expireNodestConn(ctx.expireNodestConn);
+        this.ipvsIn.sysctls(ctx.sysctls);
         this.syncApplier = new SyncApplier(conns, ctx.timeouts, counters);
         this.syncApplier.policy(snapshot.sync());
         final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
@@ -762,7 +762,7 @@ public final class ForwardingAgent implements Agent
         private PacketPort port;
         private ConnTable conns;
         private ConnTimeouts timeouts = new ConnTimeouts();
-        private boolean expireNodestConn;
+        private IpvsSysctls sysctls = IpvsSysctls.DEFAULTS;
         private NeighbourTable neighbours = new NeighbourTable();
         private ForwardingSnapshot snapshot;
         private AtomicCounter[] counters;
@@ -810,10 +810,10 @@ public final class ForwardingAgent implements Agent
             return this;
         }
 
-        /** The kernel's expire_nodest_conn sysctl: a connection whose real server is gone ends at its next packet. */
-        public Context expireNodestConn(final boolean expire)
+        /** The kernel's sysctls that change how connections start and end. */
+        public Context sysctls(final IpvsSysctls sysctls)
         {
-            this.expireNodestConn = expire;
+            this.sysctls = java.util.Objects.requireNonNull(sysctls, "sysctls");
             return this;
         }
 

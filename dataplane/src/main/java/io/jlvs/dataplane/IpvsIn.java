@@ -40,7 +40,6 @@ public final class IpvsIn
     public static final int NO_DEST = 2;
 
     /** The kernel's default conn_reuse_mode. */
-    static final int CONN_REUSE_MODE = ConnStateMachine.DEFAULT_CONN_REUSE_MODE;
 
     private final AgentConnTable conns;
     private final ConnStateMachine states;
@@ -48,7 +47,11 @@ public final class IpvsIn
     private final AtomicCounter noDest;
     private final AtomicCounter tableFull;
     private final AtomicCounter destUnavailable;
-    private boolean expireNodestConn;
+    private final AtomicCounter noConnNotInit;
+    /** SCTP's common header; the first chunk's type follows it (RFC 9260 3). */
+    private static final int SCTP_COMMON_HEADER = 12;
+    private static final byte SCTP_INIT = 1;
+    private IpvsSysctls sysctls = IpvsSysctls.DEFAULTS;
     private final AtomicCounter noConnNotSyn;
     private final AtomicCounter connsCreated;
     private final AtomicCounter connsExpired;
@@ -77,6 +80,7 @@ public final class IpvsIn
         this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
         this.tableFull = counters[LbCounterDescriptor.CONN_TABLE_FULL.ordinal()];
         this.destUnavailable = counters[LbCounterDescriptor.DEST_UNAVAILABLE.ordinal()];
+        this.noConnNotInit = counters[LbCounterDescriptor.NO_CONN_NOT_INIT.ordinal()];
         this.noConnNotSyn = counters[LbCounterDescriptor.NO_CONN_NOT_SYN.ordinal()];
         this.connsCreated = counters[LbCounterDescriptor.CONNS_CREATED.ordinal()];
         this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
@@ -100,7 +104,7 @@ public final class IpvsIn
         {
             return onLaterFragment(pkt, hit, services);
         }
-        if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, CONN_REUSE_MODE, false))
+        if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, sysctls.connReuseMode(), false))
         {
             // conn_reuse_mode: a SYN for a closing connection ends it and is scheduled afresh.
             conns.remove(key, entry);
@@ -122,7 +126,7 @@ public final class IpvsIn
             {
                 // the kernel drops the packet of a connection whose real server is gone; expire_nodest_conn ends it
                 destUnavailable.incrementRelease();
-                if (expireNodestConn && (entry.flags() & ConnFlags.ONE_PACKET) == 0)
+                if (sysctls.expireNodestConn() && (entry.flags() & ConnFlags.ONE_PACKET) == 0)
                 {
                     conns.remove(key, entry);
                     connsExpired.incrementRelease();
@@ -140,11 +144,17 @@ public final class IpvsIn
         }
         else
         {
-            if (protocol == IpProtocol.TCP &&
-                (pkt.tcpFlags & (TcpStateTable.TCP_SYN | TcpStateTable.TCP_RST)) != TcpStateTable.TCP_SYN)
+            if (protocol == IpProtocol.TCP && ((pkt.tcpFlags & TcpStateTable.TCP_RST) != 0 ||
+                ((pkt.tcpFlags & TcpStateTable.TCP_SYN) == 0 && !sysctls.sloppyTcp())))
             {
-                // tcp_conn_schedule: only a SYN without RST (sloppy_tcp off) starts a connection.
+                // tcp_conn_schedule: a SYN without RST starts a connection; with sloppy_tcp any but a RST.
                 noConnNotSyn.incrementRelease();
+                return DROP;
+            }
+            if (protocol == IpProtocol.SCTP && !sysctls.sloppySctp() && !isSctpInit(p))
+            {
+                // sctp_conn_schedule: only an INIT chunk starts an association, unless sloppy_sctp.
+                noConnNotInit.incrementRelease();
                 return DROP;
             }
             dest = svc.scheduler().schedule(svc, pkt);
@@ -237,10 +247,18 @@ public final class IpvsIn
         return true;
     }
 
-    /** The kernel's expire_nodest_conn sysctl. */
-    public void expireNodestConn(final boolean expire)
+    /** The kernel's sysctls that change how connections start and end. */
+    public void sysctls(final IpvsSysctls sysctls)
     {
-        this.expireNodestConn = expire;
+        this.sysctls = sysctls;
+    }
+
+    /** The first chunk after SCTP's 12-byte common header is an INIT (type 1). */
+    private static boolean isSctpInit(final Packet p)
+    {
+        final PacketView v = p.view;
+        return v.l3Length - (v.l4Offset - v.l3Offset) > SCTP_COMMON_HEADER &&
+            p.seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p.l4() + SCTP_COMMON_HEADER) == SCTP_INIT;
     }
 
     /** The snapshot's sync role and thresholds: a master with an outbox reports connections. */

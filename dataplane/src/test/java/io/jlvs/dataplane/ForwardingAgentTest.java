@@ -429,6 +429,70 @@ class ForwardingAgentTest
         throw new AssertionError("sent to an unknown MAC " + Long.toHexString(dst));
     }
 
+    /** A new agent on {@code snapshot} with the given sysctls, the real servers resolved. */
+    private ForwardingAgent agentWith(final ForwardingSnapshot snapshot, final IpvsSysctls sysctls)
+    {
+        agent.release();
+        agent = new ForwardingAgent(new ForwardingAgent.Context()
+            .roleName("fwd-0")
+            .port(port)
+            .conns(conns)
+            .timeouts(new ConnTimeouts())
+            .neighbours(new NeighbourTable())
+            .snapshot(snapshot)
+            .counters(agentCounters)
+            .dropsByVerdict(verdictCounters)
+            .epochClock(clock)
+            .nanoClock(new SystemNanoClock())
+            .sysctls(sysctls));
+        agent.doWork(); // announcements and ARP requests; the real servers answer
+        port.takeTransmitted();
+        for (int i = 0; i < 3; i++)
+        {
+            port.inject(TestFrames.arpReply(PORT_MAC, RS_MAC[i], RIP[i], DIP));
+        }
+        agent.doWork();
+        port.takeTransmitted();
+        return agent;
+    }
+
+    private int forwarded(final byte[] frame)
+    {
+        port.inject(frame);
+        agent.doWork();
+        return (int)port.takeTransmitted().stream().filter((f) -> f[12] == 0x08 && f[13] == 0).count();
+    }
+
+    /**
+     * tcp_conn_schedule: only a SYN starts a connection, any packet but a RST with sloppy_tcp; sctp_conn_schedule:
+     * only an INIT, any packet with sloppy_sctp.
+     */
+    @Test
+    void shouldStartConnectionsOnlyAsTheKernelDoesUnlessSloppy()
+    {
+        assertEquals(0, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9000, VIP, 80, 0x10, 0)), "an ACK alone");
+        assertEquals(1, count(LbCounterDescriptor.NO_CONN_NOT_SYN));
+        agentWith(compile(5, "rr"), new IpvsSysctls(1, false, true, false));
+        assertEquals(1, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9001, VIP, 80, 0x10, 0)),
+            "sloppy_tcp: an ACK starts one");
+        assertEquals(0, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9002, VIP, 80, 0x14, 0)), "never a RST");
+        assertEquals(2, count(LbCounterDescriptor.NO_CONN_NOT_SYN));
+
+        final Dest[] dests = {Dest.builder(7).address(PacketView.AF_INET, 0, RIP[0] & 0xFFFF_FFFFL).port(2905)
+            .weight(1).stats(destStats[0]).build()};
+        final ForwardingSnapshot sctp = ForwardingSnapshot.of(6, RouteTable.of(DIP, 24), new Service(132,
+            PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 2905, 0, 0, 0, 0xFFFF_FFFFL, Schedulers.create("rr"), dests,
+            serviceStats));
+        agentWith(sctp, IpvsSysctls.DEFAULTS);
+        assertEquals(0, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 2905, 0)), "DATA first");
+        assertEquals(1, count(LbCounterDescriptor.NO_CONN_NOT_INIT));
+        assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 2905, 1)), "INIT");
+        assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 2905, 0)), "then DATA");
+        agentWith(sctp, new IpvsSysctls(1, false, false, true));
+        assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5001, VIP, 2905, 0)),
+            "sloppy_sctp: DATA starts one");
+    }
+
     /**
      * One-packet scheduling: each datagram of one flow is scheduled apart (rr: rs1, rs2, rs3, rs1) and no connection
      * is remembered; without it the flow's datagrams follow their connection.

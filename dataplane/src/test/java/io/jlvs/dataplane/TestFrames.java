@@ -22,6 +22,24 @@ final class TestFrames
             Integer.parseInt(p[3]);
     }
 
+    /** An SCTP packet with one chunk of {@code chunkType} (1 INIT, 0 DATA), 16 bytes long. */
+    static byte[] sctp(final long dstMac, final long srcMac, final int saddr, final int sport, final int daddr,
+        final int dport, final int chunkType)
+    {
+        final int ipLen = 20 + 12 + 16;
+        final ByteBuffer b = ByteBuffer.allocate(Math.max(60, 14 + ipLen));
+        mac(b, dstMac);
+        mac(b, srcMac);
+        b.putShort((short)ETH_IPV4);
+        b.put((byte)0x45).put((byte)0).putShort((short)ipLen).putShort((short)1).putShort((short)0x4000);
+        b.put((byte)64).put((byte)132).putShort((short)0).putInt(saddr).putInt(daddr);
+        b.putShort((short)sport).putShort((short)dport).putInt(0x01020304).putInt(0);
+        b.put((byte)chunkType).put((byte)0).putShort((short)16).putInt(0x0A0B0C0D).putInt(65535).putInt(0x00010001);
+        final byte[] frame = b.array();
+        InetChecksum.writeIpv4HeaderChecksum(MemorySegment.ofArray(frame), 14);
+        return frame;
+    }
+
     static byte[] tcp(final long dstMac, final long srcMac, final int saddr, final int sport, final int daddr,
         final int dport, final int flags, final int payload)
     {

@@ -69,6 +69,11 @@ import java.util.regex.Pattern;
  * expire-nodest-conn = no                      # the kernel's expire_nodest_conn: a connection whose real server is
  *                                              # gone (not draining) is expired at its next packet, not kept until
  *                                              # its timeout (default no, the kernel's 0)
+ * conn-reuse-mode   = 1                        # the kernel's conn_reuse_mode, 0..3 (default 1)
+ * sloppy-tcp        = no                       # the kernel's sloppy_tcp: any TCP packet but a RST starts a
+ *                                              # connection, not only a SYN (default no)
+ * sloppy-sctp       = no                       # the kernel's sloppy_sctp: any SCTP packet, not only an INIT
+ *                                              # (default no)
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -98,7 +103,7 @@ public record DirectorSettings(
     SyncSettings sync,
     boolean drain,
     int drainTimeoutSec,
-    boolean expireNodestConn)
+    io.jlvs.dataplane.IpvsSysctls sysctls)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -123,7 +128,8 @@ public record DirectorSettings(
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
-        "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn");
+        "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
+        "sloppy-sctp");
 
     public DirectorSettings
     {
@@ -406,7 +412,9 @@ public record DirectorSettings(
         final SyncSettings sync = c.sync();
         final boolean drain = c.yesNo("drain", true);
         final int drainTimeout = c.integer("drain-timeout", 0, 0, 86_400 * 365);
-        final boolean expireNodestConn = c.yesNo("expire-nodest-conn", false);
+        final io.jlvs.dataplane.IpvsSysctls sysctls = new io.jlvs.dataplane.IpvsSysctls(
+            c.integer("conn-reuse-mode", io.jlvs.dataplane.IpvsSysctls.DEFAULTS.connReuseMode(), 0, 3),
+            c.yesNo("expire-nodest-conn", false), c.yesNo("sloppy-tcp", false), c.yesNo("sloppy-sctp", false));
 
         if (!errors.isEmpty())
         {
@@ -417,7 +425,7 @@ public record DirectorSettings(
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
-            expireNodestConn);
+            sysctls);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,

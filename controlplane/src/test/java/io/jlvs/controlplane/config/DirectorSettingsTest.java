@@ -185,6 +185,24 @@ class DirectorSettingsTest
     }
 
     @Test
+    void shouldReadTheDrainAndTheKernelsConnectionSysctls() throws Exception
+    {
+        final DirectorSettings d = DirectorSettings.parse(Path.of("d.conf"), List.of("port = 03:00.1",
+            "address = 198.18.0.2/24"));
+        assertTrue(d.drain(), "removed real servers drain by default");
+        assertEquals(0, d.drainTimeoutSec());
+        assertEquals(io.jlvs.dataplane.IpvsSysctls.DEFAULTS, d.sysctls(), "the kernel's defaults");
+        final DirectorSettings s = DirectorSettings.parse(Path.of("s.conf"), List.of("port = 03:00.1",
+            "address = 198.18.0.2/24", "drain = no", "drain-timeout = 300", "expire-nodest-conn = yes",
+            "conn-reuse-mode = 3", "sloppy-tcp = yes", "sloppy-sctp = yes"));
+        assertFalse(s.drain());
+        assertEquals(300, s.drainTimeoutSec());
+        assertEquals(new io.jlvs.dataplane.IpvsSysctls(3, true, true, true), s.sysctls());
+        assertEquals(List.of("e.conf:3: invalid conn-reuse-mode \"4\": must be a number in 0..3"),
+            errors("e.conf", "port = 03:00.1", "address = 198.18.0.2/24", "conn-reuse-mode = 4"));
+    }
+
+    @Test
     void shouldRefuseAFloatingAddressThatIsTheDirectorsOwnOrItsGateway()
     {
         assertEquals(List.of("f.conf:4: floating address 198.18.1.3 is also one of the director's own addresses"),
