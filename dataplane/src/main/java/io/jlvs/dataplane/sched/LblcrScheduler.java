@@ -14,6 +14,13 @@ import io.jlvs.dataplane.service.Service;
  */
 public final class LblcrScheduler extends LocalityScheduler
 {
+    /**
+     * Members a set holds at most: a set grows by one only when all its members are overloaded, so sets stay small;
+     * a set that is full takes no more, as the kernel's does when its allocation fails, and bounds the memory to
+     * {@code CAPACITY x 16} indices per service and agent.
+     */
+    static final int MAX_SET = 16;
+
     private int width;
     /** Per slot, {@code width} dest indices, newest first; {@link #setSize} of them in use. */
     private int[] members = new int[0];
@@ -51,7 +58,7 @@ public final class LblcrScheduler extends LocalityScheduler
     @Override
     public void initService(final Service svc)
     {
-        width = svc.dests().length;
+        width = Math.min(svc.dests().length, MAX_SET);
         members = new int[LocalityTable.CAPACITY * width];
     }
 
@@ -83,7 +90,7 @@ public final class LblcrScheduler extends LocalityScheduler
             for (int k = 0; k < old.setSize[slot]; k++)
             {
                 final int i = svc.indexOf(was[old.members[slot * old.width + k]]);
-                if (i >= 0)
+                if (i >= 0 && setSize[slot] < width)
                 {
                     members[slot * width + setSize[slot]++] = i;
                 }
@@ -146,6 +153,10 @@ public final class LblcrScheduler extends LocalityScheduler
             {
                 return;
             }
+        }
+        if (setSize[slot] == width)
+        {
+            return; // full: as the kernel when it cannot allocate the member
         }
         System.arraycopy(members, base, members, base + 1, setSize[slot]);
         members[base] = d;

@@ -134,4 +134,23 @@ class LocalitySchedulerTest
         assertEquals("B", pick(svc, X));
         assertArrayEquals(new int[] {1}, lblcr.set(0, X), "untouched for the expiration: the most loaded, A, leaves");
     }
+
+    @Test
+    void shouldKeepASetToSixteenMembers()
+    {
+        final StringBuilder spec = new StringBuilder();
+        for (int i = 0; i < 20; i++)
+        {
+            spec.append(i == 0 ? "" : " ").append((char)('A' + i)).append(":1:0:0");
+        }
+        final Service svc = SchedulerTest.service("lblcr", spec.toString());
+        final LblcrScheduler lblcr = (LblcrScheduler)svc.scheduler();
+        lblcr.housekeeping(svc, 1_000);
+        for (int round = 0; round < 20; round++)
+        {
+            final Dest d = svc.scheduler().schedule(svc, to(X));
+            d.stats().addActive(2); // overloaded at once (2 > 1 while an idle one has 0 x 2 < 1)
+        }
+        assertEquals(LblcrScheduler.MAX_SET, lblcr.set(0, X).length, "full at sixteen: the others are not remembered");
+    }
 }
