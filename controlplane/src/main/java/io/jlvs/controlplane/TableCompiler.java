@@ -342,20 +342,20 @@ public final class TableCompiler
             of.clear();
         }
         final List<CompiledDest> out = new ArrayList<>();
-        of.values().removeIf((d) ->
-        {
-            final long[] t = stats.destTotals(d.dest().id());
-            final boolean drained = t[5] + t[6] == 0 ||
-                (drainPolicy.timeoutMs() > 0 && nowMs - d.sinceMs() >= drainPolicy.timeoutMs());
-            final boolean back = dests.stream().anyMatch((c) -> c.id() == d.dest().id());
-            return drained || back || usedIds.contains(d.dest().id());
-        });
+        of.values().removeIf((d) -> isDrained(d, nowMs) || usedIds.contains(d.dest().id())); // done, or back
         for (final Draining d : of.values())
         {
             usedIds.add(d.dest().id());
             out.add(d.dest());
         }
         return List.copyOf(out);
+    }
+
+    /** Its connections, over all agents, have ended, or its drain timeout has passed. */
+    private boolean isDrained(final Draining d, final long nowMs)
+    {
+        final long[] t = stats.destTotals(d.dest().id()); // [5] active, [6] inactive
+        return t[5] + t[6] == 0 || (drainPolicy.timeoutMs() > 0 && nowMs - d.sinceMs() >= drainPolicy.timeoutMs());
     }
 
     /** True when some draining real server is done (no connection, or its time is up): a compile lets it go. */
@@ -366,8 +366,7 @@ public final class TableCompiler
         {
             for (final Draining d : of.values())
             {
-                final long[] t = stats.destTotals(d.dest().id());
-                if (t[5] + t[6] == 0 || (drainPolicy.timeoutMs() > 0 && nowMs - d.sinceMs() >= drainPolicy.timeoutMs()))
+                if (isDrained(d, nowMs))
                 {
                     return true;
                 }

@@ -197,8 +197,7 @@ public final class IpvsIn
      */
     private int onePacket(final Dest dest, final Service svc, final PacketView pkt, final long nowMs)
     {
-        ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), IpProtocol.UDP, 0), nowMs);
-        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
+        initEntry(dest, IpProtocol.UDP, nowMs);
         dest.stats().onNewConn();
         svc.stats().onNewConn();
         connsCreated.incrementRelease();
@@ -290,10 +289,16 @@ public final class IpvsIn
     /** A new connection bound to its dest, counted inactive as the kernel's ip_vs_bind_dest() does. */
     private void newConn(final Dest dest, final int protocol, final long nowMs)
     {
-        ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), protocol, 0), nowMs);
-        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
+        initEntry(dest, protocol, nowMs);
         dest.stats().addInactive(1);
         dest.bound();
+    }
+
+    /** The entry of a new connection to {@code dest}: its flags, state, timeout and real server. */
+    private void initEntry(final Dest dest, final int protocol, final long nowMs)
+    {
+        ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), protocol, 0), nowMs);
+        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
     }
 
     static void onTransition(final int result, final Dest dest)

@@ -87,6 +87,11 @@ class ForwardingAgentTest
 
     private ForwardingAgent newAgent(final ForwardingSnapshot snapshot)
     {
+        return newAgent(snapshot, IpvsSysctls.DEFAULTS);
+    }
+
+    private ForwardingAgent newAgent(final ForwardingSnapshot snapshot, final IpvsSysctls sysctls)
+    {
         return new ForwardingAgent(new ForwardingAgent.Context()
             .roleName("fwd-0")
             .port(port)
@@ -97,7 +102,8 @@ class ForwardingAgentTest
             .counters(agentCounters)
             .dropsByVerdict(verdictCounters)
             .epochClock(clock)
-            .nanoClock(new SystemNanoClock()));
+            .nanoClock(new SystemNanoClock())
+            .sysctls(sysctls));
     }
 
     @AfterEach
@@ -433,18 +439,7 @@ class ForwardingAgentTest
     private ForwardingAgent agentWith(final ForwardingSnapshot snapshot, final IpvsSysctls sysctls)
     {
         agent.release();
-        agent = new ForwardingAgent(new ForwardingAgent.Context()
-            .roleName("fwd-0")
-            .port(port)
-            .conns(conns)
-            .timeouts(new ConnTimeouts())
-            .neighbours(new NeighbourTable())
-            .snapshot(snapshot)
-            .counters(agentCounters)
-            .dropsByVerdict(verdictCounters)
-            .epochClock(clock)
-            .nanoClock(new SystemNanoClock())
-            .sysctls(sysctls));
+        agent = newAgent(snapshot, sysctls);
         agent.doWork(); // announcements and ARP requests; the real servers answer
         port.takeTransmitted();
         for (int i = 0; i < 3; i++)

@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.admin;
 
+import io.jlvs.controlplane.config.SchedFlags;
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
 import io.jlvs.controlplane.config.ServiceProtocol;
@@ -334,7 +335,7 @@ public final class IpvsadmFormatter
             {
                 sb.append(" -o");
             }
-            if ((s.schedFlags() & ServiceView.SCHED_FLAGS) != 0)
+            if ((s.schedFlags() & SchedFlags.ALL) != 0)
             {
                 sb.append(" -b ").append(schedFlagNames(s));
             }
@@ -354,7 +355,7 @@ public final class IpvsadmFormatter
         else
         {
             sb.append(svcName).append(' ').append(s.scheduler());
-            if ((s.schedFlags() & ServiceView.SCHED_FLAGS) != 0)
+            if ((s.schedFlags() & SchedFlags.ALL) != 0)
             {
                 sb.append(" (").append(schedFlagNames(s)).append(')');
             }
@@ -492,26 +493,26 @@ public final class IpvsadmFormatter
         if (s.scheduler().equals("sh") || s.scheduler().equals("mh"))
         {
             final String p = s.scheduler();
-            if ((flags & ServiceView.SCHED_FLAG_1) != 0)
+            if ((flags & SchedFlags.FLAG_1) != 0)
             {
                 names.add(p + "-fallback");
             }
-            if ((flags & ServiceView.SCHED_FLAG_2) != 0)
+            if ((flags & SchedFlags.FLAG_2) != 0)
             {
                 names.add(p + "-port");
             }
         }
         else
         {
-            if ((flags & ServiceView.SCHED_FLAG_1) != 0)
+            if ((flags & SchedFlags.FLAG_1) != 0)
             {
                 names.add("flag-1");
             }
-            if ((flags & ServiceView.SCHED_FLAG_2) != 0)
+            if ((flags & SchedFlags.FLAG_2) != 0)
             {
                 names.add("flag-2");
             }
-            if ((flags & ServiceView.SCHED_FLAG_3) != 0)
+            if ((flags & SchedFlags.FLAG_3) != 0)
             {
                 names.add("flag-3");
             }

@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.admin;
 
+import io.jlvs.controlplane.config.SchedFlags;
 import io.jlvs.controlplane.admin.IpvsadmCommand.Command;
 import io.jlvs.controlplane.admin.IpvsadmCommand.DaemonOptions;
 import io.jlvs.controlplane.admin.IpvsadmCommand.DestOptions;
@@ -993,7 +994,7 @@ public final class IpvsadmOptions
     {
         try
         {
-            return io.jlvs.controlplane.config.SchedFlags.parse(
+            return SchedFlags.parse(
                 sched == null || sched.isEmpty() ? DEFAULT_SCHEDULER : sched, arg);
         }
         catch (final IllegalArgumentException ex)

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param port       virtual port
  * @param fwmark     firewall mark as an unsigned int, 0 for an address:port service
  * @param scheduler  scheduler name
- * @param schedFlags {@code IP_VS_SVC_F_SCHED1..3} bits ({@link #SCHED_FLAG_1}...), named per scheduler on output
+ * @param schedFlags {@code IP_VS_SVC_F_SCHED1..3} bits ({@link io.jlvs.controlplane.config.SchedFlags}), named per scheduler on output
  * @param persistent {@code IP_VS_SVC_F_PERSISTENT}
  * @param timeout    persistence timeout, seconds
  * @param netmask    IPv4: the 32-bit mask (0xffffffff = none); IPv6: prefix length (128 = none)
@@ -43,13 +43,6 @@ public record ServiceView(
     RateView rate,
     List<DestView> dests)
 {
-    /** IP_VS_SVC_F_SCHED1: flag-1, sh-fallback for sh, mh-fallback for mh. */
-    public static final int SCHED_FLAG_1 = io.jlvs.controlplane.config.SchedFlags.FLAG_1;
-    /** IP_VS_SVC_F_SCHED2: flag-2, sh-port for sh, mh-port for mh. */
-    public static final int SCHED_FLAG_2 = io.jlvs.controlplane.config.SchedFlags.FLAG_2;
-    /** IP_VS_SVC_F_SCHED3: flag-3. */
-    public static final int SCHED_FLAG_3 = io.jlvs.controlplane.config.SchedFlags.FLAG_3;
-    public static final int SCHED_FLAGS = SCHED_FLAG_1 | SCHED_FLAG_2 | SCHED_FLAG_3;
     /** Netmask of a service without persistence granularity. */
     public static final int IPV4_HOST_MASK = 0xffffffff;
     public static final int IPV6_HOST_PREFIX = 128;

@@ -8,8 +8,11 @@ package io.jlvs.controlplane.config;
  */
 public final class SchedFlags
 {
+    /** IP_VS_SVC_F_SCHED1: flag-1, sh-fallback for sh, mh-fallback for mh. */
     public static final int FLAG_1 = io.jlvs.dataplane.service.Service.F_SCHED1;
+    /** IP_VS_SVC_F_SCHED2: flag-2, sh-port for sh, mh-port for mh. */
     public static final int FLAG_2 = io.jlvs.dataplane.service.Service.F_SCHED2;
+    /** IP_VS_SVC_F_SCHED3: flag-3. */
     public static final int FLAG_3 = io.jlvs.dataplane.service.Service.F_SCHED3;
     public static final int ALL = FLAG_1 | FLAG_2 | FLAG_3;
 

@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.admin;
 
+import io.jlvs.controlplane.config.SchedFlags;
 import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.InetLiterals;
 import io.jlvs.controlplane.config.ServiceProtocol;
@@ -374,7 +375,7 @@ class IpvsadmFormatterTest
                 StatsView.ZERO, RateView.ZERO, null),
             DestView.of(ip("192.168.0.110"), 80, FwdMethod.DROUTE, 2)));
         final ServiceView sh = new ServiceView(ServiceProtocol.TCP, AddressFamily.INET, ip("10.0.0.1"), 443, 0, "sh",
-            ServiceView.SCHED_FLAG_2, false, 0, -1, "", false, StatsView.ZERO, RateView.ZERO,
+            SchedFlags.FLAG_2, false, 0, -1, "", false, StatsView.ZERO, RateView.ZERO,
             List.of(DestView.of(ip("10.0.1.1"), 443, FwdMethod.DROUTE, 1)));
         final ServiceView dns = new ServiceView(ServiceProtocol.UDP, AddressFamily.INET, ip("192.168.0.200"), 53, 0,
             "rr", 0, false, 0, -1, "", true, StatsView.ZERO, RateView.ZERO,

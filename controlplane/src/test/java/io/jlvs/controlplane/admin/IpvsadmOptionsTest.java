@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.admin;
 
+import io.jlvs.controlplane.config.SchedFlags;
 import io.jlvs.controlplane.admin.IpvsadmCommand.Command;
 import io.jlvs.controlplane.admin.IpvsadmCommand.ListKind;
 import io.jlvs.controlplane.admin.IpvsadmCommand.Option;
@@ -115,7 +116,7 @@ class IpvsadmOptionsTest
         final IpvsadmCommand masked = parse("-A", "-t", "10.0.0.1:0", "-p", "600", "-M", "255.255.255.0", "-s", "sh",
             "-b", "sh-fallback,sh-port");
         assertEquals(new IpvsadmCommand.ServiceOptions("sh", true, 600, 0xffffff00, "", false,
-            ServiceView.SCHED_FLAG_1 | ServiceView.SCHED_FLAG_2), masked.serviceOptions());
+            SchedFlags.FLAG_1 | SchedFlags.FLAG_2), masked.serviceOptions());
 
         final IpvsadmCommand v6 = parse("-A", "-t", "[2001:db8::5]:119", "-p", "-M", "64");
         assertEquals(64, v6.serviceOptions().netmask());

@@ -45,6 +45,6 @@ public final class DhScheduler implements Scheduler
     public Dest schedule(final Service svc, final PacketView pkt)
     {
         final Dest d = buckets[hash(AddressHash.foldDestination(pkt))];
-        return null == d || d.weight() <= 0 || d.isOverloaded() ? null : d;
+        return null == d || AddressHash.isUnavailable(d) ? null : d;
     }
 }

@@ -73,7 +73,7 @@ public final class LblcScheduler extends LocalityScheduler
                 return dests[i];
             }
         }
-        final int chosen = weightedLeastConnection(dests);
+        final int chosen = WlcScheduler.leastLoaded(dests); // __ip_vs_lblc_schedule()
         if (chosen < 0)
         {
             return null;
@@ -114,39 +114,5 @@ public final class LblcScheduler extends LocalityScheduler
             }
         }
         return false;
-    }
-
-    /**
-     * {@code __ip_vs_lblc_schedule()}: the first not overloaded with weight above 0 in list order, displaced only by
-     * a strictly smaller {@code overhead / weight} (overhead as {@link Dest#connOverhead()}); the index, or -1.
-     */
-    static int weightedLeastConnection(final Dest[] dests)
-    {
-        int i = 0;
-        while (i < dests.length && (dests[i].isOverloaded() || dests[i].weight() <= 0))
-        {
-            i++;
-        }
-        if (i == dests.length)
-        {
-            return -1;
-        }
-        int least = i;
-        long loh = dests[i].connOverhead();
-        for (i++; i < dests.length; i++)
-        {
-            final Dest d = dests[i];
-            if (d.isOverloaded())
-            {
-                continue;
-            }
-            final long doh = d.connOverhead();
-            if (loh * d.weight() > doh * dests[least].weight())
-            {
-                least = i;
-                loh = doh;
-            }
-        }
-        return least;
     }
 }

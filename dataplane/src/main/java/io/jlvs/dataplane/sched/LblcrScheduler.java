@@ -107,7 +107,7 @@ public final class LblcrScheduler extends LocalityScheduler
         final int slot = table.find(h, l);
         if (slot < 0)
         {
-            final int chosen = LblcScheduler.weightedLeastConnection(dests);
+            final int chosen = WlcScheduler.leastLoaded(dests);
             if (chosen < 0)
             {
                 return null;
@@ -134,7 +134,7 @@ public final class LblcrScheduler extends LocalityScheduler
         {
             return dests[min];
         }
-        final int chosen = LblcScheduler.weightedLeastConnection(dests);
+        final int chosen = WlcScheduler.leastLoaded(dests);
         if (chosen < 0)
         {
             return null;

@@ -1,6 +1,5 @@
 package io.jlvs.dataplane.sched;
 
-import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -149,20 +148,14 @@ public final class MhScheduler implements Scheduler
         return lookup[i];
     }
 
-    private static boolean isUnavailable(final Dest d)
-    {
-        return d.weight() <= 0 || d.isOverloaded();
-    }
-
     @Override
     public Dest schedule(final Service svc, final PacketView pkt)
     {
         final int address = AddressHash.foldSource(pkt);
-        final int p = port && (pkt.protocol == IpProtocol.TCP || pkt.protocol == IpProtocol.UDP ||
-            pkt.protocol == IpProtocol.SCTP) ? pkt.sport : 0;
+        final int p = port ? AddressHash.sourcePort(pkt) : 0;
         final int ihash = mod(hash(address, p, KEY1, 0), TAB_SIZE);
         Dest d = lookup[ihash];
-        if (null == d || !isUnavailable(d))
+        if (null == d || !AddressHash.isUnavailable(d))
         {
             return d;
         }
@@ -177,7 +170,7 @@ public final class MhScheduler implements Scheduler
             {
                 return null;
             }
-            if (!isUnavailable(d))
+            if (!AddressHash.isUnavailable(d))
             {
                 return d;
             }

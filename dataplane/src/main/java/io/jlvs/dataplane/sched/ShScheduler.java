@@ -1,6 +1,5 @@
 package io.jlvs.dataplane.sched;
 
-import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -65,19 +64,14 @@ public final class ShScheduler implements Scheduler
         return buckets[i];
     }
 
-    private static boolean isUnavailable(final Dest d)
-    {
-        return d.weight() <= 0 || d.isOverloaded();
-    }
-
     @Override
     public Dest schedule(final Service svc, final PacketView pkt)
     {
         final int address = AddressHash.foldSource(pkt);
-        final int p = port && isPorted(pkt.protocol) ? pkt.sport : 0;
+        final int p = port ? AddressHash.sourcePort(pkt) : 0;
         final int ihash = hash(address, p, 0);
         Dest d = buckets[ihash];
-        if (null == d || !isUnavailable(d))
+        if (null == d || !AddressHash.isUnavailable(d))
         {
             return d;
         }
@@ -92,17 +86,11 @@ public final class ShScheduler implements Scheduler
             {
                 return null;
             }
-            if (!isUnavailable(d))
+            if (!AddressHash.isUnavailable(d))
             {
                 return d;
             }
         }
         return null;
-    }
-
-    /** The protocols whose source port sh-port hashes (the kernel's TCP, UDP, SCTP; others hash port 0). */
-    private static boolean isPorted(final int protocol)
-    {
-        return protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP;
     }
 }

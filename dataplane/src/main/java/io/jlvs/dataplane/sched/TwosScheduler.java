@@ -19,7 +19,7 @@ public final class TwosScheduler implements Scheduler
 
     public TwosScheduler()
     {
-        this(new XorShift(System.nanoTime() ^ System.identityHashCode(new Object())));
+        this(new XorShift(System.nanoTime())); // each agent builds its own at its own instant
     }
 
     /** @param below a uniform draw in {@code [0, n)} for {@code n}: the kernel's {@code get_random_u32_below()}. */

@@ -20,25 +20,29 @@ public final class WlcScheduler implements Scheduler
     @Override
     public Dest schedule(final Service svc, final PacketView pkt)
     {
-        final Dest[] dests = svc.dests();
+        final int least = leastLoaded(svc.dests());
+        return least < 0 ? null : svc.dests()[least];
+    }
+
+    /**
+     * The index of the least {@code overhead / weight} among {@code dests}, or -1: the first available one in list
+     * order, displaced only by a strictly smaller load. lblc and lblcr choose by it too
+     * ({@code __ip_vs_lblc_schedule()} is this loop).
+     */
+    static int leastLoaded(final Dest[] dests)
+    {
         final int n = dests.length;
         int i = 0;
-        Dest least = null;
-        for (; i < n; i++)
+        while (i < n && (dests[i].isOverloaded() || dests[i].weight() <= 0))
         {
-            final Dest d = dests[i];
-            if (!d.isOverloaded() && d.weight() > 0)
-            {
-                least = d;
-                break;
-            }
+            i++;
         }
-        if (null == least)
+        if (i == n)
         {
-            return null;
+            return -1;
         }
-
-        long loh = least.connOverhead();
+        int least = i;
+        long loh = dests[i].connOverhead();
         for (i++; i < n; i++)
         {
             final Dest d = dests[i];
@@ -47,9 +51,9 @@ public final class WlcScheduler implements Scheduler
                 continue;
             }
             final long doh = d.connOverhead();
-            if (loh * d.weight() > doh * least.weight())
+            if (loh * d.weight() > doh * dests[least].weight())
             {
-                least = d;
+                least = i;
                 loh = doh;
             }
         }
