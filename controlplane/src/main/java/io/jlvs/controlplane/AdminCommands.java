@@ -213,9 +213,10 @@ public final class AdminCommands
                 vs.fwmark(),
                 vs.scheduler(),
                 vs.schedFlags(),
-                false,
-                0,
-                ServiceView.hostMask(AddressFamily.of(vs.address())),
+                vs.persistent().isPresent(),
+                vs.persistent().orElse(0),
+                vs.netmask().map(io.jlvs.controlplane.config.Netmask::value)
+                    .orElse(ServiceView.hostMask(AddressFamily.of(vs.address()))),
                 null,
                 vs.ops(),
                 new StatsView(s[0], s[1], s[2], s[3], s[4]),
@@ -229,7 +230,7 @@ public final class AdminCommands
     {
         final List<ConnView> out = new ArrayList<>();
         final long now = System.currentTimeMillis();
-        director.conns().forEach((k, e) ->
+        final io.jlvs.dataplane.conn.ConnVisitor row = (k, e) ->
         {
             final ServiceProtocol p = ServiceProtocol.ofNumber(k.protocol());
             final String proto = p == null ? "IP" : p.listName();
@@ -246,7 +247,9 @@ public final class AdminCommands
                 null,
                 null));
             return true;
-        });
+        };
+        director.conns().forEach(row);
+        director.conns().templates().forEach(row); // as /proc/net/ip_vs_conn lists them, beside the connections
         return out;
     }
 

@@ -189,6 +189,7 @@ public final class Director implements AutoCloseable
                 .roleName(role)
                 .port(new DpdkPort(portName + ":" + i, portId, i, pool, mac))
                 .conns(conns.table(i))
+                .templates(conns.templates())
                 .agent(i)
                 .redirectRings(rings)
                 .syncRings(syncRings)

@@ -120,11 +120,6 @@ public final class TableCompiler
                     "scheduler '" + vs.scheduler() + "' is no IPVS scheduler (IPVS has " +
                         String.join(", ", Schedulers.names()) + ")", "scheduler = " + vs.scheduler()));
             }
-            if (vs.persistent().isPresent())
-            {
-                problems.add(new ConfigDiagnostic(config.file(), vs.line(),
-                    "persistence is not supported yet by jlvs", "persistent = " + vs.persistent().getAsInt()));
-            }
             for (final RealServer rs : vs.reals())
             {
                 if (rs.family() != vs.family() && rs.forwarding() != FwdMethod.TUNNEL)
@@ -273,9 +268,10 @@ public final class TableCompiler
             Addresses.lo(vs.address()),
             vs.port(),
             vs.fwmark(),
-            vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0),
-            0,
-            0xFFFF_FFFFL,
+            vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0) | (vs.persistent().isPresent() ? Service.F_PERSISTENT : 0),
+            vs.persistent().orElse(0),
+            vs.netmask().map((m) -> m.value() & 0xFFFF_FFFFL)
+                .orElse(Addresses.af(vs.address()) == io.jlvs.dataplane.proto.PacketView.AF_INET6 ? 128L : 0xFFFF_FFFFL),
             Schedulers.create(vs.scheduler()),
             dests,
             draining,

@@ -67,10 +67,12 @@ class DirectorStartupSystemTest
     void shouldRefuseWhatItDoesNotSupportYetWithFileAndLine() throws Exception
     {
         final Lab.Result r = director(settings("net_ring0"),
-            "virtual=198.18.9.10:80\n\treal=198.18.9.11:80 masq 1\n\tscheduler=rr\n\tpersistent=300\n");
+            "virtual=198.18.9.10:80\n\treal=198.18.9.11:80 masq 1\n\tscheduler=rr\n\tpersistent=300\n" +
+                "virtual=7\n\treal=198.18.9.11 gate\n");
         assertEquals(2, r.status(), r.out());
-        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":1:"), r.out());
-        assertTrue(r.out().contains("persistence is not supported yet"), r.out());
+        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":5:"), r.out());
+        assertTrue(r.out().contains("fwmark services are not supported yet"), r.out());
+        assertFalse(r.out().contains("persistence"), "persistence is supported: " + r.out());
     }
 
     @Test

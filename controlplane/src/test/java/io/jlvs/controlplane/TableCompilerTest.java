@@ -147,7 +147,6 @@ class TableCompilerTest
         assertEquals(List.of(
                 FILE + ":1: scheduler 'wrrr' is no IPVS scheduler (IPVS has " +
                     String.join(", ", Schedulers.names()) + ")",
-                FILE + ":1: persistence is not supported yet by jlvs",
                 FILE + ":6: fwmark services are not supported yet by jlvs"),
             problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());

@@ -279,7 +279,7 @@ final class BurstClassifier
         final boolean ports = transport && v.fragment != PacketView.LATER_FRAGMENT;
         if (ports)
         {
-            final Service svc = s.services().find(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
+            final Service svc = s.services().findForPacket(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
             if (null != svc)
             {
                 if (s.standby())

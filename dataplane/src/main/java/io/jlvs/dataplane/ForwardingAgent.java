@@ -8,6 +8,7 @@ import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTables;
+import io.jlvs.dataplane.conn.TemplateTable;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.host.HostPath;
@@ -99,6 +100,8 @@ public final class ForwardingAgent implements Agent
     private final IcmpEchoResponder echo;
     private final Redirector redirector;
     private final SyncApplier syncApplier;
+    /** The agent's own template table when it was given none (a lone agent in a test): closed with it. */
+    private final TemplateTable ownTemplates;
     private final long[] redirectedHandles = new long[BURST];
     private final FragmentPath fragments;
     private final HostPath hostPath;
@@ -168,12 +171,18 @@ public final class ForwardingAgent implements Agent
         this.redirector = new Redirector(ctx.redirectRings, self, BURST, neighbours,
             counter(LbCounterDescriptor.REDIRECTED), counter(LbCounterDescriptor.REDIRECT_RING_FULL));
         final ConnStateMachine states = new ConnStateMachine(ctx.timeouts);
-        this.ipvsIn = new IpvsIn(conns, states, counters, null == ctx.syncRings ? null : new SyncOutbox(
+        this.ownTemplates = null == ctx.templates ?
+            new TemplateTable(TemplateTable.context(Math.max(1, ctx.conns.capacity() / 2), null)) : null;
+        final TemplateTable.Writer templates =
+            (null == ctx.templates ? ownTemplates : ctx.templates).writer(ctx.agent, ctx.redirectRings.agents());
+        final Persistence persistence = new Persistence(templates);
+        this.ipvsIn = new IpvsIn(conns, persistence, states, counters,
+            null == ctx.syncRings ? null : new SyncOutbox(
             ctx.syncRings.outbox(ctx.agent), counter(LbCounterDescriptor.SYNC_REPORTED),
             counter(LbCounterDescriptor.SYNC_RING_FULL)));
         this.ipvsIn.syncPolicy(snapshot.sync());
         this.ipvsIn.sysctls(ctx.sysctls);
-        this.syncApplier = new SyncApplier(conns, ctx.timeouts, counters);
+        this.syncApplier = new SyncApplier(conns, persistence, ctx.timeouts, counters);
         this.syncApplier.policy(snapshot.sync());
         final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
         this.redirector.syncHandler(
@@ -750,6 +759,10 @@ public final class ForwardingAgent implements Agent
         fragments.release();
         tx.flush();
         conns.close();
+        if (null != ownTemplates)
+        {
+            ownTemplates.close();
+        }
         arena.close();
     }
 
@@ -761,6 +774,7 @@ public final class ForwardingAgent implements Agent
         private String roleName = "fwd-0";
         private PacketPort port;
         private ConnTable conns;
+        private TemplateTable templates;
         private ConnTimeouts timeouts = new ConnTimeouts();
         private IpvsSysctls sysctls = IpvsSysctls.DEFAULTS;
         private NeighbourTable neighbours = new NeighbourTable();
@@ -801,6 +815,13 @@ public final class ForwardingAgent implements Agent
         public Context conns(final ConnTable conns)
         {
             this.conns = conns;
+            return this;
+        }
+
+        /** The persistence templates all agents share ({@link ConnTables#templates}); none: the agent's own. */
+        public Context templates(final TemplateTable templates)
+        {
+            this.templates = templates;
             return this;
         }
 

@@ -39,9 +39,8 @@ public final class IpvsIn
     /** The service has no real server for it: the client gets ICMP port unreachable ({@code ip_vs_leave}). */
     public static final int NO_DEST = 2;
 
-    /** The kernel's default conn_reuse_mode. */
-
     private final AgentConnTable conns;
+    private final Persistence persistence;
     private final ConnStateMachine states;
     private final ConnEntry entry = new ConnEntry();
     private final AtomicCounter noDest;
@@ -64,18 +63,17 @@ public final class IpvsIn
     private SyncPolicy syncPolicy = SyncPolicy.OFF;
     private boolean syncMaster;
 
-    public IpvsIn(final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters)
-    {
-        this(conns, states, counters, null);
-    }
-
-    /** @param syncOutbox where a sync master's reports go; null: none are made. */
+    /**
+     * @param persistence the agent's hand on the persistence templates.
+     * @param syncOutbox  where a sync master's reports go; null: none are made.
+     */
     public IpvsIn(
-        final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters,
-        final SyncOutbox syncOutbox)
+        final AgentConnTable conns, final Persistence persistence, final ConnStateMachine states,
+        final AtomicCounter[] counters, final SyncOutbox syncOutbox)
     {
         this.syncOutbox = syncOutbox;
         this.conns = conns;
+        this.persistence = persistence;
         this.states = states;
         this.noDest = counters[LbCounterDescriptor.NO_DEST.ordinal()];
         this.tableFull = counters[LbCounterDescriptor.CONN_TABLE_FULL.ordinal()];
@@ -129,17 +127,19 @@ public final class IpvsIn
                 if (sysctls.expireNodestConn() && (entry.flags() & ConnFlags.ONE_PACKET) == 0)
                 {
                     conns.remove(key, entry);
+                    persistence.release(key, entry);
                     connsExpired.incrementRelease();
                 }
                 return DROP;
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
+            onControlled(key, result, protocol);
             final boolean report = syncMaster && isReported(protocol, nowMs);
             conns.save(key, entry, result | bound);
             if (report)
             {
-                syncOutbox.report(key, entry);
+                report(key);
             }
         }
         else
@@ -157,28 +157,51 @@ public final class IpvsIn
                 noConnNotInit.incrementRelease();
                 return DROP;
             }
-            dest = svc.scheduler().schedule(svc, pkt);
+            final int dport;
+            int control = 0;
+            if (svc.isPersistent())
+            {
+                dest = persistence.schedule(pkt, svc, services, nowMs);
+                if (null == dest && persistence.wasTableFull())
+                {
+                    tableFull.incrementRelease();
+                    return DROP;
+                }
+                dport = persistence.dport();
+                control = persistence.control();
+            }
+            else
+            {
+                // ip_vs_schedule: a port-zero service schedules only persistently
+                dest = 0 == svc.fwmark() && pkt.dport != svc.port() ? null : svc.scheduler().schedule(svc, pkt);
+                dport = null == dest || 0 == dest.port() ? pkt.dport : dest.port();
+            }
             if (null == dest)
             {
                 noDest.incrementRelease();
-                return NO_DEST;
+                // ip_vs_leave: what only reached the FTP service as its possible data is no business of IPVS's
+                return svc.port() == Persistence.FTP_PORT && pkt.dport != Persistence.FTP_PORT ? DROP : NO_DEST;
             }
             if ((dest.connFlags() & ConnFlags.ONE_PACKET) != 0 && protocol == IpProtocol.UDP)
             {
-                return onePacket(dest, svc, pkt, nowMs);
+                return onePacket(dest, svc, pkt, dport, nowMs);
             }
-            newConn(dest, protocol, nowMs);
-            onTransition(states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs), dest);
+            newConn(dest, protocol, dport, nowMs);
+            entry.control(control);
+            final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
+            onTransition(result, dest);
+            onControlled(key, result, protocol);
             final boolean report = syncMaster && isReported(protocol, nowMs);
             if (!conns.insert(key, p.tag, entry))
             {
                 undoNewConn(dest, entry);
+                persistence.release(key, entry);
                 tableFull.incrementRelease();
                 return DROP;
             }
             if (report)
             {
-                syncOutbox.report(key, entry);
+                report(key);
             }
             dest.stats().onNewConn();
             svc.stats().onNewConn();
@@ -195,9 +218,9 @@ public final class IpvsIn
      * One-packet scheduling ({@code ipvsadm -o}): a connection for this datagram alone, counted and forwarded but
      * never remembered, as the kernel does not hash it; the next datagram of the same flow is scheduled afresh.
      */
-    private int onePacket(final Dest dest, final Service svc, final PacketView pkt, final long nowMs)
+    private int onePacket(final Dest dest, final Service svc, final PacketView pkt, final int dport, final long nowMs)
     {
-        initEntry(dest, IpProtocol.UDP, nowMs);
+        initEntry(dest, IpProtocol.UDP, dport, nowMs);
         dest.stats().onNewConn();
         svc.stats().onNewConn();
         connsCreated.incrementRelease();
@@ -250,6 +273,27 @@ public final class IpvsIn
     public void sysctls(final IpvsSysctls sysctls)
     {
         this.sysctls = sysctls;
+        persistence.sysctls(sysctls);
+    }
+
+    /** A controlled TCP connection that got established assures its template ({@code set_tcp_state}). */
+    private void onControlled(final ConnKey key, final int result, final int protocol)
+    {
+        if ((result & ConnStateMachine.STATE_CHANGED) != 0 && protocol == IpProtocol.TCP &&
+            entry.state() == io.jlvs.dataplane.conn.ConnState.ESTABLISHED && 0 != entry.control())
+        {
+            persistence.assure(key, entry);
+        }
+    }
+
+    /** Reports the connection, and its template after it, as {@code ip_vs_sync_conn()} goes on to its controller. */
+    private void report(final ConnKey key)
+    {
+        syncOutbox.report(key, entry);
+        if (0 != entry.control() && persistence.templateOf(key, entry))
+        {
+            syncOutbox.report(persistence.templateKey(), persistence.template());
+        }
     }
 
     /** The first chunk after SCTP's 12-byte common header is an INIT (type 1). */
@@ -287,18 +331,19 @@ public final class IpvsIn
     }
 
     /** A new connection bound to its dest, counted inactive as the kernel's ip_vs_bind_dest() does. */
-    private void newConn(final Dest dest, final int protocol, final long nowMs)
+    private void newConn(final Dest dest, final int protocol, final int dport, final long nowMs)
     {
-        initEntry(dest, protocol, nowMs);
+        initEntry(dest, protocol, dport, nowMs);
         dest.stats().addInactive(1);
         dest.bound();
     }
 
-    /** The entry of a new connection to {@code dest}: its flags, state, timeout and real server. */
-    private void initEntry(final Dest dest, final int protocol, final long nowMs)
+    /** The entry of a new connection to {@code dest} at {@code dport}: its flags, state, timeout and real server. */
+    private void initEntry(final Dest dest, final int protocol, final int dport, final long nowMs)
     {
         ConnStateMachine.initNewConn(entry.reset(), ConnFlags.newConnFlags(dest.connFlags(), protocol, 0), nowMs);
-        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dest.port()).destId(dest.id());
+        entry.daf(dest.af()).daddr(dest.addrHi(), dest.addrLo()).dport(dport).destId(dest.id())
+            .fwmark(dest.service().fwmark());
     }
 
     static void onTransition(final int result, final Dest dest)
@@ -330,7 +375,7 @@ public final class IpvsIn
     public int expire(final long nowMs, final int limit, final ServiceTable services)
     {
         expiryServices = services;
-        return conns.expire(nowMs, limit, onExpired);
+        return conns.expire(nowMs, limit, onExpired) + persistence.expire(nowMs, limit, services);
     }
 
     private void onExpired(final ConnKey k, final ConnEntry e)
@@ -346,5 +391,6 @@ public final class IpvsIn
         {
             undoNewConn(d, e);
         }
+        persistence.release(k, e);
     }
 }

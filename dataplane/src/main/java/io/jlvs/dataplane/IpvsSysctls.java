@@ -11,11 +11,15 @@ import io.jlvs.dataplane.conn.ConnStateMachine;
  * @param expireNodestConn {@code expire_nodest_conn}: a connection whose real server is gone ends at its next packet.
  * @param sloppyTcp        {@code sloppy_tcp}: any TCP packet but a RST may start a connection, not only a SYN.
  * @param sloppySctp       {@code sloppy_sctp}: any SCTP packet may start a connection, not only an INIT.
+ * @param expireQuiescentTemplate {@code expire_quiescent_template}: a persistence template whose real server is at
+ *                         weight 0 no longer holds its clients; they are scheduled afresh.
  */
-public record IpvsSysctls(int connReuseMode, boolean expireNodestConn, boolean sloppyTcp, boolean sloppySctp)
+public record IpvsSysctls(
+    int connReuseMode, boolean expireNodestConn, boolean sloppyTcp, boolean sloppySctp,
+    boolean expireQuiescentTemplate)
 {
     public static final IpvsSysctls DEFAULTS =
-        new IpvsSysctls(ConnStateMachine.DEFAULT_CONN_REUSE_MODE, false, false, false);
+        new IpvsSysctls(ConnStateMachine.DEFAULT_CONN_REUSE_MODE, false, false, false, false);
 
     public IpvsSysctls
     {

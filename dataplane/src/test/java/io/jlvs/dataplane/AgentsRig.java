@@ -151,6 +151,7 @@ final class AgentsRig implements AutoCloseable
                 .syncRings(syncRings)
                 .port(ports[i])
                 .conns(tables.table(i))
+                .templates(tables.templates())
                 .timeouts(new ConnTimeouts())
                 .neighbours(neighbours[i])
                 .snapshot(ForwardingSnapshot.of(1, routes, drService, natService).withSync(sync))

@@ -77,7 +77,6 @@ public class ConnTableBenchmark
             .state(ConnState.ESTABLISHED)
             .timeoutSec(900)
             .expiresMs(NOW + 900_000)
-            .createdMs(NOW)
             .dport(80);
         for (int n = 0; n < entries; n++)
         {

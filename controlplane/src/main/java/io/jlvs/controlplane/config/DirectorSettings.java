@@ -74,6 +74,8 @@ import java.util.regex.Pattern;
  *                                              # connection, not only a SYN (default no)
  * sloppy-sctp       = no                       # the kernel's sloppy_sctp: any SCTP packet, not only an INIT
  *                                              # (default no)
+ * expire-quiescent-template = no               # the kernel's expire_quiescent_template: a persistent client whose
+ *                                              # real server went to weight 0 is scheduled afresh (default no)
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -129,7 +131,7 @@ public record DirectorSettings(
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
-        "sloppy-sctp");
+        "sloppy-sctp", "expire-quiescent-template");
 
     public DirectorSettings
     {
@@ -414,7 +416,8 @@ public record DirectorSettings(
         final int drainTimeout = c.integer("drain-timeout", 0, 0, 86_400 * 365);
         final io.jlvs.dataplane.IpvsSysctls sysctls = new io.jlvs.dataplane.IpvsSysctls(
             c.integer("conn-reuse-mode", io.jlvs.dataplane.IpvsSysctls.DEFAULTS.connReuseMode(), 0, 3),
-            c.yesNo("expire-nodest-conn", false), c.yesNo("sloppy-tcp", false), c.yesNo("sloppy-sctp", false));
+            c.yesNo("expire-nodest-conn", false), c.yesNo("sloppy-tcp", false), c.yesNo("sloppy-sctp", false),
+            c.yesNo("expire-quiescent-template", false));
 
         if (!errors.isEmpty())
         {

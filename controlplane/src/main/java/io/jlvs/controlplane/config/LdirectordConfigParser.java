@@ -1314,7 +1314,13 @@ public final class LdirectordConfigParser
             error(line, "invalid netmask \"" + value + "\": dotted quad notation is required", text);
             return null;
         }
-        return new Netmask(family, InetLiterals.toInt(mask));
+        final int bits = InetLiterals.toInt(mask);
+        if ((~bits & (~bits + 1)) != 0)
+        {
+            error(line, "invalid netmask \"" + value + "\": not a mask (its ones must lead, as 255.255.255.0)", text);
+            return null;
+        }
+        return new Netmask(family, bits);
     }
 
     /** @return the port, -1 if the name cannot be resolved, -2 if the number is out of range */

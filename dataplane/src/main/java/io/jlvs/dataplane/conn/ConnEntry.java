@@ -5,7 +5,7 @@ import io.jlvs.dataplane.service.Addresses;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.jlvs.dataplane.conn.ConnEntryDescriptor.CREATED_OFFSET;
+import static io.jlvs.dataplane.conn.ConnEntryDescriptor.CONTROL_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.DADDR_HI_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.DADDR_LO_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.DAF_OFFSET;
@@ -15,6 +15,7 @@ import static io.jlvs.dataplane.conn.ConnEntryDescriptor.EXPIRES_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.FLAGS_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.FWMARK_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.IN_PKTS_OFFSET;
+import static io.jlvs.dataplane.conn.ConnEntryDescriptor.N_CONTROL_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.STATE_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.SYNC_OFFSET;
 import static io.jlvs.dataplane.conn.ConnEntryDescriptor.TIMEOUT_OFFSET;
@@ -41,6 +42,9 @@ import static io.jlvs.dataplane.conn.ConnKeyDescriptor.U8;
  * <li>{@code inPkts}: packets from the client, as far as written back.</li>
  * <li>{@code destId}: the real server's stable id, to find it and its counters.</li>
  * <li>{@code fwmark}: the service's firewall mark (0 when none), carried by the sync protocol.</li>
+ * <li>{@code control}: for a connection of a persistent service, the persistence template that controls it (the
+ *     kernel's {@code cp->control}), as {@link TemplateRef} encodes it; 0 when none. {@code nControl}: for a template,
+ *     how many connections it controls (the kernel's {@code n_control}), which keeps it from expiring.</li>
  * <li>{@code syncEndMs}, {@code oldState}: the kernel's {@code sync_endtime} (epoch ms of the timer last reported to
  *     the backup, its low two bits the resend count) and {@code old_state} (the state last reported), by which
  *     {@link io.jlvs.dataplane.sync.SyncNeeded} decides when to sync. Stored in one word: the state in the top byte,
@@ -60,7 +64,8 @@ public final class ConnEntry
     private int timeoutSec;
     private int inPkts;
     private long expiresMs;
-    private long createdMs;
+    private int control;
+    private int nControl;
     private long syncEndMs;
     private int oldState;
     private int destId;
@@ -78,7 +83,8 @@ public final class ConnEntry
         timeoutSec = 0;
         inPkts = 0;
         expiresMs = 0;
-        createdMs = 0;
+        control = 0;
+        nControl = 0;
         syncEndMs = 0;
         oldState = 0;
         destId = 0;
@@ -97,7 +103,8 @@ public final class ConnEntry
         timeoutSec = other.timeoutSec;
         inPkts = other.inPkts;
         expiresMs = other.expiresMs;
-        createdMs = other.createdMs;
+        control = other.control;
+        nControl = other.nControl;
         syncEndMs = other.syncEndMs;
         oldState = other.oldState;
         destId = other.destId;
@@ -117,7 +124,8 @@ public final class ConnEntry
         timeoutSec = seg.get(U32, at + TIMEOUT_OFFSET);
         inPkts = seg.get(U32, at + IN_PKTS_OFFSET);
         expiresMs = seg.get(U64, at + EXPIRES_OFFSET);
-        createdMs = seg.get(U64, at + CREATED_OFFSET);
+        control = seg.get(U32, at + CONTROL_OFFSET);
+        nControl = seg.get(U32, at + N_CONTROL_OFFSET);
         unpackSync(seg.get(U64, at + SYNC_OFFSET));
         destId = seg.get(U32, at + DEST_ID_OFFSET);
         fwmark = seg.get(U32, at + FWMARK_OFFSET);
@@ -136,7 +144,8 @@ public final class ConnEntry
         seg.set(U32, at + TIMEOUT_OFFSET, timeoutSec);
         seg.set(U32, at + IN_PKTS_OFFSET, inPkts);
         seg.set(U64, at + EXPIRES_OFFSET, expiresMs);
-        seg.set(U64, at + CREATED_OFFSET, createdMs);
+        seg.set(U32, at + CONTROL_OFFSET, control);
+        seg.set(U32, at + N_CONTROL_OFFSET, nControl);
         seg.set(U64, at + SYNC_OFFSET, packedSync());
         seg.set(U32, at + DEST_ID_OFFSET, destId);
         seg.set(U32, at + FWMARK_OFFSET, fwmark);
@@ -259,14 +268,27 @@ public final class ConnEntry
         return this;
     }
 
-    public long createdMs()
+    /** The template controlling this connection ({@link TemplateRef}), 0 when none. */
+    public int control()
     {
-        return createdMs;
+        return control;
     }
 
-    public ConnEntry createdMs(final long createdMs)
+    public ConnEntry control(final int control)
     {
-        this.createdMs = createdMs;
+        this.control = control;
+        return this;
+    }
+
+    /** A template's count of the connections it controls. */
+    public int nControl()
+    {
+        return nControl;
+    }
+
+    public ConnEntry nControl(final int nControl)
+    {
+        this.nControl = nControl;
         return this;
     }
 
@@ -342,7 +364,8 @@ public final class ConnEntry
         }
         return flags == that.flags && state == that.state && daf == that.daf && dport == that.dport &&
             daddrHi == that.daddrHi && daddrLo == that.daddrLo && timeoutSec == that.timeoutSec &&
-            inPkts == that.inPkts && expiresMs == that.expiresMs && createdMs == that.createdMs &&
+            inPkts == that.inPkts && expiresMs == that.expiresMs && control == that.control &&
+            nControl == that.nControl &&
             syncEndMs == that.syncEndMs && oldState == that.oldState && destId == that.destId && fwmark == that.fwmark;
     }
 
@@ -364,6 +387,8 @@ public final class ConnEntry
         return "ConnEntry{d=" + Addresses.ntop(daf == 0 ? PacketView.AF_INET : daf, daddrHi, daddrLo) + ":" +
             dport + ", fwd=" + (null == fwd ? "?" : fwd.listName()) + ", flags=0x" + Integer.toHexString(flags) +
             ", state=" + state + ", timeout=" + timeoutSec + "s, expires=" + expiresMs +
-            ", inPkts=" + inPkts + ", destId=" + destId + ", fwmark=" + fwmark + "}";
+            ", inPkts=" + inPkts + ", destId=" + destId + ", fwmark=" + fwmark +
+            (0 != control ? ", control=0x" + Integer.toHexString(control) : "") +
+            (isTemplate() ? ", nControl=" + nControl : "") + "}";
     }
 }

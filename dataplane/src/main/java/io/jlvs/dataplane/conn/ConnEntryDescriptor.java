@@ -16,7 +16,9 @@ package io.jlvs.dataplane.conn;
  *  |          timeout (s)          |            inPkts             |  24
  *  +-------------------------------+-------------------------------+
  *  |               expires (epoch ms)                              |  32
- *  |               created (epoch ms)                              |  40
+ *  +-------------------------------+-------------------------------+
+ *  |  control (its template's ref) |  nControl (a template's)      |  40
+ *  +-------------------------------+-------------------------------+
  *  | old state (top byte) | sync end (epoch ms, low 2 bits resends)  |  48
  *  +-------------------------------+-------------------------------+
  *  |            destId             |            fwmark             |  56
@@ -34,7 +36,8 @@ public final class ConnEntryDescriptor
     public static final int TIMEOUT_OFFSET = 24;
     public static final int IN_PKTS_OFFSET = 28;
     public static final int EXPIRES_OFFSET = 32;
-    public static final int CREATED_OFFSET = 40;
+    public static final int CONTROL_OFFSET = 40;
+    public static final int N_CONTROL_OFFSET = 44;
     public static final int SYNC_OFFSET = 48;
     public static final int DEST_ID_OFFSET = 56;
     public static final int FWMARK_OFFSET = 60;

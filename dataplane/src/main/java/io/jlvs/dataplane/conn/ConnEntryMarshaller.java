@@ -39,7 +39,8 @@ public final class ConnEntryMarshaller
         out.writeInt(at + ConnEntryDescriptor.TIMEOUT_OFFSET, entry.timeoutSec());
         out.writeInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET, entry.inPkts());
         out.writeLong(at + ConnEntryDescriptor.EXPIRES_OFFSET, entry.expiresMs());
-        out.writeLong(at + ConnEntryDescriptor.CREATED_OFFSET, entry.createdMs());
+        out.writeInt(at + ConnEntryDescriptor.CONTROL_OFFSET, entry.control());
+        out.writeInt(at + ConnEntryDescriptor.N_CONTROL_OFFSET, entry.nControl());
         out.writeLong(at + ConnEntryDescriptor.SYNC_OFFSET, entry.packedSync());
         out.writeInt(at + ConnEntryDescriptor.DEST_ID_OFFSET, entry.destId());
         out.writeInt(at + ConnEntryDescriptor.FWMARK_OFFSET, entry.fwmark());
@@ -59,7 +60,8 @@ public final class ConnEntryMarshaller
             .timeoutSec(in.readInt(at + ConnEntryDescriptor.TIMEOUT_OFFSET))
             .inPkts(in.readInt(at + ConnEntryDescriptor.IN_PKTS_OFFSET))
             .expiresMs(in.readLong(at + ConnEntryDescriptor.EXPIRES_OFFSET))
-            .createdMs(in.readLong(at + ConnEntryDescriptor.CREATED_OFFSET))
+            .control(in.readInt(at + ConnEntryDescriptor.CONTROL_OFFSET))
+            .nControl(in.readInt(at + ConnEntryDescriptor.N_CONTROL_OFFSET))
             .unpackSync(in.readLong(at + ConnEntryDescriptor.SYNC_OFFSET))
             .destId(in.readInt(at + ConnEntryDescriptor.DEST_ID_OFFSET))
             .fwmark(in.readInt(at + ConnEntryDescriptor.FWMARK_OFFSET));

@@ -61,7 +61,7 @@ final class ConnReplyIndex implements AutoCloseable
     /** True for the connections that have a reply direction to index. */
     static boolean indexes(final ConnEntry entry)
     {
-        return entry.fwdMethod() == FwdMethod.MASQ.flags();
+        return entry.fwdMethod() == FwdMethod.MASQ.flags() && !entry.isTemplate();
     }
 
     /**

@@ -81,7 +81,7 @@ public final class ConnStateMachine
             .state(0)
             .timeoutSec(NEW_CONN_TIMEOUT_SEC)
             .inPkts(0)
-            .createdMs(nowMs)
+            .control(0)
             .expiresMs(nowMs + NEW_CONN_TIMEOUT_SEC * 1000L)
             .syncEndMs(nowMs & ~3L) // ip_vs_conn_new: sync_endtime = jiffies & ~3
             .oldState(0);

@@ -65,6 +65,13 @@ public final class ConnTable implements AutoCloseable
      * its own): a file of another layout is refused rather than misread.
      */
     public static final String LAYOUT =
+        "jlvs-conns-v2 key=" + ConnKeyDescriptor.LENGTH + " value=" + ConnEntryDescriptor.LENGTH;
+
+    /**
+     * The layout before persistence: bytes 40-47 of a value held its creation time, never read, where v2 keeps the
+     * template reference and count. A v1 table is opened, those bytes cleared, and it is v2 from then on.
+     */
+    static final String LAYOUT_V1 =
         "jlvs-conns-v1 key=" + ConnKeyDescriptor.LENGTH + " value=" + ConnEntryDescriptor.LENGTH;
 
     /** Default Chronicle entries per segment: about one expiry call's worth. */
@@ -82,20 +89,8 @@ public final class ConnTable implements AutoCloseable
     /** The owner's: a removed or replaced value is read into it. */
     private final ConnEntry scratch = new ConnEntry();
 
-    // expiry cursor, owned by the agent thread
-    private int expirySegment;
-    private long expirySkip;
-
-    // expiry pass state, read by the preallocated predicate
-    private final ConnKey expiryKey = new ConnKey();
-    private final ConnEntry expiryEntry = new ConnEntry();
-    private final Predicate<MapEntry<ConnKey, ConnEntry>> expiryVisitor = this::onExpiryVisit;
-    private ExpiryListener expiryListener;
-    private long expiryNowMs;
-    private long expirySkipRemaining;
-    private int expiryBudget;
-    private int expiryVisited;
-    private int expiryRemoved;
+    /** The owner's walk of the whole table ({@link #expire(long, int, ExpiryListener)}). */
+    private final ExpiryCursor ownCursor = new ExpiryCursor(0, 1);
 
     private boolean closed;
 
@@ -134,6 +129,24 @@ public final class ConnTable implements AutoCloseable
         private double maxBloatFactor = 2.0;
         private long expiryGraceMs = ConnStateMachine.WRITE_BACK_GRANULARITY_MS;
         private File file;
+        private String name = MAP_NAME;
+        private String layout = LAYOUT;
+        private boolean replyIndex = true;
+
+        /** The map's name and the layout written beside its file: another kind of table stored the same way. */
+        public Context kind(final String name, final String layout)
+        {
+            this.name = name;
+            this.layout = layout;
+            return this;
+        }
+
+        /** Whether NAT connections are indexed by their reply direction (a table of templates needs no index). */
+        public Context replyIndex(final boolean replyIndex)
+        {
+            this.replyIndex = replyIndex;
+            return this;
+        }
 
         /** Most entries the table holds (connections plus templates). */
         public Context capacity(final long capacity)
@@ -238,7 +251,7 @@ public final class ConnTable implements AutoCloseable
 
         final ChronicleMapBuilder<ConnKey, ConnEntry> builder = ChronicleMapBuilder
             .of(ConnKey.class, ConnEntry.class)
-            .name(MAP_NAME)
+            .name(ctx.name)
             .keyMarshaller(ConnKeyMarshaller.INSTANCE)
             .valueMarshaller(ConnEntryMarshaller.INSTANCE)
             .constantKeySizeBySample(new ConnKey())
@@ -258,7 +271,7 @@ public final class ConnTable implements AutoCloseable
             this.lockChannel = null;
             this.recovered = false;
             this.map = builder.create();
-            this.replies = newReplyIndex(ctx, null, false);
+            this.replies = ctx.replyIndex ? newReplyIndex(ctx, null, false) : null;
         }
         else
         {
@@ -293,29 +306,37 @@ public final class ConnTable implements AutoCloseable
                 final Path layoutFile = layoutPath(path);
                 final Path replyFile = repliesPath(path);
                 final boolean existed = Files.exists(path);
+                boolean upgrade = false;
                 if (existed)
                 {
                     final String layout = Files.exists(layoutFile) ? Files.readString(layoutFile).trim() : "(none)";
-                    if (!LAYOUT.equals(layout))
+                    upgrade = LAYOUT.equals(ctx.layout) && LAYOUT_V1.equals(layout);
+                    if (!ctx.layout.equals(layout) && !upgrade)
                     {
                         throw new IllegalStateException(
-                            "connection table " + path + " has layout '" + layout + "', expected '" + LAYOUT + "'");
+                            "connection table " + path + " has layout '" + layout + "', expected '" + ctx.layout + "'");
                     }
                 }
                 else
                 {
-                    Files.writeString(layoutFile, LAYOUT + "\n");
+                    Files.writeString(layoutFile, ctx.layout + "\n");
                 }
                 final boolean wasClean = Files.deleteIfExists(cleanMarker);
                 final boolean repliesExisted = Files.exists(replyFile);
                 this.recovered = existed && !wasClean;
                 // recovery takes the sizes from the file's own header (false): a changed capacity cannot mis-size it
                 opened = recovered ? builder.recoverPersistedTo(file, false) : builder.createPersistedTo(file);
-                openedReplies = new ConnReplyIndex(ctx, replyFile.toFile(), recovered && repliesExisted);
+                openedReplies = ctx.replyIndex ?
+                    new ConnReplyIndex(ctx, replyFile.toFile(), recovered && repliesExisted) : null;
                 this.replies = openedReplies;
                 this.map = opened;
                 this.lockChannel = channel;
-                if (recovered || (existed && !repliesExisted))
+                if (upgrade)
+                {
+                    clearControl();
+                    Files.writeString(layoutFile, ctx.layout + "\n");
+                }
+                if (null != replies && (recovered || (existed && !repliesExisted)))
                 {
                     replies.reconcile(this);
                 }
@@ -411,7 +432,15 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean lookupOut(final ConnKey outKey, final ConnKey inKey)
     {
-        return replies.lookup(outKey, inKey);
+        return null != replies && replies.lookup(outKey, inKey);
+    }
+
+    /** A v1 table's bytes 40-47 held a creation time: as v2's template reference and count they must be 0. */
+    private void clearControl()
+    {
+        final ConnEntry entry = new ConnEntry();
+        map.forEachEntry((e) -> e.doReplaceValue(e.context().wrapValueAsData(
+            e.value().getUsing(entry).control(0).nControl(0))));
     }
 
     private boolean putReply(final ConnKey key, final ConnEntry entry)
@@ -472,6 +501,18 @@ public final class ConnTable implements AutoCloseable
         return expiryGraceMs;
     }
 
+    /** The map's context for {@code key}, for a table whose writers lock entries themselves ({@link TemplateTable}). */
+    ExternalMapQueryContext<ConnKey, ConnEntry, ?> queryContext(final ConnKey key)
+    {
+        return map.queryContext(key);
+    }
+
+    /** What such a writer inserted or removed. */
+    void sizeChanged(final int delta)
+    {
+        size.addAndGet(delta);
+    }
+
     /** Number of connections (the reply index not counted); may be read from any thread. */
     public long size()
     {
@@ -512,54 +553,65 @@ public final class ConnTable implements AutoCloseable
      */
     public int expire(final long nowMs, final int limit, final ExpiryListener listener)
     {
-        if (limit <= 0)
+        return expire(nowMs, limit, listener, ownCursor);
+    }
+
+    /**
+     * As {@link #expire(long, int, ExpiryListener)}, walking the segments of {@code cursor}'s share, from where it
+     * stopped: a table with several writers (the templates) gives each its own cursor over its own segments.
+     */
+    int expire(final long nowMs, final int limit, final ExpiryListener listener, final ExpiryCursor cursor)
+    {
+        if (limit <= 0 || cursor.first >= map.segments())
         {
             return 0;
         }
         final int segments = map.segments();
-        expiryListener = listener;
-        expiryNowMs = nowMs;
+        final int share = (segments - cursor.first + cursor.stride - 1) / cursor.stride;
+        cursor.listener = listener;
+        cursor.nowMs = nowMs;
         int visited = 0;
         int removed = 0;
         int segmentsOpened = 0;
         int segmentsDone = 0;
         try
         {
-            while (visited < limit && segmentsOpened < limit && segmentsDone < segments)
+            while (visited < limit && segmentsOpened < limit && segmentsDone < share)
             {
                 segmentsOpened++;
-                expirySkipRemaining = expirySkip;
-                expiryBudget = limit - visited;
-                expiryVisited = 0;
-                expiryRemoved = 0;
+                cursor.skipRemaining = cursor.skip;
+                cursor.budget = limit - visited;
+                cursor.visited = 0;
+                cursor.removed = 0;
 
                 final boolean segmentDone;
-                try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(expirySegment))
+                try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(cursor.segment))
                 {
-                    if (0 == expirySkip && visited > 0 && c.size() > expiryBudget)
+                    if (0 == cursor.skip && visited > 0 && c.size() > cursor.budget)
                     {
                         break; // the whole segment does not fit this call: start it whole next call
                     }
-                    segmentDone = c.forEachSegmentEntryWhile(expiryVisitor);
+                    segmentDone = c.forEachSegmentEntryWhile(cursor.visitor);
                 }
 
-                visited += expiryVisited;
-                removed += expiryRemoved;
+                visited += cursor.visited;
+                removed += cursor.removed;
                 if (segmentDone)
                 {
-                    expirySegment = expirySegment + 1 < segments ? expirySegment + 1 : 0;
-                    expirySkip = 0;
+                    cursor.segment = cursor.segment + cursor.stride < segments ?
+                        cursor.segment + cursor.stride : cursor.first;
+                    cursor.skip = 0;
                     segmentsDone++;
                 }
                 else
                 {
-                    expirySkip += expiryVisited - expiryRemoved;
+                    cursor.skip += cursor.visited - cursor.removed;
                 }
             }
         }
         finally
         {
-            expiryListener = null;
+            cursor.listener = null;
             if (removed > 0)
             {
                 size.addAndGet(-removed);
@@ -569,39 +621,67 @@ public final class ConnTable implements AutoCloseable
         return removed;
     }
 
-    private boolean onExpiryVisit(final MapEntry<ConnKey, ConnEntry> e)
+    /**
+     * Where one writer's expiry walk is, and what a call of it reads an entry into: segments {@code first},
+     * {@code first + stride}, ... of the table, round and round.
+     */
+    final class ExpiryCursor
     {
-        if (expirySkipRemaining > 0)
+        private final int first;
+        private final int stride;
+        private int segment;
+        private long skip;
+        private final ConnKey key = new ConnKey();
+        private final ConnEntry entry = new ConnEntry();
+        private final Predicate<MapEntry<ConnKey, ConnEntry>> visitor = this::onVisit;
+        private ExpiryListener listener;
+        private long nowMs;
+        private long skipRemaining;
+        private int budget;
+        private int visited;
+        private int removed;
+
+        ExpiryCursor(final int first, final int stride)
         {
-            expirySkipRemaining--;
-            return true;
+            this.first = first;
+            this.stride = stride;
+            this.segment = first;
         }
 
-        e.value().getUsing(expiryEntry);
-        expiryVisited++;
-        if (expiryNowMs - expiryEntry.expiresMs() >= expiryGraceMs)
+        private boolean onVisit(final MapEntry<ConnKey, ConnEntry> e)
         {
-            e.key().getUsing(expiryKey);
-            if (expiryListener.onExpiring(expiryKey, expiryEntry))
+            if (skipRemaining > 0)
             {
-                e.doRemove();
-                removeReply(expiryKey, expiryEntry);
-                expiryRemoved++;
-                expiryListener.onExpired(expiryKey, expiryEntry);
+                skipRemaining--;
+                return true;
             }
-            else
-            {
-                e.doReplaceValue(e.context().wrapValueAsData(expiryEntry));
-            }
-        }
 
-        return expiryVisited < expiryBudget;
+            e.value().getUsing(entry);
+            visited++;
+            if (nowMs - entry.expiresMs() >= expiryGraceMs)
+            {
+                e.key().getUsing(key);
+                if (listener.onExpiring(key, entry))
+                {
+                    e.doRemove();
+                    removeReply(key, entry);
+                    removed++;
+                    listener.onExpired(key, entry);
+                }
+                else
+                {
+                    e.doReplaceValue(e.context().wrapValueAsData(entry));
+                }
+            }
+
+            return visited < budget;
+        }
     }
 
     /** Number of reply-direction keys in the index (one per NAT connection). */
     public long replyIndexSize()
     {
-        return replies.size();
+        return null == replies ? 0 : replies.size();
     }
 
     /**
@@ -664,7 +744,10 @@ public final class ConnTable implements AutoCloseable
         try
         {
             map.close();
-            replies.close();
+            if (null != replies)
+            {
+                replies.close();
+            }
             if (null != file)
             {
                 Files.createFile(cleanMarkerPath(file.toPath().toAbsolutePath()));

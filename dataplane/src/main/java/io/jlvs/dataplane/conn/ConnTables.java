@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * connection to its owner's table, recomputed, and deletes the old files (a single-table {@code conns.dat} of
  * earlier versions too): every connection is found again. The count is written last, so a move cut short by a
  * crash is done again from what was staged (a moved entry replaces its copy).
+ * <p>
+ * The persistence templates are one table for all agents ({@link TemplateTable}), {@value #TEMPLATES_FILE} in the
+ * same directory: no agent count changes where a template is.
  */
 public final class ConnTables implements AutoCloseable
 {
@@ -34,11 +37,15 @@ public final class ConnTables implements AutoCloseable
     /** Where tables written for another agent count wait while their connections move (cut short: done again). */
     public static final String STAGING = "conns.rehome";
 
+    /** The persistence templates' table. */
+    public static final String TEMPLATES_FILE = "templates.dat";
+
     private static final Pattern TABLE_FILE = Pattern.compile("conns-(\\d+)\\.dat");
     /** A table's files: the map and what {@link ConnTable} keeps beside it (clean marker, layout, replies, lock). */
     private static final String[] SIBLINGS = {"", ".clean", ".layout", ".out", ".lock"};
 
     private final ConnTable[] tables;
+    private TemplateTable templates;
     private final long capacity;
     private long moved;
 
@@ -49,6 +56,7 @@ public final class ConnTables implements AutoCloseable
     {
         private int agents = 1;
         private long capacity = 1 << 20;
+        private long templateCapacity;
         private long entriesPerSegment = ConnTable.DEFAULT_ENTRIES_PER_SEGMENT;
         private double maxBloatFactor = 2.0;
         private long expiryGraceMs = ConnStateMachine.WRITE_BACK_GRANULARITY_MS;
@@ -65,6 +73,13 @@ public final class ConnTables implements AutoCloseable
         public Context capacity(final long capacity)
         {
             this.capacity = capacity;
+            return this;
+        }
+
+        /** Most persistence templates; 0 (the default) for half the connections' capacity. */
+        public Context templateCapacity(final long templateCapacity)
+        {
+            this.templateCapacity = templateCapacity;
             return this;
         }
 
@@ -109,6 +124,14 @@ public final class ConnTables implements AutoCloseable
             return this;
         }
 
+        ConnTable.Context templates(final File file)
+        {
+            return TemplateTable.context(templateCapacity > 0 ? templateCapacity : Math.max(1, capacity / 2), file)
+                .entriesPerSegment(entriesPerSegment)
+                .maxBloatFactor(maxBloatFactor)
+                .expiryGraceMs(expiryGraceMs);
+        }
+
         ConnTable.Context table(final File file)
         {
             return new ConnTable.Context()
@@ -143,6 +166,8 @@ public final class ConnTables implements AutoCloseable
             {
                 drain(ctx, staged);
             }
+            templates = new TemplateTable(ctx.templates(
+                null == ctx.directory ? null : ctx.directory.resolve(TEMPLATES_FILE).toFile()));
         }
         catch (final IOException ex)
         {
@@ -270,6 +295,12 @@ public final class ConnTables implements AutoCloseable
         return tables[agent];
     }
 
+    /** The persistence templates, shared by the agents. */
+    public TemplateTable templates()
+    {
+        return templates;
+    }
+
     public int agents()
     {
         return tables.length;
@@ -313,7 +344,7 @@ public final class ConnTables implements AutoCloseable
                 return true;
             }
         }
-        return false;
+        return null != templates && templates.wasRecovered();
     }
 
     /** How many connections the opening moved to a new owner's table (the agent count had changed). */
@@ -352,6 +383,10 @@ public final class ConnTables implements AutoCloseable
             {
                 t.close();
             }
+        }
+        if (null != templates)
+        {
+            templates.close();
         }
     }
 

@@ -35,6 +35,7 @@ public final class Service
     private final int flags;
     private final int persistTimeout;
     private final long netmask;
+    private final int persistPrefix;
     private final Scheduler scheduler;
     private final Dest[] dests;
     /** Real servers a reload removed that still hold connections: found by id, never scheduled. */
@@ -87,6 +88,8 @@ public final class Service
         this.flags = flags;
         this.persistTimeout = persistTimeout;
         this.netmask = netmask;
+        this.persistPrefix = af == io.jlvs.dataplane.proto.PacketView.AF_INET6 ? (int)netmask :
+            Integer.bitCount((int)netmask);
         this.scheduler = scheduler;
         this.dests = dests;
         this.draining = draining;
@@ -98,6 +101,7 @@ public final class Service
         for (final Dest d : draining)
         {
             d.service(this);
+            d.flags(d.flags() & ~Dest.F_AVAILABLE); // as a removed dest in the kernel's trash: no template holds it
         }
         scheduler.initService(this);
     }
@@ -142,9 +146,22 @@ public final class Service
         return persistTimeout;
     }
 
+    /** Persistence granularity: IPv4, the 32-bit mask; IPv6, the prefix length. */
     public long netmask()
     {
         return netmask;
+    }
+
+    /** The persistence granularity as a prefix length of the client's address (an IPv4 mask is contiguous). */
+    public int persistPrefix()
+    {
+        return persistPrefix;
+    }
+
+    /** {@code IP_VS_SVC_F_PERSISTENT}. */
+    public boolean isPersistent()
+    {
+        return (flags & F_PERSISTENT) != 0;
     }
 
     public Scheduler scheduler()
@@ -152,7 +169,6 @@ public final class Service
         return scheduler;
     }
 
-    /** Real servers in kernel list order (most recently added first). Do not modify. */
     /**
      * Real servers a reload removed while they held connections: those connections go on to them until they end,
      * and no scheduler sees them (the kernel keeps a removed real server in its trash for its connections alike,
@@ -163,6 +179,7 @@ public final class Service
         return draining;
     }
 
+    /** Real servers in kernel list order (most recently added first). Do not modify. */
     public Dest[] dests()
     {
         return dests;

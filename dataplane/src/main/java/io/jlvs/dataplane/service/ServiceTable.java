@@ -15,6 +15,9 @@ public final class ServiceTable
     /** The services whose scheduler ages what it remembers (lblc, lblcr). */
     private final Service[] timed;
     private final Int2ObjectHashMap<Dest> destsById = new Int2ObjectHashMap<>();
+    /** A service at port 21 ({@code ftpsvc_counter}) and one at port 0 ({@code nullsvc_counter}) exist. */
+    private final boolean hasFtp;
+    private final boolean hasPortZero;
 
     public ServiceTable(final Service... services)
     {
@@ -27,6 +30,8 @@ public final class ServiceTable
         }
         slots = new Service[capacity];
         mask = capacity - 1;
+        boolean ftp = false;
+        boolean portZero = false;
         for (final Service s : services)
         {
             int i = hash(s.protocol(), s.addrHi(), s.addrLo(), s.port()) & mask;
@@ -41,6 +46,8 @@ public final class ServiceTable
                 i = (i + 1) & mask;
             }
             slots[i] = s;
+            ftp |= s.port() == FTP_PORT && 0 == s.fwmark();
+            portZero |= s.port() == 0 && 0 == s.fwmark();
             for (final Dest d : s.dests())
             {
                 destsById.put(d.id(), d);
@@ -50,6 +57,34 @@ public final class ServiceTable
                 destsById.put(d.id(), d);
             }
         }
+        this.hasFtp = ftp;
+        this.hasPortZero = portZero;
+    }
+
+    /** {@code FTPPORT} and {@code FTPDATA}. */
+    private static final int FTP_PORT = 21;
+    private static final int FTP_DATA_PORT = 20;
+    /** The first port an unprivileged process may bind ({@code ip_unprivileged_port_start}). */
+    private static final int UNPRIVILEGED_PORT = 1024;
+
+    /**
+     * The service a packet to this destination belongs to, as the kernel's {@code ip_vs_service_find()} looks: the
+     * exact service; for TCP to port 20 or an unprivileged port, the FTP service of the address (its data
+     * connections); then the address's port-zero service.
+     */
+    public Service findForPacket(final int protocol, final int af, final long addrHi, final long addrLo, final int port)
+    {
+        Service s = find(protocol, af, addrHi, addrLo, port);
+        if (null == s && hasFtp && protocol == io.jlvs.dataplane.proto.IpProtocol.TCP &&
+            (port == FTP_DATA_PORT || port >= UNPRIVILEGED_PORT))
+        {
+            s = find(protocol, af, addrHi, addrLo, FTP_PORT);
+        }
+        if (null == s && hasPortZero)
+        {
+            s = find(protocol, af, addrHi, addrLo, 0);
+        }
+        return s;
     }
 
     /** The service at this destination, or null. */

@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.sync;
 
+import io.jlvs.dataplane.Persistence;
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnEntry;
 import io.jlvs.dataplane.conn.ConnFlags;
@@ -8,6 +9,8 @@ import io.jlvs.dataplane.conn.ConnState;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
+import io.jlvs.dataplane.conn.TemplateRef;
+import io.jlvs.dataplane.conn.TemplateTable;
 import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.Service;
@@ -31,6 +34,10 @@ import java.lang.foreign.MemorySegment;
  * <li>State, the reported timeout (the state's own when 0; 3 minutes for a template) and {@code in_pkts = threshold}
  *     are set; the expiry runs from now.</li>
  * </ul>
+ * A template goes to the shared template table ({@link TemplateTable}) instead, under its lock: a held one takes the
+ * report's state, timeout and {@link ConnFlags#BACKUP_UPD_MASK} flags and keeps its real server and its count of
+ * controlled connections, as the kernel's keeps its {@code dest}; a new one is bound as a connection is.
+ * <p>
  * Reports with an unknown protocol or an out-of-range state are counted and dropped. The agent's own: nothing
  * allocates.
  */
@@ -40,6 +47,8 @@ public final class SyncApplier
     static final int TEMPLATE_TIMEOUT_SEC = 3 * 60;
 
     private final AgentConnTable conns;
+    private final Persistence persistence;
+    private final TemplateTable.Writer templates;
     private final ConnTimeouts timeouts;
     private final ConnKey key = new ConnKey();
     private final ConnEntry report = new ConnEntry();
@@ -51,9 +60,13 @@ public final class SyncApplier
     private final AtomicCounter tableFull;
     private int threshold = SyncPolicy.DEFAULT_THRESHOLD;
 
-    public SyncApplier(final AgentConnTable conns, final ConnTimeouts timeouts, final AtomicCounter[] counters)
+    public SyncApplier(
+        final AgentConnTable conns, final Persistence persistence, final ConnTimeouts timeouts,
+        final AtomicCounter[] counters)
     {
         this.conns = conns;
+        this.persistence = persistence;
+        this.templates = persistence.templates();
         this.timeouts = timeouts;
         this.applied = counters[LbCounterDescriptor.SYNC_APPLIED.ordinal()];
         this.noDest = counters[LbCounterDescriptor.SYNC_NO_DEST.ordinal()];
@@ -81,6 +94,11 @@ public final class SyncApplier
             invalid.incrementRelease();
             return;
         }
+        if (template)
+        {
+            applyTemplate(flags, state, services, nowMs);
+            return;
+        }
         final long tag = FlowCache.tagOf(key);
         boolean found = conns.find(key, tag, nowMs, held);
         if (found && !template && !sameRealServer(held, report))
@@ -92,6 +110,7 @@ public final class SyncApplier
             }
             conns.remove(key, held);
             unaccount(held, services.destById(held.destId()));
+            persistence.release(key, held);
             found = false;
         }
         final int timeoutSec = timeoutOf(protocol, state, template, report.timeoutSec());
@@ -120,7 +139,7 @@ public final class SyncApplier
         }
         else
         {
-            e = report.flags(flags).destId(0).createdMs(nowMs);
+            e = report.flags(flags).destId(0).control(0).nControl(0);
         }
         e.state(state).oldState(state).timeoutSec(timeoutSec).expiresMs(nowMs + timeoutSec * 1000L)
             .inPkts(threshold).syncEndMs(nowMs & ~3L);
@@ -132,6 +151,37 @@ public final class SyncApplier
         {
             bind(e, key, services);
             if (!conns.insert(key, tag, e))
+            {
+                unaccount(e, services.destById(e.destId()));
+                tableFull.incrementRelease();
+                return;
+            }
+        }
+        applied.incrementRelease();
+    }
+
+    private void applyTemplate(final int flags, final int state, final ServiceTable services, final long nowMs)
+    {
+        final int timeoutSec = timeoutOf(key.protocol(), state, true, report.timeoutSec());
+        try (TemplateTable.Lock lock = templates.lock(key))
+        {
+            final ConnEntry e;
+            if (lock.read(held))
+            {
+                e = held.flags((flags & ConnFlags.BACKUP_UPD_MASK) | (held.flags() & ~ConnFlags.BACKUP_UPD_MASK));
+                if (null == services.destById(e.destId()))
+                {
+                    bind(e, key, services);
+                }
+            }
+            else
+            {
+                e = report.flags(flags).destId(0).control(0).nControl(0);
+                bind(e, key, services);
+            }
+            e.state(state).oldState(state).timeoutSec(timeoutSec).expiresMs(nowMs + timeoutSec * 1000L)
+                .inPkts(threshold).syncEndMs(nowMs & ~3L);
+            if (!lock.write(e))
             {
                 unaccount(e, services.destById(e.destId()));
                 tableFull.incrementRelease();
@@ -177,7 +227,7 @@ public final class SyncApplier
     private void bind(final ConnEntry e, final ConnKey k, final ServiceTable services)
     {
         final Service svc = 0 != e.fwmark() ? services.findByFwmark(k.af(), e.fwmark()) :
-            services.find(k.protocol(), k.af(), k.vaddrHi(), k.vaddrLo(), k.vport());
+            services.findForPacket(k.protocol(), k.af(), k.vaddrHi(), k.vaddrLo(), k.vport());
         if (null == bindSynced(e, svc))
         {
             e.destId(0);
@@ -221,13 +271,15 @@ public final class SyncApplier
 
     private static boolean isValid(final int protocol, final int state, final boolean template)
     {
+        if (template)
+        {
+            // a firewall-mark service's template has protocol 0 (IPPROTO_IP)
+            return (protocol == IpProtocol.TCP || protocol == IpProtocol.UDP || protocol == IpProtocol.SCTP ||
+                protocol == TemplateRef.PROTOCOL_FWMARK) && state <= ConnState.TEMPLATE_ASSURED;
+        }
         if (protocol != IpProtocol.TCP && protocol != IpProtocol.UDP)
         {
             return false;
-        }
-        if (template)
-        {
-            return state <= ConnState.TEMPLATE_ASSURED;
         }
         return protocol == IpProtocol.TCP ? state < ConnState.TCP_STATE_COUNT : state == ConnState.UDP_NORMAL;
     }

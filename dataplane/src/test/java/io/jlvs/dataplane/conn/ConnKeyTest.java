@@ -64,7 +64,7 @@ class ConnKeyTest
         final ConnKey reply = new ConnKey().setOut(key, new ConnEntry().daddr(7, 8).dport(8080));
         final ConnEntry entry = new ConnEntry().flags(0x183).state(ConnState.SYN_RECV).daf(PacketView.AF_INET6)
             .dport(8080).daddr(0x20010db8_00000002L, 0x11L).timeoutSec(60).inPkts(3).expiresMs(1_700_000_000_123L)
-            .createdMs(1_700_000_000_000L).syncEndMs(42).oldState(3).destId(0x7fff_0001).fwmark(9);
+            .control(0x8018_0050).nControl(3).syncEndMs(42).oldState(3).destId(0x7fff_0001).fwmark(9);
 
         for (final ConnKey k : new ConnKey[] {key, reply})
         {

@@ -56,7 +56,6 @@ class ConnTableTest
             .timeoutSec(900)
             .inPkts(i)
             .expiresMs(expiresMs)
-            .createdMs(NOW)
             .destId(i % 7)
             .fwmark(0);
     }

@@ -23,7 +23,7 @@ class FlowCacheTest
     private static ConnEntry entry(final int destId, final long expires)
     {
         return new ConnEntry().daddrV4(0xC612000B + destId).dport(80).destId(destId).state(ConnState.ESTABLISHED)
-            .flags(FwdMethod.DROUTE.flags() | ConnFlags.NOOUTPUT).timeoutSec(900).expiresMs(expires).createdMs(7).inPkts(3);
+            .flags(FwdMethod.DROUTE.flags() | ConnFlags.NOOUTPUT).timeoutSec(900).expiresMs(expires).inPkts(3);
     }
 
     @Test
