@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """The lab client: real HTTP requests to the VIP, a new TCP connection for each.
 
-client.py requests URL COUNT [FIRST_PORT]
+client.py requests URL COUNT [FIRST_PORT [reset]]
                                -> one line per request "<n> <client port> <real server>", then
                                   "total <name>=<count> ...". With FIRST_PORT, request n leaves from port
                                   FIRST_PORT+n-1, so no client port is reused within a run (a reused port
                                   would find its old connection on the director, as with kernel IPVS).
+                                  With "reset" each connection is closed by a RST.
 client.py transfer URL BYTES [RATE]
                                -> downloads /bytes/BYTES once (at about RATE bytes a second if given); prints
                                   "transfer <server> <bytes> ok|corrupt"
@@ -52,11 +53,15 @@ import urllib.parse
 BLOCK = bytes((i * 7 + 3) & 0xFF for i in range(65536))
 
 
-def fetch(url, timeout, source_port=0):
+def fetch(url, timeout, source_port=0, reset=False):
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout,
                                       source_address=("", source_port) if source_port else None)
     try:
+        if reset:
+            # closed by a RST: the director sees the connection end at once (CLOSE, 10 s), not linger in FIN_WAIT
+            conn.connect()
+            conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.request("GET", (u.path or "/") + ("?" + u.query if u.query else ""))
         local_port = conn.sock.getsockname()[1]
         r = conn.getresponse()
@@ -66,14 +71,14 @@ def fetch(url, timeout, source_port=0):
         conn.close()
 
 
-def requests(url, count, first_port):
+def requests(url, count, first_port, reset=False):
     tally = {}
     failures = 0
     for i in range(1, count + 1):
         # No retry: a retry would open another connection and hide a lost one from the tally.
         port = first_port + i - 1 if first_port else 0
         try:
-            server, _, _, port = fetch(url, 10, port)
+            server, _, _, port = fetch(url, 10, port, reset)
         except Exception as e:  # noqa: BLE001 - reported and counted
             print(f"{i} {port} FAILED {e}", flush=True)
             failures += 1
@@ -287,7 +292,8 @@ def command(mode, args):
     try:
         if mode == "requests":
             url, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
-            return lambda: requests(url, count, first)
+            reset = len(args) > 3 and args[3] == "reset"
+            return lambda: requests(url, count, first, reset)
         if mode == "transfer":
             url, nbytes, rate = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: transfer(url, nbytes, rate)
