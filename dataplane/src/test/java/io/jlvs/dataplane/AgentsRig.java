@@ -77,13 +77,20 @@ final class AgentsRig implements AutoCloseable
      */
     AgentsRig(final int agents, final int ringCapacity, final boolean learned)
     {
-        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), ringCapacity, learned, null, SyncPolicy.OFF);
+        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), ringCapacity, learned, null, SyncPolicy.OFF, 0);
     }
 
     /** Agents with rings to a sync daemon, a master or not by {@code sync}. */
     AgentsRig(final int agents, final boolean learned, final SyncPolicy sync)
     {
-        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), RedirectRings.DEFAULT_CAPACITY, learned, null, sync);
+        this(agents, learned, sync, 0);
+    }
+
+    /** As above, the DR service persistent for {@code drPersistTimeout} seconds when not 0. */
+    AgentsRig(final int agents, final boolean learned, final SyncPolicy sync, final int drPersistTimeout)
+    {
+        this(InMemoryPort.queues("mem", PORT_MAC, 8192, agents), RedirectRings.DEFAULT_CAPACITY, learned, null, sync,
+            drPersistTimeout);
     }
 
     /**
@@ -92,11 +99,11 @@ final class AgentsRig implements AutoCloseable
     AgentsRig(final PacketPort[] ports, final int ringCapacity, final boolean learned,
         final Supplier<List<byte[]>> wire)
     {
-        this(ports, ringCapacity, learned, wire, SyncPolicy.OFF);
+        this(ports, ringCapacity, learned, wire, SyncPolicy.OFF, 0);
     }
 
     AgentsRig(final PacketPort[] ports, final int ringCapacity, final boolean learned,
-        final Supplier<List<byte[]>> wire, final SyncPolicy sync)
+        final Supplier<List<byte[]>> wire, final SyncPolicy sync, final int drPersistTimeout)
     {
         this.agents = ports.length;
         this.ports = ports;
@@ -126,8 +133,8 @@ final class AgentsRig implements AutoCloseable
             }
             destStats[i][3] = counters.newDestStats(i, role, NAT_DEST, "nat1");
             drServiceStats[i] = counters.newServiceStats(i, role, DR_SERVICE, "dr");
-            final Service drService = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0, 0, 0,
-                0xFFFF_FFFFL, Schedulers.create("rr"), dr, drServiceStats[i]);
+            final Service drService = new Service(6, PacketView.AF_INET, 0, VIP & 0xFFFF_FFFFL, 80, 0,
+                0 == drPersistTimeout ? 0 : Service.F_PERSISTENT, drPersistTimeout, 0xFFFF_FFFFL, Schedulers.create("rr"), dr, drServiceStats[i]);
             final Service natService = new Service(6, PacketView.AF_INET, 0, VIP_NAT & 0xFFFF_FFFFL, 80, 0, 0, 0,
                 0xFFFF_FFFFL, Schedulers.create("rr"), new Dest[] {
                     Dest.builder(NAT_DEST).addressV4(NAT_RIP).port(8080).fwdMethod(FwdMethod.MASQ)

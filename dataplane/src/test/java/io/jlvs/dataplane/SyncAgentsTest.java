@@ -190,6 +190,76 @@ class SyncAgentsTest
     }
 
     /**
+     * A persistent service on a master of two agents: one client's connections, owned by both agents, go to the one
+     * real server of its template; the template is reported with them, lands in the backup's shared template
+     * table, and after the takeover the backup sends the client's new connections where the master did.
+     */
+    @Test
+    void shouldKeepAPersistentClientOnItsRealServerAcrossATakeover()
+    {
+        try (AgentsRig master = new AgentsRig(2, true, SyncPolicy.OFF.master(true), 300);
+            AgentsRig backup = new AgentsRig(3, true, SyncPolicy.OFF, 300))
+        {
+            master.runUntilQuiet();
+            backup.runUntilQuiet();
+            final java.util.Set<Integer> owners = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++)
+            {
+                final int sport = 31_000 + i;
+                owners.add(ConnOwner.of(0, CIP & 0xFFFF_FFFFL, sport, 2));
+                master.queues[i % 2].inject(fromClient(sport, SYN));
+                master.queues[i % 2].inject(fromClient(sport, ACK));
+                master.queues[i % 2].inject(fromClient(sport, ACK | PSH));
+            }
+            assertEquals(2, owners.size(), "both agents own some");
+            final List<byte[]> out = AgentsRig.ipv4(master.runUntilQuiet());
+            assertEquals(60, out.size());
+            final int server = realServer(out.get(0));
+            for (final byte[] f : out)
+            {
+                assertEquals(server, realServer(f), "every connection to the template's real server");
+            }
+            assertEquals(1, master.tables.templates().size());
+            master.tables.templates().forEach((k, e) ->
+            {
+                assertEquals(0, k.cport());
+                assertEquals(20, e.nControl(), "it controls all twenty");
+                assertEquals(ConnState.TEMPLATE_ASSURED, e.state(), "they got established");
+                return true;
+            });
+            long persist = 0;
+            for (int a = 0; a < 2; a++)
+            {
+                persist += master.destStats[a][server].persistConns();
+            }
+            assertEquals(1, persist, "one template in persistconns");
+
+            relay(master, backup);
+            assertEquals(1, backup.tables.templates().size(), backup.nonZeroCounters());
+            backup.tables.templates().forEach((k, e) ->
+            {
+                assertTrue(e.isTemplate() && (e.flags() & ConnFlags.SYNC) != 0);
+                assertEquals(300, e.timeoutSec());
+                assertEquals(DR_RIP[server] & 0xFFFF_FFFFL, e.daddrLo());
+                return true;
+            });
+
+            backup.standby(false);
+            for (int i = 0; i < 9; i++)
+            {
+                backup.queues[i % 3].inject(fromClient(32_000 + i, SYN));
+            }
+            final List<byte[]> after = AgentsRig.ipv4(backup.runUntilQuiet());
+            assertEquals(9, after.size(), backup.nonZeroCounters());
+            for (final byte[] f : after)
+            {
+                assertEquals(server, realServer(f), "new connections follow the synced template");
+            }
+            assertEquals(9, backup.sum(LbCounterDescriptor.CONNS_CREATED));
+        }
+    }
+
+    /**
      * Standing by, a director resolves its next hops from its own addresses only: an ARP request sent from the
      * floating NAT gateway would point the real servers' gateway at the director that does not hold it.
      */

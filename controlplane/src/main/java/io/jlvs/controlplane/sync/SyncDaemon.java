@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * Each cycle it sends, in this order, and nothing later before anything earlier: a message the publication refused
  * last time; what is left of a catch-up segment already read; the next segment of a catch-up walk; then the
  * connections the agents reported ({@link SyncReports}), batched. A catch-up reads the connection tables of record
- * segment by segment ({@link io.jlvs.dataplane.conn.ConnTable#forEachInSegment}). Because an agent reports a
+ * segment by segment ({@link io.jlvs.dataplane.conn.ConnTable#forEachInSegment}), then the persistence templates. Because an agent reports a
  * connection only after saving it, and the walk's records leave before any report drained after the walk read them,
  * a backup never applies an older state after a newer one: it may always take the last word.
  * <h2>Backup</h2>
@@ -327,7 +327,7 @@ public final class SyncDaemon implements Agent, SyncEngine
         {
             return work;
         }
-        if (walkTable == tables.agents())
+        if (walkTable > tables.agents()) // every agent's table, then the templates
         {
             walking = false;
             servedId = walkId;
@@ -339,9 +339,17 @@ public final class SyncDaemon implements Agent, SyncEngine
             return work + 1;
         }
         walkedCount = walkedSent = 0;
-        tables.table(walkTable).forEachInSegment(walkSegment, key, entry, onWalked);
+        final boolean templates = walkTable == tables.agents();
+        if (templates)
+        {
+            tables.templates().forEachInSegment(walkSegment, key, entry, onWalked);
+        }
+        else
+        {
+            tables.table(walkTable).forEachInSegment(walkSegment, key, entry, onWalked);
+        }
         walkConns += walkedCount;
-        if (++walkSegment == tables.table(walkTable).segments())
+        if (++walkSegment == (templates ? tables.templates().segments() : tables.table(walkTable).segments()))
         {
             walkSegment = 0;
             walkTable++;

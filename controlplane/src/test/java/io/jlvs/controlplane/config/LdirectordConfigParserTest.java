@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -593,6 +594,21 @@ class LdirectordConfigParserTest
 
         assertEquals(0, v.port());
         assertEquals(OptionalInt.of(300), v.persistent());
+    }
+
+    /** A persistence netmask is a mask: its ones lead; 255.0.255.0 is refused, 0.0.0.0 (every client as one) is not. */
+    @Test
+    void shouldRefuseANetmaskThatIsNotAMask()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> parse("m.cf",
+            "virtual = 10.0.0.1:443",
+            "    real = 10.0.1.1:443 gate",
+            "    persistent = 600",
+            "    netmask = 255.0.255.0"));
+        assertEquals(List.of("m.cf:4: invalid netmask \"255.0.255.0\": not a mask (its ones must lead, as 255.255.255.0)"),
+            ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+        assertDoesNotThrow(() -> parse("m0.cf", "virtual = 10.0.0.1:443", "    real = 10.0.1.1:443 gate",
+            "    persistent = 600", "    netmask = 0.0.0.0"));
     }
 
     @Test

@@ -162,6 +162,15 @@ class SyncDaemonTest
             assertTrue(tables.table(ConnOwner.of(k, AGENTS)).insert(k, e));
         }
 
+        /** A persistence template in the shared table, as an agent's Persistence writes one. */
+        void holdTemplate(final ConnKey k, final ConnEntry e)
+        {
+            try (io.jlvs.dataplane.conn.TemplateTable.Lock lock = tables.templates().writer(0, 1).lock(k))
+            {
+                assertTrue(lock.write(e));
+            }
+        }
+
         long count(final Kind kind)
         {
             return counters.value(kind);
@@ -276,6 +285,38 @@ class SyncDaemonTest
         assertEquals(120, backup.received.get(key(5)).timeoutSec());
         assertEquals(0, backup.count(Kind.DROPPED_AUTHENTICATION) + backup.count(Kind.DROPPED_REPLAYED) +
             backup.count(Kind.DROPPED_MALFORMED) + backup.count(Kind.DROPPED_INBOX_FULL));
+    }
+
+    /** A catch-up walks the persistence templates after the connections: a backup taking over keeps its clients. */
+    @Test
+    void shouldCatchUpThePersistenceTemplatesToo() throws IOException
+    {
+        port = freePort();
+        final Side master = side("master", MASTER, BACKUP);
+        master.daemon.master(0);
+        for (int i = 0; i < 20; i++)
+        {
+            master.hold(key(i), entry(i));
+        }
+        final java.util.List<ConnKey> templates = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++)
+        {
+            final ConnKey t = new ConnKey().setV4(6, 0x0A00_1000 + i, 0, 0xC612_000A, 80);
+            templates.add(t);
+            master.holdTemplate(t, entry(i).flags(io.jlvs.dataplane.conn.ConnFlags.TEMPLATE | 3).state(1)
+                .timeoutSec(300));
+        }
+        final Side backup = side("backup", BACKUP, MASTER);
+        backup.daemon.backup(0);
+        runUntil(backup.daemon::caughtUp, master::work, backup::work);
+        runUntil(() -> backup.received.size() == 27, master::work, backup::work);
+        for (final ConnKey t : templates)
+        {
+            final ConnEntry e = backup.received.get(t);
+            assertTrue(e.isTemplate(), t.toString());
+            assertEquals(300, e.timeoutSec());
+        }
+        assertEquals(27, master.count(Kind.CATCH_UP_CONNS_SENT));
     }
 
     /**

@@ -74,6 +74,18 @@ public final class TemplateTable implements AutoCloseable
         return table.forEach(visitor);
     }
 
+    /** Number of Chronicle segments, the unit of a walk that can stop and go on. */
+    public int segments()
+    {
+        return table.segments();
+    }
+
+    /** Visits the templates of one segment, as {@link ConnTable#forEachInSegment} (a sync catch-up's walk). */
+    public int forEachInSegment(final int segment, final ConnKey key, final ConnEntry entry, final ConnVisitor visitor)
+    {
+        return table.forEachInSegment(segment, key, entry, visitor);
+    }
+
     /** True when the file had not been closed cleanly and recovery ran. */
     public boolean wasRecovered()
     {

@@ -447,6 +447,34 @@ class ConnTableTest
         assertThrows(IllegalStateException.class, () -> new ConnTable(ctx));
     }
 
+    /**
+     * A table written before persistence (layout v1) held a creation time where v2 keeps the template reference: it
+     * opens with those bytes cleared, so no connection is taken for a controlled one, and is v2 from then on. A
+     * template table never opens a connection table's file.
+     */
+    @Test
+    void shouldUpgradeAV1TableClearingWhatItHeldWhereTheTemplateReferenceIs() throws Exception
+    {
+        final File file = tmp.resolve("conns.dat").toFile();
+        final ConnTable.Context ctx = new ConnTable.Context().capacity(100).file(file);
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            table.insert(key(1), entry(1, NOW).control(0x6C4E_1F00).nControl(0x18C));
+        }
+        final Path layout = ConnTable.layoutPath(file.toPath().toAbsolutePath());
+        Files.writeString(layout, ConnTable.LAYOUT_V1 + "\n");
+        try (ConnTable table = new ConnTable(ctx))
+        {
+            final ConnEntry e = new ConnEntry();
+            assertTrue(table.lookup(key(1), e));
+            assertEquals(0, e.control());
+            assertEquals(0, e.nControl());
+            assertEquals(entry(1, NOW), e);
+        }
+        assertEquals(ConnTable.LAYOUT, Files.readString(layout).trim());
+        assertThrows(IllegalStateException.class, () -> new TemplateTable(TemplateTable.context(100, file)));
+    }
+
     @Test
     void shouldRefuseAFileAlreadyOpen()
     {
