@@ -141,9 +141,11 @@ public final class AdminCommands
     private IpvsadmResult reload()
     {
         final LdirectordConfig next;
+        final io.jlvs.dataplane.service.MarkRules marks;
         try
         {
             next = LdirectordConfigParser.parse(director.config().file());
+            marks = io.jlvs.controlplane.config.MangleRules.read(director.settings());
         }
         catch (final ConfigException ex)
         {
@@ -151,7 +153,7 @@ public final class AdminCommands
         }
         catch (final java.io.IOException ex)
         {
-            return IpvsadmResult.error(1, "jlvs: cannot read " + director.config().file() + ": " + ex.getMessage() + "\n");
+            return IpvsadmResult.error(1, "jlvs: cannot read the configuration: " + ex.getMessage() + "\n");
         }
         final var unsupported = TableCompiler.unsupported(next);
         if (!unsupported.isEmpty())
@@ -160,7 +162,7 @@ public final class AdminCommands
             unsupported.forEach((d) -> sb.append(d).append('\n'));
             return IpvsadmResult.error(1, sb.toString());
         }
-        director.reload(next);
+        director.reload(next, marks);
         return IpvsadmResult.ok("reloaded " + next.file() + "\n");
     }
 
@@ -207,7 +209,7 @@ public final class AdminCommands
             final long[] s = stats.serviceTotals(cs.id());
             services.add(new ServiceView(
                 vs.protocol(),
-                AddressFamily.of(vs.address()),
+                vs.family(),
                 vs.address(),
                 vs.port(),
                 vs.fwmark(),
@@ -216,7 +218,7 @@ public final class AdminCommands
                 vs.persistent().isPresent(),
                 vs.persistent().orElse(0),
                 vs.netmask().map(io.jlvs.controlplane.config.Netmask::value)
-                    .orElse(ServiceView.hostMask(AddressFamily.of(vs.address()))),
+                    .orElse(ServiceView.hostMask(vs.family())),
                 null,
                 vs.ops(),
                 new StatsView(s[0], s[1], s[2], s[3], s[4]),

@@ -106,8 +106,8 @@ public final class Director implements AutoCloseable
     private volatile LdirectordConfig config;
     private boolean closed;
 
-    private Director(final DirectorSettings settings, final LdirectordConfig config, final Dpdk dpdk,
-        final VrrpConfig vrrpConfig)
+    private Director(final DirectorSettings settings, final LdirectordConfig config,
+        final io.jlvs.dataplane.service.MarkRules marks, final Dpdk dpdk, final VrrpConfig vrrpConfig)
     {
         this.settings = settings;
         this.config = config;
@@ -170,6 +170,7 @@ public final class Director implements AutoCloseable
             io.jlvs.controlplane.health.LocalHost.name());
         compiler.drainPolicy(new TableCompiler.DrainPolicy(settings.drain(), settings.drainTimeoutSec() * 1000L),
             System::currentTimeMillis);
+        compiler.marks(marks);
         table = compiler.compile(config, agentCount, routes, version.incrementAndGet(), health);
 
         // An exception on the fast path is a bug: logged once per distinct kind in shared memory, counted.
@@ -227,6 +228,19 @@ public final class Director implements AutoCloseable
      */
     public static Director start(final DirectorSettings settings, final LdirectordConfig config)
     {
+        final io.jlvs.dataplane.service.MarkRules marks;
+        try
+        {
+            marks = io.jlvs.controlplane.config.MangleRules.read(settings);
+        }
+        catch (final ConfigException ex)
+        {
+            throw new StartupException(ex.errors().stream().map(Object::toString).toList());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new StartupException(List.of("cannot read the fwmark rules: " + ex.getMessage()));
+        }
         VrrpConfig vrrp = null;
         if (settings.vrrp().isPresent())
         {
@@ -262,7 +276,7 @@ public final class Director implements AutoCloseable
         final Director director;
         try
         {
-            director = new Director(settings, config, dpdk, vrrp);
+            director = new Director(settings, config, marks, dpdk, vrrp);
         }
         catch (final DpdkException | IllegalStateException ex)
         {
@@ -442,8 +456,9 @@ public final class Director implements AutoCloseable
                 unsupported.forEach((d) -> LOG.error("autoreload: {}", d));
                 return;
             }
+            final io.jlvs.dataplane.service.MarkRules marks = io.jlvs.controlplane.config.MangleRules.read(settings);
             LOG.info("autoreload: {} changed", running.file());
-            reload(next);
+            reload(next, marks);
         }
         catch (final io.jlvs.controlplane.config.ConfigException ex)
         {
@@ -516,9 +531,14 @@ public final class Director implements AutoCloseable
         }
     }
 
-    /** Compiles a new configuration and hands it to every agent; the dataplane keeps running. */
-    public synchronized void reload(final LdirectordConfig next)
+    /**
+     * Compiles a new configuration, with the marking rules read again beside it, and hands it to every agent; the
+     * dataplane keeps running.
+     */
+    public synchronized void reload(final LdirectordConfig next, final io.jlvs.dataplane.service.MarkRules marks)
     {
+        compiler.marks(marks);
+        TableCompiler.unmarked(next, marks).forEach((d) -> LOG.warn("{}", d));
         final int status = daemonStatus;
         daemonStatus = io.jlvs.controlplane.config.EmailAlert.RELOADING;
         ldLog.settings(next.global());

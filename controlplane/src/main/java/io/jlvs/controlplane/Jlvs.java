@@ -132,6 +132,7 @@ public final class Jlvs implements Callable<Integer>
             final PrintStream err = System.err;
             final DirectorSettings settings;
             final LdirectordConfig config;
+            final io.jlvs.dataplane.service.MarkRules marks;
             try
             {
                 settings = DirectorSettings.parse(settingsFile);
@@ -139,6 +140,7 @@ public final class Jlvs implements Callable<Integer>
                 final Path cf = null != configFile ? configFile :
                     settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
                 config = LdirectordConfigParser.parse(cf);
+                marks = io.jlvs.controlplane.config.MangleRules.read(settings);
             }
             catch (final ConfigException ex)
             {
@@ -158,6 +160,7 @@ public final class Jlvs implements Callable<Integer>
             }
             config.warnings().forEach((d) -> err.println(d));
             TableCompiler.unroutable(config, settings.routes()).forEach((d) -> err.println(d));
+            TableCompiler.unmarked(config, marks).forEach((d) -> err.println(d));
             final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
             if (!unsupported.isEmpty())
             {

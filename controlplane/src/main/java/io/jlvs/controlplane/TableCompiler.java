@@ -12,6 +12,7 @@ import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.sched.Schedulers;
 import io.jlvs.dataplane.service.Addresses;
 import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.MarkRules;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.status.DestStats;
 
@@ -39,6 +40,7 @@ public final class TableCompiler
     private java.util.Map<Integer, List<CompiledDest>> previousDests = java.util.Map.of();
     private final java.util.Map<Integer, java.util.Map<Integer, Draining>> draining = new java.util.HashMap<>();
     private DrainPolicy drainPolicy = DrainPolicy.DEFAULT;
+    private MarkRules marks = MarkRules.NONE;
     private java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     public TableCompiler(final StatsRegistry stats)
@@ -109,11 +111,6 @@ public final class TableCompiler
         final List<ConfigDiagnostic> problems = new ArrayList<>();
         for (final VirtualService vs : config.virtualServices())
         {
-            if (vs.protocol() == ServiceProtocol.FWM)
-            {
-                problems.add(new ConfigDiagnostic(config.file(), vs.line(),
-                    "fwmark services are not supported yet by jlvs", "virtual = " + vs.fwmark()));
-            }
             if (!Schedulers.exists(vs.scheduler()))
             {
                 problems.add(new ConfigDiagnostic(config.file(), vs.line(),
@@ -248,7 +245,7 @@ public final class TableCompiler
             {
                 services[s] = buildService(agent, agents, compiled.get(s));
             }
-            snapshots.add(ForwardingSnapshot.of(version, routes, services));
+            snapshots.add(ForwardingSnapshot.of(version, routes, marks, services));
         }
         stats.retainOnly(usedIds);
         lastWeights.keySet().retainAll(usedIds);
@@ -261,17 +258,20 @@ public final class TableCompiler
         final Dest[] dests = cs.dests().stream().map((cd) -> buildDest(agent, agents, vs, cd)).toArray(Dest[]::new);
         final Dest[] draining = cs.draining().stream().map((cd) -> buildDest(agent, agents, vs, cd))
             .toArray(Dest[]::new);
+        final boolean fwmark = vs.fwmark() != 0;
+        final int af = vs.family() == io.jlvs.controlplane.config.AddressFamily.INET6 ?
+            io.jlvs.dataplane.proto.PacketView.AF_INET6 : io.jlvs.dataplane.proto.PacketView.AF_INET;
         return new Service(
             vs.protocol().number(),
-            Addresses.af(vs.address()),
-            Addresses.hi(vs.address()),
-            Addresses.lo(vs.address()),
+            af,
+            fwmark ? 0 : Addresses.hi(vs.address()),
+            fwmark ? 0 : Addresses.lo(vs.address()),
             vs.port(),
             vs.fwmark(),
             vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0) | (vs.persistent().isPresent() ? Service.F_PERSISTENT : 0),
             vs.persistent().orElse(0),
             vs.netmask().map((m) -> m.value() & 0xFFFF_FFFFL)
-                .orElse(Addresses.af(vs.address()) == io.jlvs.dataplane.proto.PacketView.AF_INET6 ? 128L : 0xFFFF_FFFFL),
+                .orElse(af == io.jlvs.dataplane.proto.PacketView.AF_INET6 ? 128L : 0xFFFF_FFFFL),
             Schedulers.create(vs.scheduler()),
             dests,
             draining,
@@ -303,6 +303,33 @@ public final class TableCompiler
         return new RealServer(vs.line(), f.address(), f.port(), f.forwarding(), 1, 0, 0, java.util.Optional.empty(),
             java.util.Optional.empty(), io.jlvs.dataplane.xmit.TunnelType.IPIP, 0,
             io.jlvs.dataplane.xmit.TunnelChecksum.NOCSUM);
+    }
+
+    /** The rules that mark packets for the firewall-mark services, from the next compile on. */
+    public synchronized void marks(final MarkRules marks)
+    {
+        this.marks = marks;
+    }
+
+    /**
+     * The firewall-mark services no marking rule can give their mark (no rule's value has a bit of it that the rule
+     * sets), as warnings with file and line: nothing would reach them, as with a kernel director without the rule.
+     */
+    public static List<ConfigDiagnostic> unmarked(final LdirectordConfig config, final MarkRules marks)
+    {
+        final List<ConfigDiagnostic> warnings = new ArrayList<>();
+        for (final VirtualService vs : config.virtualServices())
+        {
+            if (vs.fwmark() != 0 && marks.rules().stream().noneMatch((r) -> (r.value() & vs.fwmark()) != 0 &&
+                r.af() == (vs.family() == io.jlvs.controlplane.config.AddressFamily.INET6 ?
+                    io.jlvs.dataplane.proto.PacketView.AF_INET6 : io.jlvs.dataplane.proto.PacketView.AF_INET)))
+            {
+                warnings.add(new ConfigDiagnostic(config.file(), vs.line(), "no marking rule (fwmark-rules) gives " +
+                    "mark " + Integer.toUnsignedString(vs.fwmark()) + ": no packet will reach this service",
+                    "virtual = " + Integer.toUnsignedString(vs.fwmark())));
+            }
+        }
+        return warnings;
     }
 
     /** What becomes of real servers a reload removes; {@code clock} stamps when they were. */

@@ -64,15 +64,33 @@ class DirectorStartupSystemTest
     }
 
     @Test
-    void shouldRefuseWhatItDoesNotSupportYetWithFileAndLine() throws Exception
+    void shouldRefuseWhatIpvsCannotDoWithFileAndLine() throws Exception
     {
         final Lab.Result r = director(settings("net_ring0"),
             "virtual=198.18.9.10:80\n\treal=198.18.9.11:80 masq 1\n\tscheduler=rr\n\tpersistent=300\n" +
-                "virtual=7\n\treal=198.18.9.11 gate\n");
+                "virtual=7\n\treal=198.18.9.11 gate\n\tscheduler=wrrr\n");
         assertEquals(2, r.status(), r.out());
-        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":5:"), r.out());
-        assertTrue(r.out().contains("fwmark services are not supported yet"), r.out());
-        assertFalse(r.out().contains("persistence"), "persistence is supported: " + r.out());
+        assertTrue(r.out().contains(dir.resolve("ldirectord.cf") + ":5: scheduler 'wrrr' is no IPVS scheduler"),
+            r.out());
+        assertFalse(r.out().contains(":1:"), "persistence and fwmark services are supported: " + r.out());
+    }
+
+    /** A marking rule jlvs cannot honour is refused with its file and line before anything starts. */
+    @Test
+    void shouldRefuseAMarkingRuleItCannotHonourWithFileAndLine() throws Exception
+    {
+        Files.writeString(dir.resolve("mangle.rules"), """
+            *mangle
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -d 198.18.9.20/32 -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x7/0xffffffff
+            -A PREROUTING -i eth0 -p tcp -m tcp --dport 443 -j MARK --set-mark 7
+            COMMIT
+            """);
+        final Lab.Result r = director(settings("net_ring0") + "fwmark-rules = mangle.rules\n",
+            "virtual=7\n\treal=198.18.9.11 gate\n\tscheduler=rr\n");
+        assertEquals(2, r.status(), r.out());
+        assertTrue(r.out().contains(dir.resolve("mangle.rules") + ":4: option -i is not honoured by jlvs"), r.out());
+        assertTrue(r.out().contains("configuration refused, nothing started"), r.out());
     }
 
     @Test

@@ -146,8 +146,7 @@ class TableCompilerTest
         final List<String> problems = TableCompiler.unsupported(cf).stream().map(ConfigDiagnostic::toString).toList();
         assertEquals(List.of(
                 FILE + ":1: scheduler 'wrrr' is no IPVS scheduler (IPVS has " +
-                    String.join(", ", Schedulers.names()) + ")",
-                FILE + ":6: fwmark services are not supported yet by jlvs"),
+                    String.join(", ", Schedulers.names()) + ")"),
             problems);
         assertTrue(TableCompiler.unsupported(parse(LAB)).isEmpty());
         assertTrue(TableCompiler.unsupported(parse(MIXED)).isEmpty(), "masq and ipip, mixed in one service");

@@ -12,6 +12,7 @@ import io.jlvs.dataplane.proto.PacketParser;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.proto.ParseVerdict;
 import io.jlvs.dataplane.service.Service;
+import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -279,7 +280,7 @@ final class BurstClassifier
         final boolean ports = transport && v.fragment != PacketView.LATER_FRAGMENT;
         if (ports)
         {
-            final Service svc = s.services().findForPacket(protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
+            final Service svc = findService(s, v);
             if (null != svc)
             {
                 if (s.standby())
@@ -338,5 +339,23 @@ final class BurstClassifier
         }
         notForService.incrementRelease();
         return Packet.ROUTE_DROP;
+    }
+
+    /**
+     * The virtual service of a packet: by the firewall mark the marking rules give it, when it is for one of the
+     * director's own addresses (the kernel's IPVS sees only what is delivered locally), then by its destination.
+     */
+    private static Service findService(final ForwardingSnapshot s, final PacketView v)
+    {
+        final ServiceTable services = s.services();
+        if (services.marks() && (v.af == PacketView.AF_INET ? s.isLocalV4(v.daddrV4()) : s.isLocalV6(v.daddrHi, v.daddrLo)))
+        {
+            final Service marked = services.findByMark(v);
+            if (null != marked)
+            {
+                return marked;
+            }
+        }
+        return services.findForPacket(v.protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
     }
 }

@@ -5,6 +5,8 @@ import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.route.Ipv6Set;
 import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.service.Dest;
+import io.jlvs.dataplane.service.MarkRule;
+import io.jlvs.dataplane.service.MarkRules;
 import io.jlvs.dataplane.service.Service;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sync.SyncPolicy;
@@ -54,6 +56,17 @@ public record ForwardingSnapshot(
      */
     public static ForwardingSnapshot of(final long version, final RouteTable routes, final Service... services)
     {
+        return of(version, routes, MarkRules.NONE, services);
+    }
+
+    /**
+     * As above, with the rules that mark packets for the firewall-mark services; the one address a rule's destination
+     * names (a /32 or /128) is a virtual address the director answers for, while a service of the rule's family and
+     * some mark exists.
+     */
+    public static ForwardingSnapshot of(
+        final long version, final RouteTable routes, final MarkRules marks, final Service... services)
+    {
         final IntHashSet local = new IntHashSet();
         for (final int a : routes.addresses())
         {
@@ -89,7 +102,19 @@ public record ForwardingSnapshot(
                 }
             }
         }
-        final Ipv6Set[] v6 = ipv6(routes, services);
+        final java.util.List<MarkRule> markedVips = new java.util.ArrayList<>();
+        for (final MarkRule r : marks.rules())
+        {
+            if (r.isHostDestination() && java.util.Arrays.stream(services).anyMatch((s) -> 0 != s.fwmark() && s.af() == r.af()))
+            {
+                markedVips.add(r);
+                if (r.af() == PacketView.AF_INET)
+                {
+                    local.add((int)r.destinationLo());
+                }
+            }
+        }
+        final Ipv6Set[] v6 = ipv6(routes, markedVips, services);
         final int[] neighbours = new int[wanted.size()];
         int i = 0;
         final IntHashSet.IntIterator it = wanted.iterator();
@@ -98,7 +123,7 @@ public record ForwardingSnapshot(
             neighbours[i++] = it.nextValue();
         }
         return new ForwardingSnapshot(
-            new ServiceTable(services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF,
+            new ServiceTable(marks, services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF,
             false, 0);
     }
 
@@ -146,9 +171,10 @@ public record ForwardingSnapshot(
     }
 
     /** The IPv6 local addresses, NAT sources and next hops, binding each IPv6 dest to its next hop. */
-    private static Ipv6Set[] ipv6(final RouteTable routes, final Service... services)
+    private static Ipv6Set[] ipv6(
+        final RouteTable routes, final java.util.List<MarkRule> markedVips, final Service... services)
     {
-        final int max = routes.ipv6Addresses() + 1 + services.length * (1 + 16);
+        final int max = routes.ipv6Addresses() + 1 + services.length * (1 + 16) + markedVips.size();
         long[] localHi = new long[max];
         long[] localLo = new long[max];
         int locals = 0;
@@ -156,6 +182,14 @@ public record ForwardingSnapshot(
         {
             localHi[locals] = routes.addressHi6(i);
             localLo[locals++] = routes.addressLo6(i);
+        }
+        for (final MarkRule r : markedVips)
+        {
+            if (r.af() == PacketView.AF_INET6)
+            {
+                localHi[locals] = r.destinationHi();
+                localLo[locals++] = r.destinationLo();
+            }
         }
         int dests = 0;
         for (final Service s : services)

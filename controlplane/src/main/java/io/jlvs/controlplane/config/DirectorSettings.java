@@ -76,6 +76,10 @@ import java.util.regex.Pattern;
  *                                              # (default no)
  * expire-quiescent-template = no               # the kernel's expire_quiescent_template: a persistent client whose
  *                                              # real server went to weight 0 is scheduled afresh (default no)
+ * fwmark-rules      = mangle.rules             # iptables-save output whose mangle MARK rules (PREROUTING, INPUT)
+ *                                              # mark packets for the fwmark services: {@link MangleRules}; relative
+ *                                              # to this file (default none)
+ * fwmark-rules6     = mangle6.rules            # the same from ip6tables-save, for IPv6 fwmark services
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -105,7 +109,9 @@ public record DirectorSettings(
     SyncSettings sync,
     boolean drain,
     int drainTimeoutSec,
-    io.jlvs.dataplane.IpvsSysctls sysctls)
+    io.jlvs.dataplane.IpvsSysctls sysctls,
+    Optional<Path> fwmarkRules,
+    Optional<Path> fwmarkRules6)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -131,7 +137,8 @@ public record DirectorSettings(
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
-        "sloppy-sctp", "expire-quiescent-template");
+        "sloppy-sctp", "expire-quiescent-template",
+        "fwmark-rules", "fwmark-rules6");
 
     public DirectorSettings
     {
@@ -418,6 +425,11 @@ public record DirectorSettings(
             c.integer("conn-reuse-mode", io.jlvs.dataplane.IpvsSysctls.DEFAULTS.connReuseMode(), 0, 3),
             c.yesNo("expire-nodest-conn", false), c.yesNo("sloppy-tcp", false), c.yesNo("sloppy-sctp", false),
             c.yesNo("expire-quiescent-template", false));
+        // relative to the settings file, as ldirectord-config is where it is read
+        final Optional<Path> fwmarkRules = Optional.ofNullable(c.string("fwmark-rules", null))
+            .map((f) -> file.toAbsolutePath().resolveSibling(f));
+        final Optional<Path> fwmarkRules6 = Optional.ofNullable(c.string("fwmark-rules6", null))
+            .map((f) -> file.toAbsolutePath().resolveSibling(f));
 
         if (!errors.isEmpty())
         {
@@ -428,7 +440,7 @@ public record DirectorSettings(
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
-            sysctls);
+            sysctls, fwmarkRules, fwmarkRules6);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,

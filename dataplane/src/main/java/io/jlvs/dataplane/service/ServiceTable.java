@@ -1,17 +1,21 @@
 package io.jlvs.dataplane.service;
 
+import io.jlvs.dataplane.proto.PacketView;
 import org.agrona.collections.Int2ObjectHashMap;
 
 /**
- * Finds the virtual service for a packet by (protocol, family, address, port): the kernel's
- * {@code ip_vs_service_find()}. Open addressing over a power-of-two array, built once by the control
- * plane and only read by the agent; a lookup allocates nothing.
+ * Finds the virtual service for a packet by (protocol, family, address, port), or by the firewall mark the
+ * {@link MarkRules} give it: the kernel's {@code ip_vs_service_find()}. Open addressing over a power-of-two array,
+ * built once by the control plane and only read by the agent; a lookup allocates nothing.
  */
 public final class ServiceTable
 {
     private final Service[] slots;
     private final int mask;
     private final Service[] services;
+    /** The firewall-mark services, found by a packet's mark (few: a scan). */
+    private final Service[] fwmarkServices;
+    private final MarkRules marks;
     /** The services whose scheduler ages what it remembers (lblc, lblcr). */
     private final Service[] timed;
     private final Int2ObjectHashMap<Dest> destsById = new Int2ObjectHashMap<>();
@@ -21,7 +25,15 @@ public final class ServiceTable
 
     public ServiceTable(final Service... services)
     {
+        this(MarkRules.NONE, services);
+    }
+
+    /** The services, and the rules that mark packets for the firewall-mark ones. */
+    public ServiceTable(final MarkRules marks, final Service... services)
+    {
+        this.marks = marks;
         this.services = services.clone();
+        this.fwmarkServices = java.util.Arrays.stream(services).filter((s) -> 0 != s.fwmark()).toArray(Service[]::new);
         this.timed = java.util.Arrays.stream(services).filter((s) -> s.scheduler().needsTime()).toArray(Service[]::new);
         int capacity = 16;
         while (capacity < services.length * 4)
@@ -34,6 +46,22 @@ public final class ServiceTable
         boolean portZero = false;
         for (final Service s : services)
         {
+            for (final Dest d : s.dests())
+            {
+                destsById.put(d.id(), d);
+            }
+            for (final Dest d : s.draining())
+            {
+                destsById.put(d.id(), d);
+            }
+            if (0 != s.fwmark())
+            {
+                if (findByFwmark(s.af(), s.fwmark()) != s)
+                {
+                    throw new IllegalArgumentException("duplicate virtual service " + s);
+                }
+                continue;
+            }
             int i = hash(s.protocol(), s.addrHi(), s.addrLo(), s.port()) & mask;
             while (null != slots[i])
             {
@@ -46,16 +74,8 @@ public final class ServiceTable
                 i = (i + 1) & mask;
             }
             slots[i] = s;
-            ftp |= s.port() == FTP_PORT && 0 == s.fwmark();
-            portZero |= s.port() == 0 && 0 == s.fwmark();
-            for (final Dest d : s.dests())
-            {
-                destsById.put(d.id(), d);
-            }
-            for (final Dest d : s.draining())
-            {
-                destsById.put(d.id(), d);
-            }
+            ftp |= s.port() == FTP_PORT;
+            portZero |= s.port() == 0;
         }
         this.hasFtp = ftp;
         this.hasPortZero = portZero;
@@ -66,6 +86,28 @@ public final class ServiceTable
     private static final int FTP_DATA_PORT = 20;
     /** The first port an unprivileged process may bind ({@code ip_unprivileged_port_start}). */
     private static final int UNPRIVILEGED_PORT = 1024;
+
+    /** Whether any rule marks packets for a firewall-mark service. */
+    public boolean marks()
+    {
+        return fwmarkServices.length > 0 && !marks.isEmpty();
+    }
+
+    /**
+     * The firewall-mark service the marking rules send this packet to, or null: the kernel's
+     * {@code ip_vs_service_find()} looks by the mark first.
+     */
+    public Service findByMark(final PacketView v)
+    {
+        final int mark = marks.mark(v);
+        return 0 == mark ? null : findByFwmark(v.af, mark);
+    }
+
+    /** The marking rules. */
+    public MarkRules markRules()
+    {
+        return marks;
+    }
 
     /**
      * The service a packet to this destination belongs to, as the kernel's {@code ip_vs_service_find()} looks: the
@@ -104,10 +146,10 @@ public final class ServiceTable
         return null;
     }
 
-    /** The firewall-mark service of this family and mark, or null. A scan: for synced connections, not packets. */
+    /** The firewall-mark service of this family and mark, or null. */
     public Service findByFwmark(final int af, final int fwmark)
     {
-        for (final Service s : services)
+        for (final Service s : fwmarkServices)
         {
             if (s.fwmark() == fwmark && s.af() == af)
             {
@@ -133,7 +175,8 @@ public final class ServiceTable
     {
         for (final Service s : services)
         {
-            final Service old = previous.find(s.protocol(), s.af(), s.addrHi(), s.addrLo(), s.port());
+            final Service old = 0 != s.fwmark() ? previous.findByFwmark(s.af(), s.fwmark()) :
+                previous.find(s.protocol(), s.af(), s.addrHi(), s.addrLo(), s.port());
             if (null == old || !old.isSameService(s))
             {
                 continue;
