@@ -9,6 +9,7 @@ import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTables;
 import io.jlvs.dataplane.conn.TemplateTable;
+import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.conn.ConnTimeouts;
 import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.host.HostPath;
@@ -92,6 +93,8 @@ public final class ForwardingAgent implements Agent
     private final BurstClassifier classifier;
     private final IpvsIn ipvsIn;
     private final IpvsOut ipvsOut;
+    private final boolean natIcmpSend;
+    private final Defense defense;
     private final Egress egress;
     private final IcmpErrorSender icmpErrors;
     private final XmitTable xmits;
@@ -182,6 +185,9 @@ public final class ForwardingAgent implements Agent
             counter(LbCounterDescriptor.SYNC_RING_FULL)));
         this.ipvsIn.syncPolicy(snapshot.sync());
         this.ipvsIn.sysctls(ctx.sysctls);
+        this.natIcmpSend = ctx.sysctls.natIcmpSend();
+        this.defense = new Defense(conns, states, ipvsIn, counter(LbCounterDescriptor.DEFENSE_DROPPED));
+        this.defense.sysctls(ctx.sysctls);
         this.syncApplier = new SyncApplier(conns, persistence, ctx.timeouts, counters);
         this.syncApplier.policy(snapshot.sync());
         final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
@@ -294,6 +300,7 @@ public final class ForwardingAgent implements Agent
             // taking the fast path's time (it cost 77 % of the agent when run every cycle)
             lastExpiryMs = nowMs;
             work += ipvsIn.expire(nowMs, EXPIRE_LIMIT, snapshot.services());
+            work += defense.run(nowMs, snapshot.services());
         }
         dutyCycle.update(nanoClock.nanoTime());
         return work;
@@ -420,7 +427,22 @@ public final class ForwardingAgent implements Agent
             redirector.redirect(p.owner, p.handle, tx);
             return;
         }
-        send(p, ipvsOut.onPacket(p, snapshot.services(), nowMs) && nat.xmitOut(p, ipvsOut.key()));
+        if (ipvsOut.onPacket(p, snapshot.services(), nowMs))
+        {
+            send(p, nat.xmitOut(p, ipvsOut.key()));
+            return;
+        }
+        final Dest from = natIcmpSend ? ipvsOut.unknownReply(p, snapshot.services()) : null;
+        if (null == from)
+        {
+            tx.drop(p.handle);
+            return;
+        }
+        // nat_icmp_send: the real server learns its connection is gone, from the director's address towards it
+        counter(LbCounterDescriptor.NAT_ICMP_SENT).incrementRelease();
+        send(p, p.view.af == PacketView.AF_INET6 ?
+            icmpErrors.unreachable6(p, IcmpErrorSender.ICMPV6_CODE_PORT_UNREACHABLE, from.sourceHi6(), from.sourceLo6()) :
+            icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, from.sourceV4()));
     }
 
     private void onArp(final Packet p)

@@ -49,7 +49,8 @@ public final class IpvsIn
     private final AtomicCounter noConnNotInit;
     /** SCTP's common header; the first chunk's type follows it (RFC 9260 3). */
     private static final int SCTP_COMMON_HEADER = 12;
-    private static final byte SCTP_INIT = 1;
+    static final int SCTP_INIT = 1;
+    static final int SCTP_ABORT = 6;
     private IpvsSysctls sysctls = IpvsSysctls.DEFAULTS;
     private final AtomicCounter noConnNotSyn;
     private final AtomicCounter connsCreated;
@@ -151,7 +152,7 @@ public final class IpvsIn
                 noConnNotSyn.incrementRelease();
                 return DROP;
             }
-            if (protocol == IpProtocol.SCTP && !sysctls.sloppySctp() && !isSctpInit(p))
+            if (protocol == IpProtocol.SCTP && !sysctls.sloppySctp() && sctpChunk(p) != SCTP_INIT)
             {
                 // sctp_conn_schedule: only an INIT chunk starts an association, unless sloppy_sctp.
                 noConnNotInit.incrementRelease();
@@ -296,12 +297,12 @@ public final class IpvsIn
         }
     }
 
-    /** The first chunk after SCTP's 12-byte common header is an INIT (type 1). */
-    private static boolean isSctpInit(final Packet p)
+    /** The type of the first chunk after SCTP's 12-byte common header, or -1 when there is none. */
+    static int sctpChunk(final Packet p)
     {
         final PacketView v = p.view;
-        return v.l3Length - (v.l4Offset - v.l3Offset) > SCTP_COMMON_HEADER &&
-            p.seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p.l4() + SCTP_COMMON_HEADER) == SCTP_INIT;
+        return v.l3Length - (v.l4Offset - v.l3Offset) > SCTP_COMMON_HEADER ?
+            Byte.toUnsignedInt(p.seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p.l4() + SCTP_COMMON_HEADER)) : -1;
     }
 
     /** The snapshot's sync role and thresholds: a master with an outbox reports connections. */
@@ -376,6 +377,12 @@ public final class IpvsIn
     {
         expiryServices = services;
         return conns.expire(nowMs, limit, onExpired) + persistence.expire(nowMs, limit, services);
+    }
+
+    /** A connection ended by other means than its time (the drop_entry defence): undoes its accounting. */
+    void ended(final ConnKey k, final ConnEntry e, final ServiceTable services)
+    {
+        onExpired(k, e, services);
     }
 
     private void onExpired(final ConnKey k, final ConnEntry e)

@@ -6,6 +6,8 @@ import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.conn.TcpStateTable;
+import io.jlvs.dataplane.proto.IpProtocol;
 import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
 import io.jlvs.dataplane.service.ServiceTable;
@@ -104,6 +106,25 @@ public final class IpvsOut
     {
         return conns.find(key, FlowCache.tagOf(key), nowMs, entry) && entry.fwdMethod() == FwdMethod.MASQ.flags() &&
             entry.dport() == reply.vport() && entry.daddrLo() == reply.vaddrLo() && entry.daddrHi() == reply.vaddrHi();
+    }
+
+    /**
+     * The kernel's {@code nat_icmp_send}: whether a real server's packet that belongs to no connection is to be
+     * answered with ICMP port unreachable, so that the real server gives up: when it is no TCP reset and no SCTP
+     * ABORT and comes from the service port of a NAT real server.
+     *
+     * @return that real server; null when the packet is only dropped.
+     */
+    public Dest unknownReply(final Packet p, final ServiceTable services)
+    {
+        final PacketView v = p.view;
+        if (v.fragment == PacketView.LATER_FRAGMENT ||
+            (v.protocol == IpProtocol.TCP && (v.tcpFlags & TcpStateTable.TCP_RST) != 0) ||
+            (v.protocol == IpProtocol.SCTP && IpvsIn.sctpChunk(p) == IpvsIn.SCTP_ABORT))
+        {
+            return null;
+        }
+        return services.masqDest(v.af, v.protocol, v.saddrHi, v.saddrLo, v.sport);
     }
 
     /** The connection's own key (client, virtual service) of the last packet. */

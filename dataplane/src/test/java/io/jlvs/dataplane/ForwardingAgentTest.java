@@ -467,7 +467,7 @@ class ForwardingAgentTest
     {
         assertEquals(0, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9000, VIP, 80, 0x10, 0)), "an ACK alone");
         assertEquals(1, count(LbCounterDescriptor.NO_CONN_NOT_SYN));
-        agentWith(compile(5, "rr"), new IpvsSysctls(1, false, true, false, false));
+        agentWith(compile(5, "rr"), IpvsSysctls.DEFAULTS.withStart(1, true, false));
         assertEquals(1, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9001, VIP, 80, 0x10, 0)),
             "sloppy_tcp: an ACK starts one");
         assertEquals(0, forwarded(TestFrames.tcp(PORT_MAC, CLIENT_MAC, CIP, 9002, VIP, 80, 0x14, 0)), "never a RST");
@@ -483,7 +483,7 @@ class ForwardingAgentTest
         assertEquals(1, count(LbCounterDescriptor.NO_CONN_NOT_INIT));
         assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 2905, 1)), "INIT");
         assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5000, VIP, 2905, 0)), "then DATA");
-        agentWith(sctp, new IpvsSysctls(1, false, false, true, false));
+        agentWith(sctp, IpvsSysctls.DEFAULTS.withStart(1, false, true));
         assertEquals(1, forwarded(TestFrames.sctp(PORT_MAC, CLIENT_MAC, CIP, 5001, VIP, 2905, 0)),
             "sloppy_sctp: DATA starts one");
     }

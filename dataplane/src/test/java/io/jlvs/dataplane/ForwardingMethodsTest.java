@@ -78,6 +78,11 @@ class ForwardingMethodsTest
     @BeforeEach
     void setUp()
     {
+        setUp(IpvsSysctls.DEFAULTS);
+    }
+
+    private void setUp(final IpvsSysctls sysctls)
+    {
         clock.update(1_000_000);
         port = new InMemoryPort("mem0", PORT_MAC, 256);
         conns = new ConnTable(new ConnTable.Context().capacity(10_000).conclude());
@@ -110,6 +115,7 @@ class ForwardingMethodsTest
             .port(port)
             .conns(conns)
             .timeouts(new ConnTimeouts())
+            .sysctls(sysctls)
             .neighbours(neighbours)
             .snapshot(ForwardingSnapshot.of(1, routes, dr, nat, natUdp, tun, empty))
             .counters(agentCounters)
@@ -205,6 +211,35 @@ class ForwardingMethodsTest
         agent.doWork();
         assertEquals(0, port.takeTransmitted().size());
         assertEquals(1, count(LbCounterDescriptor.NO_CONN_OUT));
+        assertEquals(0, port.inUse());
+    }
+
+    /**
+     * nat_icmp_send: a NAT real server's packet of no connection, from its service port, is answered with ICMP port
+     * unreachable from the director's address on its subnet; a RST is only dropped, as is a packet from another port.
+     */
+    @Test
+    void shouldTellANatRealServerItsConnectionIsGoneWithNatIcmpSend()
+    {
+        tearDown();
+        setUp(IpvsSysctls.DEFAULTS.withNatIcmpSend(true));
+        final byte[] out = one(fromNatServer(8080, 41000, 0x10, 0));
+        assertEquals(NAT_MAC, Wire.mac(out, 0));
+        assertEquals(ICMP, u8(out, 23));
+        assertEquals(NAT_GW, u32(out, 26), "from the director's address towards the real server");
+        assertEquals(NAT_RIP, u32(out, 30));
+        assertEquals(3, u8(out, 34));
+        assertEquals(3, u8(out, 35), "port unreachable");
+        assertEquals(NAT_RIP, u32(out, 34 + 8 + 12), "quoting the real server's packet");
+        assertEquals(1, count(LbCounterDescriptor.NAT_ICMP_SENT));
+
+        port.inject(fromNatServer(8080, 41001, 0x14, 0));
+        port.inject(fromNatServer(8081, 41002, 0x10, 0));
+        agent.doWork();
+        assertEquals(0, port.takeTransmitted().stream().filter((f) -> u16(f, 12) != 0x0806).count(),
+            "a reset, and a port no service has, only dropped");
+        assertEquals(3, count(LbCounterDescriptor.NO_CONN_OUT));
+        assertEquals(1, count(LbCounterDescriptor.NAT_ICMP_SENT));
         assertEquals(0, port.inUse());
     }
 

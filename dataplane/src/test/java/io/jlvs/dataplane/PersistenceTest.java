@@ -158,7 +158,7 @@ class PersistenceTest
         assertSame(a, persistence.schedule(client, svc, services, NOW));
         a.weight(0);
         assertSame(a, persistence.schedule(client, svc, services, NOW), "the kernel's default keeps the client");
-        persistence.sysctls(new IpvsSysctls(1, false, false, false, true));
+        persistence.sysctls(new IpvsSysctls(1, false, false, false, true, false, 0, 0, 1024));
         assertSame(b, persistence.schedule(client, svc, services, NOW), "expire_quiescent_template moves it");
     }
 

@@ -3,6 +3,8 @@ package io.jlvs.perf;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.IpvsIn;
+import io.jlvs.dataplane.Persistence;
+import io.jlvs.dataplane.conn.TemplateTable;
 import io.jlvs.dataplane.Packet;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.AgentConnTable;
@@ -96,6 +98,7 @@ public class PacketPathBenchmark
     private MemorySegment hotFrames;
     private MemorySegment agentFrames;
     private ConnTable conns;
+    private TemplateTable templates;
     private ServiceTable services;
     private Service service;
     private IpvsIn ipvs;
@@ -145,11 +148,14 @@ public class PacketPathBenchmark
         final ForwardingSnapshot snapshot = ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), service);
         services = snapshot.services();
         final AtomicCounter[] benchCounters = counters.newAgentCounters(1, "bench");
+        templates = new TemplateTable(TemplateTable.context(1024, null));
         ipvs = new IpvsIn(
             new AgentConnTable(conns, new FlowCache(conns.capacity()),
                 benchCounters[LbCounterDescriptor.CONN_CACHE_MISSES.ordinal()]),
+            new Persistence(templates.writer(0, 1)),
             new ConnStateMachine(new ConnTimeouts()),
-            benchCounters);
+            benchCounters,
+            null);
 
         // establish every flow as the generator does: a SYN, then an ACK
         nowMs = System.currentTimeMillis();
@@ -237,6 +243,7 @@ public class PacketPathBenchmark
         agent.release();
         port.close();
         conns.close();
+        templates.close();
         arena.close();
     }
 

@@ -76,6 +76,14 @@ import java.util.regex.Pattern;
  *                                              # (default no)
  * expire-quiescent-template = no               # the kernel's expire_quiescent_template: a persistent client whose
  *                                              # real server went to weight 0 is scheduled afresh (default no)
+ * nat-icmp-send     = no                       # the kernel's nat_icmp_send: a NAT real server's packet of no
+ *                                              # connection, not a reset, gets ICMP port unreachable (default no)
+ * drop-entry        = 0                        # the kernel's drop_entry defence, 0..3: 3 always, 1 when the
+ *                                              # connection table is short of room (amemthresh), 0 never (default 0)
+ * secure-tcp        = 0                        # the kernel's secure_tcp defence (its stricter TCP state table), as
+ *                                              # drop-entry (default 0)
+ * amemthresh        = 1024                     # room, in entries of an agent's connection table, below which the
+ *                                              # table is short of it (the kernel's counts free pages; default 1024)
  * fwmark-rules      = mangle.rules             # iptables-save output whose mangle MARK rules (PREROUTING, INPUT)
  *                                              # mark packets for the fwmark services: {@link MangleRules}; relative
  *                                              # to this file (default none)
@@ -137,7 +145,7 @@ public record DirectorSettings(
         "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
-        "sloppy-sctp", "expire-quiescent-template",
+        "sloppy-sctp", "expire-quiescent-template", "nat-icmp-send", "drop-entry", "secure-tcp", "amemthresh",
         "fwmark-rules", "fwmark-rules6");
 
     public DirectorSettings
@@ -424,7 +432,9 @@ public record DirectorSettings(
         final io.jlvs.dataplane.IpvsSysctls sysctls = new io.jlvs.dataplane.IpvsSysctls(
             c.integer("conn-reuse-mode", io.jlvs.dataplane.IpvsSysctls.DEFAULTS.connReuseMode(), 0, 3),
             c.yesNo("expire-nodest-conn", false), c.yesNo("sloppy-tcp", false), c.yesNo("sloppy-sctp", false),
-            c.yesNo("expire-quiescent-template", false));
+            c.yesNo("expire-quiescent-template", false), c.yesNo("nat-icmp-send", false),
+            c.integer("drop-entry", 0, 0, 3), c.integer("secure-tcp", 0, 0, 3),
+            c.integer("amemthresh", io.jlvs.dataplane.IpvsSysctls.DEFAULT_AMEMTHRESH, 0, Integer.MAX_VALUE));
         // relative to the settings file, as ldirectord-config is where it is read
         final Optional<Path> fwmarkRules = Optional.ofNullable(c.string("fwmark-rules", null))
             .map((f) -> file.toAbsolutePath().resolveSibling(f));

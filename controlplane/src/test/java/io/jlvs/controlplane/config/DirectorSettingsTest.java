@@ -194,10 +194,11 @@ class DirectorSettingsTest
         assertEquals(io.jlvs.dataplane.IpvsSysctls.DEFAULTS, d.sysctls(), "the kernel's defaults");
         final DirectorSettings s = DirectorSettings.parse(Path.of("s.conf"), List.of("port = 03:00.1",
             "address = 198.18.0.2/24", "drain = no", "drain-timeout = 300", "expire-nodest-conn = yes",
-            "conn-reuse-mode = 3", "sloppy-tcp = yes", "sloppy-sctp = yes", "expire-quiescent-template = yes"));
+            "conn-reuse-mode = 3", "sloppy-tcp = yes", "sloppy-sctp = yes", "expire-quiescent-template = yes",
+            "nat-icmp-send = yes", "drop-entry = 2", "secure-tcp = 3", "amemthresh = 4096"));
         assertFalse(s.drain());
         assertEquals(300, s.drainTimeoutSec());
-        assertEquals(new io.jlvs.dataplane.IpvsSysctls(3, true, true, true, true), s.sysctls());
+        assertEquals(new io.jlvs.dataplane.IpvsSysctls(3, true, true, true, true, true, 2, 3, 4096), s.sysctls());
         assertEquals(List.of("e.conf:3: invalid conn-reuse-mode \"4\": must be a number in 0..3"),
             errors("e.conf", "port = 03:00.1", "address = 198.18.0.2/24", "conn-reuse-mode = 4"));
     }

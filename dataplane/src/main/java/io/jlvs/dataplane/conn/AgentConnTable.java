@@ -34,6 +34,22 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     private int slot = -1;
     private long expiryNowMs;
     private ExpiredHandler expiredHandler;
+    private ConnTable.ExpiryListener sweepDecider;
+    private final ConnTable.ExpiryListener sweeper = new ConnTable.ExpiryListener()
+    {
+        @Override
+        public boolean onExpiring(final ConnKey key, final ConnEntry entry)
+        {
+            return sweepDecider.onExpiring(key, entry);
+        }
+
+        @Override
+        public void onExpired(final ConnKey key, final ConnEntry entry)
+        {
+            forget(key, entry);
+            sweepDecider.onExpired(key, entry);
+        }
+    };
     /** Keeps the prefetch loads alive; never read. */
     @SuppressWarnings("unused")
     private long touched;
@@ -239,6 +255,40 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         {
             expiredHandler.onExpired(k, e);
         }
+    }
+
+    /**
+     * Offers the connections of one segment of the table to {@code decider} ({@link ConnTable#sweep}): those it takes
+     * are removed from the table and the cache, and it is told of each ({@link ConnTable.ExpiryListener#onExpired}).
+     */
+    public int sweep(final int segment, final ConnTable.ExpiryListener decider)
+    {
+        sweepDecider = decider;
+        try
+        {
+            return table.sweep(segment, sweeper);
+        }
+        finally
+        {
+            sweepDecider = null;
+        }
+    }
+
+    /** Segments of the table, the unit of {@link #sweep}. */
+    public int segments()
+    {
+        return table.segments();
+    }
+
+    /** Connections in the table, and the most it holds. */
+    public long size()
+    {
+        return table.size();
+    }
+
+    public long capacity()
+    {
+        return table.capacity();
     }
 
     /** Releases the agent's cache. */

@@ -89,6 +89,13 @@ public final class ConnTable implements AutoCloseable
     /** The owner's: a removed or replaced value is read into it. */
     private final ConnEntry scratch = new ConnEntry();
 
+    // the drop_entry sweep's, the owner's
+    private final ConnKey sweepKey = new ConnKey();
+    private final ConnEntry sweepEntry = new ConnEntry();
+    private final java.util.function.Consumer<MapEntry<ConnKey, ConnEntry>> sweepVisitor = this::onSweepVisit;
+    private ExpiryListener sweepListener;
+    private int sweepRemoved;
+
     /** The owner's walk of the whole table ({@link #expire(long, int, ExpiryListener)}). */
     private final ExpiryCursor ownCursor = new ExpiryCursor(0, 1);
 
@@ -619,6 +626,45 @@ public final class ConnTable implements AutoCloseable
         }
 
         return removed;
+    }
+
+    /**
+     * Offers every entry of one segment to {@code listener}, expired or not: those it accepts
+     * ({@link ExpiryListener#onExpiring} true) are removed and told of ({@link ExpiryListener#onExpired}); those it
+     * refuses are written back as it left them. The {@code drop_entry} defence's walk; the owner's thread only.
+     *
+     * @return the number removed.
+     */
+    public int sweep(final int segment, final ExpiryListener listener)
+    {
+        sweepListener = listener;
+        sweepRemoved = 0;
+        try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(segment))
+        {
+            c.forEachSegmentEntry(sweepVisitor);
+        }
+        finally
+        {
+            sweepListener = null;
+            if (sweepRemoved > 0)
+            {
+                size.addAndGet(-sweepRemoved);
+            }
+        }
+        return sweepRemoved;
+    }
+
+    private void onSweepVisit(final MapEntry<ConnKey, ConnEntry> e)
+    {
+        e.value().getUsing(sweepEntry);
+        e.key().getUsing(sweepKey);
+        if (sweepListener.onExpiring(sweepKey, sweepEntry))
+        {
+            e.doRemove();
+            removeReply(sweepKey, sweepEntry);
+            sweepRemoved++;
+            sweepListener.onExpired(sweepKey, sweepEntry);
+        }
     }
 
     /**

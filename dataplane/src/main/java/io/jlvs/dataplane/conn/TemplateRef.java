@@ -1,6 +1,7 @@
 package io.jlvs.dataplane.conn;
 
 import io.jlvs.dataplane.proto.PacketView;
+import io.jlvs.dataplane.service.Addresses;
 
 /**
  * A persistence template's key, and how a connection names the template that controls it.
@@ -55,19 +56,8 @@ public final class TemplateRef
         final long vaddrLo,
         final int vport)
     {
-        final long hi;
-        final long lo;
-        if (af == PacketView.AF_INET6)
-        {
-            hi = caddrHi & mask(prefixLength);
-            lo = caddrLo & mask(prefixLength - 64);
-        }
-        else
-        {
-            hi = 0;
-            lo = caddrLo & (mask(prefixLength) >>> 32);
-        }
-        return into.set(protocol, af, hi, lo, 0, vaddrHi, vaddrLo, vport);
+        return into.set(protocol, af, caddrHi & Addresses.prefixMaskHi(af, prefixLength),
+            caddrLo & Addresses.prefixMaskLo(af, prefixLength), 0, vaddrHi, vaddrLo, vport);
     }
 
     /** The virtual address a firewall-mark template has: the mark in the address's first 32 bits, network order. */
@@ -96,21 +86,5 @@ public final class TemplateRef
             fwmark ? fwmarkAddrHi(af, e.fwmark()) : conn.vaddrHi(),
             fwmark ? fwmarkAddrLo(af, e.fwmark()) : conn.vaddrLo(),
             ref & 0xFFFF);
-    }
-
-    /** The prefix length of an IPv4 netmask of contiguous ones ({@code 0xFFFFFF00}: 24). */
-    public static int prefixOf(final int netmaskV4)
-    {
-        return Integer.bitCount(netmaskV4);
-    }
-
-    /** A 64-bit word's mask of its top {@code bits} bits (none below 0, all above 64). */
-    private static long mask(final int bits)
-    {
-        if (bits <= 0)
-        {
-            return 0;
-        }
-        return bits >= 64 ? -1L : -1L << (64 - bits);
     }
 }

@@ -171,4 +171,28 @@ public final class Addresses
     {
         return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
     }
+
+    /**
+     * The mask of a prefix as {@link PacketView} holds addresses: its high word for IPv6 (0 for
+     * IPv4), then its low word (an IPv4 mask in the low 32 bits).
+     */
+    public static long prefixMaskHi(final int af, final int prefix)
+    {
+        return af == PacketView.AF_INET6 ? topBits(prefix) : 0;
+    }
+
+    public static long prefixMaskLo(final int af, final int prefix)
+    {
+        return af == PacketView.AF_INET6 ? topBits(prefix - 64) : topBits(prefix) >>> 32;
+    }
+
+    /** A word's top {@code bits} bits set: none at 0 or below, all at 64 or above. */
+    private static long topBits(final int bits)
+    {
+        if (bits <= 0)
+        {
+            return 0;
+        }
+        return bits >= 64 ? -1L : -1L << (64 - bits);
+    }
 }

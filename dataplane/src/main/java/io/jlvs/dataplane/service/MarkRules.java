@@ -64,12 +64,12 @@ public final class MarkRules
             final MarkRule r = rules.get(i);
             af[i] = r.af();
             protocol[i] = r.protocol();
-            sourceMaskHi[i] = maskHi(r.af(), r.sourcePrefix());
-            sourceMaskLo[i] = maskLo(r.af(), r.sourcePrefix());
+            sourceMaskHi[i] = Addresses.prefixMaskHi(r.af(), r.sourcePrefix());
+            sourceMaskLo[i] = Addresses.prefixMaskLo(r.af(), r.sourcePrefix());
             sourceHi[i] = r.sourceHi() & sourceMaskHi[i];
             sourceLo[i] = r.sourceLo() & sourceMaskLo[i];
-            destinationMaskHi[i] = maskHi(r.af(), r.destinationPrefix());
-            destinationMaskLo[i] = maskLo(r.af(), r.destinationPrefix());
+            destinationMaskHi[i] = Addresses.prefixMaskHi(r.af(), r.destinationPrefix());
+            destinationMaskLo[i] = Addresses.prefixMaskLo(r.af(), r.destinationPrefix());
             destinationHi[i] = r.destinationHi() & destinationMaskHi[i];
             destinationLo[i] = r.destinationLo() & destinationMaskLo[i];
             portsFrom[i] = at;
@@ -126,25 +126,5 @@ public final class MarkRules
             }
         }
         return false;
-    }
-
-    private static long maskHi(final int af, final int prefix)
-    {
-        return af == PacketView.AF_INET6 ? top(prefix) : 0;
-    }
-
-    private static long maskLo(final int af, final int prefix)
-    {
-        return af == PacketView.AF_INET6 ? top(prefix - 64) : top(prefix) >>> 32;
-    }
-
-    /** A word's top {@code bits} bits set. */
-    private static long top(final int bits)
-    {
-        if (bits <= 0)
-        {
-            return 0;
-        }
-        return bits >= 64 ? -1L : -1L << (64 - bits);
     }
 }

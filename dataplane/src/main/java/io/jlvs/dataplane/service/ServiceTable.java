@@ -159,6 +159,30 @@ public final class ServiceTable
         return null;
     }
 
+    /**
+     * The NAT real server at this address and port of a service of this protocol (or of a firewall-mark service), or
+     * null: the kernel's {@code ip_vs_has_real_service()}. A scan, for a real server's packet of no connection.
+     */
+    public Dest masqDest(final int af, final int protocol, final long addrHi, final long addrLo, final int port)
+    {
+        for (final Service s : services)
+        {
+            if (s.protocol() != protocol && 0 == s.fwmark())
+            {
+                continue;
+            }
+            for (final Dest d : s.dests())
+            {
+                if (d.port() == port && d.addrLo() == addrLo && d.addrHi() == addrHi && d.af() == af &&
+                    d.fwdMethod() == io.jlvs.dataplane.conn.FwdMethod.MASQ)
+                {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The real server a connection points at, by its stable id, or null once it is gone. */
     public Dest destById(final int id)
     {
