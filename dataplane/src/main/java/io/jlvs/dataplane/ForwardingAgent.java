@@ -193,7 +193,7 @@ public final class ForwardingAgent implements Agent
         final MemorySegment inboxMemory = SyncRecord.segmentOf(ctx.redirectRings.inbox(ctx.agent).buffer());
         this.redirector.syncHandler(
             (buffer, index, now) -> syncApplier.apply(inboxMemory, index, snapshot.services(), now));
-        this.ipvsOut = new IpvsOut(conns, states, counters);
+        this.ipvsOut = new IpvsOut(conns, persistence, states, counters);
         this.classifier = new BurstClassifier(port, conns, self, agents, BURST, counters, ctx.dropsByVerdict);
         this.egress = new Egress(portMac, neighbours, this::sendArpRequest, this::sendSolicitation, snapshot.routes(),
             counters);

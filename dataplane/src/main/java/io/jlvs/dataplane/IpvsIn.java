@@ -135,7 +135,7 @@ public final class IpvsIn
             }
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
-            onControlled(key, result, protocol);
+            onControlled(persistence, key, entry, result, protocol);
             final boolean report = syncMaster && isReported(protocol, nowMs);
             conns.save(key, entry, result | bound);
             if (report)
@@ -191,7 +191,7 @@ public final class IpvsIn
             entry.control(control);
             final int result = states.onPacket(entry, protocol, ConnStateMachine.DIR_INPUT, pkt.tcpFlags, nowMs);
             onTransition(result, dest);
-            onControlled(key, result, protocol);
+            onControlled(persistence, key, entry, result, protocol);
             final boolean report = syncMaster && isReported(protocol, nowMs);
             if (!conns.insert(key, p.tag, entry))
             {
@@ -277,13 +277,14 @@ public final class IpvsIn
         persistence.sysctls(sysctls);
     }
 
-    /** A controlled TCP connection that got established assures its template ({@code set_tcp_state}). */
-    private void onControlled(final ConnKey key, final int result, final int protocol)
+    /** A controlled TCP connection that got established, either way, assures its template ({@code set_tcp_state}). */
+    static void onControlled(
+        final Persistence persistence, final ConnKey key, final ConnEntry e, final int result, final int protocol)
     {
         if ((result & ConnStateMachine.STATE_CHANGED) != 0 && protocol == IpProtocol.TCP &&
-            entry.state() == io.jlvs.dataplane.conn.ConnState.ESTABLISHED && 0 != entry.control())
+            e.state() == io.jlvs.dataplane.conn.ConnState.ESTABLISHED && 0 != e.control())
         {
-            persistence.assure(key, entry);
+            persistence.assure(key, e);
         }
     }
 

@@ -24,6 +24,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class IpvsOut
 {
     private final AgentConnTable conns;
+    private final Persistence persistence;
     private final ConnStateMachine states;
     private final ConnKey key = new ConnKey();
     private final ConnEntry entry = new ConnEntry();
@@ -31,9 +32,12 @@ public final class IpvsOut
     private final AtomicCounter destUnavailable;
     private Dest dest;
 
-    public IpvsOut(final AgentConnTable conns, final ConnStateMachine states, final AtomicCounter[] counters)
+    /** @param persistence the agent's hand on the templates, which a reply that establishes a connection assures. */
+    public IpvsOut(final AgentConnTable conns, final Persistence persistence, final ConnStateMachine states,
+        final AtomicCounter[] counters)
     {
         this.conns = conns;
+        this.persistence = persistence;
         this.states = states;
         this.noConn = counters[LbCounterDescriptor.NO_CONN_OUT.ordinal()];
         this.destUnavailable = counters[LbCounterDescriptor.DEST_UNAVAILABLE.ordinal()];
@@ -62,6 +66,7 @@ public final class IpvsOut
         }
         final int result = states.onPacket(entry, pkt.protocol, ConnStateMachine.DIR_OUTPUT, pkt.tcpFlags, nowMs);
         IpvsIn.onTransition(result, dest);
+        IpvsIn.onControlled(persistence, key, entry, result, pkt.protocol);
         conns.save(key, entry, result);
         final int length = pkt.l3Length;
         dest.stats().onOutPacket(length);

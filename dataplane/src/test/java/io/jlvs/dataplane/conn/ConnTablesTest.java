@@ -58,6 +58,36 @@ class ConnTablesTest
         }
     }
 
+    /** The templates are one file beside the tables: a restart with any agent count finds each, as it was. */
+    @Test
+    void shouldKeepThePersistenceTemplatesAcrossARestartWhateverTheAgentCount()
+    {
+        try (ConnTables tables = open(2))
+        {
+            final TemplateTable.Writer w = tables.templates().writer(1, 2);
+            for (int i = 0; i < 100; i++)
+            {
+                try (TemplateTable.Lock lock = w.lock(new ConnKey().setV4(6, 0x0A00_0000 + i, 0, 0xC612000A, 80)))
+                {
+                    assertTrue(lock.write(entry(i).flags(ConnFlags.TEMPLATE).nControl(i)));
+                }
+            }
+        }
+        assertTrue(Files.exists(dir.resolve(ConnTables.TEMPLATES_FILE)));
+        try (ConnTables tables = open(3))
+        {
+            assertEquals(100, tables.templates().size());
+            final ConnEntry e = new ConnEntry();
+            for (int i = 0; i < 100; i++)
+            {
+                assertTrue(tables.templates().lookup(new ConnKey().setV4(6, 0x0A00_0000 + i, 0, 0xC612000A, 80), e));
+                assertEquals(i, e.nControl());
+                assertTrue(e.isTemplate());
+            }
+            assertEquals(0, tables.size(), "no template among the connections");
+        }
+    }
+
     @Test
     void shouldFindEveryConnectionAgainWhateverTheAgentCount()
     {
