@@ -268,7 +268,8 @@ public final class TableCompiler
             fwmark ? 0 : Addresses.lo(vs.address()),
             vs.port(),
             vs.fwmark(),
-            vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0) | (vs.persistent().isPresent() ? Service.F_PERSISTENT : 0),
+            vs.schedFlags() | (vs.ops() ? Service.F_ONEPACKET : 0) |
+                (vs.persistent().isPresent() ? Service.F_PERSISTENT : 0),
             vs.persistent().orElse(0),
             vs.netmask().map((m) -> m.value() & 0xFFFF_FFFFL)
                 .orElse(af == io.jlvs.dataplane.proto.PacketView.AF_INET6 ? 128L : 0xFFFF_FFFFL),

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -89,17 +88,6 @@ class FwmarkSystemTest
         }
     }
 
-    private static List<String> servers(final String vip, final int count, final int firstPort) throws Exception
-    {
-        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
-            Lab.LAB.resolve("client.py").toString(), "requests", "http://" + vip + "/", Integer.toString(count),
-            Integer.toString(firstPort));
-        assertEquals(0, r.status(), r.out());
-        final List<String> out = new ArrayList<>();
-        r.out().lines().filter((l) -> l.matches("\\d+ \\d+ \\S+")).forEach((l) -> out.add(l.split(" ")[2]));
-        return out;
-    }
-
     @Test
     void shouldSendTwoPortsOfOneMarkToOneRealServerAndSpreadAnother() throws Exception
     {
@@ -107,7 +95,8 @@ class FwmarkSystemTest
         assertTrue(listing.contains("FWM  1 rr persistent 300"), listing);
         assertTrue(listing.contains("FWM  2 rr\n"), listing);
 
-        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), servers("198.18.0.10", 4, 37000), "rr's first, then the template's");
+        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), Lab.servers("http://198.18.0.10/", 4, 37000),
+            "rr's first, then the template's");
         final Lab.Result udp = Lab.client(Duration.ofSeconds(60), "/usr/bin/python3",
             Lab.LAB.resolve("client.py").toString(), "udp", "198.18.0.10:5300", "6", "37100");
         assertEquals(0, udp.status(), udp.out());
@@ -119,7 +108,7 @@ class FwmarkSystemTest
         assertTrue(Pattern.compile("UDP\\s+\\d\\d:\\d\\d\\s+UDP\\s+198\\.18\\.0\\.100:371\\d\\d\\s+198\\.18\\.0\\.10:5300\\s+" +
             "198\\.18\\.0\\.13:5300").matcher(conns).find(), "the real server's port is the client's: " + conns);
 
-        assertEquals(List.of("rs3", "rs2", "rs1", "rs3", "rs2", "rs1"), servers("198.18.0.50", 6, 37200),
+        assertEquals(List.of("rs3", "rs2", "rs1", "rs3", "rs2", "rs1"), Lab.servers("http://198.18.0.50/", 6, 37200),
             "mark 2, not persistent: rr");
         final String stats = Lab.jlvs("ipvsadm", "-L", "-n", "--stats").out();
         assertTrue(Pattern.compile("FWM  2\\s+6\\s").matcher(stats).find(), stats);

@@ -319,6 +319,25 @@ final class Lab implements AutoCloseable
         return values;
     }
 
+    /**
+     * The real server that answered each of {@code count} HTTP requests to {@code url} ({@code client.py requests}),
+     * a new connection each from ports {@code firstPort}...; {@code "reset"} closes each by a RST. Fails the test when
+     * a request fails.
+     */
+    static java.util.List<String> servers(final String url, final int count, final int firstPort, final String... how)
+        throws Exception
+    {
+        final java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3",
+            LAB.resolve("client.py").toString(), "requests", url, Integer.toString(count), Integer.toString(firstPort)));
+        command.addAll(java.util.List.of(how));
+        final Result r = client(Duration.ofSeconds(120), command.toArray(String[]::new));
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.status(), r.out());
+        final java.util.List<String> out = new java.util.ArrayList<>();
+        r.out().lines().filter((l) -> l.matches("\\d+ \\d+ \\S+")).forEach((l) -> out.add(l.split(" ")[2]));
+        org.junit.jupiter.api.Assertions.assertEquals(count, out.size(), r.out());
+        return out;
+    }
+
     /** Runs a command in the client namespace. */
     static Result client(final Duration timeout, final String... command) throws Exception
     {

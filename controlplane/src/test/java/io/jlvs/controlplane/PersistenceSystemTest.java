@@ -11,7 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,19 +89,6 @@ class PersistenceSystemTest
         }
     }
 
-    /** The real server of each request, from ports {@code firstPort}..., each connection ended by a RST. */
-    private static List<String> servers(final String url, final int count, final int firstPort) throws Exception
-    {
-        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
-            Lab.LAB.resolve("client.py").toString(), "requests", url, Integer.toString(count),
-            Integer.toString(firstPort), "reset");
-        assertEquals(0, r.status(), r.out());
-        final List<String> out = new ArrayList<>();
-        r.out().lines().filter((l) -> l.matches("\\d+ \\d+ \\S+")).forEach((l) -> out.add(l.split(" ")[2]));
-        assertEquals(count, out.size(), r.out());
-        return out;
-    }
-
     private static int owner(final int port)
     {
         return ConnOwner.of(0, CLIENT, port, AGENTS);
@@ -125,7 +111,7 @@ class PersistenceSystemTest
         assertEquals(Set.of(0, 1), owners, "the ports chosen spread over both agents");
 
         assertEquals(List.of("rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3"),
-            servers("http://198.18.0.10/", 12, 36000), "rr's first choice, then the template's");
+            Lab.servers("http://198.18.0.10/", 12, 36000, "reset"), "rr's first choice, then the template's");
         assertTrue(Lab.counter("fwd-0: Connections created") > 0 && Lab.counter("fwd-1: Connections created") > 0,
             "both agents made connections: " + Lab.counters());
 
@@ -166,8 +152,9 @@ class PersistenceSystemTest
         {
             port++;
         }
-        assertEquals(List.of("rs2"), servers("http://198.18.0.10/", 1, port), "rr moved on in that agent");
-        assertEquals(List.of("rs2", "rs2", "rs2", "rs2", "rs2", "rs2"), servers("http://198.18.0.10/", 6, 36200));
+        assertEquals(List.of("rs2"), Lab.servers("http://198.18.0.10/", 1, port, "reset"), "rr moved on in that agent");
+        assertEquals(List.of("rs2", "rs2", "rs2", "rs2", "rs2", "rs2"),
+            Lab.servers("http://198.18.0.10/", 6, 36200, "reset"));
         final var m = TEMPLATE_10.matcher(connections());
         assertTrue(m.find());
         assertEquals("2", m.group(2));
@@ -181,7 +168,7 @@ class PersistenceSystemTest
     @Order(3)
     void shouldTakeEveryPortOfAPortZeroService() throws Exception
     {
-        final List<String> got = servers("http://198.18.0.50/", 6, 36300);
+        final List<String> got = Lab.servers("http://198.18.0.50/", 6, 36300, "reset");
         assertEquals(1, Set.copyOf(got).size(), "one real server: " + got);
         final String listing = connections();
         assertTrue(Pattern.compile("TCP\\s+\\d\\d:\\d\\d\\s+ASSURED\\s+198\\.18\\.0\\.100:0\\s+198\\.18\\.0\\.50:0\\s+" +

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -92,18 +91,6 @@ class SchedulersSystemTest
         }
     }
 
-    /** The real server of each request, in order. */
-    private static List<String> servers(final String vip, final int count, final int firstPort) throws Exception
-    {
-        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
-            Lab.LAB.resolve("client.py").toString(), "requests", "http://" + vip + "/", Integer.toString(count),
-            Integer.toString(firstPort));
-        assertEquals(0, r.status(), r.out());
-        final List<String> out = new ArrayList<>();
-        r.out().lines().filter((l) -> l.matches("\\d+ \\d+ \\S+")).forEach((l) -> out.add(l.split(" ")[2]));
-        return out;
-    }
-
     /**
      * Tiles by weight 1, 2, 3 in list order: rs3 rs2 rs2 rs1 rs1 rs1; bucket 36 is the first of a tile: rs3, for every
      * connection. A reload that changes nothing of the service keeps it; one that gives rs1 weight 4 re-tiles by 7,
@@ -113,13 +100,15 @@ class SchedulersSystemTest
     @Order(1)
     void shouldSendAClientWhereTheKernelsShTableSendsItAcrossReloads() throws Exception
     {
-        assertEquals(List.of("rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3"), servers("198.18.0.10", 8, 31000));
+        assertEquals(List.of("rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3", "rs3"),
+            Lab.servers("http://198.18.0.10/", 8, 31000));
         Files.writeString(cf, TEMPLATE.replace("RS1WEIGHT", "3") + "\n# reloaded\n");
         assertEquals(0, Lab.jlvs("reload").status());
-        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), servers("198.18.0.10", 4, 31100), "the same across a reload");
+        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), Lab.servers("http://198.18.0.10/", 4, 31100),
+            "the same across a reload");
         Files.writeString(cf, TEMPLATE.replace("RS1WEIGHT", "4"));
         assertEquals(0, Lab.jlvs("reload").status());
-        assertEquals(List.of("rs2", "rs2", "rs2", "rs2"), servers("198.18.0.10", 4, 31200),
+        assertEquals(List.of("rs2", "rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.10/", 4, 31200),
             "bucket 36 of a table tiled by 1, 2, 4");
     }
 
@@ -130,7 +119,7 @@ class SchedulersSystemTest
     {
         assertTrue(Lab.jlvs("ipvsadm", "-L", "-n").out().contains("TCP  198.18.0.40:80 sh (sh-port)"),
             Lab.jlvs("ipvsadm", "-L", "-n").out());
-        assertEquals(List.of("rs2", "rs3", "rs3", "rs1"), servers("198.18.0.40", 4, 40000));
+        assertEquals(List.of("rs2", "rs3", "rs3", "rs1"), Lab.servers("http://198.18.0.40/", 4, 40000));
     }
 
     /** fo: the highest weight, the first in list order among equals: rs3 (weight 5, added last). */
@@ -138,7 +127,7 @@ class SchedulersSystemTest
     @Order(3)
     void shouldFailOverToTheHighestWeight() throws Exception
     {
-        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), servers("198.18.0.50", 4, 32000));
+        assertEquals(List.of("rs3", "rs3", "rs3", "rs3"), Lab.servers("http://198.18.0.50/", 4, 32000));
     }
 
     /**
@@ -236,11 +225,11 @@ class SchedulersSystemTest
         final String listing = Lab.jlvs("ipvsadm", "-L", "-n", "--thresholds").out();
         assertTrue(java.util.regex.Pattern.compile("-> 198\\.18\\.0\\.13:80\\s+2\\s+1\\s").matcher(listing).find(),
             listing);
-        assertEquals(List.of("rs2", "rs2", "rs2"), servers("198.18.0.50", 3, 35000), "rs3 holds u:2: overloaded");
+        assertEquals(List.of("rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.50/", 3, 35000), "rs3 holds u:2: overloaded");
         assertEquals(0, holder.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
         final long reset = System.nanoTime();
         int port = 35100;
-        while (!servers("198.18.0.50", 1, port++).equals(List.of("rs3")))
+        while (!Lab.servers("http://198.18.0.50/", 1, port++).equals(List.of("rs3")))
         {
             assertTrue(System.nanoTime() - reset < 30_000_000_000L, "rs3 takes connections again");
             Thread.sleep(500);
@@ -270,7 +259,7 @@ class SchedulersSystemTest
         final String fifty = listing.substring(listing.indexOf("TCP  198.18.0.50:80"));
         assertTrue(!fifty.substring(0, fifty.indexOf("\n", fifty.indexOf("198.18.0.12:80"))).contains("198.18.0.13"),
             "removed, not listed: " + listing);
-        assertEquals(List.of("rs2", "rs2", "rs2"), servers("198.18.0.50", 3, 36000), "new ones go elsewhere");
+        assertEquals(List.of("rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.50/", 3, 36000), "new ones go elsewhere");
         final Lab.Result t = transfer.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs3 6000000 ok.*"), "drained to the end, intact: " + t.out());
         assertEquals(gone, goneDrops(), "none of its packets dropped");

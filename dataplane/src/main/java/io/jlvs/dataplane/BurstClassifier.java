@@ -348,7 +348,8 @@ final class BurstClassifier
     private static Service findService(final ForwardingSnapshot s, final PacketView v)
     {
         final ServiceTable services = s.services();
-        if (services.marks() && (v.af == PacketView.AF_INET ? s.isLocalV4(v.daddrV4()) : s.isLocalV6(v.daddrHi, v.daddrLo)))
+        if (services.marks() &&
+            (v.af == PacketView.AF_INET ? s.isLocalV4(v.daddrV4()) : s.isLocalV6(v.daddrHi, v.daddrLo)))
         {
             final Service marked = services.findByMark(v);
             if (null != marked)

@@ -441,7 +441,8 @@ public final class ForwardingAgent implements Agent
         // nat_icmp_send: the real server learns its connection is gone, from the director's address towards it
         counter(LbCounterDescriptor.NAT_ICMP_SENT).incrementRelease();
         send(p, p.view.af == PacketView.AF_INET6 ?
-            icmpErrors.unreachable6(p, IcmpErrorSender.ICMPV6_CODE_PORT_UNREACHABLE, from.sourceHi6(), from.sourceLo6()) :
+            icmpErrors.unreachable6(p, IcmpErrorSender.ICMPV6_CODE_PORT_UNREACHABLE, from.sourceHi6(),
+                from.sourceLo6()) :
             icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, from.sourceV4()));
     }
 

@@ -105,7 +105,8 @@ public record ForwardingSnapshot(
         final java.util.List<MarkRule> markedVips = new java.util.ArrayList<>();
         for (final MarkRule r : marks.rules())
         {
-            if (r.isHostDestination() && java.util.Arrays.stream(services).anyMatch((s) -> 0 != s.fwmark() && s.af() == r.af()))
+            if (r.isHostDestination() &&
+                java.util.Arrays.stream(services).anyMatch((s) -> 0 != s.fwmark() && s.af() == r.af()))
             {
                 markedVips.add(r);
                 if (r.af() == PacketView.AF_INET)

@@ -235,7 +235,8 @@ public final class Persistence implements ConnTable.ExpiryListener
         if (t.nControl() > 0)
         {
             // ip_vs_conn_expire: "do not expire connections with controlled connections"
-            t.timeoutSec(CONTROLLING_TEMPLATE_TIMEOUT_SEC).expiresMs(expiryNowMs + CONTROLLING_TEMPLATE_TIMEOUT_SEC * 1000L);
+            t.timeoutSec(CONTROLLING_TEMPLATE_TIMEOUT_SEC)
+                .expiresMs(expiryNowMs + CONTROLLING_TEMPLATE_TIMEOUT_SEC * 1000L);
             return false;
         }
         return true;

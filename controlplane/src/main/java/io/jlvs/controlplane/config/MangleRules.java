@@ -54,7 +54,8 @@ public final class MangleRules
         final List<MarkRule> all = new ArrayList<>();
         final List<ConfigDiagnostic> problems = new ArrayList<>();
         for (final var f : List.of(
-            Map.entry(settings.fwmarkRules(), PacketView.AF_INET), Map.entry(settings.fwmarkRules6(), PacketView.AF_INET6)))
+            Map.entry(settings.fwmarkRules(), PacketView.AF_INET),
+            Map.entry(settings.fwmarkRules6(), PacketView.AF_INET6)))
         {
             if (f.getKey().isEmpty())
             {
@@ -395,7 +396,8 @@ public final class MangleRules
             final String[] parts = arg.split("/", -1);
             final long v = parseMark(parts[0]);
             final long m = parts.length == 2 ? parseMark(parts[1]) : 0xFFFF_FFFFL;
-            if (v < 0 || m < 0 || parts.length > 2 || (parts.length == 2 && (op == Op.AND || op == Op.OR || op == Op.XOR)))
+            if (v < 0 || m < 0 || parts.length > 2 ||
+                (parts.length == 2 && (op == Op.AND || op == Op.OR || op == Op.XOR)))
             {
                 return "invalid mark " + arg;
             }

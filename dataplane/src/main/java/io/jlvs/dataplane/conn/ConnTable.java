@@ -654,16 +654,23 @@ public final class ConnTable implements AutoCloseable
         return sweepRemoved;
     }
 
+    /** Removes an entry a walk holds, with its reply direction, and says so. */
+    private void removeVisited(
+        final MapEntry<ConnKey, ConnEntry> e, final ConnKey key, final ConnEntry entry, final ExpiryListener listener)
+    {
+        e.doRemove();
+        removeReply(key, entry);
+        listener.onExpired(key, entry);
+    }
+
     private void onSweepVisit(final MapEntry<ConnKey, ConnEntry> e)
     {
         e.value().getUsing(sweepEntry);
         e.key().getUsing(sweepKey);
         if (sweepListener.onExpiring(sweepKey, sweepEntry))
         {
-            e.doRemove();
-            removeReply(sweepKey, sweepEntry);
+            removeVisited(e, sweepKey, sweepEntry, sweepListener);
             sweepRemoved++;
-            sweepListener.onExpired(sweepKey, sweepEntry);
         }
     }
 
@@ -709,10 +716,8 @@ public final class ConnTable implements AutoCloseable
                 e.key().getUsing(key);
                 if (listener.onExpiring(key, entry))
                 {
-                    e.doRemove();
-                    removeReply(key, entry);
+                    removeVisited(e, key, entry, listener);
                     removed++;
-                    listener.onExpired(key, entry);
                 }
                 else
                 {
