@@ -64,10 +64,8 @@ class FwmarkSystemTest
     {
         Capabilities.requireLab();
         lab = Lab.up();
-        cf = Files.createTempFile("jlvs-fwmark", ".cf");
-        Files.writeString(cf, CF);
-        rules = Files.createTempFile("jlvs-mangle", ".rules");
-        Files.writeString(rules, RULES);
+        cf = Lab.tempFile("jlvs-fwmark", ".cf", CF);
+        rules = Lab.tempFile("jlvs-mangle", ".rules", RULES);
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString(), "fwmark-rules", rules.toString()));
         lab.startDirector(settings, 1, 4); // the three DR real servers and the router
     }
@@ -75,17 +73,7 @@ class FwmarkSystemTest
     @AfterAll
     static void tearDown() throws Exception
     {
-        if (null != lab)
-        {
-            lab.close();
-        }
-        for (final Path p : new Path[] {cf, rules, settings})
-        {
-            if (null != p)
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        Lab.tearDown(lab, cf, rules, settings);
     }
 
     @Test

@@ -319,6 +319,30 @@ final class Lab implements AutoCloseable
         return values;
     }
 
+    /** A temporary file holding {@code text}, for a test's configuration. */
+    static Path tempFile(final String prefix, final String suffix, final String text) throws IOException
+    {
+        final Path file = Files.createTempFile(prefix, suffix);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** A test class's end: its lab closed (when it came up), its temporary files deleted. */
+    static void tearDown(final Lab lab, final Path... files) throws Exception
+    {
+        if (null != lab)
+        {
+            lab.close();
+        }
+        for (final Path p : files)
+        {
+            if (null != p)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /**
      * The real server that answered each of {@code count} HTTP requests to {@code url} ({@code client.py requests}),
      * a new connection each from ports {@code firstPort}...; {@code "reset"} closes each by a RST. Fails the test when

@@ -66,8 +66,7 @@ class PersistenceSystemTest
     {
         Capabilities.requireLab();
         lab = Lab.up();
-        cf = Files.createTempFile("jlvs-persistence", ".cf");
-        Files.writeString(cf, CF);
+        cf = Lab.tempFile("jlvs-persistence", ".cf", CF);
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString(),
             "port", "net_af_packet0,iface=dir0,qpairs=" + AGENTS, "cores", "1@1,2@1"));
         lab.startDirector(settings, AGENTS, 4); // the three DR real servers and the router
@@ -76,17 +75,7 @@ class PersistenceSystemTest
     @AfterAll
     static void tearDown() throws Exception
     {
-        if (null != lab)
-        {
-            lab.close();
-        }
-        for (final Path p : new Path[] {cf, settings})
-        {
-            if (null != p)
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        Lab.tearDown(lab, cf, settings);
     }
 
     private static int owner(final int port)

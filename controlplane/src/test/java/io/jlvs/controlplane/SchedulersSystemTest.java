@@ -69,8 +69,7 @@ class SchedulersSystemTest
     {
         Capabilities.requireLab();
         lab = Lab.up();
-        cf = Files.createTempFile("jlvs-schedulers", ".cf");
-        Files.writeString(cf, TEMPLATE.replace("RS1WEIGHT", "3"));
+        cf = Lab.tempFile("jlvs-schedulers", ".cf", TEMPLATE.replace("RS1WEIGHT", "3"));
         settings = Lab.settingsWith(Map.of("ldirectord-config", cf.toString()));
         lab.startDirector(settings, 1, 4); // next hops: the three DR real servers and the router
     }
@@ -78,17 +77,7 @@ class SchedulersSystemTest
     @AfterAll
     static void tearDown() throws Exception
     {
-        if (null != lab)
-        {
-            lab.close();
-        }
-        for (final Path p : new Path[] {cf, settings})
-        {
-            if (null != p)
-            {
-                Files.deleteIfExists(p);
-            }
-        }
+        Lab.tearDown(lab, cf, settings);
     }
 
     /**
