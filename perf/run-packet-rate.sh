@@ -15,6 +15,7 @@
 # usage: perf/run-packet-rate.sh            (from anywhere; env overrides below)
 #   T=5 WARMUP=5 FLOWS=131072 GEN_CPU=0 PEER_CPU=1 MEM=auto|huge|nohuge NICE=-20 PROFILE=0|1
 #   PHASES="io macswap director nat tun agents2" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
+#   RECORD=1 (each round's SUMMARY line, dated, is appended under "## Latest" in perf/RESULTS.md; 0: not)
 #   QUIET_LOAD=1.0 QUIET_WAIT=600   (before each round, wait up to QUIET_WAIT s for the 1-min load average to drop
 #                                    below QUIET_LOAD: other engineers share this box)
 # Logs (and director-<method>.jfr with PROFILE=1) go to perf/target/packet-rate/<time>/.
@@ -34,6 +35,8 @@ QUIET_LOAD=${QUIET_LOAD:-}
 QUIET_WAIT=${QUIET_WAIT:-600}
 DIRECTOR_ARGS=${DIRECTOR_ARGS:-}
 BUILD=${BUILD:-auto}
+RECORD=${RECORD:-1}
+SUMMARIES=()
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
 JFR=$JAVA_HOME/bin/jfr
@@ -280,7 +283,24 @@ for round in $(seq "$ROUNDS"); do
             -v d="${MPPS[$round.director]}" 'BEGIN {printf "%.3f", a / d}')"
     fi
     echo "$summary goal=0.8"
+    SUMMARIES+=("$(date -u +%Y-%m-%dT%H:%M:%SZ) ${summary#SUMMARY } goal=0.8")
 done
+# one machine-readable line per round, appended under "## Latest" in perf/RESULTS.md (RECORD=0: not)
+if [[ $RECORD == 1 && ${#SUMMARIES[@]} -gt 0 ]]; then
+    results="$ROOT/perf/RESULTS.md"
+    if ! grep -q '^## Latest$' "$results"; then
+        echo "perf/RESULTS.md has no '## Latest' heading: nothing recorded" >&2
+        SUMMARIES=()
+    fi
+    for line in "${SUMMARIES[@]}"; do
+        # before the closing fence of the Latest block
+        awk -v add="$line" 'BEGIN { in_latest = 0; done = 0 }
+            /^## Latest$/ { in_latest = 1 }
+            in_latest && !done && /^```$/ { fences++; if (fences == 2) { print add; done = 1 } }
+            { print }' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+    done
+    [[ ${#SUMMARIES[@]} -gt 0 ]] && echo "recorded ${#SUMMARIES[@]} line(s) under ## Latest in perf/RESULTS.md"
+fi
 echo "(Mpps received back by the generator over ${T}s after ${WARMUP}s warm-up; compare only within a round)"
 
 for jfr in "$LOG_DIR"/director-*.jfr; do

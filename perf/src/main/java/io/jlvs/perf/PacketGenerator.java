@@ -28,6 +28,10 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
  * the four fields that differ per flow (source address, source port, IPv4 and TCP checksums, the checksums from
  * precomputed partial sums, no loops). Unsent mbufs stay queued and are offered again, so nothing is lost on the
  * sending side: a full transmit ring means the peer is the slower side ({@code tx_full_pct} in the result).
+ * The loop sends a burst and polls once per cycle, and over memif it moves in step with its peer: a cycle in which
+ * the peer took none of the last burst is one in which it sent nothing back, so {@code tx_full_pct} and
+ * {@code rx_empty_poll_pct} count the same cycles (the peer's idle ones, from where the generator stands);
+ * {@code apart_pct} is the share of cycles where only one of the two came short, which shows it.
  * <p>
  * With {@code --queues N} the port has N queue pairs: each burst (32 consecutive flows) goes on queue
  * {@code (first flow / 32) mod N}, and every queue is polled in turn.
@@ -98,6 +102,9 @@ public final class PacketGenerator
     private long txPackets;
     private long txOffered;
     private long txFullBursts;
+    /** Ack cycles (one transmit burst, one receive poll each), and those in which only one of the two came short. */
+    private long cycles;
+    private long apartCycles;
     private long txBursts;
     private long rxPackets;
     private long rxIpv4;
@@ -294,6 +301,8 @@ public final class PacketGenerator
         final long bursts0 = txBursts;
         final long polls0 = rxPolls;
         final long empty0 = rxEmptyPolls;
+        final long cycles0 = cycles;
+        final long apart0 = apartCycles;
         final long[] rs0 = rxToRs.clone();
         final long gen0 = rxToGen;
         final long t0 = now;
@@ -308,6 +317,8 @@ public final class PacketGenerator
         final long bursts = txBursts - bursts0;
         final long polls = rxPolls - polls0;
         final long empty = rxEmptyPolls - empty0;
+        final long windowCycles = cycles - cycles0;
+        final long apart = apartCycles - apart0;
         final long toGen = rxToGen - gen0;
         final StringBuilder split = new StringBuilder();
         for (int k = 0; k < rxToRs.length; k++)
@@ -331,11 +342,12 @@ public final class PacketGenerator
         final double window = (t1 - t0) / 1e9;
         System.out.printf(Locale.ROOT,
             "RESULT role=generator peer=%s cpu=%d flows=%d syn_returned=%d window_s=%.3f rx_pkts=%d tx_pkts=%d " +
-            "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f rx_to_rs=%s " +
-            "rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
+            "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f apart_pct=%.3f " +
+            "rx_to_rs=%s rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
             peer, LvsShim.lvs_current_cpu(), flows, synReturned, window, rx, tx, rx / window / 1e6,
             tx / window / 1e6, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
             bursts == 0 ? 0.0 : 100.0 * fullBursts / bursts, polls == 0 ? 0.0 : 100.0 * empty / polls,
+            windowCycles == 0 ? 0.0 : 100.0 * apart / windowCycles,
             split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
         System.out.flush();
         return null;
@@ -347,8 +359,17 @@ public final class PacketGenerator
         {
             fillBurst(ackTemplate, ackIpBase, ackTcpBase, BURST);
         }
+        final long full = txFullBursts;
+        final long empty = rxEmptyPolls;
         sendPending();
         pollRx();
+        // a closed loop over memif moves in step with its peer: a cycle in which the peer took nothing of ours
+        // is one in which it sent nothing back; these cycles count where that does not hold
+        if ((txFullBursts != full) != (rxEmptyPolls != empty))
+        {
+            apartCycles++;
+        }
+        cycles++;
     }
 
     // ------------------------------------------------------------------------------------------------ tx
