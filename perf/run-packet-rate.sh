@@ -4,6 +4,8 @@
 #   2. dpdk-testpmd --forward-mode=macswap  (the reference forwarder)
 #   3. io.jlvs.perf.BenchDirector           (one ForwardingAgent, wrr service, 3 real servers) forwarding by
 #      director: DR   nat: NAT to port 8080   tun: IPIP   gue: GUE with checksums   gre: GRE with checksums
+#      newconn: DR where every packet is a SYN of a new flow (PacketGenerator --new-conns): new connections per second,
+#      each scheduled, inserted and forwarded, in a table of NEWCONN_CAPACITY (default 16M) so it never fills
 #      agents2: DR with two agents on two memif queues, run in turn on the one peer CPU (a CompositeAgent): about
 #      half the packets reach the agent that does not own their connection and go over the rings, so
 #      ratio_agents2_director is what owning connections costs per packet on one CPU, not scaling
@@ -36,6 +38,7 @@ QUIET_WAIT=${QUIET_WAIT:-600}
 DIRECTOR_ARGS=${DIRECTOR_ARGS:-}
 BUILD=${BUILD:-auto}
 RECORD=${RECORD:-1}
+NEWCONN_CAPACITY=${NEWCONN_CAPACITY:-16777216}
 SUMMARIES=()
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
@@ -152,12 +155,14 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 log "logs in $LOG_DIR; memory: $MEM_DESC; generator on CPU $GEN_CPU, peers on CPU $PEER_CPU, nice ${NICE:-0}"
 
 # ------------------------------------------------------------------------------------------------ phases
-start_generator() { # name wait_arp [queues] -> GEN_PID
-    local name=$1 wait_arp=$2 queues=${3:-1}
+start_generator() { # name wait_arp [queues [extra generator options]] -> GEN_PID
+    local name=$1 wait_arp=$2 queues=${3:-1} extra=${4:-}
     rm -f "$SOCK" "$READY"
+    # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$GEN_CPU" "$JAVA" "${JVM_FLAGS[@]}" -cp "$CP" io.jlvs.perf.PacketGenerator \
         --cpu "$GEN_CPU" --socket "$SOCK" --ready-file "$READY" --role server --flows "$FLOWS" \
-        --warmup "$WARMUP" --seconds "$T" --wait-arp "$wait_arp" --peer "$name" --queues "$queues" -- "${MEM_ARGS[@]}" > "$LOG_DIR/generator-$name.log" 2>&1 &
+        --warmup "$WARMUP" --seconds "$T" --wait-arp "$wait_arp" --peer "$name" --queues "$queues" $extra \
+        -- "${MEM_ARGS[@]}" > "$LOG_DIR/generator-$name.log" 2>&1 &
     GEN_PID=$!
     PIDS+=("$GEN_PID")
     PREFIXES+=("jlvs-perf-gen-$GEN_PID")
@@ -202,19 +207,23 @@ run_testpmd() { # mode -> RESULT_LINE
     stop_pid "$tp" INT
 }
 
-run_director() { # method [agents] -> RESULT_LINE
-    local method=$1 agents=${2:-1}
-    local name=director-$method
+run_director() { # method [agents [newconn]] -> RESULT_LINE
+    local method=$1 agents=${2:-1} newconn=${3:-}
+    local name=director-$method gen_extra="" dir_extra=""
     (( agents > 1 )) && name=director-$method-${agents}agents
+    if [[ -n $newconn ]]; then  # every packet a new connection: a table with room for the whole run
+        name=director-$method-newconn gen_extra="--new-conns" dir_extra="--capacity $NEWCONN_CAPACITY"
+    fi
     PHASE_RTT=$(cpu_rtt)
     log "phase $name: load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"
-    start_generator "$name" 3 "$agents"
+    start_generator "$name" 3 "$agents" "$gen_extra"
     local jfr_args=()
     [[ $PROFILE == 1 ]] && jfr_args=("-XX:StartFlightRecording=filename=$LOG_DIR/$name.jfr,settings=profile")
     # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$PEER_CPU" "$JAVA" "${JVM_FLAGS[@]}" "${jfr_args[@]}" -cp "$CP" \
         io.jlvs.perf.BenchDirector --cpu "$PEER_CPU" --socket "$SOCK" --role client \
-        --max-seconds $(( WARMUP + T + 180 )) --method "$method" --agents "$agents" $DIRECTOR_ARGS -- "${MEM_ARGS[@]}" \
+        --max-seconds $(( WARMUP + T + 180 )) --method "$method" --agents "$agents" $dir_extra $DIRECTOR_ARGS \
+        -- "${MEM_ARGS[@]}" \
         > "$LOG_DIR/$name.log" 2>&1 &
     local dir=$!
     PIDS+=("$dir")
@@ -247,6 +256,7 @@ for round in $(seq "$ROUNDS"); do
             director) run_director dr; name=director ;;
             nat|tun|gue|gre) run_director "$phase"; name="director-$phase" ;;
             agents2) run_director dr 2; name="director-dr-2agents" ;;
+            newconn) run_director dr 1 newconn; name="director-dr-newconn" ;;
             *) log "unknown phase $phase"; exit 1 ;;
         esac
         line=$RESULT_LINE
@@ -271,7 +281,7 @@ for round in $(seq "$ROUNDS"); do
     fi
     printf '%10s\n' "$ratio"
     summary="SUMMARY round=$round flows=$FLOWS t_s=$T io_mpps=${MPPS[$round.io]:-na} macswap_mpps=${MPPS[$round.macswap]:-na}"
-    for phase in director nat tun gue gre; do
+    for phase in director nat tun gue gre newconn; do
         [[ -n ${MPPS[$round.$phase]:-} ]] || continue
         r=na
         [[ -n ${MPPS[$round.macswap]:-} ]] &&

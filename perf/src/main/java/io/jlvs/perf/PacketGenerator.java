@@ -24,6 +24,10 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
  * a connection for every flow) -> ACKs round robin over the flows at full speed: a warm-up, then a measurement
  * window over which received packets per second are counted -> one {@code RESULT} line.
  * <p>
+ * With {@code --new-conns} there is no SYN phase, and every packet of the warm-up and the window is a SYN of a flow
+ * never seen before (the flow index runs on past {@code --flows}): what comes back is the peer's rate of new
+ * connections, each scheduled, inserted and forwarded.
+ * <p>
  * Frames are made in place in freshly allocated mbufs (bulk alloc of 32): eight 64-bit stores of a template, then
  * the four fields that differ per flow (source address, source port, IPv4 and TCP checksums, the checksums from
  * precomputed partial sums, no loops). Unsent mbufs stay queued and are offered again, so nothing is lost on the
@@ -68,6 +72,10 @@ public final class PacketGenerator
     private String socket = "/run/jlvs-perf/memif.sock";
     private String role = "server";
     private int flows = 131072;
+    /** {@code --new-conns}: every packet a SYN of a flow never seen, so each is a new connection to the peer. */
+    private boolean newConns;
+    /** Where the flow index wraps: the flows, or (new connections) far beyond what a run sends. */
+    private int flowLimit;
     private double warmupSec = 2;
     private double seconds = 5;
     private int waitArp = 0;
@@ -165,6 +173,7 @@ public final class PacketGenerator
                 case "--peer" -> peer = args[++i];
                 case "--ready-file" -> readyFile = args[++i];
                 case "--queues" -> queues = Integer.parseInt(args[++i]);
+                case "--new-conns" -> newConns = true;
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -172,7 +181,7 @@ public final class PacketGenerator
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role server|client --flows N --warmup S --seconds S --wait-arp N " +
-                    "--syn-timeout S --peer NAME --ready-file PATH --queues N -- <extra EAL args>");
+                    "--syn-timeout S --peer NAME --ready-file PATH --queues N --new-conns -- <extra EAL args>");
             }
         }
         if (queues < 1 || queues > 16)
@@ -183,6 +192,7 @@ public final class PacketGenerator
         {
             throw new IllegalArgumentException("--flows must be 1..16M");
         }
+        flowLimit = newConns ? 1 << 30 : flows;
     }
 
     private Void run(final Dpdk dpdk)
@@ -248,7 +258,82 @@ public final class PacketGenerator
             pollRx();
         }
 
-        // 2. one SYN per flow, then wait for them to come back
+        // 2. one SYN per flow, then wait for them to come back (not with --new-conns: every packet is a SYN)
+        final long synReturned = newConns ? 0 : establishFlows();
+
+        // 3. ACKs round robin over all flows at full speed (with --new-conns, SYNs of flows never seen): warm-up,
+        // then the measurement window
+        nextFlow = 0;
+        dpdk.resetStats(portId);
+        final long start = System.nanoTime();
+        final long windowStart = start + (long)(warmupSec * 1e9);
+        final long windowEnd = windowStart + (long)(seconds * 1e9);
+        long now;
+        while ((now = System.nanoTime()) < windowStart)
+        {
+            sendCycle();
+        }
+        final long rx0 = rxPackets;
+        final long tx0 = txPackets;
+        final long full0 = txFullBursts;
+        final long bursts0 = txBursts;
+        final long polls0 = rxPolls;
+        final long empty0 = rxEmptyPolls;
+        final long cycles0 = cycles;
+        final long apart0 = apartCycles;
+        final long[] rs0 = rxToRs.clone();
+        final long gen0 = rxToGen;
+        final long t0 = now;
+        while ((now = System.nanoTime()) < windowEnd)
+        {
+            sendCycle();
+        }
+        final long t1 = now;
+        final long rx = rxPackets - rx0;
+        final long tx = txPackets - tx0;
+        final long fullBursts = txFullBursts - full0;
+        final long bursts = txBursts - bursts0;
+        final long polls = rxPolls - polls0;
+        final long empty = rxEmptyPolls - empty0;
+        final long windowCycles = cycles - cycles0;
+        final long apart = apartCycles - apart0;
+        final long toGen = rxToGen - gen0;
+        final StringBuilder split = new StringBuilder();
+        for (int k = 0; k < rxToRs.length; k++)
+        {
+            split.append(k == 0 ? "" : ":").append(rxToRs[k] - rs0[k]);
+        }
+
+        // 4. stop sending, drain what is in flight
+        final long drainEnd = System.nanoTime() + 100_000_000L;
+        while (System.nanoTime() < drainEnd)
+        {
+            pollRx();
+        }
+        if (pendingCount > 0)
+        {
+            LvsShim.lvs_pktmbuf_free_bulk(txFrom[pendingFrom], pendingCount);
+            pendingCount = 0;
+        }
+        final Dpdk.EthStats st = dpdk.stats(portId);
+
+        final double window = (t1 - t0) / 1e9;
+        System.out.printf(Locale.ROOT,
+            "RESULT role=generator peer=%s mode=%s cpu=%d flows=%d syn_returned=%d window_s=%.3f rx_pkts=%d tx_pkts=%d " +
+            "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f apart_pct=%.3f " +
+            "rx_to_rs=%s rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
+            peer, newConns ? "new-conns" : "established", LvsShim.lvs_current_cpu(), flows, synReturned, window, rx, tx, rx / window / 1e6,
+            tx / window / 1e6, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
+            bursts == 0 ? 0.0 : 100.0 * fullBursts / bursts, polls == 0 ? 0.0 : 100.0 * empty / polls,
+            windowCycles == 0 ? 0.0 : 100.0 * apart / windowCycles,
+            split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
+        System.out.flush();
+        return null;
+    }
+
+    /** One SYN per flow, then waits (up to the SYN timeout without progress) for them to come back. */
+    private long establishFlows()
+    {
         final long rxIpv4BeforeSyn = rxIpv4;
         final long synStart = System.nanoTime();
         nextFlow = 0;
@@ -283,81 +368,21 @@ public final class PacketGenerator
         final long synReturned = rxIpv4 - rxIpv4BeforeSyn;
         log("SYNs: %d sent in %.3f s (%.3f Mpps offered), %d returned in %.3f s", flows,
             (synSent - synStart) / 1e9, flows / ((synSent - synStart) / 1e3), synReturned, (synDone - synStart) / 1e9);
-
-        // 3. ACKs round robin over all flows at full speed: warm-up, then the measurement window
-        nextFlow = 0;
-        dpdk.resetStats(portId);
-        final long start = System.nanoTime();
-        final long windowStart = start + (long)(warmupSec * 1e9);
-        final long windowEnd = windowStart + (long)(seconds * 1e9);
-        long now;
-        while ((now = System.nanoTime()) < windowStart)
-        {
-            ackCycle();
-        }
-        final long rx0 = rxPackets;
-        final long tx0 = txPackets;
-        final long full0 = txFullBursts;
-        final long bursts0 = txBursts;
-        final long polls0 = rxPolls;
-        final long empty0 = rxEmptyPolls;
-        final long cycles0 = cycles;
-        final long apart0 = apartCycles;
-        final long[] rs0 = rxToRs.clone();
-        final long gen0 = rxToGen;
-        final long t0 = now;
-        while ((now = System.nanoTime()) < windowEnd)
-        {
-            ackCycle();
-        }
-        final long t1 = now;
-        final long rx = rxPackets - rx0;
-        final long tx = txPackets - tx0;
-        final long fullBursts = txFullBursts - full0;
-        final long bursts = txBursts - bursts0;
-        final long polls = rxPolls - polls0;
-        final long empty = rxEmptyPolls - empty0;
-        final long windowCycles = cycles - cycles0;
-        final long apart = apartCycles - apart0;
-        final long toGen = rxToGen - gen0;
-        final StringBuilder split = new StringBuilder();
-        for (int k = 0; k < rxToRs.length; k++)
-        {
-            split.append(k == 0 ? "" : ":").append(rxToRs[k] - rs0[k]);
-        }
-
-        // 4. stop sending, drain what is in flight
-        final long drainEnd = System.nanoTime() + 100_000_000L;
-        while (System.nanoTime() < drainEnd)
-        {
-            pollRx();
-        }
-        if (pendingCount > 0)
-        {
-            LvsShim.lvs_pktmbuf_free_bulk(txFrom[pendingFrom], pendingCount);
-            pendingCount = 0;
-        }
-        final Dpdk.EthStats st = dpdk.stats(portId);
-
-        final double window = (t1 - t0) / 1e9;
-        System.out.printf(Locale.ROOT,
-            "RESULT role=generator peer=%s cpu=%d flows=%d syn_returned=%d window_s=%.3f rx_pkts=%d tx_pkts=%d " +
-            "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f apart_pct=%.3f " +
-            "rx_to_rs=%s rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
-            peer, LvsShim.lvs_current_cpu(), flows, synReturned, window, rx, tx, rx / window / 1e6,
-            tx / window / 1e6, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
-            bursts == 0 ? 0.0 : 100.0 * fullBursts / bursts, polls == 0 ? 0.0 : 100.0 * empty / polls,
-            windowCycles == 0 ? 0.0 : 100.0 * apart / windowCycles,
-            split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
-        System.out.flush();
-        return null;
+        return synReturned;
     }
 
-    private void ackCycle()
+    private void sendCycle()
     {
         if (pendingCount == 0)
         {
-            fillBurst(ackTemplate, ackIpBase, ackTcpBase, BURST);
+            if (newConns)
+            {
+                fillBurst(synTemplate, synIpBase, synTcpBase, BURST);
+            }
+            else
+            {
+                fillBurst(ackTemplate, ackIpBase, ackTcpBase, BURST);
+            }
         }
         final long full = txFullBursts;
         final long empty = rxEmptyPolls;
@@ -419,7 +444,7 @@ public final class PacketGenerator
             ALL.set(SHORT_BE, d + TCP_CSUM, (short)~fold(tcpBase + addrSum + sport));
             ALL.set(SHORT, m + rte_mbuf.data_len$OFFSET, (short)BenchTopology.FRAME_LENGTH);
             ALL.set(INT, m + rte_mbuf.pkt_len$OFFSET, BenchTopology.FRAME_LENGTH);
-            flow = flow + 1 == flows ? 0 : flow + 1;
+            flow = flow + 1 == flowLimit ? 0 : flow + 1;
         }
         nextFlow = flow;
         pendingFrom = 0;
