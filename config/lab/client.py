@@ -7,6 +7,9 @@ client.py requests URL COUNT [FIRST_PORT [reset]]
                                   FIRST_PORT+n-1, so no client port is reused within a run (a reused port
                                   would find its old connection on the director, as with kernel IPVS).
                                   With "reset" each connection is closed by a RST.
+client.py latency URL COUNT GAP_MS FIRST_PORT
+                               -> COUNT requests, each after GAP_MS of quiet, from ports FIRST_PORT...: one line
+                                  "latency <ms> ms <real server>" each
 client.py transfer URL BYTES [RATE]
                                -> downloads /bytes/BYTES once (at about RATE bytes a second if given); prints
                                   "transfer <server> <bytes> ok|corrupt"
@@ -88,6 +91,16 @@ def requests(url, count, first_port, reset=False):
             print(f"{i} {port} {server}", flush=True)
     print("total " + " ".join(f"{k}={tally[k]}" for k in sorted(tally)), flush=True)
     return 1 if failures else 0
+
+
+def latency(url, count, gap_ms, first_port):
+    """Each request after gap_ms of quiet, a new connection each: its time, and the real server."""
+    for i in range(count):
+        time.sleep(gap_ms / 1000.0)
+        t0 = time.monotonic()
+        server, _, _, _ = fetch(url, 10, first_port + i)
+        print(f"latency {(time.monotonic() - t0) * 1000.0:.3f} ms {server}", flush=True)
+    return 0
 
 
 def transfer(url, nbytes, rate=0):
@@ -294,6 +307,9 @@ def command(mode, args):
             url, count, first = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             reset = len(args) > 3 and args[3] == "reset"
             return lambda: requests(url, count, first, reset)
+        if mode == "latency":
+            url, count, gap, first = args[0], int(args[1]), float(args[2]), int(args[3])
+            return lambda: latency(url, count, gap, first)
         if mode == "transfer":
             url, nbytes, rate = args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0
             return lambda: transfer(url, nbytes, rate)

@@ -210,7 +210,7 @@ public final class Director implements AutoCloseable
                 })
                 .mtu(settings.mtu()));
             agents.add(agent);
-            runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler,
+            runners.add(new AgentRunner(idleStrategy(settings.idleSleepMaxUs()), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
         }
         sync = new SyncControl(settings.sync(), hostPathName(settings.instance()), syncRings, rings, conns,
@@ -293,6 +293,18 @@ public final class Director implements AutoCloseable
             throw new StartupException(List.of(ex.getMessage()));
         }
         return director;
+    }
+
+    /**
+     * How a forwarding agent waits when a cycle found nothing to do: it spins (a poll-mode dataplane's way, the
+     * lowest latency, a whole core always), or with {@code idle-sleep-max} it spins a little, yields, then sleeps from
+     * 1 us doubling up to that many microseconds, and spins again at the next packet: a quiet director gives its
+     * cores back, and the first packet after a quiet spell waits up to the sleep it arrives in.
+     */
+    static org.agrona.concurrent.IdleStrategy idleStrategy(final int sleepMaxUs)
+    {
+        return 0 == sleepMaxUs ? new BusySpinIdleStrategy() :
+            new BackoffIdleStrategy(1_000, 100, 1_000, sleepMaxUs * 1_000L);
     }
 
     /**

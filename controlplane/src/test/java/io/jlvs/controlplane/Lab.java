@@ -224,6 +224,12 @@ final class Lab implements AutoCloseable
         return null == director2Log ? "" : Files.readString(director2Log);
     }
 
+    /** The first director's process id (the JVM's: the launcher execs it). */
+    long directorPid()
+    {
+        return director.pid();
+    }
+
     /** Kills the first director with SIGKILL, as a crash would: nothing is closed, nothing flushed. */
     void killDirector() throws Exception
     {

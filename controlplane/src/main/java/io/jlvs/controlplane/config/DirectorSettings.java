@@ -43,6 +43,9 @@ import java.util.regex.Pattern;
  *                                              # serving the VIPs holds them; standing by, it neither answers for
  *                                              # them nor sends from them (default none)
  * mtu               = 1500                     # link MTU, 576..9216 (tunnels fit in it) (default 1500)
+ * idle-sleep-max    = 0                        # microseconds, 0..1000000: an agent whose port has gone quiet backs
+ *                                              # off from spinning to yielding to sleeping up to this long, and
+ *                                              # spins again at the next packet; 0: it always spins (default 0)
  * cores             = 1                        # forwarding lcores: "1", "1,2", "2-5"   (default 1); one agent each,
  *                                              # pinned to the CPU of its number, or, in DPDK's --lcores form,
  *                                              # "1@1,2@1": lcores 1 and 2 both on CPU 1 (more agents than CPUs:
@@ -119,7 +122,8 @@ public record DirectorSettings(
     int drainTimeoutSec,
     io.jlvs.dataplane.IpvsSysctls sysctls,
     Optional<Path> fwmarkRules,
-    Optional<Path> fwmarkRules6)
+    Optional<Path> fwmarkRules6,
+    int idleSleepMaxUs)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -146,7 +150,7 @@ public record DirectorSettings(
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
         "sloppy-sctp", "expire-quiescent-template", "nat-icmp-send", "drop-entry", "secure-tcp", "amemthresh",
-        "fwmark-rules", "fwmark-rules6");
+        "fwmark-rules", "fwmark-rules6", "idle-sleep-max");
 
     public DirectorSettings
     {
@@ -440,6 +444,7 @@ public record DirectorSettings(
             .map((f) -> file.toAbsolutePath().resolveSibling(f));
         final Optional<Path> fwmarkRules6 = Optional.ofNullable(c.string("fwmark-rules6", null))
             .map((f) -> file.toAbsolutePath().resolveSibling(f));
+        final int idleSleepMax = c.integer("idle-sleep-max", 0, 0, 1_000_000);
 
         if (!errors.isEmpty())
         {
@@ -450,7 +455,7 @@ public record DirectorSettings(
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
-            sysctls, fwmarkRules, fwmarkRules6);
+            sysctls, fwmarkRules, fwmarkRules6, idleSleepMax);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,
