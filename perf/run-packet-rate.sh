@@ -213,6 +213,8 @@ run_director() { # method [agents [newconn]] -> RESULT_LINE
     (( agents > 1 )) && name=director-$method-${agents}agents
     if [[ -n $newconn ]]; then  # every packet a new connection: a table with room for the whole run
         name=director-$method-newconn gen_extra="--new-conns" dir_extra="--capacity $NEWCONN_CAPACITY"
+    elif (( FLOWS > 262144 )); then  # room for every flow (bytes_per_conn is then the table's as made for them)
+        dir_extra="--capacity $FLOWS"
     fi
     PHASE_RTT=$(cpu_rtt)
     log "phase $name: load $(cut -d' ' -f1-3 /proc/loadavg), CPU $GEN_CPU<->$PEER_CPU cache-line RTT $PHASE_RTT ns"

@@ -7,6 +7,7 @@ import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
 import io.jlvs.dataplane.conn.ConnTable;
 import io.jlvs.dataplane.conn.ConnTables;
+import io.jlvs.dataplane.conn.FlowCache;
 import io.jlvs.dataplane.redirect.RedirectRings;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CompositeAgent;
@@ -184,6 +185,7 @@ public final class BenchDirector
                 .redirectRings(rings)
                 .port(new DpdkPort("net_memif0:" + a, portId, a, pool, mac))
                 .conns(conns.table(a))
+                .templates(conns.templates())
                 .timeouts(new ConnTimeouts())
                 .neighbours(neighbours)
                 .snapshot(ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), svc))
@@ -264,9 +266,14 @@ public final class BenchDirector
             f.release();
         }
 
+        final long offHeap = conns.offHeapMemoryUsed() +
+            (long)agents * FlowCache.capacityFor((capacity + agents - 1) / agents) * FlowCache.SLOT_SIZE;
         final StringBuilder sb = new StringBuilder(512);
         sb.append("RESULT role=director agent_cpu=").append(agentCpu[0]).append(" agent_lcore=").append(agentLcore[0])
             .append(" agents=").append(agents).append(" conns=").append(conns.size())
+            // memory per connection: every map as made for its capacity, and each agent's flow cache
+            .append(" offheap_bytes=").append(offHeap)
+            .append(" bytes_per_conn=").append(conns.size() == 0 ? "na" : Long.toString(offHeap / conns.size()))
             .append(" polls=").append(idle.polls).append(" empty_polls=").append(idle.emptyPolls)
             .append(" empty_poll_pct=").append(String.format(Locale.ROOT, "%.2f",
                 idle.polls == 0 ? 0.0 : 100.0 * idle.emptyPolls / idle.polls))

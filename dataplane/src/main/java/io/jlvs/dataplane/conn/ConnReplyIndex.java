@@ -58,6 +58,12 @@ final class ConnReplyIndex implements AutoCloseable
         }
     }
 
+    /** Off-heap bytes the index's map holds. */
+    long offHeapMemoryUsed()
+    {
+        return map.offHeapMemoryUsed();
+    }
+
     /** True for the connections that have a reply direction to index. */
     static boolean indexes(final ConnEntry entry)
     {

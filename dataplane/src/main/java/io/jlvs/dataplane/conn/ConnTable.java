@@ -544,9 +544,10 @@ public final class ConnTable implements AutoCloseable
         return map.segments();
     }
 
+    /** Off-heap bytes of the table's maps: the connections and their reply-direction index. */
     public long offHeapMemoryUsed()
     {
-        return map.offHeapMemoryUsed();
+        return map.offHeapMemoryUsed() + (null == replies ? 0 : replies.offHeapMemoryUsed());
     }
 
     /**

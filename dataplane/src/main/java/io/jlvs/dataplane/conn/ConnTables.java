@@ -323,6 +323,20 @@ public final class ConnTables implements AutoCloseable
         return capacity;
     }
 
+    /**
+     * Off-heap bytes of every table's maps (connections, reply index, templates), as made for their capacity; each
+     * agent's flow cache comes on top ({@link FlowCache#capacityFor} slots of {@link FlowCache#SLOT_SIZE}).
+     */
+    public long offHeapMemoryUsed()
+    {
+        long n = templates.offHeapMemoryUsed();
+        for (final ConnTable t : tables)
+        {
+            n += t.offHeapMemoryUsed();
+        }
+        return n;
+    }
+
     /** NAT reply-direction keys in all tables. */
     public long replyIndexSize()
     {

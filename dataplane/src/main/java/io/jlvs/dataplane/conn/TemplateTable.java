@@ -68,6 +68,12 @@ public final class TemplateTable implements AutoCloseable
         return table.capacity();
     }
 
+    /** Off-heap bytes of the table's map. */
+    public long offHeapMemoryUsed()
+    {
+        return table.offHeapMemoryUsed();
+    }
+
     /** Visits every template, for {@code ipvsadm -L -c}; from any thread, allocating. */
     public long forEach(final ConnVisitor visitor)
     {
