@@ -17,6 +17,7 @@
 # usage: perf/run-packet-rate.sh            (from anywhere; env overrides below)
 #   T=5 WARMUP=5 FLOWS=131072 GEN_CPU=0 PEER_CPU=1 MEM=auto|huge|nohuge NICE=-20 PROFILE=0|1
 #   PHASES="io macswap director nat tun agents2" ROUNDS=1 DIRECTOR_ARGS="--entries-per-segment 64" BUILD=auto|always|never
+#   RATE=1.0 (Mpps: the generator paces itself to it, so latency is measured below saturation; empty: full speed)
 #   RECORD=1 (each round's SUMMARY line, dated, is appended under "## Latest" in perf/RESULTS.md; 0: not)
 #   QUIET_LOAD=1.0 QUIET_WAIT=600   (before each round, wait up to QUIET_WAIT s for the 1-min load average to drop
 #                                    below QUIET_LOAD: other engineers share this box)
@@ -38,6 +39,7 @@ QUIET_WAIT=${QUIET_WAIT:-600}
 DIRECTOR_ARGS=${DIRECTOR_ARGS:-}
 BUILD=${BUILD:-auto}
 RECORD=${RECORD:-1}
+RATE=${RATE:-}
 NEWCONN_CAPACITY=${NEWCONN_CAPACITY:-16777216}
 SUMMARIES=()
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -157,6 +159,7 @@ log "logs in $LOG_DIR; memory: $MEM_DESC; generator on CPU $GEN_CPU, peers on CP
 # ------------------------------------------------------------------------------------------------ phases
 start_generator() { # name wait_arp [queues [extra generator options]] -> GEN_PID
     local name=$1 wait_arp=$2 queues=${3:-1} extra=${4:-}
+    [[ -n $RATE ]] && extra="$extra --rate $RATE"
     rm -f "$SOCK" "$READY"
     # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$GEN_CPU" "$JAVA" "${JVM_FLAGS[@]}" -cp "$CP" io.jlvs.perf.PacketGenerator \
@@ -249,7 +252,7 @@ wait_quiet() {
     log "load $(cut -d' ' -f1-3 /proc/loadavg) after waiting ${waited}s"
 }
 
-declare -A MPPS RTT
+declare -A MPPS RTT P99
 for round in $(seq "$ROUNDS"); do
     wait_quiet
     for phase in $PHASES; do
@@ -264,8 +267,10 @@ for round in $(seq "$ROUNDS"); do
         line=$RESULT_LINE
         echo "$line"
         MPPS[$round.$phase]=$(field "$line" rx_mpps)
+        P99[$round.$phase]=$(field "$line" lat_p99_us)
         RTT[$round.$phase]=$PHASE_RTT
-        log "round $round $name: $(field "$line" rx_mpps) Mpps (generator tx_full $(field "$line" tx_full_pct) %," \
+        log "round $round $name: $(field "$line" rx_mpps) Mpps, latency p50/p99/p99.9 $(field "$line" lat_p50_us) /" \
+            "$(field "$line" lat_p99_us) / $(field "$line" lat_p999_us) us (generator tx_full $(field "$line" tx_full_pct) %," \
             "rx_empty_poll $(field "$line" rx_empty_poll_pct) %, loss $(field "$line" loss_pct) %)"
     done
 done
@@ -282,7 +287,10 @@ for round in $(seq "$ROUNDS"); do
         ratio=$(awk -v d="${MPPS[$round.director]}" -v m="${MPPS[$round.macswap]}" 'BEGIN {printf "%.3f", d / m}')
     fi
     printf '%10s\n' "$ratio"
-    summary="SUMMARY round=$round flows=$FLOWS t_s=$T io_mpps=${MPPS[$round.io]:-na} macswap_mpps=${MPPS[$round.macswap]:-na}"
+    summary="SUMMARY round=$round flows=$FLOWS t_s=$T rate=${RATE:-max} io_mpps=${MPPS[$round.io]:-na} macswap_mpps=${MPPS[$round.macswap]:-na}"
+    for phase in $PHASES; do  # p99 of each phase, in microseconds
+        summary="$summary ${phase}_p99_us=${P99[$round.$phase]:-na}"
+    done
     for phase in director nat tun gue gre newconn; do
         [[ -n ${MPPS[$round.$phase]:-} ]] || continue
         r=na

@@ -74,6 +74,15 @@ public final class PacketGenerator
     private int flows = 131072;
     /** {@code --new-conns}: every packet a SYN of a flow never seen, so each is a new connection to the peer. */
     private boolean newConns;
+    /** {@code --rate}: packets per microsecond (Mpps) offered at most; 0, as fast as the peer takes them. */
+    private double rateMpps;
+    private long paceStartNs;
+    private long pacedSent;
+    /** Each burst's frames carry the time they were made, after the TCP header; what comes back is timed. */
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private boolean timing;
+    /** Where the timestamp is: an ACK's payload (in its checksum), a SYN's padding (in none). */
+    private static final int STAMP = TCP + 20;
     /** Where the flow index wraps: the flows, or (new connections) far beyond what a run sends. */
     private int flowLimit;
     private double warmupSec = 2;
@@ -174,6 +183,7 @@ public final class PacketGenerator
                 case "--ready-file" -> readyFile = args[++i];
                 case "--queues" -> queues = Integer.parseInt(args[++i]);
                 case "--new-conns" -> newConns = true;
+                case "--rate" -> rateMpps = Double.parseDouble(args[++i]);
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -181,7 +191,7 @@ public final class PacketGenerator
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role server|client --flows N --warmup S --seconds S --wait-arp N " +
-                    "--syn-timeout S --peer NAME --ready-file PATH --queues N --new-conns -- <extra EAL args>");
+                    "--syn-timeout S --peer NAME --ready-file PATH --queues N --new-conns --rate MPPS -- <extra EAL args>");
             }
         }
         if (queues < 1 || queues > 16)
@@ -266,6 +276,8 @@ public final class PacketGenerator
         nextFlow = 0;
         dpdk.resetStats(portId);
         final long start = System.nanoTime();
+        paceStartNs = start;
+        pacedSent = 0;
         final long windowStart = start + (long)(warmupSec * 1e9);
         final long windowEnd = windowStart + (long)(seconds * 1e9);
         long now;
@@ -280,6 +292,8 @@ public final class PacketGenerator
         final long polls0 = rxPolls;
         final long empty0 = rxEmptyPolls;
         final long cycles0 = cycles;
+        latency.reset();
+        timing = true;
         final long apart0 = apartCycles;
         final long[] rs0 = rxToRs.clone();
         final long gen0 = rxToGen;
@@ -289,6 +303,7 @@ public final class PacketGenerator
             sendCycle();
         }
         final long t1 = now;
+        timing = false;
         final long rx = rxPackets - rx0;
         final long tx = txPackets - tx0;
         final long fullBursts = txFullBursts - full0;
@@ -321,12 +336,15 @@ public final class PacketGenerator
         System.out.printf(Locale.ROOT,
             "RESULT role=generator peer=%s mode=%s cpu=%d flows=%d syn_returned=%d window_s=%.3f rx_pkts=%d tx_pkts=%d " +
             "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f apart_pct=%.3f " +
+            "rate_mpps=%s lat_p50_us=%.2f lat_p99_us=%.2f lat_p999_us=%.2f lat_samples=%d " +
             "rx_to_rs=%s rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
             peer, newConns ? "new-conns" : "established", LvsShim.lvs_current_cpu(), flows, synReturned, window, rx, tx, rx / window / 1e6,
             tx / window / 1e6, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
             bursts == 0 ? 0.0 : 100.0 * fullBursts / bursts, polls == 0 ? 0.0 : 100.0 * empty / polls,
             windowCycles == 0 ? 0.0 : 100.0 * apart / windowCycles,
-            split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
+            rateMpps > 0 ? String.format(Locale.ROOT, "%.3f", rateMpps) : "max",
+            latency.percentile(0.5) / 1e3, latency.percentile(0.99) / 1e3, latency.percentile(0.999) / 1e3,
+            latency.total(), split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
         System.out.flush();
         return null;
     }
@@ -373,15 +391,26 @@ public final class PacketGenerator
 
     private void sendCycle()
     {
+        if (rateMpps > 0 && pendingCount == 0)
+        {
+            final long allowed = (long)((System.nanoTime() - paceStartNs) * rateMpps / 1_000.0);
+            if (pacedSent + BURST > allowed)
+            {
+                pollRx(); // paced: not yet time for the next burst
+                return;
+            }
+            // a peer that held us back earns no credit to catch up with: the rate stays the rate
+            pacedSent = Math.max(pacedSent, allowed - 4L * BURST);
+        }
         if (pendingCount == 0)
         {
             if (newConns)
             {
-                fillBurst(synTemplate, synIpBase, synTcpBase, BURST);
+                pacedSent += fillBurst(synTemplate, synIpBase, synTcpBase, BURST);
             }
             else
             {
-                fillBurst(ackTemplate, ackIpBase, ackTcpBase, BURST);
+                pacedSent += fillBurst(ackTemplate, ackIpBase, ackTcpBase, BURST);
             }
         }
         final long full = txFullBursts;
@@ -419,6 +448,10 @@ public final class PacketGenerator
         final long t6 = template[6];
         final long t7 = template[7];
         int flow = nextFlow;
+        final long stamp = System.nanoTime();
+        // an ACK carries the stamp in its payload, so its checksum takes it in; a SYN's stamp is padding
+        final int stampSum = template == ackTemplate ? (int)(stamp >>> 48) + (int)((stamp >>> 32) & 0xFFFF) +
+            (int)((stamp >>> 16) & 0xFFFF) + (int)(stamp & 0xFFFF) : 0;
         // with several queues, a burst of consecutive flows goes on one queue: a flow stays on its queue, as a
         // NIC's RSS keeps it, and the queue has nothing to do with the agent that owns the flow's connection
         pendingQueue = (flow / BURST) % queues;
@@ -441,7 +474,8 @@ public final class PacketGenerator
             ALL.set(INT_BE, d + IP_SRC, saddr);
             ALL.set(SHORT_BE, d + IP_CSUM, (short)~fold(ipBase + addrSum));
             ALL.set(SHORT_BE, d + TCP_SPORT, (short)sport);
-            ALL.set(SHORT_BE, d + TCP_CSUM, (short)~fold(tcpBase + addrSum + sport));
+            ALL.set(SHORT_BE, d + TCP_CSUM, (short)~fold(tcpBase + addrSum + sport + stampSum));
+            ALL.set(LONG_BE, d + STAMP, stamp);
             ALL.set(SHORT, m + rte_mbuf.data_len$OFFSET, (short)BenchTopology.FRAME_LENGTH);
             ALL.set(INT, m + rte_mbuf.pkt_len$OFFSET, BenchTopology.FRAME_LENGTH);
             flow = flow + 1 == flowLimit ? 0 : flow + 1;
@@ -483,6 +517,7 @@ public final class PacketGenerator
             return;
         }
         rxPackets += n;
+        final long now = timing ? System.nanoTime() : 0;
         for (int i = 0; i < n; i++)
         {
             final long m = rxArr.getAtIndex(ValueLayout.JAVA_LONG, i);
@@ -493,6 +528,10 @@ public final class PacketGenerator
             if (etherType == 0x0800)
             {
                 rxIpv4++;
+                if (timing)
+                {
+                    latency.record(now - ALL.get(LONG_BE, d + STAMP));
+                }
                 if (dst == BenchTopology.GEN_MAC)
                 {
                     rxToGen++;
