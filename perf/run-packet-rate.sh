@@ -6,6 +6,9 @@
 #      director: DR   nat: NAT to port 8080   tun: IPIP   gue: GUE with checksums   gre: GRE with checksums
 #      newconn: DR where every packet is a SYN of a new flow (PacketGenerator --new-conns): new connections per second,
 #      each scheduled, inserted and forwarded, in a table of NEWCONN_CAPACITY (default 16M) so it never fills
+#      flood, flood-defended: DR's established flows while FLOOD_PCT (50) of the bursts are SYNs of spoofed new flows,
+#      in a table of FLOOD_CAPACITY (262144) that the flood fills; -defended with drop_entry and secure_tcp 1 (on
+#      while fewer than FLOOD_AMEMTHRESH entries are free); rx_ack_mpps is what the established flows got through
 #      agents2: DR with two agents on two memif queues, run in turn on the one peer CPU (a CompositeAgent): about
 #      half the packets reach the agent that does not own their connection and go over the rings, so
 #      ratio_agents2_director is what owning connections costs per packet on one CPU, not scaling
@@ -41,6 +44,9 @@ BUILD=${BUILD:-auto}
 RECORD=${RECORD:-1}
 RATE=${RATE:-}
 NEWCONN_CAPACITY=${NEWCONN_CAPACITY:-16777216}
+FLOOD_PCT=${FLOOD_PCT:-50}
+FLOOD_CAPACITY=${FLOOD_CAPACITY:-262144}
+FLOOD_AMEMTHRESH=${FLOOD_AMEMTHRESH:-65536}
 SUMMARIES=()
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
@@ -210,12 +216,15 @@ run_testpmd() { # mode -> RESULT_LINE
     stop_pid "$tp" INT
 }
 
-run_director() { # method [agents [newconn]] -> RESULT_LINE
-    local method=$1 agents=${2:-1} newconn=${3:-}
+run_director() { # method [agents [newconn|flood|flood-defended]] -> RESULT_LINE
+    local method=$1 agents=${2:-1} kind=${3:-}
     local name=director-$method gen_extra="" dir_extra=""
     (( agents > 1 )) && name=director-$method-${agents}agents
-    if [[ -n $newconn ]]; then  # every packet a new connection: a table with room for the whole run
+    if [[ $kind == newconn ]]; then  # every packet a new connection: a table with room for the whole run
         name=director-$method-newconn gen_extra="--new-conns" dir_extra="--capacity $NEWCONN_CAPACITY"
+    elif [[ $kind == flood* ]]; then  # established flows under a SYN flood that fills the table
+        name=director-$method-$kind gen_extra="--syn-flood $FLOOD_PCT" dir_extra="--capacity $FLOOD_CAPACITY"
+        [[ $kind == flood-defended ]] && dir_extra="$dir_extra --drop-entry 1 --secure-tcp 1 --amemthresh $FLOOD_AMEMTHRESH"
     elif (( FLOWS > 262144 )); then  # room for every flow (bytes_per_conn is then the table's as made for them)
         dir_extra="--capacity $FLOWS"
     fi
@@ -252,7 +261,7 @@ wait_quiet() {
     log "load $(cut -d' ' -f1-3 /proc/loadavg) after waiting ${waited}s"
 }
 
-declare -A MPPS RTT P99
+declare -A MPPS RTT P99 ACKS
 for round in $(seq "$ROUNDS"); do
     wait_quiet
     for phase in $PHASES; do
@@ -262,12 +271,14 @@ for round in $(seq "$ROUNDS"); do
             nat|tun|gue|gre) run_director "$phase"; name="director-$phase" ;;
             agents2) run_director dr 2; name="director-dr-2agents" ;;
             newconn) run_director dr 1 newconn; name="director-dr-newconn" ;;
+            flood|flood-defended) run_director dr 1 "$phase"; name="director-dr-$phase" ;;
             *) log "unknown phase $phase"; exit 1 ;;
         esac
         line=$RESULT_LINE
         echo "$line"
         MPPS[$round.$phase]=$(field "$line" rx_mpps)
         P99[$round.$phase]=$(field "$line" lat_p99_us)
+        ACKS[$round.$phase]=$(field "$line" rx_ack_mpps)
         RTT[$round.$phase]=$PHASE_RTT
         log "round $round $name: $(field "$line" rx_mpps) Mpps, latency p50/p99/p99.9 $(field "$line" lat_p50_us) /" \
             "$(field "$line" lat_p99_us) / $(field "$line" lat_p999_us) us (generator tx_full $(field "$line" tx_full_pct) %," \
@@ -288,10 +299,11 @@ for round in $(seq "$ROUNDS"); do
     fi
     printf '%10s\n' "$ratio"
     summary="SUMMARY round=$round flows=$FLOWS t_s=$T rate=${RATE:-max} io_mpps=${MPPS[$round.io]:-na} macswap_mpps=${MPPS[$round.macswap]:-na}"
-    for phase in $PHASES; do  # p99 of each phase, in microseconds
+    for phase in $PHASES; do  # p99 of each phase, in microseconds; under a flood, what the established flows got
         summary="$summary ${phase}_p99_us=${P99[$round.$phase]:-na}"
+        [[ $phase == flood* ]] && summary="$summary ${phase}_ack_mpps=${ACKS[$round.$phase]:-na}"
     done
-    for phase in director nat tun gue gre newconn; do
+    for phase in director nat tun gue gre newconn flood flood-defended; do
         [[ -n ${MPPS[$round.$phase]:-} ]] || continue
         r=na
         [[ -n ${MPPS[$round.macswap]:-} ]] &&

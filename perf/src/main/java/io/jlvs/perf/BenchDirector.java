@@ -64,6 +64,8 @@ public final class BenchDirector
     private String socket = "/run/jlvs-perf/memif.sock";
     private String role = "client";
     private long capacity = 1 << 18;
+    /** The kernel's sysctls the agents run with: the defences, for the flood phases. */
+    private io.jlvs.dataplane.IpvsSysctls sysctls = io.jlvs.dataplane.IpvsSysctls.DEFAULTS;
     private double maxSeconds = 120;
     private boolean seedNeighbours;
     private long entriesPerSegment = ConnTable.DEFAULT_ENTRIES_PER_SEGMENT;
@@ -95,6 +97,12 @@ public final class BenchDirector
                 case "--conn-dir" -> connDir = args[++i];
                 case "--method" -> method = args[++i];
                 case "--agents" -> agents = Integer.parseInt(args[++i]);
+                case "--drop-entry" -> sysctls = sysctls.withDefense(Integer.parseInt(args[++i]), sysctls.secureTcp(),
+                    sysctls.amemthresh());
+                case "--secure-tcp" -> sysctls = sysctls.withDefense(sysctls.dropEntry(), Integer.parseInt(args[++i]),
+                    sysctls.amemthresh());
+                case "--amemthresh" -> sysctls = sysctls.withDefense(sysctls.dropEntry(), sysctls.secureTcp(),
+                    Integer.parseInt(args[++i]));
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -103,7 +111,7 @@ public final class BenchDirector
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role client|server --capacity N --max-seconds S --seed-neighbours " +
                     "--entries-per-segment N (default " + ConnTable.DEFAULT_ENTRIES_PER_SEGMENT + ", as the real director; 0: Chronicle's choice) --conn-dir PATH " +
-                    "--method dr|nat|tun|gue|gre --agents N " +
+                    "--method dr|nat|tun|gue|gre --agents N --drop-entry 0..3 --secure-tcp 0..3 --amemthresh N " +
                     "-- <extra EAL args>");
             }
         }
@@ -186,6 +194,7 @@ public final class BenchDirector
                 .port(new DpdkPort("net_memif0:" + a, portId, a, pool, mac))
                 .conns(conns.table(a))
                 .templates(conns.templates())
+                .sysctls(sysctls)
                 .timeouts(new ConnTimeouts())
                 .neighbours(neighbours)
                 .snapshot(ForwardingSnapshot.of(1, RouteTable.of(BenchTopology.DIP, 24), svc))

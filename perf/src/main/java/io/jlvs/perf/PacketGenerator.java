@@ -74,6 +74,13 @@ public final class PacketGenerator
     private int flows = 131072;
     /** {@code --new-conns}: every packet a SYN of a flow never seen, so each is a new connection to the peer. */
     private boolean newConns;
+    /** {@code --syn-flood P}: P of every 100 bursts of the window are SYNs of flows never seen (a flood), the rest
+     * the established flows' ACKs; what comes back is counted by kind. */
+    private int floodPercent;
+    private int floodFlow = 1 << 24;
+    private int burstNumber;
+    private long rxSyn;
+    private long rxAck;
     /** {@code --rate}: packets per microsecond (Mpps) offered at most; 0, as fast as the peer takes them. */
     private double rateMpps;
     private long paceStartNs;
@@ -184,6 +191,7 @@ public final class PacketGenerator
                 case "--queues" -> queues = Integer.parseInt(args[++i]);
                 case "--new-conns" -> newConns = true;
                 case "--rate" -> rateMpps = Double.parseDouble(args[++i]);
+                case "--syn-flood" -> floodPercent = Integer.parseInt(args[++i]);
                 case "--" ->
                 {
                     extraEal.addAll(List.of(args).subList(i + 1, args.length));
@@ -191,7 +199,7 @@ public final class PacketGenerator
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role server|client --flows N --warmup S --seconds S --wait-arp N " +
-                    "--syn-timeout S --peer NAME --ready-file PATH --queues N --new-conns --rate MPPS -- <extra EAL args>");
+                    "--syn-timeout S --peer NAME --ready-file PATH --queues N --new-conns --rate MPPS --syn-flood PERCENT -- <extra EAL args>");
             }
         }
         if (queues < 1 || queues > 16)
@@ -293,6 +301,8 @@ public final class PacketGenerator
         final long empty0 = rxEmptyPolls;
         final long cycles0 = cycles;
         latency.reset();
+        rxSyn = 0;
+        rxAck = 0;
         timing = true;
         final long apart0 = apartCycles;
         final long[] rs0 = rxToRs.clone();
@@ -337,6 +347,7 @@ public final class PacketGenerator
             "RESULT role=generator peer=%s mode=%s cpu=%d flows=%d syn_returned=%d window_s=%.3f rx_pkts=%d tx_pkts=%d " +
             "rx_mpps=%.3f tx_mpps=%.3f loss_pct=%.3f tx_full_pct=%.2f rx_empty_poll_pct=%.2f apart_pct=%.3f " +
             "rate_mpps=%s lat_p50_us=%.2f lat_p99_us=%.2f lat_p999_us=%.2f lat_samples=%d " +
+            "syn_flood_pct=%d rx_ack_mpps=%.3f rx_syn_mpps=%.3f " +
             "rx_to_rs=%s rx_to_gen=%d port_imissed=%d port_rx_nombuf=%d port_oerrors=%d%n",
             peer, newConns ? "new-conns" : "established", LvsShim.lvs_current_cpu(), flows, synReturned, window, rx, tx, rx / window / 1e6,
             tx / window / 1e6, tx == 0 ? 0.0 : 100.0 * (tx - rx) / tx,
@@ -344,7 +355,7 @@ public final class PacketGenerator
             windowCycles == 0 ? 0.0 : 100.0 * apart / windowCycles,
             rateMpps > 0 ? String.format(Locale.ROOT, "%.3f", rateMpps) : "max",
             latency.percentile(0.5) / 1e3, latency.percentile(0.99) / 1e3, latency.percentile(0.999) / 1e3,
-            latency.total(), split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
+            latency.total(), floodPercent, rxAck / window / 1e6, rxSyn / window / 1e6, split, toGen, st.imissed(), st.rxNombuf(), st.oerrors());
         System.out.flush();
         return null;
     }
@@ -407,6 +418,15 @@ public final class PacketGenerator
             if (newConns)
             {
                 pacedSent += fillBurst(synTemplate, synIpBase, synTcpBase, BURST);
+            }
+            else if (floodPercent > 0 && burstNumber++ % 100 < floodPercent)
+            {
+                // a flood burst: SYNs from flows past the established ones, each new
+                final int established = nextFlow;
+                nextFlow = floodFlow;
+                pacedSent += fillBurst(synTemplate, synIpBase, synTcpBase, BURST);
+                floodFlow = nextFlow;
+                nextFlow = established;
             }
             else
             {
@@ -531,6 +551,14 @@ public final class PacketGenerator
                 if (timing)
                 {
                     latency.record(now - ALL.get(LONG_BE, d + STAMP));
+                    if ((ALL.get(ValueLayout.JAVA_BYTE, d + TCP + 13) & 0x02) != 0)
+                    {
+                        rxSyn++;
+                    }
+                    else
+                    {
+                        rxAck++;
+                    }
                 }
                 if (dst == BenchTopology.GEN_MAC)
                 {
