@@ -158,6 +158,12 @@ public final class IpvsIn
                 noConnNotInit.incrementRelease();
                 return DROP;
             }
+            if (conns.isFull())
+            {
+                // no room: refused before it costs a scheduling, a template and a locked insert attempt
+                tableFull.incrementRelease();
+                return DROP;
+            }
             final int dport;
             int control = 0;
             if (svc.isPersistent())

@@ -291,6 +291,12 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         return table.capacity();
     }
 
+    /** The table holds as many connections as it may: a new one would be refused. */
+    public boolean isFull()
+    {
+        return table.size() >= table.capacity();
+    }
+
     /** Releases the agent's cache. */
     public void close()
     {
