@@ -343,7 +343,8 @@ final class BurstClassifier
 
     /**
      * The virtual service of a packet: by the firewall mark the marking rules give it, when it is for one of the
-     * director's own addresses (the kernel's IPVS sees only what is delivered locally), then by its destination.
+     * director's own addresses (the kernel's IPVS sees only what is delivered locally), then by its destination, then
+     * by the FTP and port-zero fallbacks.
      */
     private static Service findService(final ForwardingSnapshot s, final PacketView v)
     {
@@ -357,6 +358,15 @@ final class BurstClassifier
                 return marked;
             }
         }
-        return services.findForPacket(v.protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
+        final Service exact = services.find(v.protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
+        if (null != exact)
+        {
+            return exact;
+        }
+        // an FTP or port-zero service takes the other ports of its address, but never of one of the director's own:
+        // its own sessions' ports are its host's
+        final boolean own = v.af == PacketView.AF_INET ? s.routes().isOwnAddress(v.daddrV4()) :
+            s.routes().isOwnAddressV6(v.daddrHi, v.daddrLo);
+        return own ? null : services.findFallback(v.protocol, v.af, v.daddrHi, v.daddrLo, v.dport);
     }
 }

@@ -140,7 +140,7 @@ public final class Defense implements ConnTable.ExpiryListener
     @Override
     public void onExpired(final ConnKey key, final ConnEntry e)
     {
-        in.ended(key, e, services);
+        in.dropped(key, e, services);
         dropped.incrementRelease();
     }
 

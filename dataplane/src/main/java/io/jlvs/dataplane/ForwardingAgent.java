@@ -439,11 +439,15 @@ public final class ForwardingAgent implements Agent
             return;
         }
         // nat_icmp_send: the real server learns its connection is gone, from the director's address towards it
-        counter(LbCounterDescriptor.NAT_ICMP_SENT).incrementRelease();
-        send(p, p.view.af == PacketView.AF_INET6 ?
+        final boolean sent = p.view.af == PacketView.AF_INET6 ?
             icmpErrors.unreachable6(p, IcmpErrorSender.ICMPV6_CODE_PORT_UNREACHABLE, from.sourceHi6(),
                 from.sourceLo6()) :
-            icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, from.sourceV4()));
+            icmpErrors.unreachable(p, IcmpFlyweight.CODE_PORT_UNREACHABLE, 0, from.sourceV4());
+        if (sent)
+        {
+            counter(LbCounterDescriptor.NAT_ICMP_SENT).incrementRelease();
+        }
+        send(p, sent);
     }
 
     private void onArp(final Packet p)

@@ -103,7 +103,8 @@ public final class IpvsIn
         {
             return onLaterFragment(pkt, hit, services);
         }
-        if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, sysctls.connReuseMode(), false))
+        if (hit && ConnStateMachine.shouldReschedule(protocol, pkt.tcpFlags, entry, sysctls.connReuseMode(),
+            0 != entry.control()))
         {
             // conn_reuse_mode: a SYN for a closing connection ends it and is scheduled afresh.
             conns.remove(key, entry);
@@ -386,10 +387,19 @@ public final class IpvsIn
         return conns.expire(nowMs, limit, onExpired) + persistence.expire(nowMs, limit, services);
     }
 
-    /** A connection ended by other means than its time (the drop_entry defence): undoes its accounting. */
-    void ended(final ConnKey k, final ConnEntry e, final ServiceTable services)
+    /**
+     * A connection the {@code drop_entry} defence ended: its accounting undone as an expired one's, and its template
+     * deleted with it once it controls nothing else.
+     */
+    void dropped(final ConnKey k, final ConnEntry e, final ServiceTable services)
     {
-        onExpired(k, e, services);
+        connsExpired.incrementRelease();
+        final Dest d = null == services ? null : services.destById(e.destId());
+        if (null != d)
+        {
+            undoNewConn(d, e);
+        }
+        persistence.releaseDropped(k, e, services);
     }
 
     private void onExpired(final ConnKey k, final ConnEntry e)

@@ -33,7 +33,8 @@ import io.jlvs.dataplane.service.ServiceTable;
  * beside it, a template here is rewritten in place with the new choice, keeping its count of controlled connections:
  * the choice of real server is the kernel's, and {@code ipvsadm -L -c} shows one template, not two.
  * <p>
- * UDP services with one-packet scheduling keep no template: the kernel's expires the moment it is made.
+ * With one-packet scheduling (UDP) a datagram's connection is never kept: it finds or makes the template and
+ * restarts its timer, but takes no control of it.
  * <p>
  * The agent's own, on its thread; the template table is shared, under its entry locks.
  */
@@ -81,13 +82,8 @@ public final class Persistence implements ConnTable.ExpiryListener
     {
         tableFull = false;
         final int dstPort = pkt.dport;
-        if ((svc.flags() & Service.F_ONEPACKET) != 0 && pkt.protocol == IpProtocol.UDP)
-        {
-            control = 0;
-            final Dest dest = svc.scheduler().schedule(svc, pkt);
-            dport = null == dest ? 0 : connPort(dstPort, svc, dest);
-            return dest;
-        }
+        // one-packet scheduling: the datagram's connection is never kept, so it takes no control of the template
+        final int taken = (svc.flags() & Service.F_ONEPACKET) != 0 && pkt.protocol == IpProtocol.UDP ? 0 : 1;
 
         int protocol = pkt.protocol;
         long vaddrHi = pkt.daddrHi;
@@ -119,7 +115,7 @@ public final class Persistence implements ConnTable.ExpiryListener
             if (null != dest)
             {
                 // ip_vs_conn_put(ct): its timer starts again with its timeout; ip_vs_control_add(cp, ct)
-                template.expiresMs(nowMs + template.timeoutSec() * 1000L).nControl(template.nControl() + 1);
+                template.expiresMs(nowMs + template.timeoutSec() * 1000L).nControl(template.nControl() + taken);
                 lock.write(template);
             }
             else
@@ -134,7 +130,7 @@ public final class Persistence implements ConnTable.ExpiryListener
                 {
                     unbind(template, services);
                 }
-                newTemplate(dest, svc, protocol, dstPort, nowMs).nControl(carried + 1);
+                newTemplate(dest, svc, protocol, dstPort, nowMs).nControl(carried + taken);
                 if (!lock.write(template))
                 {
                     tableFull = true;
@@ -144,7 +140,7 @@ public final class Persistence implements ConnTable.ExpiryListener
                 dest.bound();
             }
         }
-        control = TemplateRef.of(vport, prefix, fwmark);
+        control = 0 == taken ? 0 : TemplateRef.of(vport, prefix, fwmark);
         dport = connPort(dstPort, svc, dest);
         return dest;
     }
@@ -181,6 +177,32 @@ public final class Persistence implements ConnTable.ExpiryListener
                 lock.write(template.nControl(template.nControl() - 1));
             }
         }
+    }
+
+    /**
+     * A controlled connection the {@code drop_entry} defence ended: its template controls one fewer, and once it
+     * controls none it goes too, as {@code ip_vs_random_dropentry()} deletes a dropped connection's controller.
+     */
+    public void releaseDropped(final ConnKey key, final ConnEntry e, final ServiceTable services)
+    {
+        if (!TemplateRef.isControlled(e.control()))
+        {
+            return;
+        }
+        try (TemplateTable.Lock lock = templates.lock(TemplateRef.keyOf(key, e, templateKey)))
+        {
+            if (!lock.read(template))
+            {
+                return;
+            }
+            if (template.nControl() > 1)
+            {
+                lock.write(template.nControl(template.nControl() - 1));
+                return;
+            }
+            lock.remove();
+        }
+        unbind(template, services);
     }
 
     /** {@code ip_vs_control_assure_ct()}: a controlled connection got established; its template is assured. */
@@ -265,7 +287,8 @@ public final class Persistence implements ConnTable.ExpiryListener
     {
         final int templatePort = dstPort == svc.port() && svc.port() != FTP_PORT ? dest.port() : 0;
         return template.reset()
-            .flags(ConnFlags.newConnFlags(dest.connFlags(), protocol, ConnFlags.TEMPLATE))
+            // the service's one-packet flag is the connections', never the template's
+            .flags(ConnFlags.newConnFlags(dest.connFlags(), protocol, ConnFlags.TEMPLATE) & ~ConnFlags.ONE_PACKET)
             .state(ConnState.TEMPLATE_NONE)
             .daf(dest.af())
             .daddr(dest.addrHi(), dest.addrLo())

@@ -91,6 +91,12 @@ class DefenseTest
         conns.insert(key(5), 0, entry(IpProtocol.TCP, ConnState.ESTABLISHED, 9, idle));
         conns.insert(key(6), 0, entry(IpProtocol.TCP, ConnState.FIN_WAIT, 0, NOW + 1000));
         conns.insert(key(7), 0, entry(IpProtocol.TCP, ConnState.ESTABLISHED, 0, idle));
+        // the table's copy says 61 s idle with one packet; the flow cache, which the table trails, has it 31 s
+        final long tag = FlowCache.tagOf(key(8));
+        conns.insert(key(8), tag, entry(IpProtocol.TCP, ConnState.ESTABLISHED, 1, idle));
+        final ConnEntry fresh = new ConnEntry();
+        assertTrue(conns.find(key(8), tag, NOW, fresh));
+        conns.save(key(8), fresh.expiresMs(idle + 30_000).inPkts(40), 0);
         defense.sysctls(IpvsSysctls.DEFAULTS.withDefense(3, 0, 0));
         int dropped = 0;
         for (int second = 0; second < 32; second++) // a 32nd of the segments a second (at least one)
@@ -107,6 +113,7 @@ class DefenseTest
         assertTrue(table.lookup(key(5), e), "more than 8 packets");
         assertTrue(table.lookup(key(6), e), "another TCP state");
         assertTrue(table.lookup(key(7), e), "no packet: todrop_rate[0] is 0");
+        assertTrue(table.lookup(key(8), e), "decided on the cache's copy, not the table's");
         assertEquals(3, agentCounters[LbCounterDescriptor.DEFENSE_DROPPED.ordinal()].get());
         assertEquals(3, agentCounters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()].get(), "ended as expired ones");
     }

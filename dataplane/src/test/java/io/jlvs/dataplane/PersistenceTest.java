@@ -230,8 +230,13 @@ class PersistenceTest
         assertEquals(0, template.nControl(), "an uncontrolled connection touches no template");
     }
 
+    /**
+     * One-packet scheduling keeps no connection, but the kernel still keeps the template (its flags without
+     * ONE_PACKET, which is the connections'): every datagram of the client goes to its real server, and none takes
+     * control of the template.
+     */
     @Test
-    void shouldKeepNoTemplateForOnePacketUdp()
+    void shouldHoldAOnePacketClientByItsTemplate()
     {
         final Dest a = dest("A", 0);
         final Dest b = dest("B", 1);
@@ -242,9 +247,29 @@ class PersistenceTest
         final PacketView v = tcp("198.18.1.5", 40000, 53);
         v.protocol = IpProtocol.UDP;
         assertSame(a, persistence.schedule(v, svc, services, NOW));
-        assertSame(b, persistence.schedule(v, svc, services, NOW), "the kernel's template dies at once");
+        assertEquals(0, persistence.control(), "the datagram's connection is never kept");
+        assertSame(a, persistence.schedule(v, svc, services, NOW + 1000), "the template holds the client");
+        assertTrue(table.lookup(templateKey(IpProtocol.UDP, "198.18.1.5", VIP, 53), template));
+        assertEquals(0, template.nControl());
+        assertEquals(0, template.flags() & ConnFlags.ONE_PACKET);
+        assertEquals(NOW + 1000 + 300_000, template.expiresMs());
+    }
+
+    /** The drop_entry defence deletes a dropped connection's template once it controls nothing else. */
+    @Test
+    void shouldDeleteADroppedConnectionsTemplateWithItsLastConnection()
+    {
+        final Service svc = service(80, 0, 300, 0xFFFF_FFFFL, "A");
+        final ServiceTable services = new ServiceTable(svc);
+        final Dest d = persistence.schedule(tcp("198.18.1.5", 40000, 80), svc, services, NOW);
+        persistence.schedule(tcp("198.18.1.5", 40001, 80), svc, services, NOW);
+        final ConnKey conn = new ConnKey().setFromPacket(tcp("198.18.1.5", 40000, 80));
+        final ConnEntry e = new ConnEntry().control(persistence.control());
+        persistence.releaseDropped(conn, e, services);
+        assertEquals(1, table.size(), "it still controls the other");
+        persistence.releaseDropped(conn, e, services);
         assertEquals(0, table.size());
-        assertEquals(0, persistence.control());
+        assertEquals(0, d.stats().persistConns());
     }
 
     @Test

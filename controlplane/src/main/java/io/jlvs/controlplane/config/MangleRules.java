@@ -248,6 +248,8 @@ public final class MangleRules
         final List<Integer> ports = new ArrayList<>();
         boolean portMatch;
         boolean multiport;
+        boolean dportGiven;
+        boolean dportsGiven;
         boolean marks;
         boolean target;
         int value;
@@ -328,6 +330,7 @@ public final class MangleRules
             {
                 return "--dport needs -p tcp, udp or sctp and its match (-m tcp)";
             }
+            dportGiven = true;
             return range(arg);
         }
 
@@ -337,6 +340,7 @@ public final class MangleRules
             {
                 return "--dports needs -m multiport";
             }
+            dportsGiven = true;
             final String[] parts = arg.split(",", -1);
             if (parts.length > 15)
             {
@@ -443,6 +447,10 @@ public final class MangleRules
             if (!marks)
             {
                 return "-j MARK without --set-mark or --set-xmark";
+            }
+            if (dportGiven && dportsGiven)
+            {
+                return "--dport and --dports in one rule (iptables requires both) are not honoured by jlvs";
             }
             if ((portMatch || multiport) && protocol != IpProtocol.TCP && protocol != IpProtocol.UDP &&
                 protocol != IpProtocol.SCTP)

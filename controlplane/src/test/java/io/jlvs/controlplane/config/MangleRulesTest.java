@@ -120,6 +120,7 @@ class MangleRulesTest
             "-A PREROUTING -p tcp -m state --state NEW -j MARK --set-mark 1",
             "-A MYCHAIN -j MARK --set-mark 1",
             "-A PREROUTING -p tcp -m comment --comment \"open -j MARK --set-mark 1",
+            "-A PREROUTING -p tcp -m tcp --dport 80 -m multiport --dports 443 -j MARK --set-mark 1",
             "-A PREROUTING -p tcp -j MARK"), PacketView.AF_INET));
         assertEquals(List.of(
                 "mangle.rules:2: user-defined chain MYCHAIN is not honoured by jlvs (mark in PREROUTING or INPUT)",
@@ -136,8 +137,9 @@ class MangleRulesTest
                 "mangle.rules:12: match state is not honoured by jlvs (it reads tcp, udp, sctp, multiport, comment)",
                 "mangle.rules:13: user-defined chain MYCHAIN is not honoured by jlvs (mark in PREROUTING or INPUT)",
                 "mangle.rules:14: unterminated quote",
-                "mangle.rules:15: -j MARK without --set-mark or --set-xmark",
-                "mangle.rules:15: table mangle has no COMMIT"),
+                "mangle.rules:15: --dport and --dports in one rule (iptables requires both) are not honoured by jlvs",
+                "mangle.rules:16: -j MARK without --set-mark or --set-xmark",
+                "mangle.rules:16: table mangle has no COMMIT"),
             ex.errors().stream().map(ConfigDiagnostic::toString).toList());
     }
 

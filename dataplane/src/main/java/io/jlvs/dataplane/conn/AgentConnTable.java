@@ -40,6 +40,12 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         @Override
         public boolean onExpiring(final ConnKey key, final ConnEntry entry)
         {
+            // decide on the cache's copy where it has one: the table's may be a minute behind the flow
+            final int cached = cache.find(key);
+            if (cached >= 0)
+            {
+                cache.read(cached, entry);
+            }
             return sweepDecider.onExpiring(key, entry);
         }
 

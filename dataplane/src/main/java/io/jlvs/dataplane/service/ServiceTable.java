@@ -116,8 +116,15 @@ public final class ServiceTable
      */
     public Service findForPacket(final int protocol, final int af, final long addrHi, final long addrLo, final int port)
     {
-        Service s = find(protocol, af, addrHi, addrLo, port);
-        if (null == s && hasFtp && protocol == io.jlvs.dataplane.proto.IpProtocol.TCP &&
+        final Service s = find(protocol, af, addrHi, addrLo, port);
+        return null != s ? s : findFallback(protocol, af, addrHi, addrLo, port);
+    }
+
+    /** Where {@link #findForPacket} looks when no service has the exact destination: the FTP, then the port-zero one. */
+    public Service findFallback(final int protocol, final int af, final long addrHi, final long addrLo, final int port)
+    {
+        Service s = null;
+        if (hasFtp && protocol == io.jlvs.dataplane.proto.IpProtocol.TCP &&
             (port == FTP_DATA_PORT || port >= UNPRIVILEGED_PORT))
         {
             s = find(protocol, af, addrHi, addrLo, FTP_PORT);

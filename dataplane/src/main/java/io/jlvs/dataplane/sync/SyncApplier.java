@@ -226,8 +226,12 @@ public final class SyncApplier
 
     private void bind(final ConnEntry e, final ConnKey k, final ServiceTable services)
     {
-        final Service svc = 0 != e.fwmark() ? services.findByFwmark(k.af(), e.fwmark()) :
-            services.findForPacket(k.protocol(), k.af(), k.vaddrHi(), k.vaddrLo(), k.vport());
+        // ip_vs_find_dest(): by the mark first (a kernel master reports every packet's mark), then by the address
+        Service svc = 0 != e.fwmark() ? services.findByFwmark(k.af(), e.fwmark()) : null;
+        if (null == svc)
+        {
+            svc = services.findForPacket(k.protocol(), k.af(), k.vaddrHi(), k.vaddrLo(), k.vport());
+        }
         if (null == bindSynced(e, svc))
         {
             e.destId(0);
