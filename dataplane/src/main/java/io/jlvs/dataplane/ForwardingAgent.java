@@ -167,7 +167,7 @@ public final class ForwardingAgent implements Agent
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
         this.arp = new ArpHandler(neighbours, portMac, counters);
         this.nd = new NeighbourDiscovery(neighbours, portMac, counters);
-        this.conns = new AgentConnTable(ctx.conns, new FlowCache(ctx.conns.capacity()),
+        this.conns = new AgentConnTable(ctx.conns, FlowCache.forTable(ctx.conns.capacity()),
             counter(LbCounterDescriptor.CONN_CACHE_MISSES));
         this.self = ctx.agent;
         this.agents = ctx.redirectRings.agents();

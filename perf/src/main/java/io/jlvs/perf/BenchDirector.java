@@ -276,7 +276,7 @@ public final class BenchDirector
         }
 
         final long offHeap = conns.offHeapMemoryUsed() +
-            (long)agents * FlowCache.capacityFor((capacity + agents - 1) / agents) * FlowCache.SLOT_SIZE;
+            (long)agents * FlowCache.slotsForTable((capacity + agents - 1) / agents) * FlowCache.SLOT_SIZE;
         final StringBuilder sb = new StringBuilder(512);
         sb.append("RESULT role=director agent_cpu=").append(agentCpu[0]).append(" agent_lcore=").append(agentLcore[0])
             .append(" agents=").append(agents).append(" conns=").append(conns.size())

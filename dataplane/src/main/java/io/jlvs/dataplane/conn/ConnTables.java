@@ -325,7 +325,7 @@ public final class ConnTables implements AutoCloseable
 
     /**
      * Off-heap bytes of every table's maps (connections, reply index, templates), as made for their capacity; each
-     * agent's flow cache comes on top ({@link FlowCache#capacityFor} slots of {@link FlowCache#SLOT_SIZE}).
+     * agent's flow cache comes on top ({@link FlowCache#slotsForTable} slots of {@link FlowCache#SLOT_SIZE}).
      */
     public long offHeapMemoryUsed()
     {

@@ -33,6 +33,8 @@ class FlowCacheTest
         assertEquals(1 << 18, FlowCache.capacityFor(262_144));
         assertEquals(1 << 19, FlowCache.capacityFor(262_145));
         assertEquals(FlowCache.MAX_CAPACITY, FlowCache.capacityFor(Long.MAX_VALUE));
+        assertEquals(1 << 19, FlowCache.slotsForTable(262_144), "an agent's cache: twice its table's connections");
+        assertEquals(FlowCache.MAX_CAPACITY, FlowCache.slotsForTable(1L << 40));
     }
 
     @Test
