@@ -18,7 +18,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * {@code ip_vs_random_dropentry()} sweeps it (the kernel picks its 32nd at random; here the segments in turn, so
  * the whole table is seen every 32 seconds): half-open TCP connections (SYN_RECV, SYNACK) go; an
  * established one, or one of another protocol, goes by {@code todrop_entry()}'s rate when it has not been refreshed
- * for 60 seconds and has seen at most 8 packets.
+ * for 60 seconds and has seen at most 8 packets. A 32nd of the agent's share of the persistence templates is swept
+ * too: a template that controls nothing and was never assured goes (a spoofed client's).
  * <p>
  * "Short of room" is the kernel's free memory below {@code amemthresh}; here, fewer free entries than that in the
  * agent's table, whose memory is set aside when it is made. A connection the sweep ends is undone as an expired one.
@@ -85,7 +86,9 @@ public final class Defense implements ConnTable.ExpiryListener
             sweepSegment = sweepSegment + 1 < segments ? sweepSegment + 1 : 0;
             n += conns.sweep(sweepSegment, this);
         }
-        return n;
+        final int templates = in.sweepIdleTemplates(services);
+        dropped.getAndAddRelease(templates);
+        return n + templates;
     }
 
     /** {@code update_defense_level()}: modes 1 and 2 follow the room, 2 meaning on. */

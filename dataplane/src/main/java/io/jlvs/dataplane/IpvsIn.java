@@ -387,6 +387,12 @@ public final class IpvsIn
         return conns.expire(nowMs, limit, onExpired) + persistence.expire(nowMs, limit, services);
     }
 
+    /** The {@code drop_entry} defence's sweep of the agent's share of the templates ({@link Persistence}). */
+    int sweepIdleTemplates(final ServiceTable services)
+    {
+        return persistence.sweepIdleTemplates(services);
+    }
+
     /**
      * A connection the {@code drop_entry} defence ended: its accounting undone as an expired one's, and its template
      * deleted with it once it controls nothing else.

@@ -2,6 +2,7 @@ package io.jlvs.dataplane;
 
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnEntry;
+import io.jlvs.dataplane.conn.ConnFlags;
 import io.jlvs.dataplane.conn.ConnKey;
 import io.jlvs.dataplane.conn.ConnStateMachine;
 import io.jlvs.dataplane.conn.FlowCache;
@@ -67,7 +68,15 @@ public final class IpvsOut
         final int result = states.onPacket(entry, pkt.protocol, ConnStateMachine.DIR_OUTPUT, pkt.tcpFlags, nowMs);
         IpvsIn.onTransition(result, dest);
         IpvsIn.onControlled(persistence, key, entry, result, pkt.protocol);
-        conns.save(key, entry, result);
+        int changed = result;
+        if (pkt.protocol == IpProtocol.UDP && 0 != entry.control() && (entry.flags() & ConnFlags.CONTROL_ASSURED) == 0)
+        {
+            // udp_state_transition(): a reply assures the template; the flag spares the lock at every later one
+            persistence.assure(key, entry);
+            entry.flags(entry.flags() | ConnFlags.CONTROL_ASSURED);
+            changed |= ConnStateMachine.FLAGS_CHANGED;
+        }
+        conns.save(key, entry, changed);
         final int length = pkt.l3Length;
         dest.stats().onOutPacket(length);
         dest.service().stats().onOutPacket(length);

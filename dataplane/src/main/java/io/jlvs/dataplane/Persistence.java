@@ -54,6 +54,23 @@ public final class Persistence implements ConnTable.ExpiryListener
     private boolean tableFull;
     private long expiryNowMs;
     private ServiceTable expiryServices;
+    private int sweepIndex = -1;
+    private ServiceTable sweepServices;
+    /** The drop_entry defence's verdict on a template: idle (controls nothing) and never assured, it goes. */
+    private final ConnTable.ExpiryListener idleTemplates = new ConnTable.ExpiryListener()
+    {
+        @Override
+        public boolean onExpiring(final ConnKey key, final ConnEntry t)
+        {
+            return 0 == t.nControl() && t.state() != ConnState.TEMPLATE_ASSURED;
+        }
+
+        @Override
+        public void onExpired(final ConnKey key, final ConnEntry t)
+        {
+            unbind(t, sweepServices);
+        }
+    };
 
     public Persistence(final TemplateTable.Writer templates)
     {
@@ -203,6 +220,30 @@ public final class Persistence implements ConnTable.ExpiryListener
             lock.remove();
         }
         unbind(template, services);
+    }
+
+    /**
+     * The {@code drop_entry} defence's sweep of this agent's share of the templates, a 32nd of it a call, in turn:
+     * a template that controls no connection and was never assured goes, as {@code ip_vs_random_dropentry()} drops
+     * one (a spoofed client's, which never got established).
+     *
+     * @return the templates dropped.
+     */
+    public int sweepIdleTemplates(final ServiceTable services)
+    {
+        final int share = templates.shareSegments();
+        if (0 == share)
+        {
+            return 0;
+        }
+        sweepServices = services;
+        int n = 0;
+        for (int i = Math.max(1, share >> 5); i > 0; i--)
+        {
+            sweepIndex = sweepIndex + 1 < share ? sweepIndex + 1 : 0;
+            n += templates.sweep(templates.shareSegment(sweepIndex), idleTemplates);
+        }
+        return n;
     }
 
     /** {@code ip_vs_control_assure_ct()}: a controlled connection got established; its template is assured. */

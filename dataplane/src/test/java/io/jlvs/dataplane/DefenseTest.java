@@ -118,6 +118,36 @@ class DefenseTest
         assertEquals(3, agentCounters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()].get(), "ended as expired ones");
     }
 
+    /** A spoofed client's template (controls nothing, never assured) goes; an assured or a controlling one stays. */
+    @Test
+    void shouldDropIdleTemplatesThatWereNeverAssured()
+    {
+        final ConnEntry t = new ConnEntry().flags(ConnFlags.TEMPLATE | 3).timeoutSec(300).expiresMs(NOW + 300_000);
+        final TemplateTable.Writer w = templates.writer(0, 1);
+        for (int i = 0; i < 3; i++)
+        {
+            final ConnKey k = new ConnKey().setV4(IpProtocol.TCP, 0x0A00_1000 + i, 0, 0xC612_000A, 80);
+            try (TemplateTable.Lock lock = w.lock(k))
+            {
+                assertTrue(lock.write(t.state(1 == i ? ConnState.TEMPLATE_ASSURED : ConnState.TEMPLATE_NONE)
+                    .nControl(2 == i ? 1 : 0)));
+            }
+        }
+        defense.sysctls(IpvsSysctls.DEFAULTS.withDefense(3, 0, 0));
+        for (int second = 0; second < 32; second++)
+        {
+            defense.run(NOW + second * 1000L, new ServiceTable());
+        }
+        final ConnEntry e = new ConnEntry();
+        assertFalse(templates.lookup(new ConnKey().setV4(IpProtocol.TCP, 0x0A00_1000, 0, 0xC612_000A, 80), e),
+            "idle and never assured: dropped");
+        assertTrue(templates.lookup(new ConnKey().setV4(IpProtocol.TCP, 0x0A00_1001, 0, 0xC612_000A, 80), e),
+            "assured: kept");
+        assertTrue(templates.lookup(new ConnKey().setV4(IpProtocol.TCP, 0x0A00_1002, 0, 0xC612_000A, 80), e),
+            "controls a connection: kept");
+        assertEquals(1, agentCounters[LbCounterDescriptor.DEFENSE_DROPPED.ordinal()].get());
+    }
+
     private static ConnKey key(final int i)
     {
         return new ConnKey().setV4(IpProtocol.TCP, 0x0A00_0000 + i, 1024 + i, 0xC612_000A, 80);

@@ -29,6 +29,11 @@ public final class ConnFlags
     public static final int TEMPLATE = 0x1000;
     /** Forward one packet only (UDP; ipvsadm {@code -o}). */
     public static final int ONE_PACKET = 0x2000;
+    /**
+     * jlvs's own, above the kernel's 16 bits that sync carries: the connection's template has been assured for it
+     * (UDP assures at its first reply, and the template need not be locked again).
+     */
+    public static final int CONTROL_ASSURED = 1 << 24;
     /** Flags a real server's configuration may set (kernel {@code IP_VS_CONN_F_DEST_MASK}, without NFCT). */
     public static final int DEST_MASK = FWD_MASK | ONE_PACKET;
     /** Flags a backup takes from a sync report ({@code IP_VS_CONN_F_BACKUP_MASK}). */

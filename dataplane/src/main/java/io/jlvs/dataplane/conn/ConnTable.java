@@ -89,13 +89,6 @@ public final class ConnTable implements AutoCloseable
     /** The owner's: a removed or replaced value is read into it. */
     private final ConnEntry scratch = new ConnEntry();
 
-    // the drop_entry sweep's, the owner's
-    private final ConnKey sweepKey = new ConnKey();
-    private final ConnEntry sweepEntry = new ConnEntry();
-    private final java.util.function.Consumer<MapEntry<ConnKey, ConnEntry>> sweepVisitor = this::onSweepVisit;
-    private ExpiryListener sweepListener;
-    private int sweepRemoved;
-
     /** The owner's walk of the whole table ({@link #expire(long, int, ExpiryListener)}). */
     private final ExpiryCursor ownCursor = new ExpiryCursor(0, 1);
 
@@ -631,28 +624,34 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * Offers every entry of one segment to {@code listener}, expired or not: those it accepts
-     * ({@link ExpiryListener#onExpiring} true) are removed and told of ({@link ExpiryListener#onExpired}); those it
-     * refuses are written back as it left them. The {@code drop_entry} defence's walk; the owner's thread only.
+     * ({@link ExpiryListener#onExpiring} true) are removed and told of ({@link ExpiryListener#onExpired}); the others
+     * are left as they are. The {@code drop_entry} defence's walk; the owner's thread only.
      *
      * @return the number removed.
      */
     public int sweep(final int segment, final ExpiryListener listener)
     {
-        sweepListener = listener;
-        sweepRemoved = 0;
+        return sweep(segment, listener, ownCursor);
+    }
+
+    /** As {@link #sweep(int, ExpiryListener)}, with a writer's own cursor: a table of several writers (templates). */
+    int sweep(final int segment, final ExpiryListener listener, final ExpiryCursor cursor)
+    {
+        cursor.listener = listener;
+        cursor.removed = 0;
         try (MapSegmentContext<ConnKey, ConnEntry, ?> c = map.segmentContext(segment))
         {
-            c.forEachSegmentEntry(sweepVisitor);
+            c.forEachSegmentEntry(cursor.sweeper);
         }
         finally
         {
-            sweepListener = null;
-            if (sweepRemoved > 0)
+            cursor.listener = null;
+            if (cursor.removed > 0)
             {
-                size.addAndGet(-sweepRemoved);
+                size.addAndGet(-cursor.removed);
             }
         }
-        return sweepRemoved;
+        return cursor.removed;
     }
 
     /** Removes an entry a walk holds, with its reply direction, and says so. */
@@ -662,17 +661,6 @@ public final class ConnTable implements AutoCloseable
         e.doRemove();
         removeReply(key, entry);
         listener.onExpired(key, entry);
-    }
-
-    private void onSweepVisit(final MapEntry<ConnKey, ConnEntry> e)
-    {
-        e.value().getUsing(sweepEntry);
-        e.key().getUsing(sweepKey);
-        if (sweepListener.onExpiring(sweepKey, sweepEntry))
-        {
-            removeVisited(e, sweepKey, sweepEntry, sweepListener);
-            sweepRemoved++;
-        }
     }
 
     /**
@@ -688,12 +676,24 @@ public final class ConnTable implements AutoCloseable
         private final ConnKey key = new ConnKey();
         private final ConnEntry entry = new ConnEntry();
         private final Predicate<MapEntry<ConnKey, ConnEntry>> visitor = this::onVisit;
+        private final java.util.function.Consumer<MapEntry<ConnKey, ConnEntry>> sweeper = this::onSweep;
         private ExpiryListener listener;
         private long nowMs;
         private long skipRemaining;
         private int budget;
         private int visited;
         private int removed;
+
+        /** The first segment of this cursor's share, and the step to the next. */
+        int first()
+        {
+            return first;
+        }
+
+        int stride()
+        {
+            return stride;
+        }
 
         ExpiryCursor(final int first, final int stride)
         {
@@ -727,6 +727,17 @@ public final class ConnTable implements AutoCloseable
             }
 
             return visited < budget;
+        }
+
+        private void onSweep(final MapEntry<ConnKey, ConnEntry> e)
+        {
+            e.value().getUsing(entry);
+            e.key().getUsing(key);
+            if (listener.onExpiring(key, entry))
+            {
+                removeVisited(e, key, entry, listener);
+                removed++;
+            }
         }
     }
 

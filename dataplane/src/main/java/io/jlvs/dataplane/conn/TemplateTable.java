@@ -141,6 +141,24 @@ public final class TemplateTable implements AutoCloseable
         {
             return table.expire(nowMs, limit, listener, cursor);
         }
+
+        /** How many segments this writer's share has: {@code agent}, {@code agent + agents}, ... */
+        public int shareSegments()
+        {
+            return Math.max(0, (table.segments() - cursor.first() + cursor.stride() - 1) / cursor.stride());
+        }
+
+        /** The {@code i}-th segment of this writer's share. */
+        public int shareSegment(final int i)
+        {
+            return cursor.first() + i * cursor.stride();
+        }
+
+        /** Offers every template of one segment of this writer's share to {@code decider} ({@link ConnTable#sweep}). */
+        public int sweep(final int segment, final ConnTable.ExpiryListener decider)
+        {
+            return table.sweep(segment, decider, cursor);
+        }
     }
 
     /** One template's entry lock, held from {@link Writer#lock} to {@link #close}. Reused; never across threads. */

@@ -79,7 +79,7 @@ public enum LbCounterDescriptor
     SYNC_TABLE_FULL(73, "Synced reports dropped: the connection table was full"),
     STANDBY(74, "Dropped: to a virtual service or from a NAT real server while this director stands by"),
     NO_CONN_NOT_INIT(75, "Dropped: SCTP packet without INIT for no connection"),
-    DEFENSE_DROPPED(76, "Connections ended by the drop_entry defence"),
+    DEFENSE_DROPPED(76, "Connections and idle templates ended by the drop_entry defence"),
     NAT_ICMP_SENT(77, "ICMP port unreachable to real servers for packets of no connection (nat_icmp_send)"),
     SNAPSHOTS_APPLIED(40, "Forwarding snapshots applied"),
     MAX_CYCLE_TIME_NS(41, "Max duty cycle time (ns)"),
