@@ -399,12 +399,7 @@ public final class IpvsIn
      */
     void dropped(final ConnKey k, final ConnEntry e, final ServiceTable services)
     {
-        connsExpired.incrementRelease();
-        final Dest d = null == services ? null : services.destById(e.destId());
-        if (null != d)
-        {
-            undoNewConn(d, e);
-        }
+        unaccount(e, services);
         persistence.releaseDropped(k, e, services);
     }
 
@@ -415,12 +410,18 @@ public final class IpvsIn
 
     private void onExpired(final ConnKey k, final ConnEntry e, final ServiceTable services)
     {
+        unaccount(e, services);
+        persistence.release(k, e);
+    }
+
+    /** An ended connection counted as expired, and taken off its real server's counts. */
+    private void unaccount(final ConnEntry e, final ServiceTable services)
+    {
         connsExpired.incrementRelease();
         final Dest d = null == services ? null : services.destById(e.destId());
         if (null != d)
         {
             undoNewConn(d, e);
         }
-        persistence.release(k, e);
     }
 }

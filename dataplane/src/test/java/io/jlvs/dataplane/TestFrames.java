@@ -22,17 +22,25 @@ final class TestFrames
             Integer.parseInt(p[3]);
     }
 
-    /** An SCTP packet with one chunk of {@code chunkType} (1 INIT, 0 DATA), 16 bytes long. */
-    static byte[] sctp(final long dstMac, final long srcMac, final int saddr, final int sport, final int daddr,
-        final int dport, final int chunkType)
+    /** An Ethernet frame (at least 60 bytes) with an IPv4 header, DF, TTL 64, positioned at the transport header. */
+    private static ByteBuffer ipv4(final long dstMac, final long srcMac, final int ipLen, final int protocol,
+        final int saddr, final int daddr)
     {
-        final int ipLen = 20 + 12 + 16;
         final ByteBuffer b = ByteBuffer.allocate(Math.max(60, 14 + ipLen));
         mac(b, dstMac);
         mac(b, srcMac);
         b.putShort((short)ETH_IPV4);
         b.put((byte)0x45).put((byte)0).putShort((short)ipLen).putShort((short)1).putShort((short)0x4000);
-        b.put((byte)64).put((byte)132).putShort((short)0).putInt(saddr).putInt(daddr);
+        b.put((byte)64).put((byte)protocol).putShort((short)0).putInt(saddr).putInt(daddr);
+        return b;
+    }
+
+    /** An SCTP packet with one chunk of {@code chunkType} (1 INIT, 0 DATA), 16 bytes long. */
+    static byte[] sctp(final long dstMac, final long srcMac, final int saddr, final int sport, final int daddr,
+        final int dport, final int chunkType)
+    {
+        final int ipLen = 20 + 12 + 16;
+        final ByteBuffer b = ipv4(dstMac, srcMac, ipLen, 132, saddr, daddr);
         b.putShort((short)sport).putShort((short)dport).putInt(0x01020304).putInt(0);
         b.put((byte)chunkType).put((byte)0).putShort((short)16).putInt(0x0A0B0C0D).putInt(65535).putInt(0x00010001);
         final byte[] frame = b.array();
@@ -44,12 +52,7 @@ final class TestFrames
         final int dport, final int flags, final int payload)
     {
         final int ipLen = 20 + 20 + payload;
-        final ByteBuffer b = ByteBuffer.allocate(Math.max(60, 14 + ipLen));
-        mac(b, dstMac);
-        mac(b, srcMac);
-        b.putShort((short)ETH_IPV4);
-        b.put((byte)0x45).put((byte)0).putShort((short)ipLen).putShort((short)1).putShort((short)0x4000);
-        b.put((byte)64).put((byte)6).putShort((short)0).putInt(saddr).putInt(daddr);
+        final ByteBuffer b = ipv4(dstMac, srcMac, ipLen, 6, saddr, daddr);
         b.putShort((short)sport).putShort((short)dport).putInt(1000).putInt((flags & 0x10) != 0 ? 2000 : 0);
         b.put((byte)0x50).put((byte)flags).putShort((short)65535).putShort((short)0).putShort((short)0);
         for (int i = 0; i < payload; i++)

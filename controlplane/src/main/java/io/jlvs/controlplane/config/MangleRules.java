@@ -196,8 +196,8 @@ public final class MangleRules
             }
             final String problem = switch (opt)
             {
-                case "-s", "--source" -> r.source(arg);
-                case "-d", "--destination" -> r.destination(arg);
+                case "-s", "--source" -> r.network(arg, r.source, "source");
+                case "-d", "--destination" -> r.network(arg, r.destination, "destination");
                 case "-p", "--protocol" -> r.protocol(arg);
                 case "-m", "--match" -> r.match(arg);
                 case "--dport", "--destination-port" -> r.dport(arg);
@@ -225,8 +225,8 @@ public final class MangleRules
             error(n, problem, text);
             return;
         }
-        (chain.equals("PREROUTING") ? prerouting : input).add(new MarkRule(af, r.protocol, r.sourceHi, r.sourceLo,
-            r.sourcePrefix, r.destinationHi, r.destinationLo, r.destinationPrefix,
+        (chain.equals("PREROUTING") ? prerouting : input).add(new MarkRule(af, r.protocol, r.source[0], r.source[1],
+            (int)r.source[2], r.destination[0], r.destination[1], (int)r.destination[2],
             r.ports.stream().mapToInt(Integer::intValue).toArray(), r.value, r.mask, n));
     }
 
@@ -239,12 +239,9 @@ public final class MangleRules
     private final class Rule
     {
         int protocol;
-        long sourceHi;
-        long sourceLo;
-        int sourcePrefix;
-        long destinationHi;
-        long destinationLo;
-        int destinationPrefix;
+        /** {hi, lo, prefix}; prefix 0: any. */
+        final long[] source = new long[3];
+        final long[] destination = new long[3];
         final List<Integer> ports = new ArrayList<>();
         boolean portMatch;
         boolean multiport;
@@ -255,29 +252,15 @@ public final class MangleRules
         int value;
         int mask;
 
-        String source(final String arg)
+        /** A {@code -s} or {@code -d} network into {@code into}: {hi, lo, prefix}. */
+        String network(final String arg, final long[] into, final String what)
         {
-            final long[] a = network(arg);
+            final long[] a = MangleRules.this.network(arg);
             if (null == a)
             {
-                return "invalid source " + arg;
+                return "invalid " + what + " " + arg;
             }
-            sourceHi = a[0];
-            sourceLo = a[1];
-            sourcePrefix = (int)a[2];
-            return null;
-        }
-
-        String destination(final String arg)
-        {
-            final long[] a = network(arg);
-            if (null == a)
-            {
-                return "invalid destination " + arg;
-            }
-            destinationHi = a[0];
-            destinationLo = a[1];
-            destinationPrefix = (int)a[2];
+            System.arraycopy(a, 0, into, 0, 3);
             return null;
         }
 
