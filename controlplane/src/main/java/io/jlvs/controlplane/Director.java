@@ -210,6 +210,7 @@ public final class Director implements AutoCloseable
                 })
                 .mtu(settings.mtu()));
             agents.add(agent);
+            conns.attach(i, agent.flowCache());
             runners.add(new AgentRunner(idleStrategy(settings.idleSleepMaxUs()), errorHandler,
                 agentCounters[LbCounterDescriptor.ERRORS.ordinal()], agent));
         }
@@ -954,9 +955,10 @@ public final class Director implements AutoCloseable
         {
             hostRunner.close();
         }
-        for (final ForwardingAgent agent : agents)
+        for (int i = 0; i < agents.size(); i++)
         {
-            agent.release();
+            conns.attach(i, null); // the listing stops reading the cache the agent is about to release
+            agents.get(i).release();
         }
         if (null != hostPath)
         {

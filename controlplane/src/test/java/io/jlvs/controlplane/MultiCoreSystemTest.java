@@ -130,13 +130,25 @@ class MultiCoreSystemTest
         final long before = Lab.jlvs("ipvsadm", "-L", "-n", "-c").out().lines()
             .filter((l) -> l.startsWith("TCP ")).count();
         assertTrue(before >= 210, "the DR and NAT connections of the tests before: " + before);
+        // one datagram each: connections only their agents' caches hold until a second packet, listed all the same
+        final Lab.Result udp = Lab.client(Duration.ofSeconds(60), "/usr/bin/python3",
+            Lab.LAB.resolve("client.py").toString(), "udp", Lab.VIP + ":5300", "12", "33000");
+        assertEquals(0, udp.status(), udp.out());
+        assertEquals(12, udpConns(), "one-packet connections listed from the agents' caches");
         lab.stopDirector();
         lab.startDirector(Lab.settingsWith(Map.of()), 1);
         final Lab.Result conns = Lab.jlvs("ipvsadm", "-L", "-n", "-c");
         final long after = conns.out().lines().filter((l) -> l.startsWith("TCP ")).count();
         assertTrue(after >= before - 5 && after <= before, "found again after a restart with another core count (" +
             before + " before, " + after + " after; a few may have expired meanwhile):\n" + lab.directorLog());
+        assertEquals(12, udpConns(), "a clean stop writes the one-packet connections to the tables:\n" + conns.out());
         assertTrue(lab.directorLog().contains("connections moved to their owners' tables"), lab.directorLog());
+    }
+
+    private static long udpConns() throws Exception
+    {
+        return Lab.jlvs("ipvsadm", "-L", "-n", "-c").out().lines()
+            .filter((l) -> l.matches("UDP .* 198\\.18\\.0\\.100:330\\d\\d 198\\.18\\.0\\.10:5300 .*")).count();
     }
 
     @Test

@@ -90,6 +90,7 @@ public final class ForwardingAgent implements Agent
     private final ArpHandler arp;
     private final NeighbourDiscovery nd;
     private final AgentConnTable conns;
+    private final FlowCache flowCache;
     private final BurstClassifier classifier;
     private final IpvsIn ipvsIn;
     private final IpvsOut ipvsOut;
@@ -167,8 +168,8 @@ public final class ForwardingAgent implements Agent
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
         this.arp = new ArpHandler(neighbours, portMac, counters);
         this.nd = new NeighbourDiscovery(neighbours, portMac, counters);
-        this.conns = new AgentConnTable(ctx.conns, FlowCache.forTable(ctx.conns.capacity()),
-            counter(LbCounterDescriptor.CONN_CACHE_MISSES));
+        this.flowCache = FlowCache.forTable(ctx.conns.capacity());
+        this.conns = new AgentConnTable(ctx.conns, flowCache, counter(LbCounterDescriptor.CONN_CACHE_MISSES));
         this.self = ctx.agent;
         this.agents = ctx.redirectRings.agents();
         this.redirector = new Redirector(ctx.redirectRings, self, BURST, neighbours,
@@ -260,6 +261,21 @@ public final class ForwardingAgent implements Agent
     public long adoptedNs()
     {
         return adoptedNs;
+    }
+
+    /**
+     * The connections the agent holds: its table's and those its cache alone holds ({@link AgentConnTable#admit}).
+     * Read on the agent's thread, or when it is not running.
+     */
+    public long connections()
+    {
+        return conns.size();
+    }
+
+    /** The agent's flow cache, whose pending connections a listing reads ({@link ConnTables#attach}). */
+    public FlowCache flowCache()
+    {
+        return flowCache;
     }
 
     /** The snapshot in use, for the control plane's listing (read from another thread). */

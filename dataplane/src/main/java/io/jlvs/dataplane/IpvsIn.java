@@ -85,6 +85,7 @@ public final class IpvsIn
         this.connsExpired = counters[LbCounterDescriptor.CONNS_EXPIRED.ordinal()];
         this.connsReused = counters[LbCounterDescriptor.CONNS_REUSED.ordinal()];
         this.fragmentNoConn = counters[LbCounterDescriptor.FRAGMENT_NO_CONN.ordinal()];
+        conns.onExpiredBy(onExpired);
     }
 
     /**
@@ -200,7 +201,7 @@ public final class IpvsIn
             onTransition(result, dest);
             onControlled(persistence, key, entry, result, protocol);
             final boolean report = syncMaster && isReported(protocol, nowMs);
-            if (!conns.insert(key, p.tag, entry))
+            if (!conns.admit(key, p.tag, entry))
             {
                 undoNewConn(dest, entry);
                 persistence.release(key, entry);

@@ -281,7 +281,7 @@ class DpdkForwardingTest
             }
         }
         assertArrayEquals(new int[] {150, 100, 50}, perServer, "wrr 3:2:1");
-        assertEquals(300, conns.size());
+        assertEquals(300, agent.connections());
         assertEquals(150, destStats[0].conns());
         assertEquals(100, destStats[1].conns());
         assertEquals(50, destStats[2].conns());
@@ -310,7 +310,7 @@ class DpdkForwardingTest
             assertDirectRouted(in, out.get(0));
             assertEquals(0, realServerOf(out.get(0).bytes()), "the flow stays on rs1, wrr's first pick");
         }
-        assertEquals(1, conns.size());
+        assertEquals(1, agent.connections());
         assertEquals(6, destStats[0].inPkts());
         assertEquals(0, destStats[0].activeConns(), "FIN_WAIT is inactive");
         assertEquals(1, destStats[0].inactConns());
@@ -412,7 +412,7 @@ class DpdkForwardingTest
             actual[v] = null == verdictCounters[v] ? 0 : (int)verdictCounters[v].get();
         }
         assertArrayEquals(expected, actual, "drops by verdict");
-        assertEquals(0, conns.size());
+        assertEquals(0, agent.connections());
         assertEveryMbufBackExactlyOnce();
     }
 

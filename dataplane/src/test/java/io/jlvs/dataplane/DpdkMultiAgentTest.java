@@ -73,7 +73,7 @@ class DpdkMultiAgentTest
                 for (int a = 0; a < agents; a++)
                 {
                     assertEquals(owned[a], rig.count(a, LbCounterDescriptor.CONNS_CREATED), "agent " + a);
-                    assertEquals(owned[a], rig.tables.table(a).size());
+                    assertEquals(owned[a], rig.agent[a].connections());
                     long conns = 0;
                     for (int d = 0; d < 3; d++)
                     {

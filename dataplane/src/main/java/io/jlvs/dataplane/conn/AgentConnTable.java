@@ -6,10 +6,19 @@ import org.agrona.concurrent.status.AtomicCounter;
  * The connection table as one forwarding agent uses it: its own {@link FlowCache} in front of its own
  * {@link ConnTable} of record (the connections it owns, {@link ConnOwner}), for both directions of a connection.
  * <p>
- * Lookups ask the cache, then the table; a hit in the table is cached. The table is written on new connections,
- * removals, state or flag changes, and when a flow's expiry has run {@link #writeBackIntervalMs an interval} past
- * what the table holds; so a packet of an established flow costs one cache probe. Before the table expires an
- * entry it asks the cache ({@link #onExpiring}), which may have seen the flow since.
+ * Lookups ask the cache, then the table; a hit in the table is cached. The table is written on removals, state or
+ * flag changes, and when a flow's expiry has run {@link #writeBackIntervalMs an interval} past what the table holds;
+ * so a packet of an established flow costs one cache probe. Before the table expires an entry it asks the cache
+ * ({@link #onExpiring}), which may have seen the flow since.
+ * <p>
+ * A connection that a packet created ({@link #admit}) is held by the cache alone, {@link FlowCache#PENDING pending},
+ * until its second packet writes it to the table: a Chronicle insert was 52 % of a new connection's cost (JFR,
+ * perf/RESULTS.md), and most connections that never see a second packet are a SYN flood's. It is the rule of the
+ * IPVS sync daemon, which sends no connection before its threshold of packets: what a restarted director or the
+ * table's readers (ipvsadm -L -c, a sync catch-up) miss is what a standby would miss. A pending connection expires
+ * from the cache ({@link #expire} walks it), is seen by the defences' {@link #sweep}, counts in {@link #size}, is
+ * never evicted, and is written to the table when the agent closes. A NAT connection is written at once, since its
+ * replies are found by the table's reply index.
  * <p>
  * One agent's: every method runs on its thread. {@link #find} leaves the found entry's cache slot for the
  * {@link #save} of the same packet (none when the cache could not take the entry: then the table is written through).
@@ -29,6 +38,16 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     private final long expiryGraceMs;
     private final ConnEntry expiring = new ConnEntry();
     private final ConnKey outKey = new ConnKey();
+    private final ConnKey walkKey = new ConnKey();
+    private final ConnEntry walkEntry = new ConnEntry();
+    /** The most slots of the cache that one {@link #expire} looks at for pending connections. */
+    static final int PENDING_WALK_SLOTS = 4096;
+    private int pending;
+    private int walkSlot;
+    private long walkDue;
+    private long walkedMs;
+    /** Told of a pending connection found dead by {@link #find} (set by {@link #onExpiredBy}). */
+    private ExpiredHandler deadHandler;
     /** The longest a flow's expiry runs ahead of the table's copy. */
     static final long MAX_WRITE_BACK_MS = 60_000;
     private int slot = -1;
@@ -52,7 +71,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         @Override
         public void onExpired(final ConnKey key, final ConnEntry entry)
         {
-            forget(key, entry);
+            ended(key, entry);
             sweepDecider.onExpired(key, entry);
         }
     };
@@ -70,6 +89,12 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         this.cache = cache;
         this.cacheMisses = cacheMisses;
         this.expiryGraceMs = table.expiryGraceMs();
+        // what a restarted director finds is in the table alone: a miss near one of them asks the table
+        table.forEach((k, e) ->
+        {
+            cache.forgot(FlowCache.tagOf(k));
+            return true;
+        });
     }
 
     /** Where a key with this tag would sit in the cache, for {@link #touch}. */
@@ -99,17 +124,31 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
             {
                 return true;
             }
+            if (cache.isPending(slot))
+            {
+                endPending(slot, key, into, deadHandler); // the table has no copy to ask
+                slot = -1;
+                return false;
+            }
             cache.removeSlot(slot);
+            cache.forgot(tag); // the table's copy, until its expiry ends it
         }
         cacheMisses.incrementRelease();
-        if (!table.lookup(key, into))
+        // a cache that holds every connection of the table near the key's home answers alone: no Chronicle lookup
+        if (!cache.mayHaveForgotten(tag) || !table.lookup(key, into))
         {
             slot = -1;
             return false;
         }
         slot = cache.put(key, tag, into, into.expiresMs());
+        if (slot >= 0)
+        {
+            cache.recalled(tag);
+        }
         return true;
     }
+
+
 
     /**
      * Finds the connection a real server's packet belongs to by its reply-direction key ({@link ConnKey#setOut});
@@ -164,6 +203,17 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
             return;
         }
         long stored = cache.storedExpiresMs(slot);
+        if (FlowCache.PENDING == stored)
+        {
+            // its second packet: the table of record takes it now
+            if (table.insert(key, e))
+            {
+                pending--;
+                stored = e.expiresMs();
+            }
+            cache.write(slot, e, stored);
+            return;
+        }
         if ((fsmResult & (ConnStateMachine.STATE_CHANGED | ConnStateMachine.FLAGS_CHANGED)) != 0 ||
             e.expiresMs() - stored >= writeBackIntervalMs(e.timeoutSec()))
         {
@@ -174,33 +224,89 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     }
 
     /**
+     * Stores a connection that a packet created: in the cache alone, pending, until its second packet (see the class
+     * comment); written through as {@link #insert} when it is NAT's or the cache has no slot it may take.
+     *
+     * @return false when the table is full: nothing is stored.
+     */
+    public boolean admit(final ConnKey key, final long tag, final ConnEntry e)
+    {
+        if (e.fwdMethod() != FwdMethod.MASQ.flags() && size() < table.capacity())
+        {
+            slot = cache.put(key, tag, e, FlowCache.PENDING);
+            if (slot >= 0)
+            {
+                pending++;
+                return true;
+            }
+        }
+        return insert(key, tag, e);
+    }
+
+    /**
      * Stores a new connection in the table and the cache.
      *
      * @return false when the table is full: nothing is stored.
      */
     public boolean insert(final ConnKey key, final long tag, final ConnEntry e)
     {
-        if (!table.insert(key, e))
+        if (size() >= table.capacity() || !table.insert(key, e))
         {
             return false;
         }
         slot = cache.put(key, tag, e, e.expiresMs());
+        if (slot < 0)
+        {
+            cache.forgot(tag);
+        }
         return true;
     }
 
     /** Ends a connection now (a reused port's old one): from the table and the cache, both directions. */
     public void remove(final ConnKey key, final ConnEntry e)
     {
-        table.remove(key);
-        forget(key, e);
+        final int cached = cache.find(key);
+        if (cached >= 0 && cache.isPending(cached))
+        {
+            cache.removeSlot(cached);
+            pending--;
+            return;
+        }
+        final boolean held = table.remove(key);
+        if (!forget(key, e) && held)
+        {
+            cache.recalled(FlowCache.tagOf(key));
+        }
     }
 
-    private void forget(final ConnKey key, final ConnEntry e)
+    /** Ends the pending connection in {@code at} (whose key and entry are given), telling {@code handler}. */
+    private void endPending(final int at, final ConnKey key, final ConnEntry e, final ExpiredHandler handler)
     {
-        cache.remove(key);
+        cache.removeSlot(at);
+        pending--;
+        if (null != handler)
+        {
+            handler.onExpired(key, e);
+        }
+    }
+
+    /** Drops a connection's slots from the cache; returns whether it held the connection's own. */
+    private boolean forget(final ConnKey key, final ConnEntry e)
+    {
+        final boolean cached = cache.remove(key);
         if (e.fwdMethod() == FwdMethod.MASQ.flags())
         {
             cache.remove(outKey.setOut(key, e));
+        }
+        return cached;
+    }
+
+    /** A connection the table ended: out of the cache too, and out of the count of those the cache lacked. */
+    private void ended(final ConnKey key, final ConnEntry e)
+    {
+        if (!forget(key, e))
+        {
+            cache.recalled(FlowCache.tagOf(key));
         }
     }
 
@@ -223,12 +329,53 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         expiredHandler = handler;
         try
         {
-            return table.expire(nowMs, limit, this);
+            final int n = 0 == table.size() ? 0 : table.expire(nowMs, limit, this); // an empty table's walk costs
+            return 0 == pending ? n : n + expirePending(nowMs, limit - n, handler);
         }
         finally
         {
             expiredHandler = null;
         }
+    }
+
+    /**
+     * Looks at the next slots of the cache for pending connections past their expiry, ending at most {@code limit}:
+     * the whole cache once a second, in steps of at most {@value #PENDING_WALK_SLOTS} slots a call (the agent calls
+     * once a millisecond), so a pending connection ends within a second of its time in a cache of up to 4M slots (a
+     * table of 2M connections), within four in the largest.
+     */
+    private int expirePending(final long nowMs, final int limit, final ExpiredHandler handler)
+    {
+        final int slots = cache.capacity();
+        final int mask = slots - 1;
+        walkDue = Math.min(slots, walkDue + Math.min(1000, Math.max(0, nowMs - walkedMs)) * slots / 1000);
+        walkedMs = nowMs;
+        final int walk = (int)Math.min(walkDue, PENDING_WALK_SLOTS);
+        walkDue -= walk;
+        int n = 0;
+        for (int i = 0; i < walk && n < limit; i++)
+        {
+            final int at = walkSlot;
+            if (cache.isPending(at))
+            {
+                cache.read(at, walkEntry);
+                if (nowMs >= walkEntry.expiresMs())
+                {
+                    cache.readKey(at, walkKey);
+                    endPending(at, walkKey, walkEntry, handler);
+                    n++;
+                    continue; // the removal shifted the next entry into this slot
+                }
+            }
+            walkSlot = (at + 1) & mask;
+        }
+        return n;
+    }
+
+    /** Who is told of a pending connection that {@link #find} found past its time (its accounting to undo). */
+    public void onExpiredBy(final ExpiredHandler handler)
+    {
+        this.deadHandler = handler;
     }
 
     /**
@@ -256,7 +403,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     @Override
     public void onExpired(final ConnKey k, final ConnEntry e)
     {
-        forget(k, e);
+        ended(k, e);
         if (null != expiredHandler)
         {
             expiredHandler.onExpired(k, e);
@@ -272,12 +419,42 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         sweepDecider = decider;
         try
         {
-            return table.sweep(segment, sweeper);
+            return table.sweep(segment, sweeper) + sweepPending(segment, table.segments(), decider);
         }
         finally
         {
             sweepDecider = null;
         }
+    }
+
+    /** The {@link #sweep} of the pending connections in the same share of the cache's slots as the segment's. */
+    private int sweepPending(final int segment, final int segments, final ConnTable.ExpiryListener decider)
+    {
+        if (0 == pending)
+        {
+            return 0;
+        }
+        final long slots = cache.capacity();
+        final int end = (int)(slots * (segment + 1) / segments);
+        int n = 0;
+        for (int at = (int)(slots * segment / segments); at < end; )
+        {
+            if (cache.isPending(at))
+            {
+                cache.read(at, walkEntry);
+                cache.readKey(at, walkKey);
+                if (decider.onExpiring(walkKey, walkEntry))
+                {
+                    cache.removeSlot(at);
+                    pending--;
+                    decider.onExpired(walkKey, walkEntry);
+                    n++;
+                    continue;
+                }
+            }
+            at++;
+        }
+        return n;
     }
 
     /** Segments of the table, the unit of {@link #sweep}. */
@@ -289,7 +466,13 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     /** Connections in the table, and the most it holds. */
     public long size()
     {
-        return table.size();
+        return table.size() + pending;
+    }
+
+    /** Connections the cache alone holds (see {@link #admit}). */
+    public int pending()
+    {
+        return pending;
     }
 
     public long capacity()
@@ -300,12 +483,24 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     /** The table holds as many connections as it may: a new one would be refused. */
     public boolean isFull()
     {
-        return table.size() >= table.capacity();
+        return size() >= table.capacity();
     }
 
-    /** Releases the agent's cache. */
+    /** Writes the pending connections to the table, so that a restarted director finds them; releases the cache. */
     public void close()
     {
+        for (int at = 0, slots = cache.capacity(); at < slots && pending > 0; at++)
+        {
+            if (cache.isPending(at))
+            {
+                cache.read(at, walkEntry);
+                cache.readKey(at, walkKey);
+                if (table.insert(walkKey, walkEntry))
+                {
+                    pending--;
+                }
+            }
+        }
         cache.close();
     }
 }

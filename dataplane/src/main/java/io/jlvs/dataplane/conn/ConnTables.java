@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,8 @@ public final class ConnTables implements AutoCloseable
     private static final String[] SIBLINGS = {"", ".clean", ".layout", ".out", ".lock"};
 
     private final ConnTable[] tables;
+    /** Each running agent's flow cache, whose pending connections {@link #forEach} lists beside its table's. */
+    private final AtomicReferenceArray<FlowCache> caches;
     private TemplateTable templates;
     private final long capacity;
     private long moved;
@@ -155,6 +158,7 @@ public final class ConnTables implements AutoCloseable
         ctx.conclude();
         this.capacity = ctx.capacity;
         this.tables = new ConnTable[ctx.agents];
+        this.caches = new AtomicReferenceArray<>(ctx.agents);
         try
         {
             final List<Path> staged = null == ctx.directory ? List.of() : stageForRehoming(ctx.directory);
@@ -376,16 +380,40 @@ public final class ConnTables implements AutoCloseable
     {
         long n = 0;
         final boolean[] stopped = new boolean[1];
+        final ConnVisitor stopping = (k, e) ->
+        {
+            final boolean more = visitor.onConn(k, e);
+            stopped[0] = !more;
+            return more;
+        };
+        final ConnKey key = new ConnKey();
+        final ConnEntry entry = new ConnEntry();
         for (int i = 0; i < tables.length && !stopped[0]; i++)
         {
-            n += tables[i].forEach((k, e) ->
+            n += tables[i].forEach(stopping);
+            final FlowCache cache = caches.get(i);
+            if (null != cache && !stopped[0])
             {
-                final boolean more = visitor.onConn(k, e);
-                stopped[0] = !more;
-                return more;
-            });
+                try
+                {
+                    n += cache.forEachPending(key, entry, stopping);
+                }
+                catch (final IllegalStateException closed)
+                {
+                    // the agent stopped and released its cache while the listing walked it
+                }
+            }
         }
         return n;
+    }
+
+    /**
+     * Lists agent {@code agent}'s pending connections ({@link AgentConnTable#admit}) in {@link #forEach} while it runs;
+     * detach it ({@code null}) before the agent releases the cache.
+     */
+    public void attach(final int agent, final FlowCache cache)
+    {
+        caches.set(agent, cache);
     }
 
     @Override

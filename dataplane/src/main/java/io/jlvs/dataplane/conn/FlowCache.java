@@ -3,6 +3,8 @@ package io.jlvs.dataplane.conn;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One forwarding agent's cache of the connections it forwards, in front of the {@link ConnTable}.
@@ -17,24 +19,39 @@ import java.lang.foreign.ValueLayout;
  *    0: long tag (hash | 1; 0 = empty)
  *    8: key, 40 bytes                  (with the tag: the first cache line, what a probe reads)
  *   48: entry, 64 bytes                (a reply-direction slot holds the connection's own key here)
- *  112: long expires as last written back to the table
+ *  112: long expires as last written back to the table; {@link #PENDING}: not in the table;
+ *       {@link #REF}: a reply-direction slot
  * </pre>
  * A NAT connection's reply direction has a slot of its own, keyed by {@link ConnKey#setOut}, that points at the
  * connection's key ({@link #putRef}, {@link #readRef}).
  * <p>
  * When no free slot is found within {@value #MAX_PROBE} of the home slot the home slot's entry is replaced: a cache
- * may forget, the table still has it. At {@link #MAX_LOAD_PERCENT} % full it takes no more keys, only replaces (or, if
+ * may forget what the table still has, never a {@link #PENDING} entry, which it alone holds (then the new key is not
+ * cached). At {@link #MAX_LOAD_PERCENT} % full it takes no more keys, only replaces (or, if
  * the home slot is free, does not cache the key at all): free slots end every probe and every backward shift of
  * {@link #removeSlot}.
+ * <p>
+ * One other thread may read the pending entries ({@link #forEachPending}, for {@code ipvsadm -L -c}): a slot's tag is
+ * published after its key and entry, and a backward shift is bracketed by a sequence count ({@link #moves}, odd while
+ * entries move), so a reader skips what it caught half-written. Neither costs an instruction on x86 beyond the
+ * count's two stores per removal: the fences only keep the compiler's order.
  */
 public final class FlowCache implements AutoCloseable
 {
     public static final int SLOT_SIZE = 128;
     public static final int MAX_PROBE = 16;
     public static final int MIN_CAPACITY = 1024;
-    public static final int MAX_CAPACITY = 1 << 22;
+    /** 2 GiB of slots: twice a table of 8M connections, so that it holds all of a full table's. */
+    public static final int MAX_CAPACITY = 1 << 24;
     /** Most slots in use, in percent: beyond it a new key replaces its home slot's. */
     public static final int MAX_LOAD_PERCENT = 90;
+    /** Home slots per block of {@link #mayHaveForgotten}'s counts. */
+    public static final int BLOCK_SLOTS = 64;
+    /** The stored expiry of an entry the table of record does not hold yet ({@link AgentConnTable#admit}). */
+    public static final long PENDING = 0;
+    /** The stored expiry of a reply-direction slot. */
+    public static final long REF = -1;
+    private static final int READ_ATTEMPTS = 8;
 
     private static final ValueLayout.OfLong LONG = ConnKeyDescriptor.U64;
     private static final long TAG = 0;
@@ -57,6 +74,13 @@ public final class FlowCache implements AutoCloseable
     private final int maxSize;
     private int size;
     private long evictions;
+    /**
+     * Per block of {@value #BLOCK_SLOTS} home slots, the connections whose home is in it that the owner's table holds
+     * and this cache does not ({@link #forgot}): a miss whose block counts none is an answer.
+     */
+    private final int[] forgotten;
+    /** Backward shifts begun and ended: odd while one is under way (a sequence lock for {@link #forEachPending}). */
+    private final AtomicLong moves = new AtomicLong();
 
     /** @param capacity slots, rounded up to a power of two within [MIN_CAPACITY, MAX_CAPACITY]. */
     public FlowCache(final long capacity)
@@ -65,6 +89,7 @@ public final class FlowCache implements AutoCloseable
         slots = arena.allocate((long)slotCount * SLOT_SIZE, 64);
         mask = slotCount - 1;
         maxSize = (int)((long)slotCount * MAX_LOAD_PERCENT / 100);
+        forgotten = new int[Math.max(1, slotCount / BLOCK_SLOTS)];
     }
 
     /**
@@ -105,6 +130,24 @@ public final class FlowCache implements AutoCloseable
     public long evictions()
     {
         return evictions;
+    }
+
+    /** The owner's table holds a connection with this tag that the cache does not (evicted, never cached, restored). */
+    public void forgot(final long tag)
+    {
+        forgotten[home(tag) / BLOCK_SLOTS]++;
+    }
+
+    /** A connection {@link #forgot} is cached again, or gone from the owner's table. */
+    public void recalled(final long tag)
+    {
+        forgotten[home(tag) / BLOCK_SLOTS]--;
+    }
+
+    /** Whether a key with this tag that the cache lacks may be in the owner's table. */
+    public boolean mayHaveForgotten(final long tag)
+    {
+        return forgotten[home(tag) / BLOCK_SLOTS] > 0;
     }
 
     /** The key's hash as the cache files it (never 0): computed once per packet, passed to the other calls. */
@@ -192,6 +235,7 @@ public final class FlowCache implements AutoCloseable
     {
         final long base = (long)slot * SLOT_SIZE;
         e.writeTo(slots, base + ENTRY);
+        VarHandle.releaseFence(); // a reader that sees the stored expiry sees the entry
         slots.set(LONG, base + STORED_EXPIRES, storedExpiresMs);
     }
 
@@ -207,6 +251,7 @@ public final class FlowCache implements AutoCloseable
         if (slot >= 0)
         {
             write(slot, e, storedExpiresMs);
+            publish(slot, tag);
         }
         return slot;
     }
@@ -224,8 +269,23 @@ public final class FlowCache implements AutoCloseable
         if (slot >= 0)
         {
             inKey.writeTo(slots, (long)slot * SLOT_SIZE + ENTRY);
+            slots.set(LONG, (long)slot * SLOT_SIZE + STORED_EXPIRES, REF);
+            publish(slot, tag);
         }
         return slot;
+    }
+
+    /** Whether {@code slot} holds a connection that the table of record does not hold yet. */
+    public boolean isPending(final int slot)
+    {
+        final long base = (long)slot * SLOT_SIZE;
+        return slots.get(LONG, base + TAG) != 0 && slots.get(LONG, base + STORED_EXPIRES) == PENDING;
+    }
+
+    /** Copies out the key of the connection in {@code slot}. */
+    public void readKey(final int slot, final ConnKey into)
+    {
+        into.readFrom(slots, (long)slot * SLOT_SIZE + KEY);
     }
 
     /** Copies out the connection key a reply-direction slot points at. */
@@ -262,14 +322,27 @@ public final class FlowCache implements AutoCloseable
         {
             return -1; // at the load cap with the home slot free: taking it would pass the cap
         }
+        else if (isPending(slot))
+        {
+            return -1; // the only copy of its connection
+        }
         else
         {
             evictions++;
+            if (slots.get(LONG, (long)slot * SLOT_SIZE + STORED_EXPIRES) != REF)
+            {
+                forgot(slots.get(LONG, (long)slot * SLOT_SIZE + TAG));
+            }
         }
-        final long base = (long)slot * SLOT_SIZE;
-        key.writeTo(slots, base + KEY);
-        slots.set(LONG, base + TAG, tag);
-        return slot;
+        key.writeTo(slots, (long)slot * SLOT_SIZE + KEY);
+        return slot; // its tag is written last, by publish
+    }
+
+    /** Writes a claimed slot's tag after its key and entry, for {@link #forEachPending}'s reader. */
+    private void publish(final int slot, final long tag)
+    {
+        VarHandle.releaseFence();
+        slots.set(LONG, (long)slot * SLOT_SIZE + TAG, tag);
     }
 
     /** Forgets a connection (or a reply-direction key); returns whether it was cached. */
@@ -290,6 +363,9 @@ public final class FlowCache implements AutoCloseable
      */
     public void removeSlot(final int slot)
     {
+        final long move = moves.get();
+        moves.lazySet(move + 1);
+        VarHandle.storeStoreFence();
         int hole = slot;
         int j = slot;
         for (int step = 0; step < mask; step++) // ends at a free slot: the load cap keeps some
@@ -310,12 +386,65 @@ public final class FlowCache implements AutoCloseable
         }
         slots.set(LONG, (long)hole * SLOT_SIZE + TAG, 0L);
         size--;
+        moves.lazySet(move + 2);
+    }
+
+    /**
+     * Visits the {@link #PENDING} connections from a thread other than the owner's, for a listing: a walk, not a
+     * snapshot (as {@code /proc/net/ip_vs_conn} is), so an entry that a removal moves back past the walk is missed, and
+     * one moved ahead of it may be seen twice. A slot caught mid-write is read again, at most
+     * {@value #READ_ATTEMPTS} times.
+     *
+     * @return the number visited.
+     */
+    public long forEachPending(final ConnKey key, final ConnEntry entry, final ConnVisitor visitor)
+    {
+        long n = 0;
+        for (int i = 0; i <= mask; i++)
+        {
+            final long base = (long)i * SLOT_SIZE;
+            for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++)
+            {
+                final long move = moves.get();
+                if ((move & 1) != 0)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                final long tag = slots.get(LONG, base + TAG);
+                VarHandle.acquireFence();
+                final long stored = slots.get(LONG, base + STORED_EXPIRES);
+                VarHandle.acquireFence();
+                if (0 == tag || PENDING != stored)
+                {
+                    if (move == moves.get())
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                key.readFrom(slots, base + KEY);
+                entry.readFrom(slots, base + ENTRY);
+                VarHandle.acquireFence();
+                if (tag == slots.get(LONG, base + TAG) && move == moves.get() && tag == tagOf(key))
+                {
+                    n++;
+                    if (!visitor.onConn(key, entry))
+                    {
+                        return n;
+                    }
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     /** Forgets everything (a new table, or a restart of the agent's state). */
     public void clear()
     {
         slots.fill((byte)0);
+        java.util.Arrays.fill(forgotten, 0);
         size = 0;
     }
 

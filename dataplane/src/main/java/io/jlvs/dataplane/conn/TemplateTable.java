@@ -139,7 +139,8 @@ public final class TemplateTable implements AutoCloseable
          */
         public int expire(final long nowMs, final int limit, final ConnTable.ExpiryListener listener)
         {
-            return table.expire(nowMs, limit, listener, cursor);
+            // no templates, no walk: walking an empty table's segments was 9 % of a new connection's time (JFR)
+            return 0 == table.size() ? 0 : table.expire(nowMs, limit, listener, cursor);
         }
 
         /** How many segments this writer's share has: {@code agent}, {@code agent + agents}, ... */

@@ -11,7 +11,7 @@
  *     if ((r &amp; WRITE_BACK) != 0) conns.update(key, entry);      // otherwise: one lookup, no write
  * } else {
  *     schedule; ConnStateMachine.initNewConn(entry, ConnFlags.newConnFlags(...), nowMs); set dest fields;
- *     fsm.onPacket(...); if (!conns.insert(key, entry)) count CONN_TABLE_FULL and drop;
+ *     fsm.onPacket(...); if (!conns.admit(key, tag, entry)) count CONN_TABLE_FULL and drop;
  * }
  * ...
  * conns.expire(nowMs, EXPIRE_LIMIT, listener);                    // bounded, once per duty cycle

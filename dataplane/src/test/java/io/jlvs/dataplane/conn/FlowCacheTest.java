@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -220,6 +221,89 @@ class FlowCacheTest
                 cache.remove(in.setOut(k, entry(1, 0)));
             }
             assertEquals(0, cache.size());
+        }
+    }
+
+    @Test
+    void shouldListOnlyPendingEntriesNeverPersistedOnesOrReplyKeys()
+    {
+        try (FlowCache cache = new FlowCache(4096))
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                cache.put(key(1, 10_000 + i), entry(1, 1_000 + i), FlowCache.PENDING);
+                cache.put(key(2, 10_000 + i), entry(2, 1_000 + i), 1_000 + i);
+            }
+            cache.putRef(key(3, 10_000), FlowCache.tagOf(key(3, 10_000)), key(2, 10_000));
+            cache.remove(key(1, 10_000));
+            final List<Integer> listed = new ArrayList<>();
+            final long n = cache.forEachPending(new ConnKey(), new ConnEntry(), (k, e) ->
+            {
+                assertEquals(1, e.destId(), "a pending entry, with its own entry");
+                assertEquals(1_000 + k.cport() - 10_000, e.expiresMs());
+                listed.add(k.cport());
+                return true;
+            });
+            assertEquals(299, n);
+            assertEquals(299, listed.stream().distinct().count());
+            assertFalse(listed.contains(10_000), "removed");
+        }
+    }
+
+    @Test
+    void shouldNeverListAHalfWrittenEntryWhileTheOwnerPutsAndRemoves() throws Exception
+    {
+        try (FlowCache cache = new FlowCache(2048))
+        {
+            // an entry's destId repeats its key's port: a torn read would pair one key with another's entry
+            for (int i = 0; i < 200; i++)
+            {
+                cache.put(key(1, i), entry(i, 5_000), FlowCache.PENDING);
+            }
+            final AtomicBoolean done = new AtomicBoolean();
+            final Thread owner = new Thread(() ->
+            {
+                final Random random = new Random(7);
+                final List<ConnKey> churn = new ArrayList<>();
+                while (!done.get())
+                {
+                    if (churn.size() < 1200 && random.nextBoolean())
+                    {
+                        final int port = 1_000 + random.nextInt(60_000);
+                        final ConnKey k = key(2, port);
+                        if (cache.put(k, entry(port, 7_000), FlowCache.PENDING) >= 0)
+                        {
+                            churn.add(k);
+                        }
+                    }
+                    else if (!churn.isEmpty())
+                    {
+                        cache.remove(churn.remove(random.nextInt(churn.size())));
+                    }
+                }
+            });
+            owner.start();
+            long seenStable = 0;
+            long listings = 0;
+            final long end = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < end)
+            {
+                final long[] stable = new long[1];
+                cache.forEachPending(new ConnKey(), new ConnEntry(), (k, e) ->
+                {
+                    assertEquals(k.cport(), e.destId(), "key and entry of one connection");
+                    assertEquals(k.cport() < 1_000 ? 5_000 : 7_000, e.expiresMs());
+                    stable[0] += k.cport() < 1_000 ? 1 : 0;
+                    return true;
+                });
+                seenStable += stable[0];
+                listings++;
+            }
+            done.set(true);
+            owner.join();
+            assertTrue(listings > 10, "listed " + listings + " times");
+            assertTrue(seenStable > listings * 150, "most of the entries that never moved away were seen: " +
+                seenStable + " in " + listings + " listings");
         }
     }
 }
