@@ -270,16 +270,19 @@ public final class BenchDirector
         }
         System.out.print(idle.histogram());
         runner.close();
+        final long releaseStart = System.nanoTime();
         for (final ForwardingAgent f : forwarding)
         {
-            f.release();
+            f.release(); // writes the connections that only the agent's cache held to the table
         }
+        final long releaseMs = (System.nanoTime() - releaseStart) / 1_000_000;
 
         final long offHeap = conns.offHeapMemoryUsed() +
             (long)agents * FlowCache.slotsForTable((capacity + agents - 1) / agents) * FlowCache.SLOT_SIZE;
         final StringBuilder sb = new StringBuilder(512);
         sb.append("RESULT role=director agent_cpu=").append(agentCpu[0]).append(" agent_lcore=").append(agentLcore[0])
             .append(" agents=").append(agents).append(" conns=").append(conns.size())
+            .append(" release_ms=").append(releaseMs)
             // memory per connection: every map as made for its capacity, and each agent's flow cache
             .append(" offheap_bytes=").append(offHeap)
             .append(" bytes_per_conn=").append(conns.size() == 0 ? "na" : Long.toString(offHeap / conns.size()))
