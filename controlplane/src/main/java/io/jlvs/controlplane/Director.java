@@ -302,7 +302,7 @@ public final class Director implements AutoCloseable
      * 1 us doubling up to that many microseconds, and spins again at the next packet: a quiet director gives its
      * cores back, and the first packet after a quiet spell waits up to the sleep it arrives in.
      */
-    static org.agrona.concurrent.IdleStrategy idleStrategy(final int sleepMaxUs)
+    public static org.agrona.concurrent.IdleStrategy idleStrategy(final int sleepMaxUs)
     {
         return 0 == sleepMaxUs ? new BusySpinIdleStrategy() :
             new BackoffIdleStrategy(1_000, 100, 1_000, sleepMaxUs * 1_000L);

@@ -2,6 +2,7 @@ package io.jlvs.perf;
 
 import io.jlvs.bindings.dpdk.Dpdk;
 import io.jlvs.bindings.dpdk.LvsShim;
+import io.jlvs.controlplane.Director;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
@@ -24,7 +25,6 @@ import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.jlvs.dataplane.xmit.TunnelChecksum;
 import io.jlvs.dataplane.xmit.TunnelType;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -40,8 +40,8 @@ import static io.jlvs.bindings.dpdk.RteConstants.SOCKET_ID_ANY;
 
 /**
  * A minimal director for the packet-rate bench: EAL with one {@code net_memif} port (client role by default), one
- * {@link ForwardingAgent} on a pinned core ({@link AgentRunner}, {@link BusySpinIdleStrategy}, thread registered
- * with DPDK), one wrr service {@link BenchTopology#VIP}:80 with three real servers forwarded by DR, or with
+ * {@link ForwardingAgent} on a pinned core ({@link AgentRunner}, the director's idle strategy: a busy spin, or
+ * {@code --idle-sleep-max}'s backoff; thread registered with DPDK), one wrr service {@link BenchTopology#VIP}:80 with three real servers forwarded by DR, or with
  * {@code --method}: NAT (to port 8080, so the port is rewritten too), or a tunnel (IPIP, GUE with checksums, GRE
  * with checksums). The real
  * servers' MACs are learned from ARP (the agent asks, {@link PacketGenerator} answers) unless
@@ -71,6 +71,8 @@ public final class BenchDirector
     private long entriesPerSegment = ConnTable.DEFAULT_ENTRIES_PER_SEGMENT;
     private String connDir;
     private int agents = 1;
+    /** {@code --idle-sleep-max}: the director setting of that name; 0, a busy spin. */
+    private int idleSleepMaxUs;
     private String method = "dr";
     private final List<String> extraEal = new ArrayList<>();
 
@@ -97,6 +99,7 @@ public final class BenchDirector
                 case "--conn-dir" -> connDir = args[++i];
                 case "--method" -> method = args[++i];
                 case "--agents" -> agents = Integer.parseInt(args[++i]);
+                case "--idle-sleep-max" -> idleSleepMaxUs = Integer.parseInt(args[++i]);
                 case "--drop-entry" -> sysctls = sysctls.withDefense(Integer.parseInt(args[++i]), sysctls.secureTcp(),
                     sysctls.amemthresh());
                 case "--secure-tcp" -> sysctls = sysctls.withDefense(sysctls.dropEntry(), Integer.parseInt(args[++i]),
@@ -211,7 +214,8 @@ public final class BenchDirector
                 } : null));
         }
         final Agent agent = agents == 1 ? forwarding[0] : new CompositeAgent(forwarding);
-        final CountingIdleStrategy idle = new CountingIdleStrategy(new BusySpinIdleStrategy());
+        // the director's own: a busy spin, or with --idle-sleep-max the backoff a quiet director uses
+        final CountingIdleStrategy idle = new CountingIdleStrategy(Director.idleStrategy(idleSleepMaxUs));
         final AtomicCounter errors = agentCounters[0][LbCounterDescriptor.ERRORS.ordinal()];
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);
         AgentRunner.startOnThread(runner);
@@ -337,7 +341,7 @@ public final class BenchDirector
         dpdk.cleanup();
     }
 
-    /** {@link BusySpinIdleStrategy} with a count of empty duty cycles: the agent's idle headroom. */
+    /** The agent's idle strategy with a count of empty duty cycles: the agent's idle headroom. */
     static final class CountingIdleStrategy implements IdleStrategy
     {
         private final IdleStrategy delegate;
