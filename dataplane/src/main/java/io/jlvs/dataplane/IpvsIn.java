@@ -99,6 +99,7 @@ public final class IpvsIn
         final PacketView pkt = p.view;
         final ConnKey key = p.key;
         final int protocol = pkt.protocol;
+        expiryServices = services; // a pending connection that find() ends is undone against the table in use
         boolean hit = conns.find(key, p.tag, nowMs, entry);
         if (pkt.fragment == PacketView.LATER_FRAGMENT)
         {

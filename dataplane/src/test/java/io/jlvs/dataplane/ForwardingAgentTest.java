@@ -331,10 +331,10 @@ class ForwardingAgentTest
         agent.doWork();
         port.takeTransmitted();
         assertEquals(1, destStats[0].activeConns());
-        clock.advance(60_000);
+        clock.advance(59_000);
         agent.doWork();
         assertEquals(1, agent.connections(), "SYN_RECV lasts 60 s");
-        clock.advance(1_000);
+        clock.advance(2_000);
         for (int i = 0; i < 100 && agent.connections() > 0; i++)
         {
             clock.advance(20); // the expiry walks the cache once a second: a pending connection ends within it

@@ -18,7 +18,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * table's readers (ipvsadm -L -c, a sync catch-up) miss is what a standby would miss. A pending connection expires
  * from the cache ({@link #expire} walks it), is seen by the defences' {@link #sweep}, counts in {@link #size}, is
  * never evicted, and is written to the table when the agent closes. A NAT connection is written at once, since its
- * replies are found by the table's reply index.
+ * replies are found by the table's reply index, and so is one a persistence template controls.
  * <p>
  * One agent's: every method runs on its thread. {@link #find} leaves the found entry's cache slot for the
  * {@link #save} of the same packet (none when the cache could not take the entry: then the table is written through).
@@ -40,10 +40,10 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     private final ConnKey outKey = new ConnKey();
     private final ConnKey walkKey = new ConnKey();
     private final ConnEntry walkEntry = new ConnEntry();
-    /** The most slots of the cache that one {@link #expire} looks at for pending connections. */
+    /** The most slot reads that one {@link #expire} spends looking for pending connections past their time. */
     static final int PENDING_WALK_SLOTS = 4096;
     private int pending;
-    private int walkSlot;
+    private int walkBlock;
     private long walkDue;
     private long walkedMs;
     /** Told of a pending connection found dead by {@link #find} (set by {@link #onExpiredBy}). */
@@ -225,13 +225,15 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
 
     /**
      * Stores a connection that a packet created: in the cache alone, pending, until its second packet (see the class
-     * comment); written through as {@link #insert} when it is NAT's or the cache has no slot it may take.
+     * comment); written through as {@link #insert} when it is NAT's, when a persistence template counts it (the
+     * persisted template's count must find it after a restart, even a killed director's), or when the cache has no
+     * slot it may take.
      *
      * @return false when the table is full: nothing is stored.
      */
     public boolean admit(final ConnKey key, final long tag, final ConnEntry e)
     {
-        if (e.fwdMethod() != FwdMethod.MASQ.flags() && size() < table.capacity())
+        if (e.fwdMethod() != FwdMethod.MASQ.flags() && 0 == e.control() && size() < table.capacity())
         {
             slot = cache.put(key, tag, e, FlowCache.PENDING);
             if (slot >= 0)
@@ -330,7 +332,8 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         try
         {
             final int n = 0 == table.size() ? 0 : table.expire(nowMs, limit, this); // an empty table's walk costs
-            return 0 == pending ? n : n + expirePending(nowMs, limit - n, handler);
+            // the pending connections' own share, so that a table expiring at its limit does not starve them
+            return 0 == pending ? n : n + expirePending(nowMs, Math.max(limit / 4, limit - n), handler);
         }
         finally
         {
@@ -339,36 +342,49 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     }
 
     /**
-     * Looks at the next slots of the cache for pending connections past their expiry, ending at most {@code limit}:
-     * the whole cache once a second, in steps of at most {@value #PENDING_WALK_SLOTS} slots a call (the agent calls
-     * once a millisecond), so a pending connection ends within a second of its time in a cache of up to 4M slots (a
-     * table of 2M connections), within four in the largest.
+     * Looks at the cache's next blocks for pending connections past their expiry, ending at most {@code limit}: the
+     * whole cache about once a second, a block without pending connections costing one read and one with some a scan
+     * of its {@value FlowCache#BLOCK_SLOTS} home slots and the probes past them, at most {@value #PENDING_WALK_SLOTS}
+     * reads a call (the agent calls once a millisecond). So a pending connection ends within a second of its time in a
+     * cache of up to 4M slots (a table of 2M connections) whatever its load, within four in the largest.
      */
     private int expirePending(final long nowMs, final int limit, final ExpiredHandler handler)
     {
         final int slots = cache.capacity();
-        final int mask = slots - 1;
+        final int blocks = cache.blocks();
         walkDue = Math.min(slots, walkDue + Math.min(1000, Math.max(0, nowMs - walkedMs)) * slots / 1000);
         walkedMs = nowMs;
-        final int walk = (int)Math.min(walkDue, PENDING_WALK_SLOTS);
-        walkDue -= walk;
+        int reads = 0;
         int n = 0;
-        for (int i = 0; i < walk && n < limit; i++)
+        while (reads < walkDue && reads < PENDING_WALK_SLOTS && n < limit)
         {
-            final int at = walkSlot;
-            if (cache.isPending(at))
+            final int block = walkBlock;
+            walkBlock = (block + 1) & (blocks - 1);
+            if (0 == cache.pendingIn(block))
             {
-                cache.read(at, walkEntry);
-                if (nowMs >= walkEntry.expiresMs())
-                {
-                    cache.readKey(at, walkKey);
-                    endPending(at, walkKey, walkEntry, handler);
-                    n++;
-                    continue; // the removal shifted the next entry into this slot
-                }
+                reads++;
+                continue;
             }
-            walkSlot = (at + 1) & mask;
+            reads += FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE;
+            final int mask = slots - 1;
+            for (int i = 0, at = block * FlowCache.BLOCK_SLOTS; i < FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE; )
+            {
+                if (cache.isPendingOf(at, block))
+                {
+                    cache.read(at, walkEntry);
+                    if (nowMs >= walkEntry.expiresMs() && n < limit)
+                    {
+                        cache.readKey(at, walkKey);
+                        endPending(at, walkKey, walkEntry, handler);
+                        n++;
+                        continue; // the removal shifted the next entry into this slot
+                    }
+                }
+                i++;
+                at = (at + 1) & mask;
+            }
         }
+        walkDue -= Math.min(walkDue, reads);
         return n;
     }
 
@@ -427,32 +443,41 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         }
     }
 
-    /** The {@link #sweep} of the pending connections in the same share of the cache's slots as the segment's. */
+    /** The {@link #sweep} of the pending connections in the same share of the cache's blocks as the segment's. */
     private int sweepPending(final int segment, final int segments, final ConnTable.ExpiryListener decider)
     {
         if (0 == pending)
         {
             return 0;
         }
-        final long slots = cache.capacity();
-        final int end = (int)(slots * (segment + 1) / segments);
+        final long blocks = cache.blocks();
+        final int mask = cache.capacity() - 1;
+        final int last = (int)(blocks * (segment + 1) / segments);
         int n = 0;
-        for (int at = (int)(slots * segment / segments); at < end; )
+        for (int block = (int)(blocks * segment / segments); block < last; block++)
         {
-            if (cache.isPending(at))
+            if (0 == cache.pendingIn(block))
             {
-                cache.read(at, walkEntry);
-                cache.readKey(at, walkKey);
-                if (decider.onExpiring(walkKey, walkEntry))
-                {
-                    cache.removeSlot(at);
-                    pending--;
-                    decider.onExpired(walkKey, walkEntry);
-                    n++;
-                    continue;
-                }
+                continue;
             }
-            at++;
+            for (int i = 0, at = block * FlowCache.BLOCK_SLOTS; i < FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE; )
+            {
+                if (cache.isPendingOf(at, block))
+                {
+                    cache.read(at, walkEntry);
+                    cache.readKey(at, walkKey);
+                    if (decider.onExpiring(walkKey, walkEntry))
+                    {
+                        cache.removeSlot(at);
+                        pending--;
+                        decider.onExpired(walkKey, walkEntry);
+                        n++;
+                        continue;
+                    }
+                }
+                i++;
+                at = (at + 1) & mask;
+            }
         }
         return n;
     }

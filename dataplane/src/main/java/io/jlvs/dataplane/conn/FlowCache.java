@@ -83,6 +83,8 @@ public final class FlowCache implements AutoCloseable
      * and this cache does not ({@link #forgot}): a miss whose block counts none is an answer.
      */
     private final int[] forgotten;
+    /** Per block of {@value #BLOCK_SLOTS} home slots, the {@link #PENDING} entries whose home is in it. */
+    private final int[] pendingByBlock;
     /** Backward shifts begun and ended: odd while one is under way (a sequence lock for {@link #forEachPending}). */
     private final AtomicLong moves = new AtomicLong();
 
@@ -94,6 +96,7 @@ public final class FlowCache implements AutoCloseable
         mask = slotCount - 1;
         maxSize = (int)((long)slotCount * MAX_LOAD_PERCENT / 100);
         forgotten = new int[Math.max(1, slotCount / BLOCK_SLOTS)];
+        pendingByBlock = new int[forgotten.length];
     }
 
     /**
@@ -139,19 +142,19 @@ public final class FlowCache implements AutoCloseable
     /** The owner's table holds a connection with this tag that the cache does not (evicted, never cached, restored). */
     public void forgot(final long tag)
     {
-        forgotten[home(tag) / BLOCK_SLOTS]++;
+        forgotten[block(tag)]++;
     }
 
     /** A connection {@link #forgot} is cached again, or gone from the owner's table. */
     public void recalled(final long tag)
     {
-        forgotten[home(tag) / BLOCK_SLOTS]--;
+        forgotten[block(tag)]--;
     }
 
     /** Whether a key with this tag that the cache lacks may be in the owner's table. */
     public boolean mayHaveForgotten(final long tag)
     {
-        return forgotten[home(tag) / BLOCK_SLOTS] > 0;
+        return forgotten[block(tag)] > 0;
     }
 
     /** The key's hash as the cache files it (never 0): computed once per packet, passed to the other calls. */
@@ -234,12 +237,24 @@ public final class FlowCache implements AutoCloseable
         return slots.get(LONG, (long)slot * SLOT_SIZE + STORED_EXPIRES);
     }
 
-    /** Overwrites the entry in {@code slot}; {@code storedExpiresMs} is what the table now holds. */
+    /**
+     * Overwrites the entry in {@code slot}; {@code storedExpiresMs} is what the table now holds ({@link #PENDING}: it
+     * holds none). An entry leaving {@link #PENDING} is marked so before it is rewritten, so that
+     * {@link #forEachPending}'s reader, which checks the mark after reading, never takes a half-written one.
+     */
     public void write(final int slot, final ConnEntry e, final long storedExpiresMs)
     {
         final long base = (long)slot * SLOT_SIZE;
+        final long was = slots.get(LONG, base + STORED_EXPIRES);
+        if (PENDING == was && PENDING != storedExpiresMs)
+        {
+            slots.set(LONG, base + STORED_EXPIRES, storedExpiresMs);
+            VarHandle.storeStoreFence();
+            e.writeTo(slots, base + ENTRY);
+            pendingByBlock[block(slots.get(LONG, base + TAG))]--;
+            return;
+        }
         e.writeTo(slots, base + ENTRY);
-        VarHandle.releaseFence(); // a reader that sees the stored expiry sees the entry
         slots.set(LONG, base + STORED_EXPIRES, storedExpiresMs);
     }
 
@@ -254,7 +269,12 @@ public final class FlowCache implements AutoCloseable
         final int slot = claim(key, tag);
         if (slot >= 0)
         {
+            final boolean wasPending = PENDING == slots.get(LONG, (long)slot * SLOT_SIZE + STORED_EXPIRES);
             write(slot, e, storedExpiresMs);
+            if (PENDING == storedExpiresMs && !wasPending)
+            {
+                pendingByBlock[block(tag)]++;
+            }
             publish(slot, tag);
         }
         return slot;
@@ -338,7 +358,9 @@ public final class FlowCache implements AutoCloseable
                 forgot(slots.get(LONG, (long)slot * SLOT_SIZE + TAG));
             }
         }
-        key.writeTo(slots, (long)slot * SLOT_SIZE + KEY);
+        final long base = (long)slot * SLOT_SIZE;
+        key.writeTo(slots, base + KEY);
+        slots.set(LONG, base + STORED_EXPIRES, REF); // nothing pending here until put says so
         return slot; // its tag is written last, by publish
     }
 
@@ -367,6 +389,10 @@ public final class FlowCache implements AutoCloseable
      */
     public void removeSlot(final int slot)
     {
+        if (isPending(slot))
+        {
+            pendingByBlock[block(slots.get(LONG, (long)slot * SLOT_SIZE + TAG))]--;
+        }
         final long move = moves.get();
         moves.lazySet(move + 1);
         VarHandle.storeStoreFence();
@@ -396,52 +422,99 @@ public final class FlowCache implements AutoCloseable
     /**
      * Visits the {@link #PENDING} connections from a thread other than the owner's, for a listing: a walk, not a
      * snapshot (as {@code /proc/net/ip_vs_conn} is), so an entry that a removal moves back past the walk is missed, and
-     * one moved ahead of it may be seen twice. A slot caught mid-write is read again, at most
-     * {@value #READ_ATTEMPTS} times.
+     * one moved ahead of it may be seen twice. Blocks without pending entries are skipped; a slot caught mid-write is
+     * read again, at most {@value #READ_ATTEMPTS} times. A cache closed meanwhile ends the walk.
      *
      * @return the number visited.
      */
     public long forEachPending(final ConnKey key, final ConnEntry entry, final ConnVisitor visitor)
     {
         long n = 0;
-        for (int i = 0; i <= mask; i++)
+        for (int block = 0; block < pendingByBlock.length; block++)
         {
-            final long base = (long)i * SLOT_SIZE;
-            for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++)
+            if (0 == pendingByBlock[block]) // racy, as the walk is
             {
-                final long move = moves.get();
-                if ((move & 1) != 0)
+                continue;
+            }
+            for (int i = 0, at = block * BLOCK_SLOTS; i < BLOCK_SLOTS + MAX_PROBE; i++, at = (at + 1) & mask)
+            {
+                final int read;
+                try
                 {
-                    Thread.onSpinWait();
-                    continue;
+                    read = readPending(at, block, key, entry);
                 }
-                final long tag = slots.get(LONG, base + TAG);
-                VarHandle.acquireFence();
-                final long stored = slots.get(LONG, base + STORED_EXPIRES);
-                VarHandle.acquireFence();
-                if (0 == tag || PENDING != stored)
+                catch (final IllegalStateException closed)
                 {
-                    if (move == moves.get())
-                    {
-                        break;
-                    }
-                    continue;
+                    return n; // the agent released the cache
                 }
-                key.readFrom(slots, base + KEY);
-                entry.readFrom(slots, base + ENTRY);
-                VarHandle.acquireFence();
-                if (tag == slots.get(LONG, base + TAG) && move == moves.get() && tag == tagOf(key))
+                if (read > 0)
                 {
                     n++;
                     if (!visitor.onConn(key, entry))
                     {
                         return n;
                     }
-                    break;
                 }
             }
         }
         return n;
+    }
+
+    /** Reads the pending entry in {@code slot} whose home is in {@code block}: 1 if read whole, 0 if there is none. */
+    private int readPending(final int slot, final int block, final ConnKey key, final ConnEntry entry)
+    {
+        final long base = (long)slot * SLOT_SIZE;
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++)
+        {
+            final long move = moves.get();
+            if ((move & 1) != 0)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            final long tag = slots.get(LONG, base + TAG);
+            VarHandle.acquireFence();
+            if (0 == tag || PENDING != slots.get(LONG, base + STORED_EXPIRES) || block(tag) != block)
+            {
+                if (move == moves.get())
+                {
+                    return 0;
+                }
+                continue;
+            }
+            key.readFrom(slots, base + KEY);
+            entry.readFrom(slots, base + ENTRY);
+            VarHandle.acquireFence();
+            if (tag == slots.get(LONG, base + TAG) && PENDING == slots.get(LONG, base + STORED_EXPIRES) &&
+                move == moves.get() && tag == tagOf(key))
+            {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Blocks of {@value #BLOCK_SLOTS} home slots, the unit of {@link #pendingIn}. */
+    public int blocks()
+    {
+        return pendingByBlock.length;
+    }
+
+    /** Pending entries whose home slot is in {@code block}. */
+    public int pendingIn(final int block)
+    {
+        return pendingByBlock[block];
+    }
+
+    /** Whether {@code slot} holds a pending entry whose home slot is in {@code block}. */
+    public boolean isPendingOf(final int slot, final int block)
+    {
+        return isPending(slot) && block(slots.get(LONG, (long)slot * SLOT_SIZE + TAG)) == block;
+    }
+
+    private int block(final long tag)
+    {
+        return home(tag) / BLOCK_SLOTS;
     }
 
     /** Forgets everything (a new table, or a restart of the agent's state). */
@@ -449,6 +522,7 @@ public final class FlowCache implements AutoCloseable
     {
         slots.fill((byte)0);
         java.util.Arrays.fill(forgotten, 0);
+        java.util.Arrays.fill(pendingByBlock, 0);
         size = 0;
     }
 

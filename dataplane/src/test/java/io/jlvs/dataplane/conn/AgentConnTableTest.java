@@ -316,4 +316,49 @@ class AgentConnTableTest
             conns.close();
         }
     }
+
+    @Test
+    void shouldWriteAConnectionATemplateControlsAtOnce()
+    {
+        try (ConnTable table = new ConnTable(new ConnTable.Context().capacity(1000)))
+        {
+            final AgentConnTable conns = agentTable(table, 1000);
+            final ConnKey key = client(4000);
+            assertTrue(conns.admit(key, FlowCache.tagOf(key), dr(NOW + 60_000).control(TemplateRef.CONTROLLED)));
+            assertEquals(1, table.size(), "a killed director's restart must find what the template counts");
+            assertEquals(0, conns.pending());
+            conns.close();
+        }
+    }
+
+    @Test
+    void shouldExpirePendingConnectionsWhileTheTableExpiresAtItsLimit()
+    {
+        try (ConnTable table = new ConnTable(new ConnTable.Context().capacity(5000)))
+        {
+            final AgentConnTable conns = agentTable(table, 4096);
+            for (int i = 0; i < 1000; i++)
+            {
+                final ConnKey key = client(10_000 + i);
+                assertTrue(conns.insert(key, FlowCache.tagOf(key), dr(NOW + 1_000)));
+            }
+            for (int i = 0; i < 10; i++)
+            {
+                final ConnKey key = client(20_000 + i);
+                assertTrue(conns.admit(key, FlowCache.tagOf(key), dr(NOW + 1_000)));
+            }
+            assertEquals(10, conns.pending());
+            final List<Integer> pendingEnded = new ArrayList<>();
+            final int n = conns.expire(NOW + 2_000, 64, (k, e) ->
+            {
+                if (k.cport() >= 20_000)
+                {
+                    pendingEnded.add(k.cport());
+                }
+            });
+            assertEquals(10, pendingEnded.size(), "their own share of the limit: " + n + " ended");
+            assertEquals(0, conns.pending());
+            conns.close();
+        }
+    }
 }

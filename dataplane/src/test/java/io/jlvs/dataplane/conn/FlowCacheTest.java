@@ -267,7 +267,17 @@ class FlowCacheTest
                 final List<ConnKey> churn = new ArrayList<>();
                 while (!done.get())
                 {
-                    if (churn.size() < 1200 && random.nextBoolean())
+                    if (!churn.isEmpty() && random.nextInt(4) == 0)
+                    {
+                        // its second packet: written to the table, no longer pending, rewritten with another entry
+                        final ConnKey k = churn.get(random.nextInt(churn.size()));
+                        final int slot = cache.find(k);
+                        if (slot >= 0 && cache.isPending(slot))
+                        {
+                            cache.write(slot, entry(k.cport() + 100_000, 9_000), 9_000);
+                        }
+                    }
+                    else if (churn.size() < 1200 && random.nextBoolean())
                     {
                         final int port = 1_000 + random.nextInt(60_000);
                         final ConnKey k = key(2, port);
