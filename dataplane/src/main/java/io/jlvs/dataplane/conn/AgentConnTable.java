@@ -148,8 +148,6 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         return true;
     }
 
-
-
     /**
      * Finds the connection a real server's packet belongs to by its reply-direction key ({@link ConnKey#setOut});
      * its own key is copied into {@code inKey}. Whether it still exists is then {@link #find}'s to say.
