@@ -100,7 +100,13 @@ public final class LdirectordConfigParser
     private static final Pattern V6_PORT = Pattern.compile("\\[([0-9A-Fa-f:.]+)\\]:([0-9A-Za-z_-]+)");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9.-]+");
     private static final Pattern PORT_TEXT = Pattern.compile("[0-9A-Za-z_-]+");
+    /** A threshold as ldirectord's manual writes it, {@code <l:N>} or {@code <u:N>}. */
     private static final Pattern THRESHOLD = Pattern.compile("<([lu]):(\\d+)>");
+    /**
+     * A threshold as ldirectord's code reads it ({@code add_real_server}: {@code /\s+l:(\d+)/}, then
+     * {@code /\s+u:(\d+)/}), which is how the configurations in use write it: {@code l:N u:N}.
+     */
+    private static final Pattern BARE_THRESHOLD = Pattern.compile("([lu]):(\\d+)");
     private static final Pattern SCHEDULER = Pattern.compile("[a-z]+");
 
     private final Path file;
@@ -1046,7 +1052,8 @@ public final class LdirectordConfigParser
 
     /**
      * What follows the address of a real line:
-     * {@code gate|masq|ipip [weight] ["request", "receive"] [<l:N>] [<u:N>]}, and for ipip jlvs's tunnel extension,
+     * {@code gate|masq|ipip [weight] ["request", "receive"] [l:N] [u:N]} (or the manual's {@code <l:N> <u:N>}), and for
+     * ipip jlvs's tunnel extension,
      * ipvsadm's options {@code --tun-type ipip|gue|gre}, {@code --tun-port N}, {@code --tun-nocsum},
      * {@code --tun-csum}, {@code --tun-remcsum}, checked by {@link TunnelOptions} as ipvsadm checks them. The weight
      * comes right after the method; the other tokens in any order.
@@ -1076,8 +1083,12 @@ public final class LdirectordConfigParser
         for (int i = 1; i < tokens.size(); i++)
         {
             final String t = tokens.get(i);
-            final Matcher tm = THRESHOLD.matcher(t);
             final boolean plain = !quoted.get(i);
+            Matcher tm = THRESHOLD.matcher(t);
+            if (plain && !tm.matches())
+            {
+                tm = BARE_THRESHOLD.matcher(t);
+            }
             if (i == 1 && plain && DIGITS.matcher(t).matches())
             {
                 final long w = parseLong(t);

@@ -261,6 +261,29 @@ class LdirectordConfigParserTest
     }
 
     @Test
+    void shouldReadThresholdsAsLdirectordsCodeReadsThemWithoutBrackets() throws Exception
+    {
+        final LdirectordConfig ok = LdirectordConfigParser.parse(Path.of("t.cf"), List.of(
+            "virtual = 10.0.0.10:80",
+            "    real = 10.0.1.1:80 gate 2 \"/check\", \"ok\" l:50 u:100",
+            "    real = 10.0.1.2:80 masq l:5 u:10"), resolver);
+        final var reals = ok.virtualServices().getFirst().reals();
+        assertEquals(List.of(50, 100, 2), List.of(reals.get(0).lowerThreshold(), reals.get(0).upperThreshold(),
+            reals.get(0).weight()));
+        assertEquals(List.of(5, 10, 1), List.of(reals.get(1).lowerThreshold(), reals.get(1).upperThreshold(),
+            reals.get(1).weight()));
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("t.cf"), List.of(
+                "virtual = 10.0.0.10:80",
+                "    real = 10.0.1.1:80 gate l:50 u:10",
+                "    real = 10.0.1.2:80 gate x:5"), resolver));
+        assertEquals(2, ex.errors().size(), ex.errors().toString());
+        assertEquals("t.cf:2: lower threshold 50 is higher than upper threshold 10", ex.errors().get(0).toString());
+        assertTrue(ex.errors().get(1).toString().startsWith("t.cf:3: Invalid real server line, around \"x:5\""),
+            ex.errors().toString());
+    }
+
+    @Test
     void shouldReadOnePacketSchedulingForUdpServicesOnly() throws Exception
     {
         final LdirectordConfig ok = LdirectordConfigParser.parse(Path.of("ops.cf"), List.of(
