@@ -46,6 +46,21 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
     private int walkBlock;
     private long walkDue;
     private long walkedMs;
+    /** The expiry walk's decision on a pending connection: its time has come ({@link #expiryNowMs}). */
+    private final ConnTable.ExpiryListener pendingExpiry = new ConnTable.ExpiryListener()
+    {
+        @Override
+        public boolean onExpiring(final ConnKey key, final ConnEntry entry)
+        {
+            return expiryNowMs >= entry.expiresMs();
+        }
+
+        @Override
+        public void onExpired(final ConnKey key, final ConnEntry entry)
+        {
+            expiredHandler.onExpired(key, entry); // set by expire(), which the walk runs in
+        }
+    };
     /** Told of a pending connection found dead by {@link #find} (set by {@link #onExpiredBy}). */
     private ExpiredHandler deadHandler;
     /** The longest a flow's expiry runs ahead of the table's copy. */
@@ -331,7 +346,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
         {
             final int n = 0 == table.size() ? 0 : table.expire(nowMs, limit, this); // an empty table's walk costs
             // the pending connections' own share, so that a table expiring at its limit does not starve them
-            return 0 == pending ? n : n + expirePending(nowMs, Math.max(limit / 4, limit - n), handler);
+            return 0 == pending ? n : n + expirePending(nowMs, Math.max(limit / 4, limit - n));
         }
         finally
         {
@@ -346,7 +361,7 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
      * reads a call (the agent calls once a millisecond). So a pending connection ends within a second of its time in a
      * cache of up to 4M slots (a table of 2M connections) whatever its load, within four in the largest.
      */
-    private int expirePending(final long nowMs, final int limit, final ExpiredHandler handler)
+    private int expirePending(final long nowMs, final int limit)
     {
         final int slots = cache.capacity();
         final int blocks = cache.blocks();
@@ -364,25 +379,38 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
                 continue;
             }
             reads += FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE;
-            final int mask = slots - 1;
-            for (int i = 0, at = block * FlowCache.BLOCK_SLOTS; i < FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE; )
-            {
-                if (cache.isPendingOf(at, block))
-                {
-                    cache.read(at, walkEntry);
-                    if (nowMs >= walkEntry.expiresMs() && n < limit)
-                    {
-                        cache.readKey(at, walkKey);
-                        endPending(at, walkKey, walkEntry, handler);
-                        n++;
-                        continue; // the removal shifted the next entry into this slot
-                    }
-                }
-                i++;
-                at = (at + 1) & mask;
-            }
+            n += endPendingIn(block, pendingExpiry, limit - n);
         }
         walkDue -= Math.min(walkDue, reads);
+        return n;
+    }
+
+    /**
+     * Offers the pending connections whose home is in {@code block} to {@code decider}, ending at most {@code limit} of
+     * those it takes: removed from the cache, then {@link ConnTable.ExpiryListener#onExpired} is told.
+     */
+    private int endPendingIn(final int block, final ConnTable.ExpiryListener decider, final int limit)
+    {
+        final int mask = cache.capacity() - 1;
+        int n = 0;
+        for (int i = 0, at = block * FlowCache.BLOCK_SLOTS; i < FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE; )
+        {
+            if (n < limit && cache.isPendingOf(at, block))
+            {
+                cache.read(at, walkEntry);
+                cache.readKey(at, walkKey);
+                if (decider.onExpiring(walkKey, walkEntry))
+                {
+                    cache.removeSlot(at);
+                    pending--;
+                    decider.onExpired(walkKey, walkEntry);
+                    n++;
+                    continue; // the removal shifted the next entry into this slot
+                }
+            }
+            i++;
+            at = (at + 1) & mask;
+        }
         return n;
     }
 
@@ -449,32 +477,13 @@ public final class AgentConnTable implements ConnTable.ExpiryListener
             return 0;
         }
         final long blocks = cache.blocks();
-        final int mask = cache.capacity() - 1;
         final int last = (int)(blocks * (segment + 1) / segments);
         int n = 0;
         for (int block = (int)(blocks * segment / segments); block < last; block++)
         {
-            if (0 == cache.pendingIn(block))
+            if (0 != cache.pendingIn(block))
             {
-                continue;
-            }
-            for (int i = 0, at = block * FlowCache.BLOCK_SLOTS; i < FlowCache.BLOCK_SLOTS + FlowCache.MAX_PROBE; )
-            {
-                if (cache.isPendingOf(at, block))
-                {
-                    cache.read(at, walkEntry);
-                    cache.readKey(at, walkKey);
-                    if (decider.onExpiring(walkKey, walkEntry))
-                    {
-                        cache.removeSlot(at);
-                        pending--;
-                        decider.onExpired(walkKey, walkEntry);
-                        n++;
-                        continue;
-                    }
-                }
-                i++;
-                at = (at + 1) & mask;
+                n += endPendingIn(block, decider, Integer.MAX_VALUE);
             }
         }
         return n;
