@@ -126,6 +126,10 @@ public final class ForwardingAgent implements Agent
     private final NanoClock nanoClock;
     private final Runnable onStart;
 
+    /** The agent's connection timeouts, which its state machine and sync applier read. */
+    private final ConnTimeouts timeouts;
+    /** The snapshot's timeouts last copied into {@link #timeouts}. */
+    private ConnTimeouts adoptedTimeouts;
     /** The snapshot the fast path uses: written and read by the agent thread only. */
     private ForwardingSnapshot snapshot;
     /** The same, published for the control plane's readers. */
@@ -156,6 +160,12 @@ public final class ForwardingAgent implements Agent
         this.nanoClock = ctx.nanoClock;
         this.onStart = ctx.onStart;
         this.snapshot = ctx.snapshot;
+        this.timeouts = ctx.timeouts;
+        if (null != ctx.snapshot.timeouts())
+        {
+            timeouts.copyFrom(ctx.snapshot.timeouts());
+            adoptedTimeouts = ctx.snapshot.timeouts();
+        }
         this.published = ctx.snapshot;
         final long portMac = port.macAddress();
         this.portMac = portMac;
@@ -391,6 +401,11 @@ public final class ForwardingAgent implements Agent
             latest.services().takeOverSchedulers(snapshot.services());
         }
         latest.services().housekeeping(nowMs); // timed schedulers stamp with this agent's clock from the start
+        if (null != latest.timeouts() && latest.timeouts() != adoptedTimeouts)
+        {
+            timeouts.copyFrom(latest.timeouts()); // ipvsadm --set: the agent's own copy, changed on its thread
+            adoptedTimeouts = latest.timeouts();
+        }
         snapshot = latest;
         ipvsIn.syncPolicy(latest.sync());
         syncApplier.policy(latest.sync());

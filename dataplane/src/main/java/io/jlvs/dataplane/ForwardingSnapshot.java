@@ -35,6 +35,8 @@ import org.agrona.collections.IntHashSet;
  * @param virtualMac       the pair's virtual MAC (VRRP's {@code 00:00:5e:00:01:<vrid>}, keepalived's
  *                         {@code use_vmac}), or 0: the VIPs and floating addresses are answered and announced from it,
  *                         so a takeover changes no neighbour's entry; frames to it are the port's own.
+ * @param timeouts         the connection timeouts ({@code ipvsadm --set}) each agent copies into its own on adoption;
+ *                         never changed once in a snapshot; null keeps the agent's.
  */
 public record ForwardingSnapshot(
     ServiceTable services,
@@ -48,7 +50,8 @@ public record ForwardingSnapshot(
     long version,
     SyncPolicy sync,
     boolean standby,
-    long virtualMac)
+    long virtualMac,
+    io.jlvs.dataplane.conn.ConnTimeouts timeouts)
 {
     /**
      * Builds a snapshot, binding each IPv4 dest to its next hop and the director's address towards it
@@ -125,14 +128,14 @@ public record ForwardingSnapshot(
         }
         return new ForwardingSnapshot(
             new ServiceTable(marks, services), local, nat, neighbours, v6[0], v6[1], v6[2], routes, version, SyncPolicy.OFF,
-            false, 0);
+            false, 0, null);
     }
 
     /** This snapshot with another sync role or thresholds: made before it is handed to its agent. */
     public ForwardingSnapshot withSync(final SyncPolicy policy)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, routes, version, policy, standby, virtualMac);
+            natSourcesV6, neighboursV6, routes, version, policy, standby, virtualMac, timeouts);
     }
 
     /** This snapshot serving the VIPs ({@code false}) or standing by for the pair's other director. */
@@ -140,14 +143,21 @@ public record ForwardingSnapshot(
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
             natSourcesV6, neighboursV6, standby ? routes.standby() : routes.serving(), version, sync, standby,
-            virtualMac);
+            virtualMac, timeouts);
     }
 
     /** This snapshot answering for the VIPs from the pair's virtual MAC ({@code 0}: from the port's). */
     public ForwardingSnapshot withVirtualMac(final long mac)
     {
         return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
-            natSourcesV6, neighboursV6, routes, version, sync, standby, mac);
+            natSourcesV6, neighboursV6, routes, version, sync, standby, mac, timeouts);
+    }
+
+    /** This snapshot with connection timeouts for the agent to copy: an instance no one changes after this. */
+    public ForwardingSnapshot withTimeouts(final io.jlvs.dataplane.conn.ConnTimeouts timeouts)
+    {
+        return new ForwardingSnapshot(services, localAddressesV4, natSourcesV4, neighboursV4, localAddressesV6,
+            natSourcesV6, neighboursV6, routes, version, sync, standby, virtualMac, timeouts);
     }
 
     /**
