@@ -28,6 +28,15 @@ final class RateEstimator
         return null == e ? new long[5] : e.rates();
     }
 
+    /**
+     * The kernel's ip_vs_zero_estimator: the estimate starts again from the next sample of the (zeroed) totals, at
+     * rate 0.
+     */
+    synchronized void reset(final int id)
+    {
+        estimates.remove(id);
+    }
+
     synchronized void retainOnly(final java.util.Set<Integer> ids)
     {
         estimates.keySet().retainAll(ids);
@@ -56,13 +65,13 @@ final class RateEstimator
             }
         }
 
+        /** As ip_vs_read_estimator rounds: (cps + 0x1FF) >> 10 for the counts, (bps + 0xF) >> 5 for the bytes. */
         long[] rates()
         {
             final long[] r = new long[5];
             for (int i = 0; i < 5; i++)
             {
-                final int shift = i < 3 ? 10 : 5;
-                r[i] = (avg[i] + (1L << (shift - 1))) >> shift;
+                r[i] = i < 3 ? (avg[i] + 0x1FF) >> 10 : (avg[i] + 0xF) >> 5;
             }
             return r;
         }

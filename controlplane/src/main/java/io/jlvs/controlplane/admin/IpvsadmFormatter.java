@@ -20,28 +20,14 @@ import java.util.Objects;
  * from plain views of the table: {@code -L} in every format, {@code -L -t vip:port}, {@code -S}, {@code -L -c},
  * {@code --timeout} and {@code --daemon}. Without {@code -n} names come from the {@link NameLookup}.
  *
- * <p>Order: unless {@code --nosort}, services are sorted as libipvs's ipvs_cmp_services does (fwmark, then
- * family, protocol number, address, port) and destinations as ipvs_cmp_dests (address, port). libipvs compares by
- * subtracting unsigned values into an int, which misorders addresses more than 2^31 apart; jlvs compares them as
- * unsigned numbers, which agrees with ipvsadm whenever ipvsadm's own order is consistent.
+ * <p>Order: unless {@code --nosort}, services and real servers are in ipvsadm's order to the entry, wrapped
+ * differences and all ({@link LibipvsOrder}).
  */
 public final class IpvsadmFormatter
 {
     public static final String IPVSADM_VERSION = "v1.31 2019/12/24";
     private static final String NA = "n/a";
 
-    private static final Comparator<byte[]> UNSIGNED_BYTES = Arrays::compareUnsigned;
-    private static final Comparator<ServiceView> SERVICE_ORDER = Comparator
-        .comparingLong((ServiceView s) -> Integer.toUnsignedLong(s.fwmark()))
-        .thenComparing(ServiceView::af)
-        .thenComparingInt(s -> s.fwmark() != 0 || s.protocol() == null ? 0 : s.protocol().number())
-        .thenComparing(s -> s.fwmark() != 0 || s.address() == null ? new byte[0] : s.address().getAddress(),
-            UNSIGNED_BYTES)
-        .thenComparingInt(ServiceView::port);
-    private static final Comparator<DestView> DEST_ORDER = Comparator
-        .comparing(DestView::af)
-        .thenComparing(d -> d.address().getAddress(), UNSIGNED_BYTES)
-        .thenComparingInt(DestView::port);
 
     private final NameLookup names;
 
@@ -59,8 +45,7 @@ public final class IpvsadmFormatter
     // ---------------------------------------------------------------------------------------------- commands
 
     /**
-     * Executes a read-only command against a view of the table; refuses the others with
-     * {@link IpvsadmCommand#refusal()} and exit status 255.
+     * Executes a read-only command against a view of the table; the director runs the others.
      */
     public IpvsadmResult run(final IpvsadmCommand cmd, final IpvsTableView table)
     {
@@ -87,7 +72,7 @@ public final class IpvsadmFormatter
                 }
                 case ALL -> IpvsadmResult.ok(listAll(table.version(), table.services(), cmd.format()));
             };
-            default -> IpvsadmResult.error(IpvsadmCommand.REFUSED_EXIT_STATUS, cmd.refusal());
+            default -> throw new IllegalArgumentException("not a listing: ipvsadm --" + cmd.command().ipvsadmName());
         };
     }
 
@@ -112,7 +97,10 @@ public final class IpvsadmFormatter
         return sb.toString();
     }
 
-    /** {@code ipvsadm -S [-n]}: the rules that rebuild the table (no thresholds, timeouts or daemons). */
+    /**
+     * {@code ipvsadm -S [-n]}: the rules that rebuild the table (no timeouts or daemons); unlike ipvsadm, with a real
+     * server's thresholds where it has some, so that {@code -S | -R} keeps them.
+     */
     public String save(final List<ServiceView> services, final ListFormat f)
     {
         final StringBuilder sb = new StringBuilder();
@@ -379,11 +367,7 @@ public final class IpvsadmFormatter
         }
         sb.append('\n');
 
-        final List<DestView> dests = new ArrayList<>(s.dests());
-        if (!f.noSort())
-        {
-            dests.sort(DEST_ORDER);
-        }
+        final List<DestView> dests = f.noSort() ? s.dests() : LibipvsOrder.sort(s.dests(), LibipvsOrder.DESTS);
         final ServiceProtocol proto = s.fwmark() != 0 ? null : s.protocol();
         for (final DestView d : dests)
         {
@@ -396,6 +380,11 @@ public final class IpvsadmFormatter
             {
                 sb.append("-a ").append(svcName).append(" -r ").append(dname).append(' ')
                     .append(d.forward().ipvsadmSwitch()).append(" -w ").append(d.weight());
+                if (d.upperThreshold() != 0 || d.lowerThreshold() != 0)
+                {
+                    // ipvsadm drops them, so its -S | -R loses them; jlvs keeps them, only where they are set
+                    sb.append(" -x ").append(u(d.upperThreshold())).append(" -y ").append(u(d.lowerThreshold()));
+                }
                 if (d.forward() == FwdMethod.TUNNEL)
                 {
                     final TunnelView t = d.tunnel();
@@ -571,9 +560,7 @@ public final class IpvsadmFormatter
         {
             return services;
         }
-        final List<ServiceView> copy = new ArrayList<>(services);
-        copy.sort(SERVICE_ORDER);
-        return copy;
+        return LibipvsOrder.sort(services, LibipvsOrder.SERVICES);
     }
 
     private static String u(final int value)

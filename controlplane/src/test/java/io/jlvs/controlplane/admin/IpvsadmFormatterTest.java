@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Golden texts written from ipvsadm 1.31's printf formats (print_title, print_service_entry, print_largenum,
@@ -24,6 +25,7 @@ class IpvsadmFormatterTest
     private static final VersionView VERSION = VersionView.ipvs121(4096);
     private final IpvsadmFormatter formatter = new IpvsadmFormatter(NameLookup.NUMERIC);
 
+    /** libipvs's order: 10.0.0.1 - 192.168.0.200 wraps to a positive int, so 10.0.0.1 comes after it. */
     @Test
     void shouldListNumericDefaultFormatSorted()
     {
@@ -31,11 +33,11 @@ class IpvsadmFormatterTest
             "IP Virtual Server version 1.2.1 (size=4096)\n" +
             "Prot LocalAddress:Port Scheduler Flags\n" +
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n" +
-            "TCP  10.0.0.1:443 sh (sh-port)\n" +
-            "  -> 10.0.1.1:443                 Route   1      0          0         \n" +
             "TCP  192.168.0.200:80 wlc\n" +
             "  -> 192.168.0.110:80             Route   2      0          0         \n" +
             "  -> 192.168.0.120:80             Route   1      3          12        \n" +
+            "TCP  10.0.0.1:443 sh (sh-port)\n" +
+            "  -> 10.0.1.1:443                 Route   1      0          0         \n" +
             "UDP  192.168.0.200:53 rr ops\n" +
             "  -> 10.0.1.4:53                  Masq    1      0          0         \n" +
             "FWM  1 wlc persistent 600 mask 255.255.255.0\n" +
@@ -168,16 +170,31 @@ class IpvsadmFormatterTest
     void shouldSaveRules()
     {
         assertEquals(
-            "-A -t 10.0.0.1:443 -s sh -b sh-port\n" +
-            "-a -t 10.0.0.1:443 -r 10.0.1.1:443 -g -w 1\n" +
             "-A -t 192.168.0.200:80 -s wlc\n" +
             "-a -t 192.168.0.200:80 -r 192.168.0.110:80 -g -w 2\n" +
             "-a -t 192.168.0.200:80 -r 192.168.0.120:80 -g -w 1\n" +
+            "-A -t 10.0.0.1:443 -s sh -b sh-port\n" +
+            "-a -t 10.0.0.1:443 -r 10.0.1.1:443 -g -w 1\n" +
             "-A -u 192.168.0.200:53 -s rr -o\n" +
             "-a -u 192.168.0.200:53 -r 10.0.1.4:53 -m -w 1\n" +
             "-A -f 1 -s wlc -p 600 -M 255.255.255.0\n" +
             "-a -f 1 -r 192.168.0.110:0 -g -w 1\n",
             formatter.save(mixedTable(), ListFormat.NUMERIC));
+    }
+
+    @Test
+    void shouldSaveThresholdsWhereARealServerHasThem()
+    {
+        final DestView limited = new DestView(AddressFamily.INET, ip("10.0.0.2"), 80, FwdMethod.DROUTE, 1, 100, 75,
+            0, 0, 0, StatsView.ZERO, RateView.ZERO, null);
+        assertEquals(
+            "-A -t 10.0.0.1:80 -s wlc\n" +
+            "-a -t 10.0.0.1:80 -r 10.0.0.3:80 -g -w 1\n" +
+            "-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1 -x 100 -y 75\n",
+            formatter.save(List.of(ServiceView.of(ServiceProtocol.TCP, ip("10.0.0.1"), 80, "wlc", List.of(
+                DestView.of(ip("10.0.0.3"), 80, FwdMethod.DROUTE, 1), limited))),
+                new ListFormat(true, false, false, false, false, false, false, true)),
+            "ipvsadm would drop -x/-y, and -S | -R with them; in --nosort order");
     }
 
     @Test
@@ -207,15 +224,15 @@ class IpvsadmFormatterTest
             "Prot LocalAddress:Port Scheduler Flags\n" +
             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n" +
             "TCP  [2001:db8::5]:119 wlc persistent 600 mask 64\n" +
-            "  -> [2001:db8:0:1::4]:119        Masq    1      0          0         \n" +
             "  -> [2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:119 Masq    1      0          0         \n" +
+            "  -> [2001:db8:0:1::4]:119        Masq    1      0          0         \n" +
             "FWM  2 IPv6 rr\n" +
             "  -> [2001:db8::10]:0             Route   1      0          0         \n",
             formatter.listAll(VERSION, List.of(fwm6, nntp), ListFormat.NUMERIC));
         assertEquals(
             "-A -t [2001:db8::5]:119 -s wlc -p 600 -M 64\n" +
-            "-a -t [2001:db8::5]:119 -r [2001:db8:0:1::4]:119 -m -w 1\n" +
             "-a -t [2001:db8::5]:119 -r [2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:119 -m -w 1\n" +
+            "-a -t [2001:db8::5]:119 -r [2001:db8:0:1::4]:119 -m -w 1\n" +
             "-A -f 2 -6 -s rr\n" +
             "-a -f 2 -6 -r [2001:db8::10]:0 -g -w 1\n",
             formatter.save(List.of(fwm6, nntp), ListFormat.NUMERIC));
@@ -362,9 +379,8 @@ class IpvsadmFormatterTest
         assertEquals(IpvsadmResult.ok("IPVS connection entries\n" +
                 "pro expire state       source             virtual            destination\n"),
             formatter.run(IpvsadmOptions.parse("-lnc"), table));
-        assertEquals(new IpvsadmResult(255, "", "Operation not supported by jlvs yet: the IPVS table is built " +
-                "from ldirectord.cf; edit it instead of running 'ipvsadm --add-service'\n"),
-            formatter.run(IpvsadmOptions.parse("-A", "-t", "10.0.0.1:80"), table));
+        assertThrows(IllegalArgumentException.class,
+            () -> formatter.run(IpvsadmOptions.parse("-A", "-t", "10.0.0.1:80"), table));
     }
 
     /** Four services given out of order: two TCP (one with sh flags), one UDP with ops, one persistent fwmark. */
