@@ -35,9 +35,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the admin socket can be asked: {@code ipvsadm <args>} (read-only commands answered in ipvsadm's
- * exact format from the running tables, -Z zeroes the stats) and {@code reload} (re-read ldirectord.cf and
- * switch the dataplane to it without stopping).
+ * What the admin socket can be asked: {@code ipvsadm <args>} (listings in ipvsadm's exact format from the running
+ * tables; changes done by the director as the kernel does them, with its refusals) and {@code reload} (re-read
+ * ldirectord.cf and switch the dataplane to it without stopping). {@code -R} never comes here whole: the client
+ * sends its lines one by one, as ipvsadm runs them.
  */
 public final class AdminCommands
 {
@@ -105,14 +106,69 @@ public final class AdminCommands
             final String error = director.sync().stop(cmd.daemon().state());
             return null == error ? IpvsadmResult.ok("") : IpvsadmResult.error(1, "ipvsadm: " + error + "\n");
         }
-        if (cmd.command() == IpvsadmCommand.Command.ZERO)
+        switch (cmd.command())
         {
-            director.stats().zero();
-            return IpvsadmResult.ok("");
+            case ADD_SERVICE, EDIT_SERVICE, DELETE_SERVICE, FLUSH, ADD_SERVER, EDIT_SERVER, DELETE_SERVER ->
+            {
+                final String refusal = director.change(cmd);
+                return null == refusal ? IpvsadmResult.ok("") :
+                    IpvsadmResult.error(IpvsadmCommand.REFUSED_EXIT_STATUS, refusal + "\n");
+            }
+            case ZERO ->
+            {
+                return zero(cmd);
+            }
+            case SET_TIMEOUT ->
+            {
+                director.timeouts(cmd.timeouts().tcp(), cmd.timeouts().tcpFin(), cmd.timeouts().udp());
+                return IpvsadmResult.ok("");
+            }
+            case RESTORE ->
+            {
+                // ipvsadm reads -R's input itself, line by line: one reaching the director is a -R inside a restore
+                final var tryHelp = IpvsadmOptions.tryHelp();
+                return IpvsadmResult.error(tryHelp.exitStatus(), tryHelp.getMessage());
+            }
+            default ->
+            {
+            }
         }
         final boolean connections = cmd.command() == IpvsadmCommand.Command.LIST &&
             cmd.listKind() == IpvsadmCommand.ListKind.CONNECTIONS;
         return formatter.run(cmd, view(connections));
+    }
+
+    /**
+     * {@code ipvsadm -Z [service]}: the kernel's ip_vs_zero_service (the service and each of its real servers) or
+     * ip_vs_zero_all; the connection, packet and byte counts and their rate estimates start again from zero.
+     */
+    private IpvsadmResult zero(final IpvsadmCommand cmd)
+    {
+        final TableCompiler.CompiledTable table = director.table();
+        final String refusal = IpvsadmEdits.refusal(cmd, table.services());
+        if (null != refusal)
+        {
+            return IpvsadmResult.error(IpvsadmCommand.REFUSED_EXIT_STATUS, refusal + "\n");
+        }
+        if (null == cmd.service())
+        {
+            director.stats().zero(); // draining real servers too, as ip_vs_zero_all
+        }
+        for (final TableCompiler.CompiledService cs : table.services())
+        {
+            if (null != cmd.service() && !IpvsadmEdits.key(cs.config()).equals(IpvsadmEdits.key(cmd.service())))
+            {
+                continue;
+            }
+            director.stats().zeroService(cs.id());
+            rates.reset(cs.id());
+            for (final TableCompiler.CompiledDest cd : cs.dests())
+            {
+                director.stats().zeroDest(cd.id());
+                rates.reset(cd.id());
+            }
+        }
+        return IpvsadmResult.ok("");
     }
 
     /** {@code jlvs state [master|backup]}: shows or sets the pair's state (keepalived's MASTER and BACKUP). */
@@ -245,7 +301,7 @@ public final class AdminCommands
                 Addresses.toInetAddress(e.daf(), e.daddrHi(), e.daddrLo()),
                 e.dport(),
                 ConnState.name(k.protocol(), e.flags(), e.state()),
-                (int)Math.max(0, (e.expiresMs() - now + 999) / 1000),
+                (int)Math.max(0, (e.expiresMs() - now) / 1000), // /proc/net/ip_vs_conn's (expires - jiffies) / HZ
                 null,
                 null));
             return true;

@@ -64,7 +64,8 @@ public final class Director implements AutoCloseable
     private final CountersFile countersFile;
     private final ErrorLogFile errorLogFile;
     private final ConnTables conns;
-    private final ConnTimeouts timeouts = new ConnTimeouts();
+    /** The timeouts of {@code ipvsadm --set}: replaced, never changed, so that agents copy a stable instance. */
+    private volatile ConnTimeouts timeouts = new ConnTimeouts();
     private final StatsRegistry stats;
     private final TableCompiler compiler;
     private final List<ForwardingAgent> agents = new ArrayList<>();
@@ -104,6 +105,8 @@ public final class Director implements AutoCloseable
     private final RouteTable routes;
     private volatile TableCompiler.CompiledTable table;
     private volatile LdirectordConfig config;
+    /** The changes made with ipvsadm, laid over the file's table at every compile. */
+    private final IpvsadmEdits edits = new IpvsadmEdits();
     private boolean closed;
 
     private Director(final DirectorSettings settings, final LdirectordConfig config,
@@ -195,7 +198,7 @@ public final class Director implements AutoCloseable
                 .redirectRings(rings)
                 .syncRings(syncRings)
                 .hostPath(hostPath)
-                .timeouts(timeouts)
+                .timeouts(new ConnTimeouts())
                 .sysctls(settings.sysctls())
                 .neighbours(new NeighbourTable())
                 .snapshot(forAgent(table.snapshots().get(i)))
@@ -557,6 +560,7 @@ public final class Director implements AutoCloseable
         ldLog.settings(next.global());
         ldLog.log("Reloading configuration " + next.file());
         health.configure(next);
+        edits.reloaded(config, next);
         apply(next);
         alerts.retain(next.virtualServices());
         daemonStatus = status;
@@ -564,16 +568,63 @@ public final class Director implements AutoCloseable
             table.version());
     }
 
+    /**
+     * An ipvsadm command that changes the table ({@code -A -E -D -C -a -e -d}), done as the kernel does it: null, or
+     * the kernel's refusal (ipvsadm's message) with nothing changed. The agents adopt the new table between bursts.
+     */
+    public synchronized String change(final io.jlvs.controlplane.admin.IpvsadmCommand cmd)
+    {
+        if (closed)
+        {
+            return "jlvs: the director is stopping";
+        }
+        final String refusal = IpvsadmEdits.refusal(cmd, table.services());
+        if (null == refusal)
+        {
+            edits.record(cmd, config);
+            apply(config);
+        }
+        return refusal;
+    }
+
+    /**
+     * {@code ipvsadm --set tcp tcpfin udp}: a 0 keeps the current value; every agent gets the table again with them,
+     * as new timeouts for the connections it times from then on.
+     */
+    public synchronized void timeouts(final int tcp, final int tcpFin, final int udp)
+    {
+        final ConnTimeouts next = new ConnTimeouts();
+        next.copyFrom(timeouts);
+        next.set(tcp, tcpFin, udp);
+        timeouts = next;
+        if (!closed)
+        {
+            offer(table);
+        }
+    }
+
+    /** Up as the checks say, or because ipvsadm made or changed it (the kernel holds what it was last told). */
+    private boolean isUp(final io.jlvs.controlplane.config.VirtualService vs,
+        final io.jlvs.controlplane.config.RealServer rs)
+    {
+        return IpvsadmEdits.isByIpvsadm(vs, rs) || health.isUp(vs, rs);
+    }
+
     private void apply(final LdirectordConfig next)
     {
+        edits.observe(next, health);
         final TableCompiler.CompiledTable compiled =
-            compiler.compile(next, agents.size(), routes, version.incrementAndGet(), health);
+            compiler.compile(edits.replay(next), agents.size(), routes, version.incrementAndGet(), this::isUp);
         final long offeredNs = System.nanoTime();
         offer(compiled);
         logAdoption(compiled.version(), offeredNs);
         final long nowMs = System.currentTimeMillis();
         for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services()))
         {
+            if (change.service().line() == IpvsadmEdits.BY_IPVSADM)
+            {
+                continue; // ipvsadm's own, which ldirectord neither logs nor alerts about
+            }
             ldLog.log(change.message());
             alerts.onChange(change, nowMs);
         }
@@ -829,7 +880,7 @@ public final class Director implements AutoCloseable
     /** A compiled snapshot with the director's sync role and pair state. */
     private ForwardingSnapshot forAgent(final ForwardingSnapshot compiled)
     {
-        return compiled.withSync(syncPolicy).withStandby(standby).withVirtualMac(virtualMac);
+        return compiled.withSync(syncPolicy).withStandby(standby).withVirtualMac(virtualMac).withTimeouts(timeouts);
     }
 
     /**

@@ -101,6 +101,26 @@ public final class StatsRegistry
         dests.values().forEach(StatsRegistry::zero);
     }
 
+    /** ipvsadm -Z of one service: its counts, over all agents. */
+    public synchronized void zeroService(final int id)
+    {
+        final ConnStats[] perAgent = services.get(id);
+        if (null != perAgent)
+        {
+            zero(perAgent);
+        }
+    }
+
+    /** One real server's counts, over all agents, as its service's -Z zeroes them. */
+    public synchronized void zeroDest(final int id)
+    {
+        final ConnStats[] perAgent = dests.get(id);
+        if (null != perAgent)
+        {
+            zero(perAgent);
+        }
+    }
+
     private static void zero(final ConnStats[] perAgent)
     {
         for (final ConnStats s : perAgent)

@@ -33,7 +33,7 @@ public record IpvsadmCommand(
     TimeoutView timeouts,
     DaemonOptions daemon)
 {
-    /** Exit status of a refused operation: ipvsadm returns -1 when the kernel refuses. */
+    /** Exit status of an operation the kernel refuses: ipvsadm returns -1. */
     public static final int REFUSED_EXIT_STATUS = 255;
 
     public IpvsadmCommand
@@ -76,13 +76,6 @@ public record IpvsadmCommand(
             return ListKind.DAEMON;
         }
         return ListKind.ALL;
-    }
-
-    /** @return the standard-error line with which jlvs refuses a command it does not implement yet */
-    public String refusal()
-    {
-        return "Operation not supported by jlvs yet: the IPVS table is built from ldirectord.cf; edit it " +
-            "instead of running 'ipvsadm --" + command.ipvsadmName() + "'\n";
     }
 
     /** The commands, in ipvsadm's CMD_* order (which indexes its option table). */

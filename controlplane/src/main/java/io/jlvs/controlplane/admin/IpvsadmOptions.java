@@ -1052,7 +1052,13 @@ public final class IpvsadmOptions
         return new IpvsadmUsageException(message + "\n", 2);
     }
 
-    private IpvsadmUsageException tryHelp()
+    /** ipvsadm's tryhelp_exit(-1): exit status 255. */
+    public static IpvsadmUsageException tryHelp()
+    {
+        return tryHelp(PROGRAM);
+    }
+
+    private static IpvsadmUsageException tryHelp(final String program)
     {
         return new IpvsadmUsageException(
             "Try `" + program + " -h' or '" + program + " --help' for more information.\n", 255);

@@ -1,0 +1,236 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.controlplane.admin.IpvsadmCommand;
+import io.jlvs.controlplane.admin.IpvsadmOptions;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.LdirectordConfigParser;
+import io.jlvs.controlplane.config.RealServer;
+import io.jlvs.controlplane.config.Resolver;
+import io.jlvs.controlplane.config.VirtualService;
+import io.jlvs.dataplane.conn.FwdMethod;
+import io.jlvs.dataplane.route.RouteTable;
+import io.jlvs.dataplane.status.DataplaneCounters;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ipvsadm's changes laid over the file's table, as the kernel holds what ldirectord and ipvsadm both told it. */
+class IpvsadmEditsTest
+{
+    private static final RouteTable ROUTES = RouteTable.of(0xC6120002, 24);
+
+    private static final String FILE = """
+        virtual=198.18.0.10:80
+        \treal=198.18.0.11:80 gate 3
+        \treal=198.18.0.12:80 gate 2
+        \tscheduler=wrr
+        \tchecktype=negotiate
+        \tquiescent=yes
+        """;
+
+    private final IpvsadmEdits edits = new IpvsadmEdits();
+    /** Real servers the checks say are down, by address. */
+    private final Set<String> down = new HashSet<>();
+    private final TableCompiler.Health health =
+        (vs, rs) -> IpvsadmEdits.isByIpvsadm(vs, rs) || !down.contains(rs.address().getHostAddress());
+
+    private static LdirectordConfig parse(final String text) throws Exception
+    {
+        return LdirectordConfigParser.parse(Path.of("/etc/ha.d/ldirectord.cf"), List.of(text.split("\n")),
+            Resolver.system());
+    }
+
+    private static IpvsadmCommand cmd(final String line) throws Exception
+    {
+        return IpvsadmOptions.parse(line.split(" "));
+    }
+
+    private TableCompiler.CompiledTable compile(final LdirectordConfig file)
+    {
+        edits.observe(file, (vs, rs) -> !down.contains(rs.address().getHostAddress()));
+        final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(4096), 1);
+        return new TableCompiler(stats).compile(edits.replay(file), 1, ROUTES, 1, health);
+    }
+
+    /** Does {@code line} as the director does: refused against the listed table, else recorded. */
+    private String run(final LdirectordConfig file, final String line) throws Exception
+    {
+        final IpvsadmCommand c = cmd(line);
+        final String refusal = IpvsadmEdits.refusal(c, compile(file).services());
+        if (null == refusal)
+        {
+            edits.record(c, file);
+        }
+        return refusal;
+    }
+
+    private static String listing(final TableCompiler.CompiledTable t)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final TableCompiler.CompiledService cs : t.services())
+        {
+            final VirtualService vs = cs.config();
+            sb.append(IpvsadmEdits.key(vs)).append(' ').append(vs.scheduler())
+                .append(vs.persistent().isPresent() ? " p" + vs.persistent().getAsInt() : "").append('\n');
+            for (final TableCompiler.CompiledDest cd : cs.dests())
+            {
+                final RealServer rs = cd.config();
+                sb.append("  ").append(rs.address().getHostAddress()).append(':').append(rs.port()).append(' ')
+                    .append(rs.forwarding()).append(' ').append(cd.weight()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void shouldRefuseAsTheKernelDoesAndChangeNothing() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertEquals("Service already exists", run(file, "-A -t 198.18.0.10:80"));
+        assertEquals("No such service", run(file, "-E -t 198.18.0.10:81"));
+        assertEquals("No such service", run(file, "-D -t 198.18.0.10:81"));
+        assertEquals("No such service", run(file, "-Z -t 198.18.0.10:81"));
+        assertEquals("Service not defined", run(file, "-a -t 198.18.0.10:81 -r 198.18.0.13"));
+        assertEquals("Service not defined", run(file, "-d -t 198.18.0.10:81 -r 198.18.0.13"));
+        assertEquals("Destination already exists", run(file, "-a -t 198.18.0.10:80 -r 198.18.0.11"));
+        assertEquals("No such destination", run(file, "-e -t 198.18.0.10:80 -r 198.18.0.13"));
+        assertEquals("No such destination", run(file, "-d -t 198.18.0.10:80 -r 198.18.0.13"));
+        assertEquals(IpvsadmEdits.ERANGE, run(file, "-a -t 198.18.0.10:80 -r 198.18.0.13 -y 5"),
+            "a lower threshold above the upper one (0 when not given)");
+        assertEquals(IpvsadmEdits.ERANGE, run(file, "-e -t 198.18.0.10:80 -r 198.18.0.11 -x 5 -y 6"));
+        assertEquals("Scheduler or persistence engine not found", run(file, "-A -t 198.18.0.10:81 -s nosuch"));
+        assertEquals("Scheduler or persistence engine not found", run(file, "-A -u 198.18.0.10:5060 -p --pe sip"));
+        assertEquals("Scheduler or persistence engine not found", run(file, "-E -t 198.18.0.10:80 -s nosuch"));
+        assertEquals("Protocol not supported", run(file, "--add-service --sctp-service 198.18.0.10:81"));
+        assertTrue(edits.isEmpty());
+        assertSame(file, edits.replay(file), "nothing laid over the file");
+    }
+
+    @Test
+    void shouldMakeServicesAndRealServersWithIpvsadmsDefaults() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-A -t 198.18.0.20:443 -p"));
+        assertNull(run(file, "-a -t 198.18.0.20:443 -r 198.18.0.11:443"));
+        assertNull(run(file, "-a -t 198.18.0.20:443 -r 198.18.0.12 -m -w 5"));
+        assertNull(run(file, "-A -f 7 -s rr"));
+        assertEquals("""
+            TCP c612000a:80 wrr
+              198.18.0.12:80 DROUTE 2
+              198.18.0.11:80 DROUTE 3
+            TCP c6120014:443 wlc p300
+              198.18.0.12:443 MASQ 5
+              198.18.0.11:443 DROUTE 1
+            FWM INET 7 rr
+            """, listing(compile(file)),
+            "wlc, 300 s, weight 1 and -g by default; the newest real server heads the list, as the kernel links it");
+        final VirtualService made = edits.replay(file).virtualServices().get(1);
+        assertEquals(IpvsadmEdits.BY_IPVSADM, made.line());
+        assertEquals(0xffffffff, made.netmask().orElseThrow().value());
+    }
+
+    @Test
+    void shouldReplaceEveryFieldOnEditAndKeepTheChecks() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-E -t 198.18.0.10:80 -s rr -p 60"));
+        assertNull(run(file, "-e -t 198.18.0.10:80 -r 198.18.0.11 -w 7"));
+        assertEquals("""
+            TCP c612000a:80 rr p60
+              198.18.0.12:80 DROUTE 2
+              198.18.0.11:80 DROUTE 7
+            """, listing(compile(file)));
+        final VirtualService vs = edits.replay(file).virtualServices().get(0);
+        assertEquals(file.virtualServices().get(0).check(), vs.check(), "the file's checks go on");
+        assertEquals(file.virtualServices().get(0).line(), vs.line());
+
+        assertNull(run(file, "-E -t 198.18.0.10:80"));
+        assertEquals("TCP c612000a:80 wlc\n", listing(compile(file)).lines().findFirst().orElseThrow() + "\n",
+            "-E without -s or -p: wlc and no persistence, as ipvsadm sends its defaults");
+    }
+
+    @Test
+    void shouldHoldAHandChangeUntilTheRealServersNextHealthTransition() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        down.add("198.18.0.12");
+        assertEquals("  198.18.0.12:80 DROUTE 0", listing(compile(file)).lines().skip(1).findFirst().orElseThrow(),
+            "quiescent: down at weight 0");
+        assertNull(run(file, "-e -t 198.18.0.10:80 -r 198.18.0.12 -w 4"));
+        assertEquals("  198.18.0.12:80 DROUTE 4", listing(compile(file)).lines().skip(1).findFirst().orElseThrow(),
+            "the kernel holds the weight it was told, whatever ldirectord thinks");
+        assertNull(run(file, "-d -t 198.18.0.10:80 -r 198.18.0.11"));
+        assertEquals(2, listing(compile(file)).lines().count(), "deleted by hand");
+
+        down.remove("198.18.0.12");
+        down.add("198.18.0.11");
+        assertEquals("""
+            TCP c612000a:80 wrr
+              198.18.0.12:80 DROUTE 2
+              198.18.0.11:80 DROUTE 0
+            """, listing(compile(file)), "each transition gives the real server back to the checks");
+    }
+
+    @Test
+    void shouldKeepOnReloadOnlyTheServicesNeitherFileHas() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-A -u 198.18.0.20:53 -s rr"));
+        assertNull(run(file, "-a -u 198.18.0.20:53 -r 198.18.0.11"));
+        assertNull(run(file, "-A -t 198.18.0.30:80"));
+        assertNull(run(file, "-D -t 198.18.0.10:80"));
+        final LdirectordConfig next = parse(FILE + """
+            virtual=198.18.0.30:80
+            \treal=198.18.0.13:80 gate
+            \tchecktype=on
+            """);
+        edits.reloaded(file, next);
+        assertEquals("""
+            TCP c612000a:80 wrr
+              198.18.0.12:80 DROUTE 2
+              198.18.0.11:80 DROUTE 3
+            TCP c612001e:80 wrr
+              198.18.0.13:80 DROUTE 1
+            UDP c6120014:53 rr
+              198.18.0.11:53 DROUTE 1
+            """, listing(compile(next)),
+            "ldirectord adds its services back and takes over the one it now has; the hand's own one stays");
+    }
+
+    @Test
+    void shouldFlushEverythingUntilTheNextReload() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-A -t 198.18.0.20:80"));
+        assertNull(run(file, "-C"));
+        assertEquals("", listing(compile(file)));
+        down.add("198.18.0.11");
+        assertEquals("", listing(compile(file)), "a transition has no service to go to");
+        assertNull(run(file, "-A -t 198.18.0.10:80 -s rr"));
+        assertEquals("TCP c612000a:80 rr\n", listing(compile(file)), "made again by hand: without the file's reals");
+        edits.reloaded(file, file);
+        assertEquals(3, listing(compile(file)).lines().count());
+        assertTrue(edits.isEmpty());
+    }
+
+    @Test
+    void shouldKeyServicesAsTheKernelLooksThemUp() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertEquals(IpvsadmEdits.key(file.virtualServices().get(0)), IpvsadmEdits.key(cmd("-E -t 198.18.0.10:80")
+            .service()));
+        assertEquals(IpvsadmEdits.key(parse("virtual=9\n\treal=198.18.0.11 gate\n").virtualServices().get(0)),
+            IpvsadmEdits.key(cmd("-A -f 9").service()), "a fwmark service is TCP to ipvsadm and FWM to ldirectord");
+        assertEquals(FwdMethod.DROUTE, cmd("-e -t 198.18.0.10:80 -r 198.18.0.11:8080").dest().forward());
+        assertEquals(80, cmd("-e -t 198.18.0.10:80 -r 198.18.0.11:8080").dest().port(),
+            "-e without a method is -g: the real server is looked up at the service's port");
+    }
+}
