@@ -75,12 +75,36 @@ public final class AdminCommands
         return switch (request.get(0))
         {
             case "ipvsadm" -> ipvsadm(args);
+            case "ipvsadm-restore-line" -> restoreLine(args);
             case "reload" -> reload();
             case "health" -> IpvsadmResult.ok(director.health().report());
             case "sync" -> IpvsadmResult.ok(director.sync().report());
             case "state" -> state(args);
             default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");
         };
+    }
+
+    /** Added to the exit status of a restore line that does not parse: the restore stops there. */
+    public static final int RESTORE_STOPS = 0x100;
+
+    /**
+     * One line of {@code ipvsadm -R}, as restore_table runs it: a line that does not parse (or is itself a
+     * {@code -R}) answers its status plus {@link #RESTORE_STOPS}, for the client to stop; any other runs.
+     */
+    private IpvsadmResult restoreLine(final List<String> args)
+    {
+        try
+        {
+            if (IpvsadmOptions.parse(args.toArray(String[]::new)).command() == IpvsadmCommand.Command.RESTORE)
+            {
+                throw IpvsadmOptions.tryHelp(); // restore_table's "avoid infinite loop"
+            }
+        }
+        catch (final IpvsadmUsageException ex)
+        {
+            return IpvsadmResult.error(RESTORE_STOPS + ex.exitStatus(), ex.getMessage());
+        }
+        return ipvsadm(args);
     }
 
     private IpvsadmResult ipvsadm(final List<String> args)

@@ -24,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code jlvs} command: {@code jlvs director}, {@code jlvs ipvsadm ...} (also run as {@code ipvsadm}
- * through a link), {@code jlvs reload}, {@code jlvs stat}.
+ * The {@code jlvs} command: {@code jlvs director}, {@code jlvs reload}, {@code jlvs stat}... ({@code jlvs ipvsadm}
+ * is the native client, {@code src/main/c/ipvsadm.c}, which the launcher runs).
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
@@ -38,17 +38,7 @@ public final class Jlvs implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    static int run(final String[] args, final PrintStream out, final PrintStream err)
-    {
-        if (args.length > 0 && "ipvsadm".equals(args[0]))
-        {
-            // ipvsadm's own syntax (-Ln, -t vip:port, ...) is not picocli's: pass it through untouched.
-            return ipvsadm(List.of(args).subList(1, args.length), out, err);
-        }
-        return new CommandLine(new Jlvs()).execute(args);
+        System.exit(new CommandLine(new Jlvs()).execute(args));
     }
 
     @Override
@@ -65,73 +55,6 @@ public final class Jlvs implements Callable<Integer>
     {
         final String env = System.getenv("JLVS_ADMIN_SOCKET");
         return null != env ? Path.of(env) : Path.of("/run/jlvs/" + instance + ".sock");
-    }
-
-    static int ipvsadm(final List<String> args, final PrintStream out, final PrintStream err)
-    {
-        final String instance = null != System.getenv("JLVS_INSTANCE") ? System.getenv("JLVS_INSTANCE") :
-            DirectorSettings.DEFAULT_INSTANCE;
-        if (isRestore(args))
-        {
-            return restore(socketFor(instance), System.in, out, err);
-        }
-        final List<String> request = new ArrayList<>();
-        request.add("ipvsadm");
-        request.addAll(args);
-        return call(socketFor(instance), request, out, err);
-    }
-
-    /** {@code -R} reads this process's input; with anything beside it, the director answers ipvsadm's refusal. */
-    private static boolean isRestore(final List<String> args)
-    {
-        return args.size() == 1 && (args.get(0).equals("-R") || args.get(0).equals("--restore"));
-    }
-
-    /**
-     * {@code ipvsadm -R}: each line of {@code in} run as an ipvsadm command, as ipvsadm's restore_table runs them: a
-     * line that does not parse ends the restore with its status (the lines before it stay done), a line the kernel
-     * refuses is reported and the next one runs, {@code -L} lines list; the status is the last line's.
-     */
-    static int restore(final Path socket, final java.io.InputStream in, final PrintStream out, final PrintStream err)
-    {
-        int status = 0;
-        final io.jlvs.controlplane.admin.RestoreStream lines = new io.jlvs.controlplane.admin.RestoreStream(in);
-        try
-        {
-            List<String> line;
-            while (null != (line = lines.next()))
-            {
-                if (line.isEmpty())
-                {
-                    continue;
-                }
-                try
-                {
-                    if (io.jlvs.controlplane.admin.IpvsadmOptions.parse(line, io.jlvs.controlplane.config.Resolver.system()).command() ==
-                        io.jlvs.controlplane.admin.IpvsadmCommand.Command.RESTORE)
-                    {
-                        throw io.jlvs.controlplane.admin.IpvsadmOptions.tryHelp(); // restore_table's "avoid infinite loop"
-                    }
-                }
-                catch (final io.jlvs.controlplane.admin.IpvsadmUsageException ex)
-                {
-                    err.print(ex.getMessage());
-                    err.println("ipvsadm: restore stopped at line " + lines.lineNumber() + " of its input");
-                    err.flush();
-                    return ex.exitStatus();
-                }
-                final List<String> request = new ArrayList<>();
-                request.add("ipvsadm");
-                request.addAll(line);
-                status = call(socket, request, out, err);
-            }
-        }
-        catch (final IOException ex)
-        {
-            err.println("ipvsadm: cannot read the restore input: " + ex.getMessage());
-            return 1;
-        }
-        return status;
     }
 
     static int call(final Path socket, final List<String> request, final PrintStream out, final PrintStream err)

@@ -122,16 +122,12 @@ class HealthCheckSystemTest
 
     private static void stop(final String server) throws Exception
     {
-        final String pid = Files.readString(Path.of("/run/jlvs-lab/" + server + ".pid")).strip();
-        Lab.run(Duration.ofSeconds(10), "kill", pid);
+        Lab.stopServer(server);
     }
 
     private static void start(final String server) throws Exception
     {
-        final Process p = new ProcessBuilder("ip", "netns", "exec", "jlvs-" + server, "setsid", "/usr/bin/python3",
-            Lab.LAB.resolve("realserver.py").toString(), server, "80", "5300", "198.18.0.10", "2001:db8::10")
-            .redirectErrorStream(true).redirectOutput(Path.of("/run/jlvs-lab/" + server + ".log").toFile()).start();
-        Files.writeString(Path.of("/run/jlvs-lab/" + server + ".pid"), Long.toString(p.pid()));
+        Lab.startServer(server);
     }
 
     @Test

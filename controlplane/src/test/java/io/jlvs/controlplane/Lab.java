@@ -416,6 +416,22 @@ final class Lab implements AutoCloseable
         return stats;
     }
 
+    /** Stops a lab real server's program (rs1..rs3): its checks fail from then on. */
+    static void stopServer(final String server) throws Exception
+    {
+        final String pid = Files.readString(Path.of("/run/jlvs-lab/" + server + ".pid")).strip();
+        run(Duration.ofSeconds(10), "kill", pid);
+    }
+
+    /** Starts a lab real server's program again (rs1..rs3), as lab.sh started it. */
+    static void startServer(final String server) throws Exception
+    {
+        final Process p = new ProcessBuilder("ip", "netns", "exec", "jlvs-" + server, "setsid", "/usr/bin/python3",
+            LAB.resolve("realserver.py").toString(), server, "80", "5300", "198.18.0.10", "2001:db8::10")
+            .redirectErrorStream(true).redirectOutput(Path.of("/run/jlvs-lab/" + server + ".log").toFile()).start();
+        Files.writeString(Path.of("/run/jlvs-lab/" + server + ".pid"), Long.toString(p.pid()));
+    }
+
     /** Runs jlvs (the launcher) in the root namespace, as an operator would. */
     static Result jlvs(final String... args) throws Exception
     {

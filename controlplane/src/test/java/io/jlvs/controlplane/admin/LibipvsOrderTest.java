@@ -5,15 +5,12 @@ import io.jlvs.controlplane.config.ServiceProtocol;
 import io.jlvs.dataplane.conn.FwdMethod;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** ipvsadm's order as libipvs and glibc's qsort make it, and its -R input as config_stream_read splits it. */
+/** ipvsadm's order as libipvs and glibc's qsort make it. */
 class LibipvsOrderTest
 {
     private static DestView dest(final String address, final int port)
@@ -61,23 +58,5 @@ class LibipvsOrderTest
         final ServiceView fwm = ServiceView.ofFwmark(io.jlvs.controlplane.config.AddressFamily.INET, 1, "rr",
             List.of());
         assertEquals(List.of(tcp, udp, v6, fwm), LibipvsOrder.sort(List.of(fwm, v6, udp, tcp), LibipvsOrder.SERVICES));
-    }
-
-    @Test
-    void shouldSplitRestoreLinesAsConfigStreamRead() throws Exception
-    {
-        final RestoreStream in = new RestoreStream(new ByteArrayInputStream((
-            "ipvsadm -A -t 10.0.0.1:80\n" +
-            "\n" +
-            " \t-a  -t 10.0.0.1:80\t-r 10.0.0.2 ipvsadm\r\n" +
-            "# a comment is words\n" +
-            "-L -n").getBytes(StandardCharsets.UTF_8)));
-        assertEquals(List.of("-A", "-t", "10.0.0.1:80"), in.next());
-        assertEquals(List.of(), in.next());
-        assertEquals(List.of("-a", "-t", "10.0.0.1:80", "-r", "10.0.0.2"), in.next());
-        assertEquals(List.of("#", "a", "comment", "is", "words"), in.next());
-        assertEquals(4, in.lineNumber());
-        assertEquals(List.of("-L", "-n"), in.next(), "a last line without its newline");
-        assertNull(in.next());
     }
 }
