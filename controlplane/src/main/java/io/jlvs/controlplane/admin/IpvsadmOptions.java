@@ -104,77 +104,102 @@ public final class IpvsadmOptions
         OPTIONAL
     }
 
-    /** ipvsadm's popt option table. */
+    /** What an option does to the command being parsed: checks its argument and sets what it names. */
+    @FunctionalInterface
+    private interface Handler
+    {
+        void apply(IpvsadmOptions o, String arg) throws IpvsadmUsageException;
+    }
+
+    /**
+     * ipvsadm's popt option table, with the handler of each option that may follow the command (its
+     * parse_options switch); the commands themselves have none, as another command after the first is invalid.
+     */
     private enum Opt
     {
-        ADD_SERVICE("add-service", 'A', Arg.NONE),
-        EDIT_SERVICE("edit-service", 'E', Arg.NONE),
-        DELETE_SERVICE("delete-service", 'D', Arg.NONE),
-        CLEAR("clear", 'C', Arg.NONE),
-        LIST("list", 'L', Arg.NONE),
-        LIST_LOWER("list", 'l', Arg.NONE),
-        ZERO("zero", 'Z', Arg.NONE),
-        ADD_SERVER("add-server", 'a', Arg.NONE),
-        EDIT_SERVER("edit-server", 'e', Arg.NONE),
-        DELETE_SERVER("delete-server", 'd', Arg.NONE),
-        SET("set", '\0', Arg.NONE),
-        HELP("help", 'h', Arg.NONE),
-        VERSION("version", 'v', Arg.NONE),
-        RESTORE("restore", 'R', Arg.NONE),
-        SAVE("save", 'S', Arg.NONE),
-        START_DAEMON("start-daemon", '\0', Arg.REQUIRED),
-        STOP_DAEMON("stop-daemon", '\0', Arg.REQUIRED),
-        TCP_SERVICE("tcp-service", 't', Arg.REQUIRED),
-        UDP_SERVICE("udp-service", 'u', Arg.REQUIRED),
-        SCTP_SERVICE("sctp-service", '\0', Arg.REQUIRED),
-        FWMARK_SERVICE("fwmark-service", 'f', Arg.REQUIRED),
-        SCHEDULER("scheduler", 's', Arg.REQUIRED),
-        PERSISTENT("persistent", 'p', Arg.OPTIONAL),
-        NETMASK("netmask", 'M', Arg.REQUIRED),
-        REAL_SERVER("real-server", 'r', Arg.REQUIRED),
-        MASQUERADING("masquerading", 'm', Arg.NONE),
-        IPIP("ipip", 'i', Arg.NONE),
-        GATEWAYING("gatewaying", 'g', Arg.NONE),
-        WEIGHT("weight", 'w', Arg.REQUIRED),
-        U_THRESHOLD("u-threshold", 'x', Arg.REQUIRED),
-        L_THRESHOLD("l-threshold", 'y', Arg.REQUIRED),
-        NUMERIC("numeric", 'n', Arg.NONE),
-        CONNECTION("connection", 'c', Arg.NONE),
-        MCAST_INTERFACE("mcast-interface", '\0', Arg.REQUIRED),
-        SYNCID("syncid", '\0', Arg.REQUIRED),
-        TIMEOUT("timeout", '\0', Arg.NONE),
-        DAEMON("daemon", '\0', Arg.NONE),
-        STATS("stats", '\0', Arg.NONE),
-        RATE("rate", '\0', Arg.NONE),
-        THRESHOLDS("thresholds", '\0', Arg.NONE),
-        PERSISTENT_CONN("persistent-conn", '\0', Arg.NONE),
-        NOSORT("nosort", '\0', Arg.NONE),
-        SORT("sort", '\0', Arg.NONE),
-        EXACT("exact", 'X', Arg.NONE),
-        IPV6("ipv6", '6', Arg.NONE),
-        OPS("ops", 'o', Arg.NONE),
-        PE("pe", '\0', Arg.REQUIRED),
-        SCHED_FLAGS("sched-flags", 'b', Arg.REQUIRED),
-        MCAST_GROUP("mcast-group", '\0', Arg.REQUIRED),
-        MCAST_PORT("mcast-port", '\0', Arg.REQUIRED),
-        MCAST_TTL("mcast-ttl", '\0', Arg.REQUIRED),
-        SYNC_MAXLEN("sync-maxlen", '\0', Arg.REQUIRED),
-        TUN_INFO("tun-info", '\0', Arg.NONE),
-        TUN_TYPE("tun-type", '\0', Arg.REQUIRED),
-        TUN_PORT("tun-port", '\0', Arg.REQUIRED),
-        TUN_NOCSUM("tun-nocsum", '\0', Arg.NONE),
-        TUN_CSUM("tun-csum", '\0', Arg.NONE),
-        TUN_REMCSUM("tun-remcsum", '\0', Arg.NONE);
+        ADD_SERVICE("add-service", 'A', Arg.NONE, null),
+        EDIT_SERVICE("edit-service", 'E', Arg.NONE, null),
+        DELETE_SERVICE("delete-service", 'D', Arg.NONE, null),
+        CLEAR("clear", 'C', Arg.NONE, null),
+        LIST("list", 'L', Arg.NONE, null),
+        LIST_LOWER("list", 'l', Arg.NONE, null),
+        ZERO("zero", 'Z', Arg.NONE, null),
+        ADD_SERVER("add-server", 'a', Arg.NONE, null),
+        EDIT_SERVER("edit-server", 'e', Arg.NONE, null),
+        DELETE_SERVER("delete-server", 'd', Arg.NONE, null),
+        SET("set", '\0', Arg.NONE, null),
+        HELP("help", 'h', Arg.NONE, null),
+        VERSION("version", 'v', Arg.NONE, null),
+        RESTORE("restore", 'R', Arg.NONE, null),
+        SAVE("save", 'S', Arg.NONE, null),
+        START_DAEMON("start-daemon", '\0', Arg.REQUIRED, null),
+        STOP_DAEMON("stop-daemon", '\0', Arg.REQUIRED, null),
+        TCP_SERVICE("tcp-service", 't', Arg.REQUIRED, (o, arg) -> o.service(ServiceProtocol.TCP, arg)),
+        UDP_SERVICE("udp-service", 'u', Arg.REQUIRED, (o, arg) -> o.service(ServiceProtocol.UDP, arg)),
+        SCTP_SERVICE("sctp-service", '\0', Arg.REQUIRED, (o, arg) -> o.service(ServiceProtocol.SCTP, arg)),
+        FWMARK_SERVICE("fwmark-service", 'f', Arg.REQUIRED, IpvsadmOptions::fwmarkService),
+        SCHEDULER("scheduler", 's', Arg.REQUIRED,
+            (o, arg) -> o.scheduler = o.text(Option.SCHEDULER, arg, SCHEDNAME_MAX)),
+        PERSISTENT("persistent", 'p', Arg.OPTIONAL, IpvsadmOptions::persistent),
+        NETMASK("netmask", 'M', Arg.REQUIRED, IpvsadmOptions::netmask),
+        REAL_SERVER("real-server", 'r', Arg.REQUIRED, IpvsadmOptions::realServer),
+        MASQUERADING("masquerading", 'm', Arg.NONE, (o, arg) -> o.forwarding(FwdMethod.MASQ)),
+        IPIP("ipip", 'i', Arg.NONE, (o, arg) -> o.forwarding(FwdMethod.TUNNEL)),
+        GATEWAYING("gatewaying", 'g', Arg.NONE, (o, arg) -> o.forwarding(FwdMethod.DROUTE)),
+        WEIGHT("weight", 'w', Arg.REQUIRED, (o, arg) -> o.weight = o.number(Option.WEIGHT, arg, 0, 65535, "weight")),
+        U_THRESHOLD("u-threshold", 'x', Arg.REQUIRED,
+            (o, arg) -> o.upperThreshold = o.number(Option.U_THRESHOLD, arg, 0, Integer.MAX_VALUE, "u_threshold")),
+        L_THRESHOLD("l-threshold", 'y', Arg.REQUIRED,
+            (o, arg) -> o.lowerThreshold = o.number(Option.L_THRESHOLD, arg, 0, Integer.MAX_VALUE, "l_threshold")),
+        NUMERIC("numeric", 'n', Arg.NONE, (o, arg) -> o.numeric = o.flag(Option.NUMERIC)),
+        CONNECTION("connection", 'c', Arg.NONE, (o, arg) -> o.flag(Option.CONNECTION)),
+        MCAST_INTERFACE("mcast-interface", '\0', Arg.REQUIRED,
+            (o, arg) -> o.mcastInterface = o.text(Option.MCAST_INTERFACE, arg, IFNAME_MAX)),
+        SYNCID("syncid", '\0', Arg.REQUIRED, (o, arg) -> o.syncId = o.number(Option.SYNCID, arg, 0, 255, "syncid")),
+        TIMEOUT("timeout", '\0', Arg.NONE, (o, arg) -> o.flag(Option.TIMEOUT)),
+        DAEMON("daemon", '\0', Arg.NONE, (o, arg) -> o.flag(Option.DAEMON)),
+        STATS("stats", '\0', Arg.NONE, (o, arg) -> o.stats = o.flag(Option.STATS)),
+        RATE("rate", '\0', Arg.NONE, (o, arg) -> o.rate = o.flag(Option.RATE)),
+        THRESHOLDS("thresholds", '\0', Arg.NONE, (o, arg) -> o.thresholds = o.flag(Option.THRESHOLDS)),
+        PERSISTENT_CONN("persistent-conn", '\0', Arg.NONE,
+            (o, arg) -> o.persistentConn = o.flag(Option.PERSISTENT_CONN)),
+        NOSORT("nosort", '\0', Arg.NONE, (o, arg) -> o.noSort = o.flag(Option.NOSORT)),
+        SORT("sort", '\0', Arg.NONE, (o, arg) ->
+        {
+            // sorting is the default: a no-op kept for backwards compatibility, as in ipvsadm
+        }),
+        EXACT("exact", 'X', Arg.NONE, (o, arg) -> o.exact = o.flag(Option.EXACT)),
+        IPV6("ipv6", '6', Arg.NONE, IpvsadmOptions::ipv6),
+        OPS("ops", 'o', Arg.NONE, (o, arg) -> o.onePacket = o.flag(Option.OPS)),
+        PE("pe", '\0', Arg.REQUIRED, (o, arg) -> o.peName = o.text(Option.PE, arg, PENAME_MAX)),
+        SCHED_FLAGS("sched-flags", 'b', Arg.REQUIRED,
+            (o, arg) -> o.schedFlagsArg = o.text(Option.SCHED_FLAGS, arg, Integer.MAX_VALUE)),
+        MCAST_GROUP("mcast-group", '\0', Arg.REQUIRED, IpvsadmOptions::mcastGroup),
+        MCAST_PORT("mcast-port", '\0', Arg.REQUIRED,
+            (o, arg) -> o.mcastPort = o.number(Option.MCAST_PORT, arg, 1, 65535, "mcast-port")),
+        MCAST_TTL("mcast-ttl", '\0', Arg.REQUIRED,
+            (o, arg) -> o.mcastTtl = o.number(Option.MCAST_TTL, arg, 1, 255, "mcast-ttl")),
+        SYNC_MAXLEN("sync-maxlen", '\0', Arg.REQUIRED,
+            (o, arg) -> o.syncMaxLen = o.number(Option.SYNC_MAXLEN, arg, 1, 65535 - 20 - 8, "sync-maxlen")),
+        TUN_INFO("tun-info", '\0', Arg.NONE, (o, arg) -> o.tunInfo = o.flag(Option.TUN_INFO)),
+        TUN_TYPE("tun-type", '\0', Arg.REQUIRED, IpvsadmOptions::tunType),
+        TUN_PORT("tun-port", '\0', Arg.REQUIRED,
+            (o, arg) -> o.tunPort = o.number(Option.TUN_PORT, arg, 1, 65535, "tunnel port")),
+        TUN_NOCSUM("tun-nocsum", '\0', Arg.NONE, (o, arg) -> o.flag(Option.TUN_NOCSUM)),
+        TUN_CSUM("tun-csum", '\0', Arg.NONE, (o, arg) -> o.flag(Option.TUN_CSUM)),
+        TUN_REMCSUM("tun-remcsum", '\0', Arg.NONE, (o, arg) -> o.flag(Option.TUN_REMCSUM));
 
         final String longName;
         final char shortName;
         final Arg arg;
+        final Handler handler;
 
-        Opt(final String longName, final char shortName, final Arg arg)
+        Opt(final String longName, final char shortName, final Arg arg, final Handler handler)
         {
             this.longName = longName;
             this.shortName = shortName;
             this.arg = arg;
+            this.handler = handler;
         }
 
         static Opt byLong(final String name)
@@ -543,274 +568,163 @@ public final class IpvsadmOptions
 
     private void apply(final Opt opt, final String arg) throws IpvsadmUsageException
     {
-        switch (opt)
+        if (null == opt.handler)
         {
-            case TCP_SERVICE, UDP_SERVICE, SCTP_SERVICE ->
+            throw fail("invalid option `" + word + "'");
+        }
+        opt.handler.apply(this, arg);
+    }
+
+    // ------------------------------------------------------------------------------------------- the handlers
+
+    /** An option without argument: given once. */
+    private boolean flag(final Option o) throws IpvsadmUsageException
+    {
+        setOption(o);
+        return true;
+    }
+
+    /** A number in min..max, else ipvsadm's "illegal WHAT specified". */
+    private int number(final Option o, final String arg, final int min, final int max, final String what)
+        throws IpvsadmUsageException
+    {
+        setOption(o);
+        final int value = stringToNumber(arg, min, max);
+        if (value == -1)
+        {
+            throw fail("illegal " + what + " specified");
+        }
+        return value;
+    }
+
+    /** A name, cut to the kernel's length as ipvsadm's strncpy cuts it. */
+    private String text(final Option o, final String arg, final int max) throws IpvsadmUsageException
+    {
+        setOption(o);
+        return arg.length() > max ? arg.substring(0, max) : arg;
+    }
+
+    private void service(final ServiceProtocol protocol, final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.SERVICE_ADDRESS);
+        svcProtocol = protocol;
+        final Parsed p = parseService(arg, svcProtocol);
+        if (p == null)
+        {
+            throw fail("illegal virtual server address[:port] specified");
+        }
+        svcAf = p.af;
+        svcAddress = p.address;
+        if (p.af == AddressFamily.INET6)
+        {
+            netmask = 128;
+        }
+        if (p.hasPort)
+        {
+            svcPort = p.port;
+        }
+    }
+
+    private void fwmarkService(final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.SERVICE_ADDRESS);
+        svcAf = AddressFamily.INET;
+        svcProtocol = ServiceProtocol.TCP;
+        svcFwmark = parseFwmark(arg);
+    }
+
+    private void persistent(final String arg) throws IpvsadmUsageException
+    {
+        persistent = flag(Option.PERSISTENT);
+        timeout = arg == null ? DEFAULT_PERSISTENT_TIMEOUT : parseTimeout(arg, 1);
+    }
+
+    private void netmask(final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.NETMASK);
+        if (svcAf != AddressFamily.INET6)
+        {
+            InetAddress mask = InetLiterals.ipv4(arg);
+            if (mask == null)
             {
-                setOption(Option.SERVICE_ADDRESS);
-                svcProtocol = opt == Opt.TCP_SERVICE ? ServiceProtocol.TCP :
-                    opt == Opt.UDP_SERVICE ? ServiceProtocol.UDP : ServiceProtocol.SCTP;
-                final Parsed p = parseService(arg, svcProtocol);
-                if (p == null)
-                {
-                    throw fail("illegal virtual server address[:port] specified");
-                }
-                svcAf = p.af;
-                svcAddress = p.address;
-                if (p.af == AddressFamily.INET6)
-                {
-                    netmask = 128;
-                }
-                if (p.hasPort)
-                {
-                    svcPort = p.port;
-                }
+                mask = resolver.host(arg, AddressFamily.INET);
             }
-            case FWMARK_SERVICE ->
+            if (!(mask instanceof Inet4Address m4))
             {
-                setOption(Option.SERVICE_ADDRESS);
-                svcAf = AddressFamily.INET;
-                svcProtocol = ServiceProtocol.TCP;
-                svcFwmark = parseFwmark(arg);
+                throw fail("illegal virtual server persistent mask specified");
             }
-            case SCHEDULER ->
+            netmask = InetLiterals.toInt(m4);
+        }
+        else
+        {
+            final int prefix = atoi(arg);
+            if (prefix < 1 || prefix > 128)
             {
-                setOption(Option.SCHEDULER);
-                scheduler = arg.length() > SCHEDNAME_MAX ? arg.substring(0, SCHEDNAME_MAX) : arg;
+                throw fail("illegal ipv6 netmask specified");
             }
-            case PERSISTENT ->
+            netmask = prefix;
+        }
+    }
+
+    private void realServer(final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.REAL_SERVER);
+        final Parsed p = parseService(arg, svcProtocol);
+        if (p == null)
+        {
+            throw fail("illegal real server address[:port] specified");
+        }
+        destAf = p.af;
+        destAddress = p.address;
+        destPort = p.hasPort ? p.port : svcPort;
+    }
+
+    private void forwarding(final FwdMethod method) throws IpvsadmUsageException
+    {
+        setOption(Option.FORWARDING_METHOD);
+        forward = method;
+    }
+
+    private void ipv6(final String arg) throws IpvsadmUsageException
+    {
+        if (svcFwmark == 0)
+        {
+            throw fail("-6 used before -f\n");
+        }
+        svcAf = AddressFamily.INET6;
+        netmask = 128;
+    }
+
+    private void mcastGroup(final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.MCAST_GROUP);
+        if (arg.indexOf(':') >= 0)
+        {
+            final Inet6Address g = InetLiterals.ipv6(arg);
+            if (g == null || !g.isMulticastAddress() || arg.startsWith("["))
             {
-                setOption(Option.PERSISTENT);
-                persistent = true;
-                timeout = arg == null ? DEFAULT_PERSISTENT_TIMEOUT : parseTimeout(arg, 1);
+                throw fail("invalid IPv6 mcast-group `" + arg + "'");
             }
-            case NETMASK ->
+            mcastGroup = g;
+        }
+        else
+        {
+            final Inet4Address g = InetLiterals.ipv4(arg);
+            if (g == null || !g.isMulticastAddress())
             {
-                setOption(Option.NETMASK);
-                if (svcAf != AddressFamily.INET6)
-                {
-                    InetAddress mask = InetLiterals.ipv4(arg);
-                    if (mask == null)
-                    {
-                        mask = resolver.host(arg, AddressFamily.INET);
-                    }
-                    if (!(mask instanceof Inet4Address m4))
-                    {
-                        throw fail("illegal virtual server persistent mask specified");
-                    }
-                    netmask = InetLiterals.toInt(m4);
-                }
-                else
-                {
-                    final int prefix = atoi(arg);
-                    if (prefix < 1 || prefix > 128)
-                    {
-                        throw fail("illegal ipv6 netmask specified");
-                    }
-                    netmask = prefix;
-                }
+                throw fail("invalid IPv4 mcast-group `" + arg + "'");
             }
-            case REAL_SERVER ->
-            {
-                setOption(Option.REAL_SERVER);
-                final Parsed p = parseService(arg, svcProtocol);
-                if (p == null)
-                {
-                    throw fail("illegal real server address[:port] specified");
-                }
-                destAf = p.af;
-                destAddress = p.address;
-                destPort = p.hasPort ? p.port : svcPort;
-            }
-            case IPIP, GATEWAYING, MASQUERADING ->
-            {
-                setOption(Option.FORWARDING_METHOD);
-                forward = opt == Opt.IPIP ? FwdMethod.TUNNEL :
-                    opt == Opt.GATEWAYING ? FwdMethod.DROUTE : FwdMethod.MASQ;
-            }
-            case WEIGHT ->
-            {
-                setOption(Option.WEIGHT);
-                weight = stringToNumber(arg, 0, 65535);
-                if (weight == -1)
-                {
-                    throw fail("illegal weight specified");
-                }
-            }
-            case U_THRESHOLD ->
-            {
-                setOption(Option.U_THRESHOLD);
-                upperThreshold = stringToNumber(arg, 0, Integer.MAX_VALUE);
-                if (upperThreshold == -1)
-                {
-                    throw fail("illegal u_threshold specified");
-                }
-            }
-            case L_THRESHOLD ->
-            {
-                setOption(Option.L_THRESHOLD);
-                lowerThreshold = stringToNumber(arg, 0, Integer.MAX_VALUE);
-                if (lowerThreshold == -1)
-                {
-                    throw fail("illegal l_threshold specified");
-                }
-            }
-            case CONNECTION -> setOption(Option.CONNECTION);
-            case NUMERIC ->
-            {
-                setOption(Option.NUMERIC);
-                numeric = true;
-            }
-            case MCAST_INTERFACE ->
-            {
-                setOption(Option.MCAST_INTERFACE);
-                mcastInterface = arg.length() > IFNAME_MAX ? arg.substring(0, IFNAME_MAX) : arg;
-            }
-            case SYNCID ->
-            {
-                setOption(Option.SYNCID);
-                syncId = stringToNumber(arg, 0, 255);
-                if (syncId == -1)
-                {
-                    throw fail("illegal syncid specified");
-                }
-            }
-            case TIMEOUT -> setOption(Option.TIMEOUT);
-            case DAEMON -> setOption(Option.DAEMON);
-            case STATS ->
-            {
-                setOption(Option.STATS);
-                stats = true;
-            }
-            case RATE ->
-            {
-                setOption(Option.RATE);
-                rate = true;
-            }
-            case THRESHOLDS ->
-            {
-                setOption(Option.THRESHOLDS);
-                thresholds = true;
-            }
-            case PERSISTENT_CONN ->
-            {
-                setOption(Option.PERSISTENT_CONN);
-                persistentConn = true;
-            }
-            case NOSORT ->
-            {
-                setOption(Option.NOSORT);
-                noSort = true;
-            }
-            case SORT ->
-            {
-                // sorting is the default: a no-op kept for backwards compatibility, as in ipvsadm
-            }
-            case EXACT ->
-            {
-                setOption(Option.EXACT);
-                exact = true;
-            }
-            case IPV6 ->
-            {
-                if (svcFwmark == 0)
-                {
-                    throw fail("-6 used before -f\n");
-                }
-                svcAf = AddressFamily.INET6;
-                netmask = 128;
-            }
-            case OPS ->
-            {
-                setOption(Option.OPS);
-                onePacket = true;
-            }
-            case PE ->
-            {
-                setOption(Option.PE);
-                peName = arg.length() > PENAME_MAX ? arg.substring(0, PENAME_MAX) : arg;
-            }
-            case SCHED_FLAGS ->
-            {
-                setOption(Option.SCHED_FLAGS);
-                schedFlagsArg = arg;
-            }
-            case MCAST_GROUP ->
-            {
-                setOption(Option.MCAST_GROUP);
-                if (arg.indexOf(':') >= 0)
-                {
-                    final Inet6Address g = InetLiterals.ipv6(arg);
-                    if (g == null || !g.isMulticastAddress() || arg.startsWith("["))
-                    {
-                        throw fail("invalid IPv6 mcast-group `" + arg + "'");
-                    }
-                    mcastGroup = g;
-                }
-                else
-                {
-                    final Inet4Address g = InetLiterals.ipv4(arg);
-                    if (g == null || !g.isMulticastAddress())
-                    {
-                        throw fail("invalid IPv4 mcast-group `" + arg + "'");
-                    }
-                    mcastGroup = g;
-                }
-            }
-            case MCAST_PORT ->
-            {
-                setOption(Option.MCAST_PORT);
-                mcastPort = stringToNumber(arg, 1, 65535);
-                if (mcastPort == -1)
-                {
-                    throw fail("illegal mcast-port specified");
-                }
-            }
-            case MCAST_TTL ->
-            {
-                setOption(Option.MCAST_TTL);
-                mcastTtl = stringToNumber(arg, 1, 255);
-                if (mcastTtl == -1)
-                {
-                    throw fail("illegal mcast-ttl specified");
-                }
-            }
-            case SYNC_MAXLEN ->
-            {
-                setOption(Option.SYNC_MAXLEN);
-                syncMaxLen = stringToNumber(arg, 1, 65535 - 20 - 8);
-                if (syncMaxLen == -1)
-                {
-                    throw fail("illegal sync-maxlen specified");
-                }
-            }
-            case TUN_INFO ->
-            {
-                setOption(Option.TUN_INFO);
-                tunInfo = true;
-            }
-            case TUN_TYPE ->
-            {
-                setOption(Option.TUN_TYPE);
-                tunType = TunnelType.ofIpvsadmName(arg);
-                if (tunType == null)
-                {
-                    throw fail("illegal tunnel type specified");
-                }
-            }
-            case TUN_PORT ->
-            {
-                setOption(Option.TUN_PORT);
-                tunPort = stringToNumber(arg, 1, 65535);
-                if (tunPort == -1)
-                {
-                    throw fail("illegal tunnel port specified");
-                }
-            }
-            case TUN_NOCSUM -> setOption(Option.TUN_NOCSUM);
-            case TUN_CSUM -> setOption(Option.TUN_CSUM);
-            case TUN_REMCSUM -> setOption(Option.TUN_REMCSUM);
-            default -> throw fail("invalid option `" + word + "'");
+            mcastGroup = g;
+        }
+    }
+
+    private void tunType(final String arg) throws IpvsadmUsageException
+    {
+        setOption(Option.TUN_TYPE);
+        tunType = TunnelType.ofIpvsadmName(arg);
+        if (tunType == null)
+        {
+            throw fail("illegal tunnel type specified");
         }
     }
 
