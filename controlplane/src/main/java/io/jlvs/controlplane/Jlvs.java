@@ -1,11 +1,8 @@
 package io.jlvs.controlplane;
 
 import io.jlvs.controlplane.admin.IpvsadmResult;
-import io.jlvs.controlplane.config.ConfigDiagnostic;
-import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.DirectorSettings;
 import io.jlvs.controlplane.config.LdirectordConfig;
-import io.jlvs.controlplane.config.LdirectordConfigParser;
 import io.jlvs.dataplane.status.CountersFile;
 import io.jlvs.dataplane.status.ErrorLogFile;
 import picocli.CommandLine;
@@ -16,7 +13,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +25,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
-    subcommands = {Jlvs.DirectorCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
+    subcommands = {Jlvs.DirectorCommand.class, Jlvs.CheckCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
         Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class, Jlvs.SyncCommand.class, Jlvs.StateCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
+    /** Where the appliance keeps the director's settings. */
+    static final String DEFAULT_SETTINGS = "/etc/jlvs/director.conf";
+
     /** Exit status when the director cannot start: configuration or host problems. */
     static final int EXIT_CANNOT_START = 2;
 
@@ -110,44 +109,16 @@ public final class Jlvs implements Callable<Integer>
         public Integer call()
         {
             final PrintStream err = System.err;
-            final DirectorSettings settings;
-            final LdirectordConfig config;
-            final io.jlvs.dataplane.service.MarkRules marks;
-            try
+            final ConfigCheck.Result checked = ConfigCheck.run(settingsFile, configFile);
+            checked.warnings().forEach(err::println);
+            if (!checked.ok())
             {
-                settings = DirectorSettings.parse(settingsFile);
-                // a relative ldirectord-config is relative to the settings file, as include paths usually are
-                final Path cf = null != configFile ? configFile :
-                    settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
-                config = LdirectordConfigParser.parse(cf);
-                marks = io.jlvs.controlplane.config.MangleRules.read(settings);
-            }
-            catch (final ConfigException ex)
-            {
-                ex.errors().forEach((d) -> err.println(d));
+                checked.errors().forEach(err::println);
                 err.println("jlvs: configuration refused, nothing started");
                 return EXIT_CANNOT_START;
             }
-            catch (final NoSuchFileException ex)
-            {
-                err.println("jlvs: no such file: " + ex.getFile());
-                return EXIT_CANNOT_START;
-            }
-            catch (final IOException ex)
-            {
-                err.println("jlvs: cannot read configuration: " + ex.getMessage());
-                return EXIT_CANNOT_START;
-            }
-            config.warnings().forEach((d) -> err.println(d));
-            TableCompiler.unroutable(config, settings.routes()).forEach((d) -> err.println(d));
-            TableCompiler.unmarked(config, marks).forEach((d) -> err.println(d));
-            final List<ConfigDiagnostic> unsupported = TableCompiler.unsupported(config);
-            if (!unsupported.isEmpty())
-            {
-                unsupported.forEach((d) -> err.println(d));
-                err.println("jlvs: configuration refused, nothing started");
-                return EXIT_CANNOT_START;
-            }
+            final DirectorSettings settings = checked.settings();
+            final LdirectordConfig config = checked.config();
 
             final Director director;
             try
@@ -176,6 +147,43 @@ public final class Jlvs implements Callable<Integer>
             {
                 Thread.currentThread().interrupt();
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Check everything a director would read (settings, ldirectord.cf, fwmark rules, VRRP), "
+            + "without a NIC and without root; print each error and warning with its file and line.",
+            "Exit status 0 when a director would start with it, 2 when it would refuse it."})
+    static final class CheckCommand implements Callable<Integer>
+    {
+        @Option(names = {"-s", "--settings"}, description = "director settings file (default: ${DEFAULT-VALUE} "
+            + "unless only -c is given)", defaultValue = DEFAULT_SETTINGS)
+        Path settingsFile;
+
+        @Option(names = {"-c", "--config"}, description = "ldirectord.cf (default: the settings' ldirectord-config)")
+        Path configFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            final boolean settingsGiven = spec.commandLine().getParseResult().hasMatchedOption("-s");
+            final Path settings = settingsGiven || null == configFile ? settingsFile : null;
+            final ConfigCheck.Result r = ConfigCheck.run(settings, configFile);
+            r.warnings().forEach(System.err::println);
+            r.errors().forEach(System.err::println);
+            final String what = (null != settings ? settings + " and " : "") +
+                (null != r.config() ? r.config().file() : null != configFile ? configFile : "its ldirectord.cf");
+            if (!r.ok())
+            {
+                System.err.println("jlvs: " + what + ": " + r.errors().size() + " error(s), refused");
+                return EXIT_CANNOT_START;
+            }
+            System.out.println("jlvs: " + what + ": ok" + (r.warnings().isEmpty() ? "" :
+                ", " + r.warnings().size() + " warning(s)"));
             return 0;
         }
     }

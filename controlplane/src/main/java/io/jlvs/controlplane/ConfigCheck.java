@@ -1,0 +1,147 @@
+package io.jlvs.controlplane;
+
+import io.jlvs.controlplane.config.ConfigDiagnostic;
+import io.jlvs.controlplane.config.ConfigException;
+import io.jlvs.controlplane.config.DirectorSettings;
+import io.jlvs.controlplane.config.LdirectordConfig;
+import io.jlvs.controlplane.config.LdirectordConfigParser;
+import io.jlvs.controlplane.config.MangleRules;
+import io.jlvs.controlplane.vrrp.VrrpConfig;
+import io.jlvs.dataplane.service.MarkRules;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a director reads before it starts, read and checked as it would read it, without a NIC and without
+ * root: the settings, ldirectord.cf, the fwmark rules and the VRRP configuration. Each error and warning comes with
+ * its file and line. {@code jlvs check} prints them and exits 0 or 2, as {@code haproxy -c}, {@code keepalived -t}
+ * and {@code nginx -t} do; {@code jlvs director} starts only when there is no error.
+ */
+final class ConfigCheck
+{
+    /**
+     * What was read, and what is wrong with it.
+     *
+     * @param settings null when the settings were not asked for, or could not be read
+     * @param config   null when ldirectord.cf could not be read
+     * @param marks    the fwmark rules ({@link MarkRules#NONE} without settings)
+     * @param errors   what stops a start, "FILE:LINE: message" or "jlvs: ..."
+     * @param warnings what a start would warn about, "FILE:LINE: warning: message"
+     */
+    record Result(DirectorSettings settings, LdirectordConfig config, MarkRules marks, List<String> errors,
+        List<String> warnings)
+    {
+        boolean ok()
+        {
+            return errors.isEmpty();
+        }
+    }
+
+    private ConfigCheck()
+    {
+    }
+
+    /**
+     * @param settingsFile director.conf, or null to check ldirectord.cf alone
+     * @param configFile   ldirectord.cf, or null for the settings' {@code ldirectord-config} (relative to the settings)
+     */
+    static Result run(final Path settingsFile, final Path configFile)
+    {
+        final List<String> errors = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        DirectorSettings settings = null;
+        if (null != settingsFile)
+        {
+            try
+            {
+                settings = DirectorSettings.parse(settingsFile);
+            }
+            catch (final ConfigException ex)
+            {
+                ex.errors().forEach((d) -> errors.add(d.toString()));
+            }
+            catch (final IOException ex)
+            {
+                errors.add(cannotRead(settingsFile, ex));
+            }
+            if (null == settings)
+            {
+                return new Result(null, null, MarkRules.NONE, errors, warnings);
+            }
+        }
+        final Path cf = null != configFile ? configFile :
+            settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
+        LdirectordConfig config = null;
+        try
+        {
+            config = LdirectordConfigParser.parse(cf);
+            config.warnings().forEach((d) -> warnings.add(warning(d)));
+        }
+        catch (final ConfigException ex)
+        {
+            ex.errors().forEach((d) -> errors.add(d.toString()));
+        }
+        catch (final IOException ex)
+        {
+            errors.add(cannotRead(cf, ex));
+        }
+        MarkRules marks = MarkRules.NONE;
+        if (null != settings)
+        {
+            try
+            {
+                marks = MangleRules.read(settings);
+            }
+            catch (final ConfigException ex)
+            {
+                ex.errors().forEach((d) -> errors.add(d.toString()));
+            }
+            catch (final IOException ex)
+            {
+                errors.add("jlvs: cannot read the fwmark rules: " + ex.getMessage());
+            }
+            if (settings.vrrp().isPresent())
+            {
+                final Path vrrp = settings.vrrp().get();
+                try
+                {
+                    VrrpConfig.parse(vrrp, (w) -> warnings.add(vrrp + ": warning: " + w));
+                }
+                catch (final ConfigException ex)
+                {
+                    ex.errors().forEach((d) -> errors.add(d.toString()));
+                }
+                catch (final IOException ex)
+                {
+                    errors.add(cannotRead(vrrp, ex));
+                }
+            }
+        }
+        if (null != config)
+        {
+            TableCompiler.unsupported(config).forEach((d) -> errors.add(d.toString()));
+            TableCompiler.unmarked(config, marks).forEach((d) -> warnings.add(warning(d)));
+            if (null != settings)
+            {
+                TableCompiler.unroutable(config, settings.routes()).forEach((d) -> warnings.add(warning(d)));
+            }
+        }
+        return new Result(settings, config, marks, List.copyOf(errors), List.copyOf(warnings));
+    }
+
+    private static String warning(final ConfigDiagnostic d)
+    {
+        return d.line() > 0 ? d.file() + ":" + d.line() + ": warning: " + d.message() :
+            d.file() + ": warning: " + d.message();
+    }
+
+    private static String cannotRead(final Path file, final IOException ex)
+    {
+        return ex instanceof NoSuchFileException ? "jlvs: no such file: " + file :
+            "jlvs: cannot read " + file + ": " + ex.getMessage();
+    }
+}
