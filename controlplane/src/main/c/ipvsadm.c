@@ -10,9 +10,12 @@
  *
  * -R reads standard input as ipvsadm's restore_table does: words between spaces, tabs and carriage returns, the
  * word "ipvsadm" left out, no comments; each line is one request, and a line the director answers with a status
- * of 256 or more (it did not parse) stops the restore with that status less 256.
+ * of 256 or more (one where ipvsadm would exit) stops the restore with that status less 256.
+ *
+ * A director that cannot be reached is exit status 2, as ipvsadm's when it cannot initialise ipvs.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +24,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* AdminProtocol's limits: a request of at most MAX_ARGS strings of at most MAX_WORD bytes */
 #define MAX_ARGS 256
+#define MAX_WORD (64 * 1024)
 #define RESTORE_STOPS 0x100
-#define MAX_REPLY (64 * 1024 * 1024)
+/* the status for a director that cannot be reached: ipvsadm's when it cannot initialise ipvs */
+#define UNREACHABLE 2
 
 static int write_all(int fd, const void *buf, size_t len)
 {
@@ -70,20 +76,22 @@ static int read_int(int fd, int32_t *v)
     return 0;
 }
 
-/* Reads one reply string and copies it to out; -1 on a broken reply. */
+/* Copies one reply string to out as it arrives (a connection listing may be large); -1 on a broken reply. */
 static int relay_string(int fd, FILE *out)
 {
     int32_t len;
-    if (read_int(fd, &len) || len < 0 || len > MAX_REPLY)
+    if (read_int(fd, &len) || len < 0)
         return -1;
-    char *s = malloc((size_t)len + 1);
-    if (!s || read_all(fd, s, (size_t)len)) {
-        free(s);
-        return -1;
+    char buf[65536];
+    size_t left = (size_t)len;
+    while (left > 0) {
+        size_t n = left < sizeof(buf) ? left : sizeof(buf);
+        if (read_all(fd, buf, n))
+            return -1;
+        fwrite(buf, 1, n, out);
+        left -= n;
     }
-    fwrite(s, 1, (size_t)len, out);
     fflush(out);
-    free(s);
     return 0;
 }
 
@@ -97,13 +105,26 @@ static const char *socket_path(char *buf, size_t size)
     return buf;
 }
 
-/* One request: words[0..n) sent as they are; the reply's output relayed; its exit status, or 1 if unreachable. */
+/*
+ * One request: words[0..n) sent as they are; the reply's output relayed; its exit status. -1 when the director
+ * cannot be reached (said on stderr), 1 when it broke off its answer.
+ */
 static int call(const char *path, char **words, int n)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof(addr.sun_path)) {
         fprintf(stderr, "ipvsadm: admin socket path too long: %s\n", path);
-        return 1;
+        return -1;
+    }
+    if (n > MAX_ARGS) {
+        fprintf(stderr, "ipvsadm: more than %d arguments\n", MAX_ARGS - 1);
+        return 2;
+    }
+    for (int i = 0; i < n; i++) {
+        if (strlen(words[i]) > MAX_WORD) {
+            fprintf(stderr, "ipvsadm: an argument longer than %d bytes\n", MAX_WORD);
+            return 2;
+        }
     }
     strcpy(addr.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -115,7 +136,7 @@ static int call(const char *path, char **words, int n)
             fprintf(stderr, "jlvs: cannot reach the director at %s: %s\n", path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        return 1;
+        return -1;
     }
     int bad = write_int(fd, (uint32_t)n);
     for (int i = 0; i < n && !bad; i++) {
@@ -137,7 +158,7 @@ static int restore(const char *path)
     size_t cap = 0;
     long number = 0;
     int status = 0;
-    char *words[MAX_ARGS + 1];
+    char *words[MAX_ARGS];
     words[0] = "ipvsadm-restore-line";
     while (getline(&line, &cap, stdin) >= 0) {
         number++;
@@ -145,7 +166,7 @@ static int restore(const char *path)
         for (char *w = strtok(line, " \t\r\n"); w; w = strtok(NULL, " \t\r\n")) {
             if (strcmp(w, "ipvsadm") == 0)
                 continue;
-            if (n > MAX_ARGS) {
+            if (n >= MAX_ARGS) {
                 fprintf(stderr, "ipvsadm: line %ld of its input has more than %d words\n", number, MAX_ARGS - 1);
                 free(line);
                 return 2;
@@ -155,6 +176,10 @@ static int restore(const char *path)
         if (n == 1)
             continue;
         status = call(path, words, n);
+        if (status < 0) {
+            free(line);
+            return UNREACHABLE;
+        }
         if (status >= RESTORE_STOPS) {
             fprintf(stderr, "ipvsadm: restore stopped at line %ld of its input\n", number);
             free(line);
@@ -169,15 +194,17 @@ int main(int argc, char **argv)
 {
     char buf[sizeof(((struct sockaddr_un *)0)->sun_path) + 32];
     const char *path = socket_path(buf, sizeof(buf));
+    signal(SIGPIPE, SIG_IGN); /* a director that closes early is an error to report, not a signal to die of */
     if (argc == 2 && (strcmp(argv[1], "-R") == 0 || strcmp(argv[1], "--restore") == 0))
         return restore(path);
     if (argc > MAX_ARGS) {
         fprintf(stderr, "ipvsadm: more than %d arguments\n", MAX_ARGS - 1);
         return 2;
     }
-    char *words[MAX_ARGS + 1];
+    char *words[MAX_ARGS];
     words[0] = "ipvsadm";
     for (int i = 1; i < argc; i++)
         words[i] = argv[i];
-    return call(path, words, argc);
+    int status = call(path, words, argc);
+    return status < 0 ? UNREACHABLE : status;
 }

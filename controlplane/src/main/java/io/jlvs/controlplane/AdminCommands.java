@@ -88,14 +88,17 @@ public final class AdminCommands
     public static final int RESTORE_STOPS = 0x100;
 
     /**
-     * One line of {@code ipvsadm -R}, as restore_table runs it: a line that does not parse (or is itself a
-     * {@code -R}) answers its status plus {@link #RESTORE_STOPS}, for the client to stop; any other runs.
+     * One line of {@code ipvsadm -R}, as restore_table runs it: where ipvsadm would exit (a line that does not
+     * parse or is itself a {@code -R}, {@code -h}, {@code -v}, {@code -L} of a missing service), the answer's status
+     * is that exit's plus {@link #RESTORE_STOPS}, for the client to stop; a line the kernel refuses does not stop it.
      */
     private IpvsadmResult restoreLine(final List<String> args)
     {
+        final IpvsadmCommand cmd;
         try
         {
-            if (IpvsadmOptions.parse(args.toArray(String[]::new)).command() == IpvsadmCommand.Command.RESTORE)
+            cmd = IpvsadmOptions.parse(args.toArray(String[]::new));
+            if (cmd.command() == IpvsadmCommand.Command.RESTORE)
             {
                 throw IpvsadmOptions.tryHelp(); // restore_table's "avoid infinite loop"
             }
@@ -104,7 +107,11 @@ public final class AdminCommands
         {
             return IpvsadmResult.error(RESTORE_STOPS + ex.exitStatus(), ex.getMessage());
         }
-        return ipvsadm(args);
+        final IpvsadmResult r = ipvsadm(args);
+        final boolean exits = cmd.command() == IpvsadmCommand.Command.HELP ||
+            cmd.command() == IpvsadmCommand.Command.VERSION ||
+            (cmd.command() == IpvsadmCommand.Command.LIST && r.exitStatus() != 0);
+        return exits ? new IpvsadmResult(RESTORE_STOPS + r.exitStatus(), r.out(), r.err()) : r;
     }
 
     private IpvsadmResult ipvsadm(final List<String> args)

@@ -581,8 +581,18 @@ public final class Director implements AutoCloseable
         final String refusal = IpvsadmEdits.refusal(cmd, table.services());
         if (null == refusal)
         {
+            final IpvsadmEdits before = edits.copy();
             edits.record(cmd, config);
-            apply(config);
+            try
+            {
+                apply(config);
+            }
+            catch (final RuntimeException ex)
+            {
+                edits.restore(before); // a change the table cannot take must not stay to fail every later compile
+                LOG.error("ipvsadm {}: the table could not be compiled with it", cmd.command().ipvsadmName(), ex);
+                return IpvsadmEdits.EINVAL;
+            }
         }
         return refusal;
     }
@@ -603,28 +613,39 @@ public final class Director implements AutoCloseable
         }
     }
 
-    /** Up as the checks say, or because ipvsadm made or changed it (the kernel holds what it was last told). */
-    private boolean isUp(final io.jlvs.controlplane.config.VirtualService vs,
-        final io.jlvs.controlplane.config.RealServer rs)
+    /**
+     * The table's view of health: a real server is up as the checks say, or because ipvsadm made or changed it (the
+     * kernel holds what it was last told); the fallback follows the checks of the file's real servers alone, as
+     * ldirectord's does.
+     */
+    private final TableCompiler.Health tableHealth = new TableCompiler.Health()
     {
-        return IpvsadmEdits.isByIpvsadm(vs, rs) || health.isUp(vs, rs);
-    }
+        @Override
+        public boolean isUp(final io.jlvs.controlplane.config.VirtualService vs,
+            final io.jlvs.controlplane.config.RealServer rs)
+        {
+            return IpvsadmEdits.isByIpvsadm(vs, rs) || health.isUp(vs, rs);
+        }
+
+        @Override
+        public boolean anyUp(final io.jlvs.controlplane.config.VirtualService vs)
+        {
+            return edits.anyUp(vs);
+        }
+    };
 
     private void apply(final LdirectordConfig next)
     {
         edits.observe(next, health);
         final TableCompiler.CompiledTable compiled =
-            compiler.compile(edits.replay(next), agents.size(), routes, version.incrementAndGet(), this::isUp);
+            compiler.compile(edits.replay(next), agents.size(), routes, version.incrementAndGet(), tableHealth);
         final long offeredNs = System.nanoTime();
         offer(compiled);
         logAdoption(compiled.version(), offeredNs);
         final long nowMs = System.currentTimeMillis();
-        for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services()))
+        for (final var change : io.jlvs.controlplane.alert.TableChanges.between(table.services(), compiled.services(),
+            edits::touches))
         {
-            if (change.service().line() == IpvsadmEdits.BY_IPVSADM)
-            {
-                continue; // ipvsadm's own, which ldirectord neither logs nor alerts about
-            }
             ldLog.log(change.message());
             alerts.onChange(change, nowMs);
         }

@@ -51,6 +51,9 @@ final class IpvsadmEdits
     /** strerror(ERANGE), the kernel's answer to a lower threshold above the upper one. */
     static final String ERANGE = "Numerical result out of range";
 
+    /** ipvs_strerror(EINVAL): the kernel's answer to a real server address that is not unicast. */
+    static final String EINVAL = "Invalid operation.  Possibly wrong module version, address not unicast, ...";
+
     private static final HealthCheck NO_CHECK = new HealthCheck(CheckType.ON, 0, "none", "", "", "GET",
         Optional.empty(), OptionalInt.empty(), HealthCheck.DEFAULT_CHECK_TIMEOUT, HealthCheck.DEFAULT_NEGOTIATE_TIMEOUT,
         10, 1, HealthCheck.DEFAULT_CHECK_COMMAND, Credentials.NONE);
@@ -71,6 +74,8 @@ final class IpvsadmEdits
     private final Map<String, Map<String, RealEdit>> reals = new LinkedHashMap<>();
     /** Each file real server's health at the last compile, by service and real key: to see its transitions. */
     private Map<String, Boolean> healthSeen = Map.of();
+    /** By file service key: whether its checks had a real server up at the last compile (else the fallback serves). */
+    private Map<String, Boolean> anyUpSeen = Map.of();
 
     /**
      * What the kernel would answer to {@code cmd} against the table as it is listed, in its order of checks; null
@@ -101,12 +106,24 @@ final class IpvsadmEdits
                     .anyMatch((cd) -> realKey(cd.config()).equals(realKey(d.address(), d.port())));
                 if (cmd.command() == IpvsadmCommand.Command.ADD_SERVER)
                 {
-                    yield exists ? "Destination already exists" : null;
+                    yield exists ? "Destination already exists" : isUnicast(d.address()) ? null : EINVAL;
                 }
                 yield exists ? null : "No such destination";
             }
             default -> null;
         };
+    }
+
+    /** ip_vs_new_dest's test: an IPv4 real server must be unicast, an IPv6 one neither multicast nor link-local. */
+    private static boolean isUnicast(final InetAddress a)
+    {
+        if (a instanceof java.net.Inet6Address)
+        {
+            return !a.isMulticastAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress();
+        }
+        final byte[] b = a.getAddress();
+        final boolean broadcast = (b[0] & b[1] & b[2] & b[3] & 0xff) == 0xff;
+        return !a.isAnyLocalAddress() && !a.isMulticastAddress() && !broadcast && (b[0] & 0xf0) != 0xf0;
     }
 
     /** A scheduler or persistence engine the kernel would not find, or a protocol it would not take. */
@@ -206,32 +223,115 @@ final class IpvsadmEdits
     /** True for what the hand made or changed: up whatever the checks say, as the kernel holds what it was told. */
     static boolean isByIpvsadm(final VirtualService vs, final RealServer rs)
     {
-        return vs.line() == BY_IPVSADM || rs.line() == BY_IPVSADM;
+        return vs.line() == BY_IPVSADM || rs.isByIpvsadm();
+    }
+
+    /** True for what ldirectord would not log or alert about: a service the hand made, a real server it touched. */
+    boolean touches(final VirtualService vs, final RealServer rs)
+    {
+        return vs.line() == BY_IPVSADM || reals.getOrDefault(key(vs), Map.of()).containsKey(realKey(rs));
+    }
+
+    /** Whether the file's service has a real server up by its checks, at the last {@link #observe}. */
+    boolean anyUp(final VirtualService vs)
+    {
+        return anyUpSeen.getOrDefault(key(vs), false);
+    }
+
+    /** A copy, to go back to if a change cannot be compiled. */
+    IpvsadmEdits copy()
+    {
+        final IpvsadmEdits c = new IpvsadmEdits();
+        c.restore(this);
+        return c;
+    }
+
+    /** Becomes {@code other} again (its changes; what it saw of health stays as it is). */
+    void restore(final IpvsadmEdits other)
+    {
+        services.clear();
+        services.putAll(other.services);
+        reals.clear();
+        other.reals.forEach((k, v) -> reals.put(k, new LinkedHashMap<>(v)));
     }
 
     /**
-     * Before a compile: a real server of the file whose health changed since the last one is the checks' again, as
-     * ldirectord's next command about it replaces what the hand did.
+     * Before a compile, with the checks' view of health: what ldirectord would do on each transition since the last
+     * compile replaces what the hand did. A real server of the file that changed health is the file's again (its
+     * next {@code -a}/{@code -e}/{@code -d} of it); in a service the hand made anew, it comes in when up and goes
+     * when down (unless quiescent and there), as ldirectord's {@code -a}/{@code -d} against the new service do; in a
+     * service the hand deleted, nothing, as ldirectord's commands fail. A service whose fallback came in or went
+     * is the file's fallback again.
      */
     void observe(final LdirectordConfig file, final TableCompiler.Health health)
     {
         final Map<String, Boolean> now = new java.util.HashMap<>();
+        final Map<String, Boolean> anyUpNow = new java.util.HashMap<>();
         for (final VirtualService vs : file.virtualServices())
         {
+            final String sk = key(vs);
+            boolean anyUp = false;
             for (final RealServer rs : vs.reals())
             {
-                final String k = key(vs) + " " + realKey(rs);
                 final boolean up = health.isUp(vs, rs);
-                now.put(k, up);
-                final Boolean was = healthSeen.get(k);
-                final Map<String, RealEdit> of = reals.get(key(vs));
-                if (null != was && was != up && null != of)
+                anyUp |= up;
+                now.put(sk + " " + realKey(rs), up);
+                final Boolean was = healthSeen.get(sk + " " + realKey(rs));
+                if (null != was && was != up)
                 {
-                    of.remove(realKey(rs));
+                    transition(vs, rs, up);
+                }
+            }
+            anyUpNow.put(sk, anyUp);
+            final Boolean wasUp = anyUpSeen.get(sk);
+            if (vs.fallback().isPresent() && null != wasUp && wasUp != anyUp)
+            {
+                final Map<String, RealEdit> of = reals.get(sk);
+                if (null != of)
+                {
+                    of.remove(realKey(vs.fallback().get().address(), vs.fallback().get().port()));
                 }
             }
         }
         healthSeen = now;
+        anyUpSeen = anyUpNow;
+    }
+
+    private void transition(final VirtualService vs, final RealServer rs, final boolean up)
+    {
+        final String sk = key(vs);
+        final ServiceEdit svc = services.get(sk);
+        if (null != svc && svc.deleted())
+        {
+            return;
+        }
+        final Map<String, RealEdit> of = reals.computeIfAbsent(sk, (k) -> new LinkedHashMap<>());
+        if (null == svc || svc.fileReals())
+        {
+            of.remove(realKey(rs));
+            return;
+        }
+        final RealEdit there = of.get(realKey(rs));
+        if (up)
+        {
+            of.put(realKey(rs), new RealEdit(asCommanded(rs, rs.weight()), false)); // ldirectord's -a
+        }
+        else if (vs.quiescent() && null != there && !there.deleted())
+        {
+            of.put(realKey(rs), new RealEdit(asCommanded(rs, 0), false)); // its -e -w 0
+        }
+        else
+        {
+            of.remove(realKey(rs)); // its -d
+        }
+    }
+
+    /** The file's real server as one command left it in a service the checks do not weigh: fixed, at that weight. */
+    private static RealServer asCommanded(final RealServer rs, final int weight)
+    {
+        return new RealServer(-Math.abs(rs.line()), rs.address(), rs.port(), rs.forwarding(), weight,
+            rs.lowerThreshold(), rs.upperThreshold(), rs.request(), rs.receive(), rs.tunnelType(), rs.tunnelPort(),
+            rs.tunnelChecksum());
     }
 
     /**
@@ -281,9 +381,13 @@ final class IpvsadmEdits
                 out.add(e.getValue().real()); // after the file's: the kernel links a new real server at the head
             }
         }
+        // the fallback the hand deleted or changed is the hand's (an edited one is among the reals) until it moves
+        final boolean fallbackByHand = vs.fallback().isPresent() &&
+            edits.containsKey(realKey(vs.fallback().get().address(), vs.fallback().get().port()));
         return new VirtualService(vs.line(), vs.family(), vs.address(), vs.port(), vs.fwmark(), vs.protocol(),
             vs.scheduler(), vs.schedFlags(), vs.ops(), vs.persistent(), vs.netmask(), out, vs.check(), vs.quiescent(),
-            vs.fallback(), vs.fallbackCommand(), vs.emailAlert(), vs.cleanStop(), vs.monitorFile());
+            fallbackByHand ? Optional.empty() : vs.fallback(), vs.fallbackCommand(), vs.emailAlert(), vs.cleanStop(),
+            vs.monitorFile());
     }
 
     /** A service ipvsadm -A made: no checks, no fallback, nothing ldirectord would purge or alert about. */
@@ -315,7 +419,8 @@ final class IpvsadmEdits
     private static RealServer real(final RealServer was, final DestOptions d)
     {
         final var tunnel = d.tunnel();
-        return new RealServer(BY_IPVSADM, d.address(), d.port(), d.forward(), d.weight(), d.lowerThreshold(),
+        final int line = null == was ? BY_IPVSADM : -Math.abs(was.line()); // a file's one keeps its line, negated
+        return new RealServer(line, d.address(), d.port(), d.forward(), d.weight(), d.lowerThreshold(),
             d.upperThreshold(), null == was ? Optional.empty() : was.request(),
             null == was ? Optional.empty() : was.receive(),
             null == tunnel ? TunnelType.IPIP : tunnel.type(), null == tunnel ? 0 : tunnel.port(),

@@ -95,6 +95,12 @@ public final class TableCompiler
         Health ALL_UP = (vs, rs) -> true;
 
         boolean isUp(VirtualService vs, RealServer rs);
+
+        /** Whether the service has a real server up, as its checks see it: the fallback takes over when not. */
+        default boolean anyUp(final VirtualService vs)
+        {
+            return vs.reals().stream().anyMatch((rs) -> isUp(vs, rs));
+        }
     }
 
     /** The result: a snapshot per agent plus what the listing needs to describe it. */
@@ -211,12 +217,10 @@ public final class TableCompiler
             final int serviceId = uniqueId(serviceKey(vs), usedIds);
             final List<RealServer> reals = new ArrayList<>(vs.reals());
             final List<CompiledDest> dests = new ArrayList<>();
-            boolean anyUp = false;
             for (int i = reals.size() - 1; i >= 0; i--)
             {
                 final RealServer rs = reals.get(i);
                 final boolean up = health.isUp(vs, rs);
-                anyUp |= up;
                 if (up || vs.quiescent())
                 {
                     final int id = uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds);
@@ -224,7 +228,7 @@ public final class TableCompiler
                     dests.add(new CompiledDest(id, rs, weight, lastWeight(id, weight), false));
                 }
             }
-            if (!anyUp && vs.fallback().isPresent())
+            if (vs.fallback().isPresent() && !health.anyUp(vs))
             {
                 final RealServer fallback = fallbackServer(vs);
                 final int id = uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds);

@@ -57,7 +57,21 @@ class IpvsadmEditsTest
     {
         edits.observe(file, (vs, rs) -> !down.contains(rs.address().getHostAddress()));
         final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(4096), 1);
-        return new TableCompiler(stats).compile(edits.replay(file), 1, ROUTES, 1, health);
+        final TableCompiler.Health asTheDirector = new TableCompiler.Health()
+        {
+            @Override
+            public boolean isUp(final VirtualService vs, final RealServer rs)
+            {
+                return health.isUp(vs, rs);
+            }
+
+            @Override
+            public boolean anyUp(final VirtualService vs)
+            {
+                return edits.anyUp(vs);
+            }
+        };
+        return new TableCompiler(stats).compile(edits.replay(file), 1, ROUTES, 1, asTheDirector);
     }
 
     /** Does {@code line} as the director does: refused against the listed table, else recorded. */
@@ -110,6 +124,10 @@ class IpvsadmEditsTest
         assertEquals("Scheduler or persistence engine not found", run(file, "-A -u 198.18.0.10:5060 -p --pe sip"));
         assertEquals("Scheduler or persistence engine not found", run(file, "-E -t 198.18.0.10:80 -s nosuch"));
         assertEquals("Protocol not supported", run(file, "--add-service --sctp-service 198.18.0.10:81"));
+        for (final String notUnicast : new String[] {"224.0.0.5", "255.255.255.255", "0.0.0.0"})
+        {
+            assertEquals(IpvsadmEdits.EINVAL, run(file, "-a -t 198.18.0.10:80 -r " + notUnicast), notUnicast);
+        }
         assertTrue(edits.isEmpty());
         assertSame(file, edits.replay(file), "nothing laid over the file");
     }
@@ -219,6 +237,94 @@ class IpvsadmEditsTest
         edits.reloaded(file, file);
         assertEquals(3, listing(compile(file)).lines().count());
         assertTrue(edits.isEmpty());
+    }
+
+    private static final String WITH_FALLBACK = """
+        virtual=198.18.0.10:80
+        \treal=198.18.0.11:80 gate 3
+        \tfallback=198.18.0.99:80 gate
+        \tchecktype=negotiate
+        """;
+
+    @Test
+    void shouldLeaveTheFallbackToTheFilesChecks() throws Exception
+    {
+        final LdirectordConfig file = parse(WITH_FALLBACK);
+        down.add("198.18.0.11");
+        assertTrue(listing(compile(file)).contains("198.18.0.99:80"), "every real server down: the fallback serves");
+        assertNull(run(file, "-a -t 198.18.0.10:80 -r 198.18.0.12 -w 2"));
+        final String withHand = listing(compile(file));
+        assertTrue(withHand.contains("198.18.0.99:80") && withHand.contains("198.18.0.12:80 DROUTE 2"),
+            "a real server added by hand is no check of ldirectord's: its fallback stays\n" + withHand);
+
+        assertNull(run(file, "-d -t 198.18.0.10:80 -r 198.18.0.99"));
+        assertTrue(!listing(compile(file)).contains("198.18.0.99"), "the fallback deleted by hand is gone");
+        assertEquals("No such destination", run(file, "-d -t 198.18.0.10:80 -r 198.18.0.99"),
+            "and a second -d finds nothing, as in the kernel");
+
+        down.remove("198.18.0.11");
+        compile(file);
+        down.add("198.18.0.11");
+        assertTrue(listing(compile(file)).contains("198.18.0.99:80"),
+            "when the fallback goes and comes again, ldirectord's -a puts it back");
+    }
+
+    @Test
+    void shouldLetLdirectordActOnAServiceMadeAnewByHand() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        compile(file);
+        assertNull(run(file, "-D -t 198.18.0.10:80"));
+        down.add("198.18.0.11");
+        assertEquals("", listing(compile(file)), "ldirectord's commands about a deleted service fail");
+        assertNull(run(file, "-A -t 198.18.0.10:80 -s rr"));
+        assertNull(run(file, "-a -t 198.18.0.10:80 -r 198.18.0.12 -w 9"));
+        down.remove("198.18.0.11");
+        assertEquals("""
+            TCP c612000a:80 rr
+              198.18.0.11:80 DROUTE 3
+              198.18.0.12:80 DROUTE 9
+            """, listing(compile(file)), "its up transition adds the file's real server to the new service");
+        down.add("198.18.0.12");
+        assertEquals("""
+            TCP c612000a:80 rr
+              198.18.0.11:80 DROUTE 3
+              198.18.0.12:80 DROUTE 0
+            """, listing(compile(file)),
+            "and a down one, quiescent, becomes the file's at weight 0, as ldirectord's -e -w 0");
+    }
+
+    @Test
+    void shouldTellWhatTheHandTouchedForLdirectordsLog() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        final VirtualService vs = file.virtualServices().get(0);
+        assertNull(run(file, "-d -t 198.18.0.10:80 -r 198.18.0.11"));
+        assertTrue(edits.touches(vs, vs.reals().get(0)), "a real server deleted by hand is no news of ldirectord's");
+        assertTrue(!edits.touches(vs, vs.reals().get(1)));
+        assertNull(run(file, "-e -t 198.18.0.10:80 -r 198.18.0.12 -w 5"));
+        final RealServer edited = edits.replay(file).virtualServices().get(0).reals().get(0);
+        assertEquals(-vs.reals().get(1).line(), edited.line(), "a file's real server changed by hand: its line negated");
+        assertTrue(edited.isByIpvsadm() && edited.isInFile());
+    }
+
+    @Test
+    void shouldTakeSchedulerNoneAsTheKernelDoes() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-A -t 198.18.0.20:80 -s none"));
+        assertTrue(listing(compile(file)).contains("TCP c6120014:80 none"));
+    }
+
+    @Test
+    void shouldGoBackToACopy() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        assertNull(run(file, "-A -t 198.18.0.20:80"));
+        final IpvsadmEdits before = edits.copy();
+        assertNull(run(file, "-C"));
+        edits.restore(before);
+        assertEquals(4, listing(compile(file)).lines().count(), "the file's service, its two reals and the hand's");
     }
 
     @Test

@@ -181,6 +181,14 @@ class IpvsadmSystemTest
         assertTrue(table.contains("-A -u 198.18.0.10:5301 -s rr\n"), table);
         assertFalse(table.contains("5303"), "nothing after the line that did not parse: " + table);
         ok("-D", "-u", "198.18.0.10:5301");
+
+        final Lab.Result missing = restore("-L -n -t 198.18.0.10:5309\n-A -t 198.18.0.10:5304\n");
+        assertEquals(1, missing.status(), "ipvsadm exits at -L of a missing service: " + missing.out());
+        final Lab.Result help = restore("-h\n-A -t 198.18.0.10:5305\n");
+        assertEquals(0, help.status(), help.out());
+        assertTrue(help.out().startsWith("ipvsadm v1.31"), help.out());
+        final String after = ipvsadm("-S", "-n").out();
+        assertFalse(after.contains("5304") || after.contains("5305"), "-L of a missing service and -h end it: " + after);
     }
 
     @Test

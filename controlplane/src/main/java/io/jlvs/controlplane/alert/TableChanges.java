@@ -38,6 +38,16 @@ public final class TableChanges
 
     public static List<Change> between(final List<CompiledService> before, final List<CompiledService> after)
     {
+        return between(before, after, (vs, rs) -> false);
+    }
+
+    /**
+     * As above, leaving out the real servers {@code byHand} names: ldirectord logs and alerts about its own
+     * commands, not about what an operator did with ipvsadm.
+     */
+    public static List<Change> between(final List<CompiledService> before, final List<CompiledService> after,
+        final java.util.function.BiPredicate<VirtualService, io.jlvs.controlplane.config.RealServer> byHand)
+    {
         final Map<String, CompiledService> old = new HashMap<>();
         for (final CompiledService cs : before)
         {
@@ -59,6 +69,10 @@ public final class TableChanges
             for (final CompiledDest d : cs.dests())
             {
                 final CompiledDest prior = wasDests.remove(key(d));
+                if (byHand.test(cs.config(), d.config()))
+                {
+                    continue;
+                }
                 final String kind = d.fallback() ? "fallback" : "real";
                 final String id = hostPort(d.config().address(), d.config().port()) + " (" + vid + ")";
                 if (null == prior)
@@ -82,6 +96,10 @@ public final class TableChanges
             }
             for (final CompiledDest gone : wasDests.values())
             {
+                if (byHand.test(cs.config(), gone.config()))
+                {
+                    continue;
+                }
                 final String id = hostPort(gone.config().address(), gone.config().port()) + " (" + vid + ")";
                 changes.add(new Change(cs.config(), id, "Deleted " + (gone.fallback() ? "fallback" : "real") +
                     " server: " + id, !gone.fallback()));

@@ -12,7 +12,8 @@ import java.util.Optional;
  * One {@code real} (or {@code real6}) server of a virtual service. A range {@code a.b.c.d->a.b.c.e} yields one
  * RealServer per address, all carrying the line of the range.
  *
- * @param line           line of the {@code real} directive in the file
+ * @param line           line of the {@code real} directive in the file; for one ipvsadm made, 0; for one of the file
+ *                       that ipvsadm changed, the file's line negated
  * @param address        the real server's address (resolved if a host name was written)
  * @param port           its port. When omitted: the virtual service's port (ldirectord passes ":0", and ipvsadm and
  *                       the kernel then use the virtual port), 0 for a fwmark service. For gate/ipip on a non-fwmark
@@ -83,6 +84,18 @@ public record RealServer(
     {
         this(line, address, port, forwarding, weight, lowerThreshold, upperThreshold, request, receive,
             TunnelType.IPIP, 0, TunnelChecksum.NOCSUM);
+    }
+
+    /** @return true for a real server ipvsadm made or changed: the table holds what it was told, not the file's */
+    public boolean isByIpvsadm()
+    {
+        return line <= 0;
+    }
+
+    /** @return true for a real server of the file, changed by ipvsadm or not */
+    public boolean isInFile()
+    {
+        return line != 0;
     }
 
     public AddressFamily family()

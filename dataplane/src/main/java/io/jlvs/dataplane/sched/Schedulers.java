@@ -29,6 +29,7 @@ public final class Schedulers
         REGISTRY.put("twos", TwosScheduler::new);
         REGISTRY.put("lblc", LblcScheduler::new);
         REGISTRY.put("lblcr", LblcrScheduler::new);
+        REGISTRY.put("none", NoneScheduler::new);
     }
 
     private Schedulers()

@@ -155,11 +155,23 @@ class SchedulerTest
     }
 
     @org.junit.jupiter.api.Test
+    void shouldScheduleNothingWithSchedulerNone()
+    {
+        final Service svc = service("none", "A:1 B:5");
+        assertEquals("none", svc.scheduler().name());
+        for (int i = 0; i < 4; i++)
+        {
+            org.junit.jupiter.api.Assertions.assertNull(svc.scheduler().schedule(svc, new PacketView()),
+                "ipvsadm -s none: no new connection is scheduled");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void shouldRefuseUnknownSchedulerNamingTheKnownOnes()
     {
         final IllegalArgumentException ex =
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Schedulers.create("xyz"));
-        assertEquals("Scheduler not found: xyz (known: dh, fo, lblc, lblcr, lc, mh, nq, ovf, rr, sed, sh, twos, wlc, wrr)", ex.getMessage());
+        assertEquals("Scheduler not found: xyz (known: dh, fo, lblc, lblcr, lc, mh, none, nq, ovf, rr, sed, sh, twos, wlc, wrr)", ex.getMessage());
     }
 
     private static String name(final Service svc, final Dest d)
