@@ -9,9 +9,10 @@ JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven iproute2 ethtool python3 cu
 # and the clients its selftest checks them with. inn2 needs a mail transport agent and cron: dma (a small MTA
 # that runs no daemon) is named so that apt does not bring in exim4 as the host's MTA.
 # keepalived (VRRP only) is the other end of the VRRP interoperability tests (PairSystemTest, VrrpSystemTest).
-# ldirectord, stock, drives a director through jlvs's ipvsadm in LdirectordSystemTest.
+# ldirectord, stock, drives a director through jlvs's ipvsadm in LdirectordSystemTest; prometheus (with promtool)
+# checks and scrapes the director's metrics in MetricsSystemTest.
 JLVS_SERVICE_PACKAGES=(
-  keepalived ldirectord nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
+  keepalived ldirectord prometheus nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
   slapd mariadb-server postgresql-15 freeradius inn2 dma openssl
   curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
 )

@@ -107,6 +107,8 @@ public final class Director implements AutoCloseable
     private volatile LdirectordConfig config;
     /** The changes made with ipvsadm, laid over the file's table at every compile. */
     private final IpvsadmEdits edits = new IpvsadmEdits();
+    /** The Prometheus endpoint, when the settings ask for one. */
+    private volatile io.jlvs.controlplane.metrics.MetricsEndpoint metrics;
     private boolean closed;
 
     private Director(final DirectorSettings settings, final LdirectordConfig config,
@@ -410,6 +412,19 @@ public final class Director implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         admin.start();
+        if (settings.metrics().isPresent())
+        {
+            try
+            {
+                metrics = io.jlvs.controlplane.metrics.MetricsEndpoint.start(settings.metrics().get(),
+                    new io.jlvs.controlplane.metrics.DirectorMetrics(this));
+                LOG.info("Prometheus metrics at http://{}/metrics", settings.metrics().get());
+            }
+            catch (final java.io.IOException ex)
+            {
+                LOG.error("no Prometheus endpoint at {}: {}", settings.metrics().get(), ex.getMessage());
+            }
+        }
         if (null != hostRunner)
         {
             AgentRunner.startOnThread(hostRunner);
@@ -975,6 +990,12 @@ public final class Director implements AutoCloseable
         return table;
     }
 
+    /** The counters in shared memory, as {@code jlvs stat} reads them; from any thread. */
+    public org.agrona.concurrent.status.CountersReader countersReader()
+    {
+        return countersFile.reader();
+    }
+
     public StatsRegistry stats()
     {
         return stats;
@@ -1019,6 +1040,10 @@ public final class Director implements AutoCloseable
         sync.close();
         health.close();
         admin.close();
+        if (null != metrics)
+        {
+            metrics.close(); // before the agents release what a scrape reads
+        }
         for (final AgentRunner runner : runners)
         {
             runner.close();

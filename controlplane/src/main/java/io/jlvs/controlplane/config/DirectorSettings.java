@@ -91,6 +91,9 @@ import java.util.regex.Pattern;
  *                                              # mark packets for the fwmark services: {@link MangleRules}; relative
  *                                              # to this file (default none)
  * fwmark-rules6     = mangle6.rules            # the same from ip6tables-save, for IPv6 fwmark services
+ * metrics           = 127.0.0.1:9280           # address:port ([address]:port) of the Prometheus endpoint, on the
+ *                                              # director's own host (the host path or a management port), never
+ *                                              # the data port's VIPs (default none: off)
  * sync-...                                     # connection sync with the other director: {@link SyncSettings}
  * </pre>
  */
@@ -123,7 +126,8 @@ public record DirectorSettings(
     io.jlvs.dataplane.IpvsSysctls sysctls,
     Optional<Path> fwmarkRules,
     Optional<Path> fwmarkRules6,
-    int idleSleepMaxUs)
+    int idleSleepMaxUs,
+    Optional<java.net.InetSocketAddress> metrics)
 {
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
@@ -150,7 +154,7 @@ public record DirectorSettings(
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
         "sloppy-sctp", "expire-quiescent-template", "nat-icmp-send", "drop-entry", "secure-tcp", "amemthresh",
-        "fwmark-rules", "fwmark-rules6", "idle-sleep-max");
+        "fwmark-rules", "fwmark-rules6", "idle-sleep-max", "metrics");
 
     public DirectorSettings
     {
@@ -445,6 +449,7 @@ public record DirectorSettings(
         final Optional<Path> fwmarkRules6 = Optional.ofNullable(c.string("fwmark-rules6", null))
             .map((f) -> file.toAbsolutePath().resolveSibling(f));
         final int idleSleepMax = c.integer("idle-sleep-max", 0, 0, 1_000_000);
+        final Optional<java.net.InetSocketAddress> metrics = c.listen("metrics");
 
         if (!errors.isEmpty())
         {
@@ -455,7 +460,7 @@ public record DirectorSettings(
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
             controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
-            sysctls, fwmarkRules, fwmarkRules6, idleSleepMax);
+            sysctls, fwmarkRules, fwmarkRules6, idleSleepMax, metrics);
     }
 
     private record Checker(Path file, List<ConfigDiagnostic> errors, Map<String, String> values,
@@ -475,6 +480,40 @@ public record DirectorSettings(
                 return def;
             }
             return v != null ? v : def;
+        }
+
+        /** An {@code address:port} or {@code [address]:port} to listen on, of literal addresses; empty when unset. */
+        Optional<java.net.InetSocketAddress> listen(final String key)
+        {
+            final String v = string(key, null);
+            if (null == v)
+            {
+                return Optional.empty();
+            }
+            final int colon = v.lastIndexOf(':');
+            final String host = colon < 0 ? "" : v.substring(0, colon);
+            final java.net.InetAddress address = host.startsWith("[") && host.endsWith("]") ?
+                InetLiterals.ipv6(host.substring(1, host.length() - 1)) : InetLiterals.ipv4(host);
+            final int port = colon < 0 ? -1 : parsePort(v.substring(colon + 1));
+            if (null == address || port < 1)
+            {
+                error(key, "invalid " + key + " \"" + v + "\": address:port or [address]:port, e.g. 127.0.0.1:9280");
+                return Optional.empty();
+            }
+            return Optional.of(new java.net.InetSocketAddress(address, port));
+        }
+
+        private static int parsePort(final String text)
+        {
+            try
+            {
+                final int p = Integer.parseInt(text);
+                return p >= 1 && p <= 65535 ? p : -1;
+            }
+            catch (final NumberFormatException ex)
+            {
+                return -1;
+            }
         }
 
         /** The {@code sync-*} keys. */

@@ -104,6 +104,8 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         volatile boolean interrupted;
         volatile int failures;
         volatile long runs;
+        /** Checks that failed, over the task's life. */
+        volatile long failed;
         volatile long startedNs;
         volatile boolean running;
         volatile long lastLatencyNs;
@@ -347,6 +349,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
         else
         {
             task.failures++;
+            task.failed++; // written by the task's one running check, read by the metrics
             now = was && task.failures < task.failureCount;
             if (now)
             {
@@ -426,6 +429,35 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
             }
         }
         return true;
+    }
+
+    /**
+     * One check as the metrics show it.
+     *
+     * @param realServer    ip:port ([ip]:port for IPv6)
+     * @param check         the check as {@code jlvs health} names it ("GET http://10.0.0.2:80/ ...")
+     * @param virtuals      the virtual services that share it
+     * @param up            the real server's state by this check
+     * @param lastLatencyNs how long the last check took, 0 before the first
+     * @param runs          checks done
+     * @param failed        checks failed
+     * @param overruns      checks still running past their interval and timeout
+     */
+    public record CheckState(String realServer, String check, java.util.List<String> virtuals, boolean up,
+        long lastLatencyNs, long runs, long failed, long overruns)
+    {
+    }
+
+    /** Every check, from any thread. */
+    public java.util.List<CheckState> checks()
+    {
+        final java.util.List<CheckState> out = new java.util.ArrayList<>();
+        for (final Task t : tasksSnapshot())
+        {
+            out.add(new CheckState(t.realServer, t.check.toString(), t.virtuals, up.getOrDefault(t.key, false),
+                t.lastLatencyNs, t.runs, t.failed, t.overruns));
+        }
+        return out;
     }
 
     /** One line per check: state, last result, its latency, consecutive failures, checks run, overruns. */
