@@ -103,6 +103,30 @@ class DirectorSettingsTest
     }
 
     @Test
+    void shouldReadTheMetricsEndpointOffByDefault() throws Exception
+    {
+        final List<String> base = List.of("port = 03:00.1", "address = 10.0.0.2/31");
+        assertTrue(DirectorSettings.parse(Path.of("x.conf"), base).metrics().isEmpty());
+        final var v4 = new java.util.ArrayList<>(base);
+        v4.add("metrics = 127.0.0.1:9280");
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 9280),
+            DirectorSettings.parse(Path.of("x.conf"), v4).metrics().orElseThrow());
+        final var v6 = new java.util.ArrayList<>(base);
+        v6.add("metrics = [2001:db8::2]:9280");
+        assertEquals(9280, DirectorSettings.parse(Path.of("x.conf"), v6).metrics().orElseThrow().getPort());
+        for (final String bad : new String[] {"metrics = 127.0.0.1", "metrics = localhost:9280", "metrics = 1.2.3.4:0",
+            "metrics = 2001:db8::2:9280"})
+        {
+            final var lines = new java.util.ArrayList<>(base);
+            lines.add(bad);
+            final ConfigException ex = assertThrows(ConfigException.class,
+                () -> DirectorSettings.parse(Path.of("x.conf"), lines), bad);
+            assertEquals("x.conf:3: invalid metrics \"" + bad.substring(10) + "\": address:port or [address]:port, " +
+                "e.g. 127.0.0.1:9280", ex.errors().get(0).toString());
+        }
+    }
+
+    @Test
     void shouldReportEveryErrorWithFileAndLine()
     {
         final ConfigException ex = assertThrows(ConfigException.class, () -> DirectorSettings.parse(
