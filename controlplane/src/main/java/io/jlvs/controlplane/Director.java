@@ -107,6 +107,17 @@ public final class Director implements AutoCloseable
     private volatile LdirectordConfig config;
     /** The changes made with ipvsadm, laid over the file's table at every compile. */
     private final IpvsadmEdits edits = new IpvsadmEdits();
+    /** systemd's notifications (Type=notify): readiness once the agents cycle, the watchdog while they do. */
+    private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
+    /** Each agent's heartbeat counter: epoch milliseconds of its last expiry step. */
+    private final List<org.agrona.concurrent.status.AtomicCounter> heartbeats = new ArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor((r) ->
+        {
+            final Thread t = new Thread(r, "jlvs-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
     /** The Prometheus endpoint, when the settings ask for one. */
     private volatile io.jlvs.controlplane.metrics.MetricsEndpoint metrics;
     private boolean closed;
@@ -191,6 +202,7 @@ public final class Director implements AutoCloseable
             final String role = "fwd-" + i;
             final int core = settings.cores().get(i);
             final AtomicCounter[] agentCounters = counters.newAgentCounters(i, role);
+            heartbeats.add(agentCounters[io.jlvs.dataplane.status.LbCounterDescriptor.HEARTBEAT_MS.ordinal()]);
             final ForwardingAgent agent = new ForwardingAgent(new ForwardingAgent.Context()
                 .roleName(role)
                 .port(new DpdkPort(portName + ":" + i, portId, i, pool, mac))
@@ -298,6 +310,7 @@ public final class Director implements AutoCloseable
             director.close();
             throw new StartupException(List.of(ex.getMessage()));
         }
+        director.notifyReady();
         return director;
     }
 
@@ -572,6 +585,7 @@ public final class Director implements AutoCloseable
         TableCompiler.unmarked(next, marks).forEach((d) -> LOG.warn("{}", d));
         final int status = daemonStatus;
         daemonStatus = io.jlvs.controlplane.config.EmailAlert.RELOADING;
+        systemd.send("RELOADING=1");
         ldLog.settings(next.global());
         ldLog.log("Reloading configuration " + next.file());
         health.configure(next);
@@ -579,6 +593,7 @@ public final class Director implements AutoCloseable
         apply(next);
         alerts.retain(next.virtualServices());
         daemonStatus = status;
+        systemd.send("READY=1");
         LOG.info("configuration reloaded: {} virtual services (version {})", next.virtualServices().size(),
             table.version());
     }
@@ -610,6 +625,52 @@ public final class Director implements AutoCloseable
             }
         }
         return refusal;
+    }
+
+    /** How long an agent may go without a heartbeat before the watchdog stops being fed. */
+    private static final long HEARTBEAT_STALE_MS = 2_000;
+
+    /**
+     * Tells systemd the director is ready once every agent cycles (polls its port and forwards), and from then on
+     * feeds its watchdog, at half the interval it asks for, only while every agent's heartbeat is fresh: an agent
+     * stuck in a cycle gets the director restarted, as a dead one does.
+     */
+    private void notifyReady()
+    {
+        if (!systemd.isActive())
+        {
+            return;
+        }
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (heartbeats.stream().anyMatch((h) -> h.get() == 0) && System.currentTimeMillis() < deadline)
+        {
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        systemd.send("READY=1\nSTATUS=forwarding on " + settings.port() + " with " + agents.size() + " agent(s)\n" +
+            "MAINPID=" + ProcessHandle.current().pid());
+        final long micros = SystemdNotify.watchdogMicros();
+        if (micros > 0)
+        {
+            final long periodMs = Math.max(1, micros / 2000);
+            watchdog.scheduleAtFixedRate(this::feedWatchdog, periodMs, periodMs,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void feedWatchdog()
+    {
+        final long nowMs = System.currentTimeMillis();
+        for (int i = 0; i < heartbeats.size(); i++)
+        {
+            final long beat = heartbeats.get(i).get();
+            if (nowMs - beat > HEARTBEAT_STALE_MS)
+            {
+                LOG.error("agent fwd-{} has not cycled for {} ms: the watchdog is not fed", i, nowMs - beat);
+                return;
+            }
+        }
+        systemd.send("WATCHDOG=1");
     }
 
     /**
@@ -1030,6 +1091,8 @@ public final class Director implements AutoCloseable
             closed = true;
         }
         daemonStatus = io.jlvs.controlplane.config.EmailAlert.STOPPING;
+        systemd.send("STOPPING=1");
+        watchdog.shutdownNow();
         ldLog.log("jlvs director '" + settings.instance() + "' stopping");
         if (null != vrrp)
         {
@@ -1074,6 +1137,7 @@ public final class Director implements AutoCloseable
         countersFile.close();
         errorLogFile.close();
         dpdk.cleanup();
+        systemd.close();
         LOG.info("jlvs director '{}' stopped", settings.instance());
     }
 

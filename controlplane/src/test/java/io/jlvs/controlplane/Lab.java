@@ -120,8 +120,15 @@ final class Lab implements AutoCloseable
     /** As above, for a configuration whose real servers are behind {@code nextHops} next hops. */
     void startDirector(final Path settings, final int agents, final int nextHops) throws Exception
     {
+        startDirector(settings, agents, nextHops, Map.of());
+    }
+
+    /** As above, with {@code env} in the director's environment (systemd's NOTIFY_SOCKET, ...). */
+    void startDirector(final Path settings, final int agents, final int nextHops, final Map<String, String> env)
+        throws Exception
+    {
         directorLog = Files.createTempFile("jlvs-director", ".log");
-        director = launch("jlvs-dir", settings, directorLog, SOCKET, COUNTERS);
+        director = launch("jlvs-dir", settings, directorLog, SOCKET, COUNTERS, env);
         awaitReady(director, directorLog, SOCKET, COUNTERS, agents, nextHops);
     }
 
@@ -132,6 +139,12 @@ final class Lab implements AutoCloseable
     private static Process launch(final String namespace, final Path settings, final Path log, final Path socket,
         final Path counters) throws IOException
     {
+        return launch(namespace, settings, log, socket, counters, Map.of());
+    }
+
+    private static Process launch(final String namespace, final Path settings, final Path log, final Path socket,
+        final Path counters, final Map<String, String> env) throws IOException
+    {
         Files.deleteIfExists(socket);
         Files.deleteIfExists(counters);
         final ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", namespace, JLVS.toString(), "director",
@@ -139,6 +152,7 @@ final class Lab implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -122,6 +122,7 @@ public final class ForwardingAgent implements Agent
     private final AtomicCounter echoReplies;
     private final AtomicCounter redirectedIn;
     private final DutyCycleTracker dutyCycle;
+    private final AtomicCounter heartbeat;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
     private final Runnable onStart;
@@ -227,6 +228,7 @@ public final class ForwardingAgent implements Agent
         this.hostIn = counter(LbCounterDescriptor.HOST_FRAMES_IN);
         this.hostOut = counter(LbCounterDescriptor.HOST_FRAMES_OUT);
         this.hostRingFull = counter(LbCounterDescriptor.HOST_RING_FULL);
+        this.heartbeat = counter(LbCounterDescriptor.HEARTBEAT_MS);
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
@@ -325,6 +327,7 @@ public final class ForwardingAgent implements Agent
             // timeouts are whole seconds: a bounded expiry step once a millisecond keeps up without
             // taking the fast path's time (it cost 77 % of the agent when run every cycle)
             lastExpiryMs = nowMs;
+            heartbeat.setRelease(nowMs); // the director's watchdog: this agent is cycling
             work += ipvsIn.expire(nowMs, EXPIRE_LIMIT, snapshot.services());
             work += defense.run(nowMs, snapshot.services());
         }

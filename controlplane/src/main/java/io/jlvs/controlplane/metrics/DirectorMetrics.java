@@ -152,6 +152,10 @@ public final class DirectorMetrics implements MultiCollector
                     Labels.of("agent", agent), value);
                 case CONN_CACHE_MISSES -> f.counter("jlvs_flow_cache_misses",
                     "Connection lookups an agent's flow cache did not answer.", Labels.of("agent", agent), value);
+                case HEARTBEAT_MS ->
+                {
+                    // a time, for the watchdog: not a count
+                }
                 case MAX_CYCLE_TIME_NS -> f.gauge("jlvs_agent_max_cycle_seconds",
                     "The longest duty cycle of an agent.", Labels.of("agent", agent), value / 1e9);
                 default ->

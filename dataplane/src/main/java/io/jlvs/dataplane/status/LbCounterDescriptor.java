@@ -82,6 +82,7 @@ public enum LbCounterDescriptor
     DEFENSE_DROPPED(76, "Connections and idle templates ended by the drop_entry defence"),
     NAT_ICMP_SENT(77, "ICMP port unreachable to real servers for packets of no connection (nat_icmp_send)"),
     SNAPSHOTS_APPLIED(40, "Forwarding snapshots applied"),
+    HEARTBEAT_MS(78, "Heartbeat: epoch milliseconds of the agent's last expiry step, once a millisecond"),
     MAX_CYCLE_TIME_NS(41, "Max duty cycle time (ns)"),
     CYCLE_TIME_THRESHOLD_EXCEEDED(42, "Duty cycles over threshold"),
     ERRORS(50, "Errors");
