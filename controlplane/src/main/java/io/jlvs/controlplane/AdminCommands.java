@@ -78,6 +78,11 @@ public final class AdminCommands
             case "ipvsadm-restore-line" -> restoreLine(args);
             case "reload" -> reload();
             case "health" -> IpvsadmResult.ok(director.health().report());
+            case "top" -> IpvsadmResult.ok(String.format(java.util.Locale.ROOT,
+                "Connections: %d of %d (%.1f %%), table version %d%s%n%n", director.conns().size(),
+                director.conns().capacity(), 100.0 * director.conns().size() / Math.max(1, director.conns().capacity()),
+                director.table().version(), director.isStandby() ? ", standing by" : "") +
+                io.jlvs.controlplane.admin.TopView.render(view(false).services()));
             case "sync" -> IpvsadmResult.ok(director.sync().report());
             case "state" -> state(args);
             default -> IpvsadmResult.error(2, "jlvs: unknown admin command '" + request.get(0) + "'\n");

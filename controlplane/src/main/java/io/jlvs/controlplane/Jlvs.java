@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
-    subcommands = {Jlvs.DirectorCommand.class, Jlvs.CheckCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
+    subcommands = {Jlvs.DirectorCommand.class, Jlvs.CheckCommand.class, Jlvs.TopCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
         Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class, Jlvs.SyncCommand.class, Jlvs.StateCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
@@ -185,6 +185,102 @@ public final class Jlvs implements Callable<Integer>
             System.out.println("jlvs: " + what + ": ok" + (r.warnings().isEmpty() ? "" :
                 ", " + r.warnings().size() + " warning(s)"));
             return 0;
+        }
+    }
+
+    @Command(name = "top", mixinStandardHelpOptions = true,
+        description = {"A live view of the director: each agent's packets, drops and longest cycle, the connection "
+            + "table's fill, and every virtual service and real server with its rates and connections, refreshed "
+            + "in the terminal until interrupted (Ctrl-C)."})
+    static final class TopCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
+        String instance;
+
+        @Option(names = {"-d", "--delay"}, defaultValue = "2", description = "seconds between refreshes (default 2)")
+        double delaySeconds;
+
+        @Option(names = {"-n", "--iterations"}, defaultValue = "0", description = "refreshes before it ends, 0: none")
+        int iterations;
+
+        @Option(names = {"--dir"}, description = "counters directory (default /dev/shm/jlvs/<instance>)")
+        Path dir;
+
+        @Override
+        public Integer call() throws InterruptedException
+        {
+            final Path file = stateFile(dir, instance, "counters.dat", "no counters at %s (is the director running?)");
+            if (null == file)
+            {
+                return 1;
+            }
+            try (CountersFile counters = CountersFile.open(file))
+            {
+                final AgentLoad load = new AgentLoad(counters.reader());
+                final long delayMs = Math.max(100, (long)(delaySeconds * 1000));
+                for (int n = 1; iterations == 0 || n <= iterations; n++)
+                {
+                    final StringBuilder screen = new StringBuilder("\033[H\033[2J");
+                    screen.append("jlvs top - ").append(instance).append(" (pid ").append(counters.pid()).append(") - ")
+                        .append(java.time.LocalTime.now().withNano(0)).append(" - every ").append(delaySeconds)
+                        .append(" s\n\n").append(load.sample()).append('\n');
+                    final var r = tryCall(List.of("top"));
+                    screen.append(null == r ? "(the director does not answer on " + socketFor(instance) + ")\n" :
+                        r.out() + r.err());
+                    System.out.print(fitted(screen.toString(), terminalRows()));
+                    System.out.flush();
+                    if (iterations == 0 || n < iterations)
+                    {
+                        Thread.sleep(delayMs);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        /** The screen cut to the terminal's height, as top cuts it, saying how much is left out. */
+        static String fitted(final String screen, final int rows)
+        {
+            final List<String> lines = screen.lines().toList();
+            if (rows <= 1 || lines.size() < rows)
+            {
+                return screen;
+            }
+            return String.join("\n", lines.subList(0, rows - 1)) + "\n... " + (lines.size() - rows + 1) +
+                " more lines: a taller terminal shows them";
+        }
+
+        /** The terminal's height: $LINES, else what stty says of the controlling terminal, else 0 (no limit). */
+        private static int terminalRows()
+        {
+            try
+            {
+                final String lines = System.getenv("LINES");
+                if (null != lines)
+                {
+                    return Integer.parseInt(lines.strip());
+                }
+                final Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+                    .redirectErrorStream(true).start();
+                final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return p.waitFor() == 0 ? Integer.parseInt(out.strip().split("\\s+")[0]) : 0;
+            }
+            catch (final IOException | NumberFormatException | InterruptedException | ArrayIndexOutOfBoundsException ex)
+            {
+                return 0;
+            }
+        }
+
+        private io.jlvs.controlplane.admin.IpvsadmResult tryCall(final List<String> request)
+        {
+            try
+            {
+                return AdminServer.call(socketFor(instance), request);
+            }
+            catch (final IOException ex)
+            {
+                return null;
+            }
         }
     }
 
