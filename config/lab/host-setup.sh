@@ -3,7 +3,7 @@
 # jlvs. Idempotent: installs only what is missing, and exports JAVA_HOME for JDK 25.
 set -euo pipefail
 
-JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven iproute2 ethtool python3 curl procps iputils-ping tmux)
+JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven asciidoctor iproute2 ethtool python3 curl procps iputils-ping tmux)
 
 # The real servers of config/lab/services.sh (one program from Debian per protocol that ldirectord's checks speak)
 # and the clients its selftest checks them with. inn2 needs a mail transport agent and cron: dma (a small MTA
