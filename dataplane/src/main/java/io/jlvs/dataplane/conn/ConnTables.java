@@ -388,9 +388,13 @@ public final class ConnTables implements AutoCloseable
         };
         final ConnKey key = new ConnKey();
         final ConnEntry entry = new ConnEntry();
+        final ConnEntry live = new ConnEntry();
         for (int i = 0; i < tables.length && !stopped[0]; i++)
         {
-            n += tables[i].forEach(stopping);
+            final FlowCache owner = caches.get(i);
+            // the owner's cache is ahead of its table (an expiry is written back every so often): list what it has
+            n += tables[i].forEach(null == owner ? stopping : (k, e) ->
+                stopping.onConn(k, readLive(owner, k, e, live) ? live : e));
             final FlowCache cache = caches.get(i);
             if (null != cache && !stopped[0])
             {
@@ -405,6 +409,20 @@ public final class ConnTables implements AutoCloseable
             }
         }
         return n;
+    }
+
+    /** The cache's copy of a table entry when it has one at least as new, as the agent sees the connection now. */
+    private static boolean readLive(final FlowCache cache, final ConnKey key, final ConnEntry stored,
+        final ConnEntry live)
+    {
+        try
+        {
+            return cache.readCached(key, live) && live.expiresMs() >= stored.expiresMs();
+        }
+        catch (final IllegalStateException closed)
+        {
+            return false; // the agent released its cache while the listing walked
+        }
     }
 
     /**

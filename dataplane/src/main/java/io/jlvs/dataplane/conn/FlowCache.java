@@ -460,6 +460,57 @@ public final class FlowCache implements AutoCloseable
         return n;
     }
 
+    /**
+     * From the one other thread ({@code ipvsadm -L -c}): the cache's copy of {@code key}'s entry, which is ahead of the
+     * table's (the owner writes its expiry back only every so often), into {@code into}. The owner changes a live
+     * entry's state and expiry in place, so those two may be a packet apart from each other; everything else of it is
+     * fixed while it lives.
+     *
+     * @return true when read, false when the cache has no entry for the key (or it kept moving under the read)
+     */
+    public boolean readCached(final ConnKey key, final ConnEntry into)
+    {
+        final long tag = tagOf(key);
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++)
+        {
+            final long move = moves.get();
+            if ((move & 1) != 0)
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            int i = home(tag);
+            boolean torn = false;
+            for (int probe = 0; probe < MAX_PROBE; probe++)
+            {
+                final long base = (long)i * SLOT_SIZE;
+                final long t = slots.get(LONG, base + TAG);
+                VarHandle.acquireFence();
+                if (0 == t)
+                {
+                    break;
+                }
+                if (t == tag && sameKey(base, key) && REF != slots.get(LONG, base + STORED_EXPIRES))
+                {
+                    into.readFrom(slots, base + ENTRY);
+                    VarHandle.acquireFence();
+                    if (t == slots.get(LONG, base + TAG) && move == moves.get() && sameKey(base, key))
+                    {
+                        return true;
+                    }
+                    torn = true;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+            if (!torn && move == moves.get())
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Reads the pending entry in {@code slot} whose home is in {@code block}: 1 if read whole, 0 if there is none. */
     private int readPending(final int slot, final int block, final ConnKey key, final ConnEntry entry)
     {

@@ -58,6 +58,28 @@ class ConnTablesTest
         }
     }
 
+    /** The listing shows what the owning agent's cache has, ahead of the table's copy, and the table's otherwise. */
+    @Test
+    void shouldListTheLiveEntryOfTheOwnersCache()
+    {
+        try (ConnTables tables = open(1); FlowCache cache = new FlowCache(4096))
+        {
+            assertTrue(tables.table(0).insert(key(1), entry(1)));
+            assertTrue(tables.table(0).insert(key(2), entry(2)));
+            final int slot = cache.put(key(1), entry(1), entry(1).expiresMs());
+            cache.write(slot, entry(1).expiresMs(5_000_000L).state(ConnState.FIN_WAIT), entry(1).expiresMs());
+            tables.attach(0, cache);
+            final java.util.Map<Integer, Long> listed = new java.util.HashMap<>();
+            tables.forEach((k, e) ->
+            {
+                listed.put(k.cport(), e.expiresMs());
+                return true;
+            });
+            assertEquals(java.util.Map.of(1, 5_000_000L, 2, 1_000_002L), listed);
+            tables.attach(0, null);
+        }
+    }
+
     /** The templates are one file beside the tables: a restart with any agent count finds each, as it was. */
     @Test
     void shouldKeepThePersistenceTemplatesAcrossARestartWhateverTheAgentCount()

@@ -225,6 +225,23 @@ class FlowCacheTest
     }
 
     @Test
+    void shouldReadTheLiveEntryAheadOfTheTablesCopy()
+    {
+        try (FlowCache cache = new FlowCache(4096))
+        {
+            final int slot = cache.put(key(2, 20_000), entry(2, 1_000), 1_000);
+            cache.write(slot, entry(2, 7_500).state(ConnState.FIN_WAIT), 1_000); // the table still has 1000
+            final ConnEntry live = new ConnEntry();
+            assertTrue(cache.readCached(key(2, 20_000), live));
+            assertEquals(7_500, live.expiresMs(), "the expiry the agent keeps, not the one written back");
+            assertEquals(ConnState.FIN_WAIT, live.state());
+            assertFalse(cache.readCached(key(2, 20_001), live), "a key it has not");
+            cache.putRef(key(3, 20_000), FlowCache.tagOf(key(3, 20_000)), key(2, 20_000));
+            assertFalse(cache.readCached(key(3, 20_000), live), "a reply key is no entry");
+        }
+    }
+
+    @Test
     void shouldListOnlyPendingEntriesNeverPersistedOnesOrReplyKeys()
     {
         try (FlowCache cache = new FlowCache(4096))
