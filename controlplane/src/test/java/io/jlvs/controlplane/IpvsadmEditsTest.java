@@ -144,12 +144,12 @@ class IpvsadmEditsTest
             TCP c612000a:80 wrr
               198.18.0.12:80 DROUTE 2
               198.18.0.11:80 DROUTE 3
-            TCP c6120014:443 wlc p300
+            TCP c6120014:443 wlc p360
               198.18.0.12:443 MASQ 5
               198.18.0.11:443 DROUTE 1
             FWM INET 7 rr
             """, listing(compile(file)),
-            "wlc, 300 s, weight 1 and -g by default; the newest real server heads the list, as the kernel links it");
+            "wlc, 360 s, weight 1 and -g by default; the newest real server heads the list, as the kernel links it");
         final VirtualService made = edits.replay(file).virtualServices().get(1);
         assertEquals(IpvsadmEdits.BY_IPVSADM, made.line());
         assertEquals(0xffffffff, made.netmask().orElseThrow().value());

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * A parsed and checked ipvsadm command line, for the director to execute or refuse. Built by {@link IpvsadmOptions}
- * with ipvsadm's own defaults applied (scheduler "wlc" for -A/-E, weight 1, -g, persistence 300 s, /32 mask).
+ * with ipvsadm's own defaults applied (scheduler "wlc" for -A/-E, weight 1, -g, persistence 360 s, /32 mask).
  *
  * @param command        the command (the first option on the line)
  * @param options        the options given, named as ipvsadm names them
@@ -212,7 +212,7 @@ public record IpvsadmCommand(
      *
      * @param scheduler  -s; "wlc" for -A/-E when not given, otherwise null when not given
      * @param persistent -p given
-     * @param timeout    -p value, default 300
+     * @param timeout    -p value, default 360 (libipvs's IPVS_SVC_PERSISTENT_TIMEOUT)
      * @param netmask    -M: IPv4 mask bits (default 0xffffffff) or IPv6 prefix (default 128)
      * @param peName     --pe, "" when not given
      * @param onePacket  -o

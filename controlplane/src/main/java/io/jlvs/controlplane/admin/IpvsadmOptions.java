@@ -44,8 +44,11 @@ public final class IpvsadmOptions
     public static final String PROGRAM = "ipvsadm";
     /** ipvsadm's default scheduler (DEF_SCHED). */
     public static final String DEFAULT_SCHEDULER = "wlc";
-    /** IPVS_SVC_PERSISTENT_TIMEOUT. */
-    public static final int DEFAULT_PERSISTENT_TIMEOUT = 300;
+    /**
+     * libipvs.h's IPVS_SVC_PERSISTENT_TIMEOUT, (6*60): what {@code -p} without a value gives. ipvsadm(8) says 300,
+     * which is the kernel's own default for a persistent service made without a timeout, not ipvsadm's.
+     */
+    public static final int DEFAULT_PERSISTENT_TIMEOUT = 360;
     /** DEF_MCAST_IFN. */
     public static final String DEFAULT_MCAST_INTERFACE = "eth0";
     private static final int MAX_TIMEOUT = 86400 * 31;

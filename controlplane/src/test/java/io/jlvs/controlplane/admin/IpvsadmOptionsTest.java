@@ -110,7 +110,7 @@ class IpvsadmOptionsTest
         assertFalse(plain.isReadOnly());
 
         final IpvsadmCommand persistent = parse("-At", "10.0.0.1:80", "-s", "rr", "-p");
-        assertEquals(new IpvsadmCommand.ServiceOptions("rr", true, 300, 0xffffffff, "", false, 0),
+        assertEquals(new IpvsadmCommand.ServiceOptions("rr", true, 360, 0xffffffff, "", false, 0),
             persistent.serviceOptions());
 
         final IpvsadmCommand masked = parse("-A", "-t", "10.0.0.1:0", "-p", "600", "-M", "255.255.255.0", "-s", "sh",
