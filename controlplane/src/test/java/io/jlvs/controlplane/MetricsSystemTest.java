@@ -79,6 +79,8 @@ class MetricsSystemTest
             text);
         assertTrue(text.contains("jlvs_received_packets_total{agent=\"fwd-0\"}"), text);
         assertTrue(text.contains("jlvs_connection_table_capacity "), text);
+        assertTrue(text.contains("# TYPE jlvs_sync_messages_sent_total counter") &&
+            text.contains("jlvs_sync_dropped_authentication_total 0.0"), "the sync daemon's counters: " + text);
 
         // every metric the Grafana dashboard in config/ asks for is served (those of checks, VRRP and sync only
         // where there are some: the lab's director has none)

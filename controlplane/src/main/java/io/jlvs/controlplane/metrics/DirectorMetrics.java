@@ -66,6 +66,12 @@ public final class DirectorMetrics implements MultiCollector
             f.gauge("jlvs_sync_daemon", "A connection sync daemon running, by state (ipvsadm -L --daemon).",
                 Labels.of("state", d.state(), "syncid", Integer.toString(d.syncId())), 1);
         }
+        final var engine = director.sync().daemon();
+        if (null != engine)
+        {
+            f.gauge("jlvs_sync_caught_up", "1 once a backup has received a whole table since it last asked.",
+                Labels.EMPTY, engine.caughtUp() ? 1 : 0);
+        }
         return f.snapshots();
     }
 
@@ -119,8 +125,23 @@ public final class DirectorMetrics implements MultiCollector
         {
             byId.put(d.id(), d);
         }
+        final Map<String, io.jlvs.controlplane.sync.SyncCounters.Kind> syncKinds = new java.util.HashMap<>();
+        for (final var k : io.jlvs.controlplane.sync.SyncCounters.Kind.values())
+        {
+            syncKinds.put("sync: " + k.label(), k);
+        }
         counters.forEach((counterId, typeId, key, label) ->
         {
+            if (typeId == io.jlvs.controlplane.sync.SyncCounters.TYPE_SYNC)
+            {
+                final var kind = syncKinds.get(label);
+                if (null != kind)
+                {
+                    f.counter("jlvs_sync_" + kind.name().toLowerCase(java.util.Locale.ROOT), "The sync daemon: " +
+                        kind.label() + ".", Labels.EMPTY, counters.getCounterValue(counterId));
+                }
+                return;
+            }
             final int colon = label.indexOf(": ");
             if (colon < 0 || (typeId != LbCounterDescriptor.TYPE_ID && typeId != DataplaneCounters.TYPE_DROP_VERDICT))
             {
