@@ -9,8 +9,6 @@ import io.jlvs.dataplane.xmit.TunnelType;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
