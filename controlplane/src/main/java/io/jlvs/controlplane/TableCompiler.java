@@ -1,6 +1,5 @@
 package io.jlvs.controlplane;
 
-import io.jlvs.controlplane.config.CheckType;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.RealServer;
