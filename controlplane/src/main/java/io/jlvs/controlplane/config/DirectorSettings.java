@@ -361,7 +361,7 @@ public record DirectorSettings(
         for (int i = 0; i < lines.size(); i++)
         {
             final String text = lines.get(i).strip();
-            final String content = LdirectordConfigParser.stripComment(lines.get(i)).strip();
+            final String content = LdirectordTokenizer.stripComment(lines.get(i)).strip();
             if (content.isEmpty())
             {
                 continue;
@@ -385,7 +385,7 @@ public record DirectorSettings(
                     first + ")", text));
                 continue;
             }
-            values.put(key, LdirectordConfigParser.unquote(m.group(2)));
+            values.put(key, LdirectordTokenizer.unquote(m.group(2)));
             textOf.put(key, text);
         }
 

@@ -6,7 +6,6 @@ import io.jlvs.dataplane.xmit.TunnelType;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +92,6 @@ public final class LdirectordConfigParser
         Map.entry(1521, "oracle"), Map.entry(1812, "radius"), Map.entry(3128, "http_proxy"),
         Map.entry(3306, "mysql"), Map.entry(5060, "sip"), Map.entry(5432, "pgsql"));
 
-    private static final Pattern KEY = Pattern.compile("([A-Za-z0-9_]+)\\s*(.*)");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern V4_HOST_PORT = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+):([0-9A-Za-z_-]+)");
     private static final Pattern NAME_PORT = Pattern.compile("([0-9A-Za-z._+-]+):([0-9A-Za-z_-]+)");
@@ -153,25 +151,11 @@ public final class LdirectordConfigParser
     /**
      * Parses {@code file}, resolving host and service names with {@code resolver}. The file is read as UTF-8, as
      * ldirectord.cf files are written today; one that is not valid UTF-8 is read as ISO-8859-1, byte for byte, as
-     * ldirectord's Perl reads it. (Read as ISO-8859-1 always, the UTF-8 bytes of "Å" hold 0x85, which Java's regular
-     * expressions take for a line end, and a valid receive= line was refused.)
+     * ldirectord's Perl reads it ({@link LdirectordTokenizer#decode}).
      */
     public static LdirectordConfig parse(final Path file, final Resolver resolver) throws IOException, ConfigException
     {
-        final byte[] bytes = Files.readAllBytes(file);
-        String text;
-        try
-        {
-            text = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        }
-        catch (final java.nio.charset.CharacterCodingException ex)
-        {
-            text = new String(bytes, StandardCharsets.ISO_8859_1);
-        }
-        return parse(file, text.lines().toList(), resolver);
+        return parse(file, LdirectordTokenizer.decode(Files.readAllBytes(file)).lines().toList(), resolver);
     }
 
     /** Parses {@code lines} as the content of {@code file} (which is only used in messages). */
@@ -187,18 +171,16 @@ public final class LdirectordConfigParser
     {
         Section current = null;
         boolean endedByBlank = false;
-        for (int i = 0; i < lines.size(); i++)
+        for (final CfLine l : LdirectordTokenizer.tokenize(lines))
         {
-            final int lineNo = i + 1;
-            final String raw = lines.get(i);
-            final String text = raw.strip();
-            final String content = stripComment(raw.replace("\t", "    "));
-            if (content.isBlank())
+            final int lineNo = l.number();
+            final String text = l.text();
+            if (l.kind() == CfLine.Kind.COMMENT)
             {
-                if (!text.isEmpty())
-                {
-                    continue; // a comment line: does not end a section
-                }
+                continue; // a comment line: does not end a section
+            }
+            if (l.kind() == CfLine.Kind.BLANK)
+            {
                 if (current != null)
                 {
                     finish(current);
@@ -207,10 +189,8 @@ public final class LdirectordConfigParser
                 }
                 continue;
             }
-            final int indent = leadingSpaces(content);
-            final String body = content.strip();
-            final Matcher km = KEY.matcher(body);
-            if (!km.matches())
+            final int indent = l.indent();
+            if (l.kind() == CfLine.Kind.MALFORMED)
             {
                 if (indent == 0 && current != null)
                 {
@@ -220,10 +200,9 @@ public final class LdirectordConfigParser
                 error(lineNo, "cannot parse line", text);
                 continue;
             }
-            final String key = km.group(1);
-            String value = km.group(2);
-            final boolean hasEquals = value.startsWith("=");
-            value = hasEquals ? value.substring(1).strip() : value;
+            final String key = l.key();
+            final String value = l.value();
+            final boolean hasEquals = l.hasEquals();
 
             if (indent == 0)
             {
@@ -233,7 +212,7 @@ public final class LdirectordConfigParser
                     current = null;
                 }
                 endedByBlank = false;
-                if (key.equals("virtual") || key.equals("virtual6"))
+                if (l.isVirtual())
                 {
                     if (!requireEquals(lineNo, key, hasEquals, value, text))
                     {
@@ -253,7 +232,7 @@ public final class LdirectordConfigParser
             else if (current == null)
             {
                 final String hint = endedByBlank ? " (a blank line ends a virtual section in ldirectord.cf)" : "";
-                if (key.equals("virtual") || key.equals("virtual6"))
+                if (l.isVirtual())
                 {
                     error(lineNo, key + " must start in column 0", text);
                 }
@@ -1453,34 +1432,9 @@ public final class LdirectordConfigParser
         return "/" + request;
     }
 
-    /** @return the value without one pair of enclosing double quotes */
-    static String unquote(final String value)
+    private static String unquote(final String value)
     {
-        final String v = value.strip();
-        if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"')
-        {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
-    }
-
-    /** Removes a '#' comment that is not inside double quotes. */
-    static String stripComment(final String line)
-    {
-        boolean inQuote = false;
-        for (int i = 0; i < line.length(); i++)
-        {
-            final char c = line.charAt(i);
-            if (c == '"')
-            {
-                inQuote = !inQuote;
-            }
-            else if (c == '#' && !inQuote)
-            {
-                return line.substring(0, i);
-            }
-        }
-        return line;
+        return LdirectordTokenizer.unquote(value);
     }
 
     private static boolean tokenize(final String s, final List<String> tokens, final List<Boolean> quoted)
@@ -1517,16 +1471,6 @@ public final class LdirectordConfigParser
             }
         }
         return true;
-    }
-
-    private static int leadingSpaces(final String s)
-    {
-        int i = 0;
-        while (i < s.length() && s.charAt(i) == ' ')
-        {
-            i++;
-        }
-        return i;
     }
 
     private static int indexOfWhitespace(final String s)
