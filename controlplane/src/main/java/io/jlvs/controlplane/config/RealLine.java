@@ -170,9 +170,15 @@ final class RealLine
         {
             return List.of(ends.first);
         }
-        final long from = Integer.toUnsignedLong(InetLiterals.toInt((Inet4Address)ends.first));
-        final long to = Integer.toUnsignedLong(InetLiterals.toInt((Inet4Address)ends.last));
         final String range = spec.first + "->" + spec.last;
+        if (!(ends.first instanceof Inet4Address first4) || !(ends.last instanceof Inet4Address last4))
+        {
+            v.error(at, "invalid range " + range + ": a range is of IPv4 addresses, as ldirectord expands it; " +
+                "write one real6 line per IPv6 real server");
+            return null;
+        }
+        final long from = Integer.toUnsignedLong(InetLiterals.toInt(first4));
+        final long to = Integer.toUnsignedLong(InetLiterals.toInt(last4));
         if (from > to)
         {
             v.error(at, "invalid range " + range + ": the first address must not be greater than the last");

@@ -261,6 +261,18 @@ class LdirectordConfigParserTest
     }
 
     @Test
+    void shouldRefuseARangeOfIpv6RealServersWithFileAndLine()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> LdirectordConfigParser.parse(
+            Path.of("t.cf"), List.of(
+                "virtual6 = [2001:db8::10]:80",
+                "    real6 = web6a->web6b:80 gate"), resolver));
+        assertEquals(List.of("t.cf:2: invalid range web6a->web6b: a range is of IPv4 addresses, as ldirectord " +
+                "expands it; write one real6 line per IPv6 real server"),
+            ex.errors().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void shouldReadThresholdsAsLdirectordsCodeReadsThemWithoutBrackets() throws Exception
     {
         final LdirectordConfig ok = LdirectordConfigParser.parse(Path.of("t.cf"), List.of(

@@ -13,6 +13,7 @@ final class StubResolver implements Resolver
         "lb.example.com", "192.0.2.80",
         "web1", "10.0.0.1",
         "web3", "10.0.0.3");
+    static final Map<String, String> HOSTS6 = Map.of("web6a", "2001:db8::a", "web6b", "2001:db8::b");
     static final EtcServices SERVICES = EtcServices.of(List.of(
         "http 80/tcp www", "domain 53/tcp", "domain 53/udp", "https 443/tcp", "nntp 119/tcp"));
 
@@ -27,8 +28,13 @@ final class StubResolver implements Resolver
             return literal;
         }
         hostLookups.add(name);
+        if (family == AddressFamily.INET6)
+        {
+            final String address6 = HOSTS6.get(name);
+            return address6 == null ? null : InetLiterals.ipv6(address6);
+        }
         final String address = HOSTS.get(name);
-        return address == null || family == AddressFamily.INET6 ? null : InetLiterals.ipv4(address);
+        return address == null ? null : InetLiterals.ipv4(address);
     }
 
     @Override
