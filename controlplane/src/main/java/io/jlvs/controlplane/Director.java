@@ -218,6 +218,7 @@ public final class Director implements AutoCloseable
                 .snapshot(forAgent(table.snapshots().get(i)))
                 .counters(agentCounters)
                 .dropsByVerdict(counters.newVerdictCounters(i, role))
+                .cycleHistogram(counters.newCycleHistogram(i, role))
                 .epochClock(new SystemEpochClock())
                 .nanoClock(new SystemNanoClock())
                 .onStart(() ->

@@ -79,6 +79,12 @@ class MetricsSystemTest
             text);
         assertTrue(text.contains("jlvs_received_packets_total{agent=\"fwd-0\"}"), text);
         assertTrue(text.contains("jlvs_connection_table_capacity "), text);
+        final Matcher all = Pattern.compile("(?m)^jlvs_agent_cycle_seconds_bucket\\{agent=\"fwd-0\",le=\"\\+Inf\"} (\\S+)$")
+            .matcher(text);
+        final Matcher count = Pattern.compile("(?m)^jlvs_agent_cycle_seconds_count\\{agent=\"fwd-0\"} (\\S+)$")
+            .matcher(text);
+        assertTrue(all.find() && count.find(), "the agent's cycle-time histogram: " + text);
+        assertTrue(Double.parseDouble(all.group(1)) > 1000, "a spinning agent has cycled: " + all.group(1));
         assertTrue(text.contains("# TYPE jlvs_sync_messages_sent_total counter") &&
             text.contains("jlvs_sync_dropped_authentication_total 0.0"), "the sync daemon's counters: " + text);
 
@@ -92,7 +98,8 @@ class MetricsSystemTest
         while (names.find())
         {
             asked++;
-            assertTrue(text.contains("# TYPE " + names.group(1) + " ") || conditional.contains(names.group(1)),
+            final String family = names.group(1).replaceFirst("_bucket$", ""); // a histogram's buckets
+            assertTrue(text.contains("# TYPE " + family + " ") || conditional.contains(family),
                 "the dashboard asks for " + names.group(1));
         }
         assertTrue(asked > 15, "the dashboard's queries were read: " + asked);

@@ -232,7 +232,10 @@ public final class ForwardingAgent implements Agent
         this.dutyCycle = new DutyCycleTracker(
             counter(LbCounterDescriptor.MAX_CYCLE_TIME_NS),
             counter(LbCounterDescriptor.CYCLE_TIME_THRESHOLD_EXCEEDED),
-            1_000_000L);
+            1_000_000L,
+            null == ctx.cycleHistogram ? null :
+                java.util.Arrays.copyOf(ctx.cycleHistogram, DutyCycleTracker.BUCKETS),
+            null == ctx.cycleHistogram ? null : ctx.cycleHistogram[DutyCycleTracker.BUCKETS]);
         this.announce = true;
     }
 
@@ -842,6 +845,7 @@ public final class ForwardingAgent implements Agent
         private ForwardingSnapshot snapshot;
         private AtomicCounter[] counters;
         private AtomicCounter[] dropsByVerdict;
+        private AtomicCounter[] cycleHistogram;
         private EpochClock epochClock;
         private NanoClock nanoClock;
         private Runnable onStart;
@@ -921,6 +925,13 @@ public final class ForwardingAgent implements Agent
         }
 
         /** One counter per parser drop verdict, indexed by verdict. */
+        /** The cycle-time histogram's counters ({@link io.jlvs.dataplane.status.DataplaneCounters#newCycleHistogram}); none when not given. */
+        public Context cycleHistogram(final AtomicCounter[] cycleHistogram)
+        {
+            this.cycleHistogram = cycleHistogram;
+            return this;
+        }
+
         public Context dropsByVerdict(final AtomicCounter[] dropsByVerdict)
         {
             this.dropsByVerdict = dropsByVerdict;

@@ -11,12 +11,15 @@ import io.jlvs.controlplane.config.VirtualService;
 import io.jlvs.controlplane.health.HealthMonitor;
 import io.jlvs.controlplane.vrrp.VrrpInstance;
 import io.jlvs.dataplane.status.DataplaneCounters;
+import io.jlvs.dataplane.status.DutyCycleTracker;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.agrona.concurrent.status.CountersReader;
@@ -130,8 +133,17 @@ public final class DirectorMetrics implements MultiCollector
         {
             syncKinds.put("sync: " + k.label(), k);
         }
+        final Map<String, long[]> cycles = new java.util.TreeMap<>(); // per agent: the buckets, then the total ns
         counters.forEach((counterId, typeId, key, label) ->
         {
+            if (typeId == DataplaneCounters.TYPE_CYCLE_HISTOGRAM)
+            {
+                final int bucket = key.getInt(4);
+                final long[] h = cycles.computeIfAbsent(label.substring(0, label.indexOf(": ")),
+                    (a) -> new long[DutyCycleTracker.BUCKETS + 1]);
+                h[bucket < 0 ? DutyCycleTracker.BUCKETS : bucket] = counters.getCounterValue(counterId);
+                return;
+            }
             if (typeId == io.jlvs.controlplane.sync.SyncCounters.TYPE_SYNC)
             {
                 final var kind = syncKinds.get(label);
@@ -194,6 +206,8 @@ public final class DirectorMetrics implements MultiCollector
                 }
             }
         });
+        cycles.forEach((agent, h) -> f.histogram("jlvs_agent_cycle_seconds",
+            "How long an agent's duty cycles took (poll, forward, housekeeping).", Labels.of("agent", agent), h));
     }
 
     private static void checks(final Families f, final List<HealthMonitor.CheckState> checks)
@@ -249,6 +263,7 @@ public final class DirectorMetrics implements MultiCollector
     {
         private final Map<String, CounterSnapshot.Builder> counters = new LinkedHashMap<>();
         private final Map<String, GaugeSnapshot.Builder> gauges = new LinkedHashMap<>();
+        private final Map<String, HistogramSnapshot.Builder> histograms = new LinkedHashMap<>();
         /** Name and labels of each point: a family may not have two with the same labels. */
         private final java.util.Set<String> points = new java.util.HashSet<>();
 
@@ -272,11 +287,29 @@ public final class DirectorMetrics implements MultiCollector
                 .dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
         }
 
+        /** A classic histogram from {@link DutyCycleTracker}'s buckets, in seconds, and their total time (last). */
+        void histogram(final String name, final String help, final Labels labels, final long[] bucketsAndTotalNs)
+        {
+            final double[] bounds = new double[DutyCycleTracker.BUCKETS];
+            final long[] counts = new long[DutyCycleTracker.BUCKETS];
+            for (int i = 0; i < DutyCycleTracker.BUCKETS; i++)
+            {
+                bounds[i] = i == DutyCycleTracker.BUCKETS - 1 ? Double.POSITIVE_INFINITY :
+                    DutyCycleTracker.upperBoundNs(i) / 1e9;
+                counts[i] = bucketsAndTotalNs[i];
+            }
+            histograms.computeIfAbsent(name, (n) -> HistogramSnapshot.builder().name(n).help(help))
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(labels)
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                    .sum(bucketsAndTotalNs[DutyCycleTracker.BUCKETS] / 1e9).build());
+        }
+
         MetricSnapshots snapshots()
         {
             final MetricSnapshots.Builder b = MetricSnapshots.builder();
             counters.values().forEach((c) -> b.metricSnapshot(c.build()));
             gauges.values().forEach((g) -> b.metricSnapshot(g.build()));
+            histograms.values().forEach((h) -> b.metricSnapshot(h.build()));
             return b.build();
         }
     }

@@ -18,6 +18,8 @@ public final class DataplaneCounters
     public static final int TYPE_DROP_VERDICT = 1001;
     public static final int TYPE_SERVICE_STAT = 1002;
     public static final int TYPE_DEST_STAT = 1003;
+    /** A bucket of an agent's cycle-time histogram; the key holds (agent index, bucket), bucket -1 the total time. */
+    public static final int TYPE_CYCLE_HISTOGRAM = 1005;
 
     private static final String[] CONN_FIELDS = {"conns", "inpkts", "outpkts", "inbytes", "outbytes"};
     private static final String[] DEST_GAUGES = {"activeconns", "inactconns", "persistconns"};
@@ -74,6 +76,29 @@ public final class DataplaneCounters
                         key.putInt(4, verdict);
                     });
             }
+        }
+        return counters;
+    }
+
+    /**
+     * An agent's cycle-time histogram: {@link DutyCycleTracker#BUCKETS} counters ("fwd-0: Duty cycles up to 4 us")
+     * then the total time of the cycles counted ("fwd-0: Duty cycle time, total (ns)").
+     */
+    public AtomicCounter[] newCycleHistogram(final int agentIndex, final String roleName)
+    {
+        final AtomicCounter[] counters = new AtomicCounter[DutyCycleTracker.BUCKETS + 1];
+        for (int b = 0; b <= DutyCycleTracker.BUCKETS; b++)
+        {
+            final int bucket = b == DutyCycleTracker.BUCKETS ? -1 : b;
+            final String label = bucket < 0 ? "Duty cycle time, total (ns)" : b == DutyCycleTracker.BUCKETS - 1 ?
+                "Duty cycles over " + (DutyCycleTracker.upperBoundNs(b - 1) / 1000) + " us" :
+                "Duty cycles up to " + (DutyCycleTracker.upperBoundNs(b) / 1000) + " us";
+            counters[b] = manager.newCounter(roleName + ": " + label, TYPE_CYCLE_HISTOGRAM,
+                (key) ->
+                {
+                    key.putInt(0, agentIndex);
+                    key.putInt(4, bucket);
+                });
         }
         return counters;
     }
