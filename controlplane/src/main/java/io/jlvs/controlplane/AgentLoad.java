@@ -79,30 +79,25 @@ final class AgentLoad
             {
                 return; // counted in DROPPED_MALFORMED already
             }
-            final int id = key.getInt(4);
-            if (id == LbCounterDescriptor.RX_PACKETS.id())
+            final LbCounterDescriptor d = LbCounterDescriptor.ofId(key.getInt(4));
+            if (null == d)
             {
-                v[RX] = value;
+                return;
             }
-            else if (id == LbCounterDescriptor.TX_PACKETS.id())
+            switch (d)
             {
-                v[TX] = value;
-            }
-            else if (id == LbCounterDescriptor.CONNS_CREATED.id())
-            {
-                v[CREATED] = value;
-            }
-            else if (id == LbCounterDescriptor.CONN_CACHE_MISSES.id())
-            {
-                v[MISSES] = value;
-            }
-            else if (id == LbCounterDescriptor.MAX_CYCLE_TIME_NS.id())
-            {
-                v[MAX_CYCLE_NS] = value;
-            }
-            else if (label.startsWith("Dropped: ", colon + 2))
-            {
-                v[DROPS] += value;
+                case RX_PACKETS -> v[RX] = value;
+                case TX_PACKETS -> v[TX] = value;
+                case CONNS_CREATED -> v[CREATED] = value;
+                case CONN_CACHE_MISSES -> v[MISSES] = value;
+                case MAX_CYCLE_TIME_NS -> v[MAX_CYCLE_NS] = value;
+                default ->
+                {
+                    if (d.isDrop())
+                    {
+                        v[DROPS] += value;
+                    }
+                }
             }
         });
         return byAgent;

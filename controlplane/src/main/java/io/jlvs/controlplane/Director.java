@@ -645,7 +645,6 @@ public final class Director implements AutoCloseable
         final long deadline = System.currentTimeMillis() + 30_000;
         while (heartbeats.stream().anyMatch((h) -> h.get() == 0) && System.currentTimeMillis() < deadline)
         {
-            Thread.onSpinWait();
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         systemd.send("READY=1\nSTATUS=forwarding on " + settings.port() + " with " + agents.size() + " agent(s)\n" +

@@ -65,7 +65,7 @@ final class SystemdNotify implements AutoCloseable
             {
                 length = 2 + name.length + 1;
             }
-            s = invokeInt(SOCKET, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            s = socket();
         }
         this.address = a;
         this.addressLength = length;
@@ -136,7 +136,7 @@ final class SystemdNotify implements AutoCloseable
     {
         if (fd >= 0)
         {
-            invokeInt(CLOSE, fd);
+            closeFd(fd);
             fd = -1;
         }
         if (arena.scope().isAlive())
@@ -145,19 +145,27 @@ final class SystemdNotify implements AutoCloseable
         }
     }
 
-    private static int invokeInt(final MethodHandle h, final int... args)
+    private static int socket()
     {
         try
         {
-            return switch (args.length)
-            {
-                case 1 -> (int)h.invokeExact(args[0]);
-                default -> (int)h.invokeExact(args[0], args[1], args[2]);
-            };
+            return (int)SOCKET.invokeExact(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         }
         catch (final Throwable t)
         {
             return -1;
+        }
+    }
+
+    private static void closeFd(final int fd)
+    {
+        try
+        {
+            final int ignored = (int)CLOSE.invokeExact(fd);
+        }
+        catch (final Throwable t)
+        {
+            // nothing to do: the process is stopping
         }
     }
 }

@@ -41,7 +41,7 @@ public final class DirectorMetrics implements MultiCollector
     private static final String[] BACKEND_LABELS =
         {"local_address", "local_port", "local_mark", "proto", "remote_address", "remote_port"};
     private static final String[] SERVICE_LABELS = {"local_address", "local_port", "local_mark", "proto"};
-    private static final String DROPPED = "Dropped: ";
+    private static final String DROPPED = LbCounterDescriptor.DROPPED;
 
     private final Director director;
 
@@ -123,11 +123,6 @@ public final class DirectorMetrics implements MultiCollector
     /** Every agent counter of the counters file, by its agent ("fwd-0") and kind. */
     private static void agents(final Families f, final CountersReader counters)
     {
-        final Map<Integer, LbCounterDescriptor> byId = new java.util.HashMap<>();
-        for (final LbCounterDescriptor d : LbCounterDescriptor.values())
-        {
-            byId.put(d.id(), d);
-        }
         final Map<String, io.jlvs.controlplane.sync.SyncCounters.Kind> syncKinds = new java.util.HashMap<>();
         for (final var k : io.jlvs.controlplane.sync.SyncCounters.Kind.values())
         {
@@ -168,7 +163,7 @@ public final class DirectorMetrics implements MultiCollector
                     Labels.of("agent", agent, "verdict", what.substring(DROPPED.length())), value);
                 return;
             }
-            final LbCounterDescriptor d = byId.get(key.getInt(4));
+            final LbCounterDescriptor d = LbCounterDescriptor.ofId(key.getInt(4));
             if (null == d)
             {
                 return;
@@ -193,10 +188,10 @@ public final class DirectorMetrics implements MultiCollector
                     "The longest duty cycle of an agent.", Labels.of("agent", agent), value / 1e9);
                 default ->
                 {
-                    if (what.startsWith(DROPPED))
+                    if (d.isDrop())
                     {
                         f.counter("jlvs_dropped_packets", "Packets dropped, by reason.",
-                            Labels.of("agent", agent, "reason", what.substring(DROPPED.length())), value);
+                            Labels.of("agent", agent, "reason", d.label().substring(DROPPED.length())), value);
                     }
                     else
                     {

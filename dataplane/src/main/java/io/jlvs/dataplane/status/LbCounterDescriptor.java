@@ -90,6 +90,11 @@ public enum LbCounterDescriptor
     /** Agrona counter type id of agent counters; the key holds the agent index and the descriptor id. */
     public static final int TYPE_ID = 1000;
 
+    /** The label of every counter that counts dropped packets starts with it. */
+    public static final String DROPPED = "Dropped: ";
+
+    private static final LbCounterDescriptor[] BY_ID = new LbCounterDescriptor[128];
+
     private final int id;
     private final String label;
 
@@ -98,6 +103,7 @@ public enum LbCounterDescriptor
         final IntHashSet ids = new IntHashSet();
         for (final LbCounterDescriptor d : values())
         {
+            BY_ID[d.id] = d;
             if (!ids.add(d.id))
             {
                 throw new IllegalStateException("duplicate id " + d.id + " for " + d);
@@ -114,6 +120,18 @@ public enum LbCounterDescriptor
     public int id()
     {
         return id;
+    }
+
+    /** The descriptor of a counter file key's id; null for none. */
+    public static LbCounterDescriptor ofId(final int id)
+    {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    /** Whether it counts packets dropped (its label starts with {@link #DROPPED}). */
+    public boolean isDrop()
+    {
+        return label.startsWith(DROPPED);
     }
 
     public String label()
