@@ -10,9 +10,10 @@ JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven asciidoctor iproute2 ethtoo
 # that runs no daemon) is named so that apt does not bring in exim4 as the host's MTA.
 # keepalived (VRRP only) is the other end of the VRRP interoperability tests (PairSystemTest, VrrpSystemTest).
 # ldirectord, stock, drives a director through jlvs's ipvsadm in LdirectordSystemTest; prometheus (with promtool)
-# checks and scrapes the director's metrics in MetricsSystemTest.
+# checks and scrapes the director's metrics in MetricsSystemTest; systemd's systemd-analyze verifies the unit in
+# SystemdSystemTest (a slim image may lack it; nothing of it runs here).
 JLVS_SERVICE_PACKAGES=(
-  keepalived ldirectord prometheus nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
+  keepalived ldirectord prometheus systemd nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
   slapd mariadb-server postgresql-15 freeradius inn2 dma openssl
   curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
 )
