@@ -11,9 +11,10 @@ JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven asciidoctor iproute2 ethtoo
 # keepalived (VRRP only) is the other end of the VRRP interoperability tests (PairSystemTest, VrrpSystemTest).
 # ldirectord, stock, drives a director through jlvs's ipvsadm in LdirectordSystemTest; prometheus (with promtool)
 # checks and scrapes the director's metrics in MetricsSystemTest; systemd's systemd-analyze verifies the unit in
-# SystemdSystemTest (a slim image may lack it; nothing of it runs here).
+# SystemdSystemTest (a slim image may lack it; nothing of it runs here); tshark reads back the pcapng of jlvs
+# capture in CaptureSystemTest.
 JLVS_SERVICE_PACKAGES=(
-  keepalived ldirectord prometheus systemd nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
+  keepalived ldirectord prometheus systemd tshark nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
   slapd mariadb-server postgresql-15 freeradius inn2 dma openssl
   curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
 )

@@ -16,7 +16,7 @@ import java.util.List;
  * Reply: int exit status, then stdout and stderr as strings. Limits keep a bad peer from making the
  * director allocate without bound.
  */
-final class AdminProtocol
+public final class AdminProtocol
 {
     static final int MAX_ARGS = 256;
     static final int MAX_STRING = 64 * 1024 * 1024;
@@ -25,7 +25,7 @@ final class AdminProtocol
     {
     }
 
-    static void writeRequest(final OutputStream out, final List<String> request) throws IOException
+    public static void writeRequest(final OutputStream out, final List<String> request) throws IOException
     {
         final DataOutputStream d = new DataOutputStream(out);
         d.writeInt(request.size());
@@ -36,7 +36,7 @@ final class AdminProtocol
         d.flush();
     }
 
-    static List<String> readRequest(final InputStream in) throws IOException
+    public static List<String> readRequest(final InputStream in) throws IOException
     {
         final DataInputStream d = new DataInputStream(in);
         final int n = d.readInt();

@@ -1,6 +1,7 @@
 package io.jlvs.controlplane;
 
 import io.jlvs.controlplane.admin.IpvsadmResult;
+import io.jlvs.controlplane.capture.PacketCaptures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +27,16 @@ public final class AdminServer implements AutoCloseable
 
     private final Path path;
     private final AdminCommands commands;
+    private final PacketCaptures captures;
     private final ServerSocketChannel server;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public AdminServer(final Path path, final AdminCommands commands)
+    public AdminServer(final Path path, final AdminCommands commands, final PacketCaptures captures)
     {
         this.path = path;
         this.commands = commands;
+        this.captures = captures;
         try
         {
             Files.createDirectories(path.getParent());
@@ -60,9 +63,17 @@ public final class AdminServer implements AutoCloseable
     {
         while (running)
         {
-            try (SocketChannel ch = server.accept())
+            SocketChannel ch = null;
+            try
             {
+                ch = server.accept();
                 final List<String> request = AdminProtocol.readRequest(Channels.newInputStream(ch));
+                if (!request.isEmpty() && request.get(0).equals("capture") && null != captures)
+                {
+                    captures.start(ch, request.subList(1, request.size())); // the capture's thread has it now
+                    ch = null;
+                    continue;
+                }
                 IpvsadmResult result;
                 try
                 {
@@ -82,6 +93,25 @@ public final class AdminServer implements AutoCloseable
                     LOG.warn("admin connection: {}", ex.getMessage());
                 }
             }
+            finally
+            {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private static void closeQuietly(final SocketChannel ch)
+    {
+        if (null != ch)
+        {
+            try
+            {
+                ch.close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("closing an admin connection: {}", ex.getMessage());
+            }
         }
     }
 
@@ -89,6 +119,10 @@ public final class AdminServer implements AutoCloseable
     public void close()
     {
         running = false;
+        if (null != captures)
+        {
+            captures.close();
+        }
         commands.close();
         try
         {

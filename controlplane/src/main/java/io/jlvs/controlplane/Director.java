@@ -6,6 +6,7 @@ import io.jlvs.bindings.dpdk.DpdkPreflight;
 import io.jlvs.controlplane.config.DirectorSettings;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.health.HealthMonitor;
+import io.jlvs.controlplane.capture.PacketCaptures;
 import io.jlvs.dataplane.ForwardingAgent;
 import io.jlvs.dataplane.ForwardingSnapshot;
 import io.jlvs.dataplane.arp.NeighbourTable;
@@ -236,7 +237,9 @@ public final class Director implements AutoCloseable
             counters.manager(), dir.resolve("aeron"), settings.address(), LOG::info, this::onSyncMasterChange);
         vrrp = null == vrrpConfig ? null : new VrrpDaemon(vrrpConfig, settings.address(),
             hostPathName(settings.instance()), counters.manager(), this::mayPreempt, new VrrpActions());
-        admin = new AdminServer(settings.adminSocket(), new AdminCommands(this));
+        admin = new AdminServer(settings.adminSocket(), new AdminCommands(this), new PacketCaptures(
+            agents.stream().map(ForwardingAgent::captureTap).toList(),
+            java.util.stream.IntStream.range(0, agentCount).mapToObj((i) -> portName + ":" + i).toList()));
     }
 
     /**

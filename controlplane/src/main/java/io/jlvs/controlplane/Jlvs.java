@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true, version = "jlvs 0.1.0",
     description = "Linux Virtual Server as a kernel-bypass director.",
-    subcommands = {Jlvs.DirectorCommand.class, Jlvs.CheckCommand.class, Jlvs.TopCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
+    subcommands = {Jlvs.DirectorCommand.class, Jlvs.CheckCommand.class, Jlvs.TopCommand.class, Jlvs.CaptureCommand.class, Jlvs.ReloadCommand.class, Jlvs.StatCommand.class,
         Jlvs.ErrorsCommand.class, Jlvs.HealthCommand.class, Jlvs.SyncCommand.class, Jlvs.StateCommand.class})
 public final class Jlvs implements Callable<Integer>
 {
@@ -279,6 +279,67 @@ public final class Jlvs implements Callable<Integer>
             catch (final IOException ex)
             {
                 return null;
+            }
+        }
+    }
+
+    @Command(name = "capture", mixinStandardHelpOptions = true,
+        description = {"Writes the frames the dataplane receives and sends to a pcapng file, as tcpdump -w does, "
+            + "filtered by an expression in tcpdump's words (primitives joined by 'and': [src|dst] host ADDR, "
+            + "[src|dst] net ADDR/LEN, [src|dst] port N, ip, ip6, arp, tcp, udp, sctp, icmp, icmp6) and bounded in "
+            + "rate, so it never holds up forwarding: what is over the rate, or finds the capture ring full, is "
+            + "counted and left out. Ends at the count, after the seconds, or at Ctrl-C, printing tcpdump's counts."})
+    static final class CaptureCommand implements Callable<Integer>
+    {
+        @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
+        String instance;
+
+        @Option(names = "-w", required = true, paramLabel = "FILE", description = "the pcapng file ('-': stdout)")
+        String file;
+
+        @Option(names = "-c", paramLabel = "COUNT", description = "stop after this many frames")
+        Long count;
+
+        @Option(names = "-G", paramLabel = "SECONDS", description = "stop after this many seconds")
+        Long seconds;
+
+        @Option(names = "-s", paramLabel = "SNAPLEN", description = "bytes kept of each frame (default and 0: 262144)")
+        Integer snapLength;
+
+        @Option(names = "--rate", paramLabel = "PPS",
+            description = "frames per second kept, over all agents (default 10000, at most 1000000)")
+        Long rate;
+
+        @CommandLine.Parameters(paramLabel = "EXPRESSION", description = "the filter, e.g. tcp port 80 and host 192.0.2.1")
+        List<String> expression = List.of();
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final List<String> request = new java.util.ArrayList<>(List.of("capture"));
+            addOption(request, "-c", count);
+            addOption(request, "-s", snapLength);
+            addOption(request, "-r", rate);
+            addOption(request, "-G", seconds);
+            request.add("--");
+            request.addAll(expression);
+            final Path socket = socketFor(instance);
+            if (!Files.exists(socket))
+            {
+                System.err.println("jlvs: no director is running here (no admin socket " + socket + ")");
+                return 1;
+            }
+            return io.jlvs.controlplane.capture.CaptureClient.run(socket, request, () -> "-".equals(file) ?
+                new java.io.FileOutputStream(java.io.FileDescriptor.out) : Files.newOutputStream(Path.of(file)),
+                System.err);
+        }
+
+        private static void addOption(final List<String> request, final String name, final Number value)
+        {
+            if (null != value)
+            {
+                request.add(name);
+                request.add(value.toString());
             }
         }
     }

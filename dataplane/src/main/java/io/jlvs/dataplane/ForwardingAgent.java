@@ -3,6 +3,7 @@ package io.jlvs.dataplane;
 import io.jlvs.dataplane.arp.ArpHandler;
 import io.jlvs.dataplane.arp.NeighbourDiscovery;
 import io.jlvs.dataplane.arp.NeighbourTable;
+import io.jlvs.dataplane.capture.CaptureTap;
 import io.jlvs.dataplane.conn.AgentConnTable;
 import io.jlvs.dataplane.conn.ConnOwner;
 import io.jlvs.dataplane.conn.ConnStateMachine;
@@ -86,6 +87,7 @@ public final class ForwardingAgent implements Agent
     private final MemorySegment rxHandles;
     private final Packet[] burst = new Packet[BURST];
     private final TxBuffer tx;
+    private final CaptureTap captureTap;
     private final NeighbourTable neighbours;
     private final ArpHandler arp;
     private final NeighbourDiscovery nd;
@@ -177,6 +179,8 @@ public final class ForwardingAgent implements Agent
             burst[i] = new Packet();
         }
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
+        this.captureTap = new CaptureTap(ctx.agent);
+        this.tx.tap(captureTap);
         this.arp = new ArpHandler(neighbours, portMac, counters);
         this.nd = new NeighbourDiscovery(neighbours, portMac, counters);
         this.flowCache = FlowCache.forTable(ctx.conns.capacity());
@@ -287,6 +291,12 @@ public final class ForwardingAgent implements Agent
         return conns.size();
     }
 
+    /** Where {@code jlvs capture} attaches to this agent's frames. */
+    public CaptureTap captureTap()
+    {
+        return captureTap;
+    }
+
     /** The agent's flow cache, whose pending connections a listing reads ({@link ConnTables#attach}). */
     public FlowCache flowCache()
     {
@@ -318,6 +328,7 @@ public final class ForwardingAgent implements Agent
         {
             burst[i].wrap(port, rxHandles.getAtIndex(ValueLayout.JAVA_LONG, i));
         }
+        captureTap.inbound(burst, n);
         process(n, Packet.STAGE_RX);
         work += n;
 

@@ -1,5 +1,6 @@
 package io.jlvs.dataplane.port;
 
+import io.jlvs.dataplane.capture.CaptureTap;
 import io.jlvs.dataplane.status.LbCounterDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -23,6 +24,7 @@ public final class TxBuffer
     private final int[] sendLengths;
     private int sendCount;
     private int freeCount;
+    private CaptureTap tap;
 
     /**
      * @param counters the agent's counters, indexed by {@link LbCounterDescriptor#ordinal()}.
@@ -37,6 +39,12 @@ public final class TxBuffer
         this.txPackets = counters[LbCounterDescriptor.TX_PACKETS.ordinal()];
         this.txBytes = counters[LbCounterDescriptor.TX_BYTES.ordinal()];
         this.txFull = counters[LbCounterDescriptor.TX_FULL.ordinal()];
+    }
+
+    /** Where the frames sent are copied for {@code jlvs capture}, before the device owns them. */
+    public void tap(final CaptureTap tap)
+    {
+        this.tap = tap;
     }
 
     /** Queues a packet to send; flushes first if full. */
@@ -66,6 +74,10 @@ public final class TxBuffer
         int sent = 0;
         if (sendCount > 0)
         {
+            if (null != tap)
+            {
+                tap.outbound(port, toSend, sendLengths, sendCount);
+            }
             sent = port.txBurst(toSend, 0, sendCount);
             if (sent < sendCount)
             {
