@@ -9,6 +9,9 @@
 #      flood, flood-defended: DR's established flows while FLOOD_PCT (50) of the bursts are SYNs of spoofed new flows,
 #      in a table of FLOOD_CAPACITY (262144) that the flood fills; -defended with drop_entry and secure_tcp 1 (on
 #      while fewer than FLOOD_AMEMTHRESH entries are free); rx_ack_mpps is what the established flows got through
+#      capture: DR with a jlvs capture of every frame running (BenchDirector --capture CAPTURE_RATE, default 10000
+#      frames/s, the command's default): what a capture an operator left running costs forwarding;
+#      capture-filtered: the same with a filter no frame passes (CAPTURE_FILTER, "udp port 9"): every frame examined
 #      agents2: DR with two agents on two memif queues, run in turn on the one peer CPU (a CompositeAgent): about
 #      half the packets reach the agent that does not own their connection and go over the rings, so
 #      ratio_agents2_director is what owning connections costs per packet on one CPU, not scaling
@@ -47,6 +50,8 @@ NEWCONN_CAPACITY=${NEWCONN_CAPACITY:-16777216}
 FLOOD_PCT=${FLOOD_PCT:-50}
 FLOOD_CAPACITY=${FLOOD_CAPACITY:-262144}
 FLOOD_AMEMTHRESH=${FLOOD_AMEMTHRESH:-65536}
+CAPTURE_RATE=${CAPTURE_RATE:-10000}
+CAPTURE_FILTER=${CAPTURE_FILTER:-udp port 9}
 SUMMARIES=()
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA=$JAVA_HOME/bin/java
@@ -216,15 +221,19 @@ run_testpmd() { # mode -> RESULT_LINE
     stop_pid "$tp" INT
 }
 
-run_director() { # method [agents [newconn|flood|flood-defended]] -> RESULT_LINE
+run_director() { # method [agents [newconn|flood|flood-defended|capture|capture-filtered]] -> RESULT_LINE
     local method=$1 agents=${2:-1} kind=${3:-}
-    local name=director-$method gen_extra="" dir_extra=""
+    local name=director-$method gen_extra="" dir_extra="" filter_args=()
     (( agents > 1 )) && name=director-$method-${agents}agents
     if [[ $kind == newconn ]]; then  # every packet a new connection: a table with room for the whole run
         name=director-$method-newconn gen_extra="--new-conns" dir_extra="--capacity $NEWCONN_CAPACITY"
     elif [[ $kind == flood* ]]; then  # established flows under a SYN flood that fills the table
         name=director-$method-$kind gen_extra="--syn-flood $FLOOD_PCT" dir_extra="--capacity $FLOOD_CAPACITY"
         [[ $kind == flood-defended ]] && dir_extra="$dir_extra --drop-entry 1 --secure-tcp 1 --amemthresh $FLOOD_AMEMTHRESH"
+    elif [[ $kind == capture* ]]; then  # a capture of every frame (or of none), bounded at CAPTURE_RATE
+        name=director-$method-$kind dir_extra="--capture $CAPTURE_RATE"
+        [[ $kind == capture-filtered ]] && filter_args=(--capture-filter "$CAPTURE_FILTER")
+        (( FLOWS > 262144 )) && dir_extra="$dir_extra --capacity $FLOWS"
     elif (( FLOWS > 262144 )); then  # room for every flow (bytes_per_conn is then the table's as made for them)
         dir_extra="--capacity $FLOWS"
     fi
@@ -236,7 +245,7 @@ run_director() { # method [agents [newconn|flood|flood-defended]] -> RESULT_LINE
     # shellcheck disable=SC2086
     "${NICE_CMD[@]}" taskset -c "$PEER_CPU" "$JAVA" "${JVM_FLAGS[@]}" "${jfr_args[@]}" -cp "$CP" \
         io.jlvs.perf.BenchDirector --cpu "$PEER_CPU" --socket "$SOCK" --role client \
-        --max-seconds $(( WARMUP + T + 180 )) --method "$method" --agents "$agents" $dir_extra $DIRECTOR_ARGS \
+        --max-seconds $(( WARMUP + T + 180 )) --method "$method" --agents "$agents" $dir_extra "${filter_args[@]}" $DIRECTOR_ARGS \
         -- "${MEM_ARGS[@]}" \
         > "$LOG_DIR/$name.log" 2>&1 &
     local dir=$!
@@ -271,6 +280,7 @@ for round in $(seq "$ROUNDS"); do
             nat|tun|gue|gre) run_director "$phase"; name="director-$phase" ;;
             agents2) run_director dr 2; name="director-dr-2agents" ;;
             newconn) run_director dr 1 newconn; name="director-dr-newconn" ;;
+            capture|capture-filtered) run_director dr 1 "$phase"; name="director-dr-$phase" ;;
             flood|flood-defended) run_director dr 1 "$phase"; name="director-dr-$phase" ;;
             *) log "unknown phase $phase"; exit 1 ;;
         esac
@@ -303,7 +313,7 @@ for round in $(seq "$ROUNDS"); do
         summary="$summary ${phase}_p99_us=${P99[$round.$phase]:-na}"
         [[ $phase == flood* ]] && summary="$summary ${phase}_ack_mpps=${ACKS[$round.$phase]:-na}"
     done
-    for phase in director nat tun gue gre newconn flood flood-defended; do
+    for phase in director nat tun gue gre newconn capture capture-filtered flood flood-defended; do
         [[ -n ${MPPS[$round.$phase]:-} ]] || continue
         r=na
         [[ -n ${MPPS[$round.macswap]:-} ]] &&

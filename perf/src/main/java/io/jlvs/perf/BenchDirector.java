@@ -74,6 +74,10 @@ public final class BenchDirector
     /** {@code --idle-sleep-max}: the director setting of that name; 0, a busy spin. */
     private int idleSleepMaxUs;
     private String method = "dr";
+    /** {@code --capture PPS}: a {@code jlvs capture} of every frame, bounded at that rate, runs the whole time. */
+    private long captureRate;
+    /** {@code --capture-filter "EXPRESSION"}: that capture's filter, in jlvs capture's (tcpdump's) words. */
+    private String captureFilter = "";
     private final List<String> extraEal = new ArrayList<>();
 
     public static void main(final String[] args) throws InterruptedException
@@ -100,6 +104,8 @@ public final class BenchDirector
                 case "--method" -> method = args[++i];
                 case "--agents" -> agents = Integer.parseInt(args[++i]);
                 case "--idle-sleep-max" -> idleSleepMaxUs = Integer.parseInt(args[++i]);
+                case "--capture" -> captureRate = Long.parseLong(args[++i]);
+                case "--capture-filter" -> captureFilter = args[++i];
                 case "--drop-entry" -> sysctls = sysctls.withDefense(Integer.parseInt(args[++i]), sysctls.secureTcp(),
                     sysctls.amemthresh());
                 case "--secure-tcp" -> sysctls = sysctls.withDefense(sysctls.dropEntry(), Integer.parseInt(args[++i]),
@@ -114,7 +120,7 @@ public final class BenchDirector
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --cpu N " +
                     "--socket PATH --role client|server --capacity N --max-seconds S --seed-neighbours " +
                     "--entries-per-segment N (default " + ConnTable.DEFAULT_ENTRIES_PER_SEGMENT + ", as the real director; 0: Chronicle's choice) --conn-dir PATH " +
-                    "--method dr|nat|tun|gue|gre --agents N --drop-entry 0..3 --secure-tcp 0..3 --amemthresh N " +
+                    "--method dr|nat|tun|gue|gre --agents N --capture PPS --capture-filter EXPRESSION --drop-entry 0..3 --secure-tcp 0..3 --amemthresh N " +
                     "-- <extra EAL args>");
             }
         }
@@ -219,6 +225,9 @@ public final class BenchDirector
         final AtomicCounter errors = agentCounters[0][LbCounterDescriptor.ERRORS.ordinal()];
         final AgentRunner runner = new AgentRunner(idle, Throwable::printStackTrace, errors, agent);
         AgentRunner.startOnThread(runner);
+        final BenchCapture capture = captureRate > 0 ? BenchCapture.start(forwarding, captureRate,
+            io.jlvs.controlplane.capture.CaptureExpression.parse(
+                captureFilter.isBlank() ? List.of() : List.of(captureFilter.trim().split("\\s+")))) : null;
         log("port %d %s, method %s, %d agent(s) on one thread, conn tables capacity %d (%s), neighbours %s, cpu %d",
             portId, BenchTopology.macString(mac), method, agents, capacity,
             null == connDir ? "in memory" : connDir, seedNeighbours ? "pre-seeded" : "learned from ARP", cpu);
@@ -273,6 +282,7 @@ public final class BenchDirector
             }
         }
         System.out.print(idle.histogram());
+        final String captured = null == capture ? "" : capture.stop();
         runner.close();
         final long releaseStart = System.nanoTime();
         for (final ForwardingAgent f : forwarding)
@@ -296,7 +306,8 @@ public final class BenchDirector
             // time-weighted: an empty cycle costs ~0.2 us, a 32-packet one 8-60 us, so empty_poll_pct (a count) says
             // little about headroom; this is the share of the agent's time spent in empty cycles
             .append(" empty_time_pct=").append(String.format(Locale.ROOT, "%.2f",
-                idle.sumNs[0] + idle.sumNs[1] == 0 ? 0.0 : 100.0 * idle.sumNs[0] / (idle.sumNs[0] + idle.sumNs[1])));
+                idle.sumNs[0] + idle.sumNs[1] == 0 ? 0.0 : 100.0 * idle.sumNs[0] / (idle.sumNs[0] + idle.sumNs[1])))
+            .append(captured);
         for (final LbCounterDescriptor c : LbCounterDescriptor.values())
         {
             final long v = sum(agentCounters, c);

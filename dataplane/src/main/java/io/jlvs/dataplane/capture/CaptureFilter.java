@@ -110,7 +110,17 @@ public final class CaptureFilter
         return new CaptureFilter(k2, d2, a2, b2, ma2, mb2, text.isEmpty() ? words : text + " and " + words);
     }
 
-    /** Whether the frame of {@code length} bytes at {@code frame} in {@code seg} passes every term. */
+    /** No terms: every frame passes. */
+    public boolean isAll()
+    {
+        return 0 == kind.length;
+    }
+
+    /**
+     * Whether the frame of {@code length} bytes at {@code frame} in {@code seg} passes every term. The headers are
+     * located once; each term reads only the fields it tests, and the first term that fails ends it, so a filter
+     * that most frames fail (a protocol or a port) costs a few loads a frame.
+     */
     public boolean matches(final MemorySegment seg, final long frame, final int length)
     {
         if (0 == kind.length)
@@ -122,43 +132,31 @@ public final class CaptureFilter
             return false;
         }
         int etherType = Short.toUnsignedInt(seg.get(U16, frame + 12));
-        int l3 = 14;
+        long l3 = frame + 14;
         if ((etherType == ETH_VLAN || etherType == ETH_QINQ) && length >= 18)
         {
             etherType = Short.toUnsignedInt(seg.get(U16, frame + 16));
-            l3 = 18;
+            l3 = frame + 18;
         }
+        final long end = frame + length;
+        int family = 0;
         int protocol = -1;
-        long src4 = -1;
-        long dst4 = -1;
-        long srcHi = 0;
-        long srcLo = 0;
-        long dstHi = 0;
-        long dstLo = 0;
-        boolean v6 = false;
-        int l4 = -1;
-        if (etherType == ETH_IPV4 && length >= l3 + 20 && (seg.get(U8, frame + l3) >> 4) == 4)
+        long l4 = -1;
+        if (etherType == ETH_IPV4 && l3 + 20 <= end && (seg.get(U8, l3) >> 4) == 4)
         {
-            protocol = Byte.toUnsignedInt(seg.get(U8, frame + l3 + 9));
-            src4 = Integer.toUnsignedLong(seg.get(U32, frame + l3 + 12));
-            dst4 = Integer.toUnsignedLong(seg.get(U32, frame + l3 + 16));
-            final boolean firstFragment = 0 == (seg.get(U16, frame + l3 + 6) & 0x1FFF);
-            l4 = firstFragment ? l3 + 4 * (seg.get(U8, frame + l3) & 0xF) : -1;
+            family = 4;
+            protocol = Byte.toUnsignedInt(seg.get(U8, l3 + 9));
+            final boolean firstFragment = 0 == (seg.get(U16, l3 + 6) & 0x1FFF);
+            l4 = firstFragment ? l3 + 4 * (seg.get(U8, l3) & 0xF) : -1;
         }
-        else if (etherType == ETH_IPV6 && length >= l3 + 40 && (seg.get(U8, frame + l3) >> 4 & 0xF) == 6)
+        else if (etherType == ETH_IPV6 && l3 + 40 <= end && (seg.get(U8, l3) >> 4 & 0xF) == 6)
         {
-            v6 = true;
-            protocol = Byte.toUnsignedInt(seg.get(U8, frame + l3 + 6));
-            srcHi = seg.get(U64, frame + l3 + 8);
-            srcLo = seg.get(U64, frame + l3 + 16);
-            dstHi = seg.get(U64, frame + l3 + 24);
-            dstLo = seg.get(U64, frame + l3 + 32);
+            family = 6;
+            protocol = Byte.toUnsignedInt(seg.get(U8, l3 + 6));
             l4 = l3 + 40;
         }
-        final boolean hasPorts = l4 > 0 && l4 + 4 <= length &&
+        final boolean hasPorts = l4 > 0 && l4 + 4 <= end &&
             (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP);
-        final int srcPort = hasPorts ? Short.toUnsignedInt(seg.get(U16, frame + l4)) : -1;
-        final int dstPort = hasPorts ? Short.toUnsignedInt(seg.get(U16, frame + l4 + 2)) : -1;
 
         for (int i = 0; i < kind.length; i++)
         {
@@ -166,11 +164,12 @@ public final class CaptureFilter
             {
                 case ETHER_TYPE -> etherType == a[i];
                 case IP_PROTOCOL -> protocol == a[i];
-                case NET4 -> src4 >= 0 && either(dir[i], (src4 & maskA[i]) == a[i], (dst4 & maskA[i]) == a[i]);
-                case NET6 -> v6 && either(dir[i],
-                    (srcHi & maskA[i]) == a[i] && (srcLo & maskB[i]) == b[i],
-                    (dstHi & maskA[i]) == a[i] && (dstLo & maskB[i]) == b[i]);
-                case PORT -> hasPorts && either(dir[i], srcPort == a[i], dstPort == a[i]);
+                case NET4 -> family == 4 && either(dir[i],
+                    (Integer.toUnsignedLong(seg.get(U32, l3 + 12)) & maskA[i]) == a[i],
+                    (Integer.toUnsignedLong(seg.get(U32, l3 + 16)) & maskA[i]) == a[i]);
+                case NET6 -> family == 6 && either(dir[i], in6(seg, l3 + 8, i), in6(seg, l3 + 24, i));
+                case PORT -> hasPorts && either(dir[i], Short.toUnsignedInt(seg.get(U16, l4)) == a[i],
+                    Short.toUnsignedInt(seg.get(U16, l4 + 2)) == a[i]);
                 default -> false;
             };
             if (!pass)
@@ -179,6 +178,11 @@ public final class CaptureFilter
             }
         }
         return true;
+    }
+
+    private boolean in6(final MemorySegment seg, final long address, final int term)
+    {
+        return (seg.get(U64, address) & maskA[term]) == a[term] && (seg.get(U64, address + 8) & maskB[term]) == b[term];
     }
 
     private static boolean either(final int direction, final boolean src, final boolean dst)

@@ -27,6 +27,10 @@ public final class CaptureTap
     private long bucketSize;
     private long refilledNs;
     private long nanosPerToken;
+    private long matched;
+    private long copied;
+    private long overRate;
+    private long ringFull;
 
     public CaptureTap(final int agent)
     {
@@ -57,11 +61,15 @@ public final class CaptureTap
             return;
         }
         final long nowNs = begin(c);
-        for (int i = 0; i < n; i++)
+        if (!skipped(c, n))
         {
-            final Packet p = burst[i];
-            offer(c, Capture.INBOUND, p.seg, p.frame, p.length, nowNs);
+            for (int i = 0; i < n; i++)
+            {
+                final Packet p = burst[i];
+                offer(c, Capture.INBOUND, p.seg, p.frame, p.length, nowNs);
+            }
         }
+        publish(c);
     }
 
     /** Frames about to be sent: {@code count} handles from {@code handles}, their lengths in {@code lengths}. */
@@ -73,10 +81,51 @@ public final class CaptureTap
             return;
         }
         final long nowNs = begin(c);
-        for (int i = 0; i < count; i++)
+        if (!skipped(c, count))
         {
-            final long h = handles.getAtIndex(ValueLayout.JAVA_LONG, i);
-            offer(c, Capture.OUTBOUND, port.data(h), port.dataOffset(h), lengths[i], nowNs);
+            for (int i = 0; i < count; i++)
+            {
+                final long h = handles.getAtIndex(ValueLayout.JAVA_LONG, i);
+                offer(c, Capture.OUTBOUND, port.data(h), port.dataOffset(h), lengths[i], nowNs);
+            }
+        }
+        publish(c);
+    }
+
+    /** Out of tokens with a filter that keeps everything: the burst is counted whole, no frame looked at. */
+    private boolean skipped(final Capture c, final int n)
+    {
+        if (tokens > 0 || !c.filter().isAll())
+        {
+            return false;
+        }
+        matched += n;
+        overRate += n;
+        return true;
+    }
+
+    /** The counts of a burst, published once: a store per counter per burst, not per frame. */
+    private void publish(final Capture c)
+    {
+        if (matched != 0)
+        {
+            c.add(agent, Capture.MATCHED, matched);
+            matched = 0;
+        }
+        if (copied != 0)
+        {
+            c.add(agent, Capture.COPIED, copied);
+            copied = 0;
+        }
+        if (overRate != 0)
+        {
+            c.add(agent, Capture.OVER_RATE, overRate);
+            overRate = 0;
+        }
+        if (ringFull != 0)
+        {
+            c.add(agent, Capture.RING_FULL, ringFull);
+            ringFull = 0;
         }
     }
 
@@ -114,26 +163,26 @@ public final class CaptureTap
         {
             return;
         }
-        c.add(agent, Capture.MATCHED, 1);
+        matched++;
         if (tokens <= 0)
         {
-            c.add(agent, Capture.OVER_RATE, 1);
+            overRate++;
             return;
         }
-        final int copied = Math.min(length, c.snapLength());
+        final int bytes = Math.min(length, c.snapLength());
         final OneToOneRingBuffer ring = c.ring(agent);
-        final int index = ring.tryClaim(direction, Capture.HEADER_LENGTH + copied);
+        final int index = ring.tryClaim(direction, Capture.HEADER_LENGTH + bytes);
         if (index < 0)
         {
-            c.add(agent, Capture.RING_FULL, 1);
+            ringFull++;
             return;
         }
         tokens--;
         final AtomicBuffer buffer = ring.buffer();
         buffer.putLong(index + Capture.TIMESTAMP_OFFSET, nowNs + c.epochOffsetNs());
         buffer.putInt(index + Capture.WIRE_LENGTH_OFFSET, length);
-        MemorySegment.copy(seg, frame, c.ringMemory(agent), index + Capture.HEADER_LENGTH, copied);
+        MemorySegment.copy(seg, frame, c.ringMemory(agent), index + Capture.HEADER_LENGTH, bytes);
         ring.commit(index);
-        c.add(agent, Capture.COPIED, 1);
+        copied++;
     }
 }

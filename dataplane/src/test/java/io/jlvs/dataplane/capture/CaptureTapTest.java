@@ -139,6 +139,10 @@ class CaptureTapTest
         assertEquals(10, drain(capture).size(), "refilled, to the bucket's size and no more");
         assertEquals(80, capture.total(Capture.OVER_RATE));
         assertEquals(100, capture.total(Capture.MATCHED));
+        receive(frames(50, 80));
+        assertEquals(0, drain(capture).size(), "no tokens left: the burst is counted whole");
+        assertEquals(130, capture.total(Capture.OVER_RATE));
+        assertEquals(150, capture.total(Capture.MATCHED));
     }
 
     @Test
