@@ -93,7 +93,8 @@ class MetricsSystemTest
         final String dashboard = Files.readString(Lab.ROOT.resolve("config/grafana/jlvs-dashboard.json"));
         final Matcher names = Pattern.compile("\\b((?:node_ipvs|jlvs)_[a-z_]+)\\{").matcher(dashboard);
         final java.util.Set<String> conditional = java.util.Set.of("jlvs_healthcheck_up",
-            "jlvs_healthcheck_latency_seconds", "jlvs_healthcheck_failures_total", "jlvs_vrrp_state", "jlvs_sync_daemon");
+            "jlvs_healthcheck_latency_seconds", "jlvs_healthcheck_failures_total", "jlvs_vrrp_state", "jlvs_sync_daemon",
+            "jlvs_sync_lag_seconds");
         int asked = 0;
         while (names.find())
         {

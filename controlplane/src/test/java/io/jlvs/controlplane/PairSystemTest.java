@@ -193,6 +193,10 @@ class PairSystemTest
         Thread.sleep(2000);
         final String master = Lab.jlvs("sync").out();
         assertTrue(Pattern.compile("conns_sent\\s+[1-9]").matcher(master).find(), "the stream carried them: " + master);
+        final String backupSync = Lab.jlvsOf(Lab.INSTANCE2, "sync").out();
+        final java.util.regex.Matcher lag = Pattern.compile(", lag of the last batch (\\d+) ms").matcher(backupSync);
+        assertTrue(lag.find(), "the backup tells the stream's lag: " + backupSync);
+        assertTrue(Long.parseLong(lag.group(1)) < 1000, "one host, one clock: " + backupSync);
         final long stopping = System.nanoTime();
         lab.stopDirector();
         assertEquals("master\n", Lab.jlvsOf(Lab.INSTANCE2, "state", "master").out());

@@ -74,6 +74,12 @@ public final class DirectorMetrics implements MultiCollector
         {
             f.gauge("jlvs_sync_caught_up", "1 once a backup has received a whole table since it last asked.",
                 Labels.EMPTY, engine.caughtUp() ? 1 : 0);
+            final long lagMs = engine.lagMs();
+            if (lagMs >= 0)
+            {
+                f.gauge("jlvs_sync_lag_seconds", "A backup's lag: the last batch of the master's stream, from its " +
+                    "sending to its receipt (the directors' clocks' difference included).", Labels.EMPTY, lagMs / 1e3);
+            }
         }
         return f.snapshots();
     }

@@ -205,6 +205,13 @@ public final class IpvsSyncDaemon implements Agent, SyncEngine
         backupSyncId = syncId;
     }
 
+    /** The kernel's messages carry no time. */
+    @Override
+    public long lagMs()
+    {
+        return -1;
+    }
+
     /** The kernel's protocol has no catch-up: there is nothing to wait for. */
     @Override
     public boolean caughtUp()

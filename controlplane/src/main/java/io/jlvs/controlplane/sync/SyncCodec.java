@@ -39,6 +39,8 @@ public final class SyncCodec
     static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     static final int CONN_LENGTH = ConnBatchEncoder.ConnsEncoder.sbeBlockLength();
     static final int GROUP_HEADER_LENGTH = ConnBatchEncoder.ConnsEncoder.sbeHeaderSize();
+    /** A version 1 batch's block: the version 2 one without sentAtMs, so a pair may run both during an update. */
+    static final int BATCH_BLOCK_LENGTH_V1 = ConnBatchEncoder.BLOCK_LENGTH - Long.BYTES;
     static final int MAX_MESSAGE = HEADER_LENGTH + ConnBatchEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH +
         MAX_BATCH * CONN_LENGTH + TAG_LENGTH;
 
@@ -102,14 +104,15 @@ public final class SyncCodec
 
     /** Encodes and signs the staged connections as one message into {@link #buffer()}; the stage is emptied. */
     public int sealBatch(final int syncId, final long senderId, final long epoch, final long sequence,
-        final long catchUpId)
+        final long catchUpId, final long sentAtMs)
     {
         batchEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .syncId((short)syncId)
             .senderId(senderId)
             .epoch(epoch)
             .sequence(sequence)
-            .catchUpId(catchUpId);
+            .catchUpId(catchUpId)
+            .sentAtMs(sentAtMs);
         final ConnBatchEncoder.ConnsEncoder conns = batchEncoder.connsCount(stagedCount);
         for (int i = 0; i < stagedCount; i++)
         {
@@ -213,8 +216,9 @@ public final class SyncCodec
             return Verdict.AUTHENTICATION;
         }
         headerDecoder.wrap(in, offset);
-        if (headerDecoder.schemaId() != ConnBatchDecoder.SCHEMA_ID ||
-            headerDecoder.version() != ConnBatchDecoder.SCHEMA_VERSION)
+        final int version = headerDecoder.version();
+        if (headerDecoder.schemaId() != ConnBatchDecoder.SCHEMA_ID || version < 1 ||
+            version > ConnBatchDecoder.SCHEMA_VERSION)
         {
             return Verdict.SCHEMA;
         }
@@ -225,7 +229,7 @@ public final class SyncCodec
         {
             case ConnBatchDecoder.TEMPLATE_ID ->
             {
-                if (blockLength != ConnBatchDecoder.BLOCK_LENGTH ||
+                if (blockLength != (version == 1 ? BATCH_BLOCK_LENGTH_V1 : ConnBatchDecoder.BLOCK_LENGTH) ||
                     bodyLength < blockLength + GROUP_HEADER_LENGTH)
                 {
                     return Verdict.MALFORMED;
@@ -237,7 +241,7 @@ public final class SyncCodec
                 {
                     return Verdict.MALFORMED;
                 }
-                batchDecoder.wrap(in, body, blockLength, headerDecoder.version());
+                batchDecoder.wrap(in, body, blockLength, version);
             }
             case CatchUpRequestDecoder.TEMPLATE_ID ->
             {
@@ -245,7 +249,7 @@ public final class SyncCodec
                 {
                     return Verdict.MALFORMED;
                 }
-                requestDecoder.wrap(in, body, blockLength, headerDecoder.version());
+                requestDecoder.wrap(in, body, blockLength, version);
             }
             case CatchUpDoneDecoder.TEMPLATE_ID ->
             {
@@ -253,7 +257,7 @@ public final class SyncCodec
                 {
                     return Verdict.MALFORMED;
                 }
-                doneDecoder.wrap(in, body, blockLength, headerDecoder.version());
+                doneDecoder.wrap(in, body, blockLength, version);
             }
             default ->
             {

@@ -113,6 +113,7 @@ public final class SyncDaemon implements Agent, SyncEngine
     private volatile boolean caughtUp;
     private volatile long lastCatchUpConns = -1;
     private volatile long lastCatchUpMs = -1;
+    private volatile long lagMs = -1;
 
     /** What is known of another director's daemon: the last accepted message. */
     private static final class Peer
@@ -388,7 +389,7 @@ public final class SyncDaemon implements Agent, SyncEngine
     private void send(final long catchUpId)
     {
         final int conns = codec.staged();
-        final int length = codec.sealBatch(masterSyncId, senderId, epoch, ++sequence, catchUpId);
+        final int length = codec.sealBatch(masterSyncId, senderId, epoch, ++sequence, catchUpId, clock.time());
         offer(length, catchUpId, conns);
     }
 
@@ -569,6 +570,7 @@ public final class SyncDaemon implements Agent, SyncEngine
             return Action.CONTINUE;
         }
         final long catchUpId = batch.catchUpId();
+        final long sentAtMs = batch.sentAtMs(); // a version 1 master's: the null value
         final ConnBatchDecoder.ConnsDecoder conns = batch.conns();
         if (!delivery.hasRoom(conns.count()))
         {
@@ -589,6 +591,10 @@ public final class SyncDaemon implements Agent, SyncEngine
             }
         }
         counters.get(Kind.CONNS_RECEIVED).getAndAdd(delivered);
+        if (0 == catchUpId && sentAtMs != ConnBatchDecoder.sentAtMsNullValue())
+        {
+            lagMs = Math.max(0, clock.time() - sentAtMs); // a clock behind the master's reads as no lag
+        }
         if (catchUpId == requestId && 0 != catchUpId)
         {
             caughtUpConns += delivered;
@@ -643,7 +649,13 @@ public final class SyncDaemon implements Agent, SyncEngine
         return Action.CONTINUE;
     }
 
-    /** For {@code jlvs sync}: roles, transport, peers, the last catch-up, the counters. */
+    @Override
+    public long lagMs()
+    {
+        return lagMs;
+    }
+
+    /** For {@code jlvs sync}: roles, transport, peers, the last catch-up, the lag, the counters. */
     public String report()
     {
         final StringBuilder sb = new StringBuilder();
@@ -651,7 +663,7 @@ public final class SyncDaemon implements Agent, SyncEngine
         sb.append("  master: ").append(masterSyncId < 0 ? "stopped" : "syncid " + masterSyncId).append('\n');
         sb.append("  backup: ").append(backupSyncId < 0 ? "stopped" : "syncid " + backupSyncId +
             (caughtUp ? ", caught up (" + lastCatchUpConns + " connections in " + lastCatchUpMs + " ms)" :
-            ", catching up")).append('\n');
+            ", catching up") + (lagMs < 0 ? "" : ", lag of the last batch " + lagMs + " ms")).append('\n');
         sb.append(counters.report());
         return sb.toString();
     }

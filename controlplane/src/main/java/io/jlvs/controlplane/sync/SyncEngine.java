@@ -13,6 +13,12 @@ public interface SyncEngine
     /** A backup that has received a whole table since it last asked (always, for a protocol without catch-up). */
     boolean caughtUp();
 
+    /**
+     * A backup's lag: when it took the last batch of a master's stream, less when the master sent it (ms, the two
+     * directors' clocks' difference included); -1 before the first, or for a protocol that carries no time.
+     */
+    long lagMs();
+
     /** For {@code jlvs sync}. */
     String report();
 }

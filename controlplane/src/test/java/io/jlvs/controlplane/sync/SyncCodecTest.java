@@ -46,7 +46,7 @@ class SyncCodecTest
             .daddr(0x2001_0db8_0001_0000L, 0x11).dport(53).timeoutSec(360);
         assertTrue(out.add(key(40_000), entry()));
         assertTrue(out.add(v6, e6));
-        final int length = out.sealBatch(7, 42, 1000, 5, 99);
+        final int length = out.sealBatch(7, 42, 1000, 5, 99, 1234567);
 
         final SyncCodec in = new SyncCodec(KEY);
         assertEquals(SyncCodec.Verdict.OK, in.open(copy(out, length), 0, length));
@@ -57,6 +57,7 @@ class SyncCodecTest
         assertEquals(1000, batch.epoch());
         assertEquals(5, batch.sequence());
         assertEquals(99, batch.catchUpId());
+        assertEquals(1234567, batch.sentAtMs());
         final ConnBatchDecoder.ConnsDecoder conns = batch.conns();
         assertEquals(2, conns.count());
         final ConnKey k = new ConnKey();
@@ -84,7 +85,7 @@ class SyncCodecTest
             assertTrue(out.add(key(i), entry()));
         }
         assertFalse(out.add(key(99), entry()));
-        final int length = out.sealBatch(0, 1, 1, 1, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
         assertTrue(length <= SyncCodec.MAX_MESSAGE);
         assertEquals(0, out.staged());
         assertEquals(SyncCodec.Verdict.OK, new SyncCodec(KEY).open(copy(out, length), 0, length));
@@ -95,7 +96,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
         final byte[] other = KEY.clone();
         other[0] ^= 1;
         assertEquals(SyncCodec.Verdict.AUTHENTICATION, new SyncCodec(other).open(copy(out, length), 0, length));
@@ -112,7 +113,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
         final SyncCodec in = new SyncCodec(KEY);
         assertEquals(SyncCodec.Verdict.TRUNCATED, in.open(copy(out, length), 0, 20));
         assertEquals(SyncCodec.Verdict.TRUNCATED, in.open(copy(out, length), 0, 0));
@@ -122,16 +123,51 @@ class SyncCodecTest
             SyncCodec.MAX_MESSAGE + 1));
     }
 
+    /**
+     * A version 1 master's batch (no send time: its block 8 bytes shorter) is taken, so a pair may run both versions
+     * while one director is updated; the send time reads as SBE's null value.
+     */
+    @Test
+    void shouldTakeAVersionOneBatchWithoutItsSendTime()
+    {
+        final SyncCodec out = new SyncCodec(KEY);
+        out.add(key(1), entry());
+        final int length = out.sealBatch(3, 42, 1000, 5, 0, 1234567);
+        final int v1Length = length - Long.BYTES;
+        final int sentAt = SyncCodec.HEADER_LENGTH + SyncCodec.BATCH_BLOCK_LENGTH_V1;
+        final UnsafeBuffer v1 = new UnsafeBuffer(new byte[v1Length]);
+        v1.putBytes(0, out.buffer(), 0, sentAt);
+        v1.putBytes(sentAt, out.buffer(), sentAt + Long.BYTES, length - sentAt - Long.BYTES);
+        v1.putShort(0, (short)SyncCodec.BATCH_BLOCK_LENGTH_V1, ByteOrder.LITTLE_ENDIAN);
+        v1.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
+        final SyncCodec in = new SyncCodec(KEY);
+        assertEquals(SyncCodec.Verdict.OK, in.open(resign(v1, v1Length), 0, v1Length));
+        assertEquals(42, in.batch().senderId());
+        assertEquals(ConnBatchDecoder.sentAtMsNullValue(), in.batch().sentAtMs());
+        final ConnBatchDecoder.ConnsDecoder conns = in.batch().conns();
+        assertEquals(1, conns.count());
+        final ConnKey k = new ConnKey();
+        SyncCodec.read(conns.next(), k, new ConnEntry());
+        assertEquals(key(1), k);
+
+        final UnsafeBuffer v1Long = copy(out, length); // version 1 with version 2's block: refused
+        v1Long.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(SyncCodec.Verdict.MALFORMED, new SyncCodec(KEY).open(resign(v1Long, length), 0, length));
+    }
+
     /** A peer holding the key but speaking another version, or lying about its group's size, signs right. */
     @Test
     void shouldRefuseAnotherSchemaVersionAndABodyThatDoesNotFitItsLength()
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0);
-        final UnsafeBuffer v2 = copy(out, length);
-        v2.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
-        assertEquals(SyncCodec.Verdict.SCHEMA, new SyncCodec(KEY).open(resign(v2, length), 0, length));
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
+        final UnsafeBuffer v3 = copy(out, length);
+        v3.putShort(6, (short)3, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(SyncCodec.Verdict.SCHEMA, new SyncCodec(KEY).open(resign(v3, length), 0, length));
+        final UnsafeBuffer v0 = copy(out, length);
+        v0.putShort(6, (short)0, ByteOrder.LITTLE_ENDIAN);
+        assertEquals(SyncCodec.Verdict.SCHEMA, new SyncCodec(KEY).open(resign(v0, length), 0, length));
 
         final UnsafeBuffer lying = copy(out, length);
         lying.putShort(SyncCodec.HEADER_LENGTH + ConnBatchDecoder.BLOCK_LENGTH + 2, (short)40, ByteOrder.LITTLE_ENDIAN);

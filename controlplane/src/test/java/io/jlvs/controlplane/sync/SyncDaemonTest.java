@@ -276,6 +276,7 @@ class SyncDaemonTest
         assertEquals(held, master.count(Kind.CATCH_UP_CONNS_SENT));
         assertEquals(1, backup.count(Kind.CATCH_UPS_COMPLETED));
         assertTrue(backup.log.stream().anyMatch((l) -> l.contains("caught up: " + held + " connections")), backup.log.toString());
+        assertEquals(-1, backup.daemon.lagMs(), "a catch-up is not the stream: no lag yet");
 
         // then the stream: a new connection and a changed one
         master.report(key(held), entry(held));
@@ -283,6 +284,9 @@ class SyncDaemonTest
         runUntil(() -> backup.received.size() == held + 1 && backup.received.get(key(5)).state() == 4,
             master::work, backup::work);
         assertEquals(120, backup.received.get(key(5)).timeoutSec());
+        final long lag = backup.daemon.lagMs();
+        assertTrue(lag >= 0 && lag < 10_000, "the stream's lag, from the batch's send time: " + lag);
+        assertTrue(backup.daemon.report().contains(", lag of the last batch " + lag + " ms"), backup.daemon.report());
         assertEquals(0, backup.count(Kind.DROPPED_AUTHENTICATION) + backup.count(Kind.DROPPED_REPLAYED) +
             backup.count(Kind.DROPPED_MALFORMED) + backup.count(Kind.DROPPED_INBOX_FULL));
     }
@@ -429,25 +433,25 @@ class SyncDaemonTest
 
         // accepted: sequence 10 of epoch 1000, syncid 5
         good.add(key(1), entry(1));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 10, 0), sent);
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 10, 0, 0), sent);
         runUntil(() -> backup.received.size() == 1, attacker, backup::work);
 
         final byte[] accepted = sent.get(0);
         send(pub, attacker, backup, accepted);                                          // replayed as is
         good.add(key(2), entry(2));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 9, 0), sent);  // older sequence
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 9, 0, 0), sent);  // older sequence
         good.add(key(3), entry(3));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 999, 50, 0), sent);  // superseded epoch
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 999, 50, 0, 0), sent);  // superseded epoch
         forger.add(key(4), entry(4));
-        send(pub, attacker, backup, forger, forger.sealBatch(5, sender, 1000, 11, 0), sent); // another key
+        send(pub, attacker, backup, forger, forger.sealBatch(5, sender, 1000, 11, 0, 0), sent); // another key
         send(pub, attacker, backup, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});          // truncated
         good.add(key(5), entry(5));
-        send(pub, attacker, backup, good, good.sealBatch(6, sender, 1000, 12, 0), sent); // syncid 6, not ours
+        send(pub, attacker, backup, good, good.sealBatch(6, sender, 1000, 12, 0, 0), sent); // syncid 6, not ours
         final byte[] cut = java.util.Arrays.copyOf(accepted, accepted.length - 7);
         send(pub, attacker, backup, cut);                                               // cut short
-        final byte[] v2 = accepted.clone();
-        v2[6] = 2;                                                                      // schema version 2, unsigned
-        send(pub, attacker, backup, v2);
+        final byte[] v3 = accepted.clone();
+        v3[6] = 3;                                                                      // schema version 3, unsigned
+        send(pub, attacker, backup, v3);
 
         runUntil(() -> backup.count(Kind.DROPPED_REPLAYED) == 3 && backup.count(Kind.DROPPED_AUTHENTICATION) == 3 &&
             backup.count(Kind.DROPPED_TRUNCATED) == 1 && backup.count(Kind.DROPPED_SYNC_ID) == 1, attacker,
@@ -456,7 +460,7 @@ class SyncDaemonTest
 
         // and the daemon still takes the next good message
         good.add(key(6), entry(6));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 13, 0), sent);
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 13, 0, 0), sent);
         runUntil(() -> backup.received.containsKey(key(6)), attacker, backup::work);
         assertEquals(2, backup.received.size());
     }
