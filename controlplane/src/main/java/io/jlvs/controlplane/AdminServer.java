@@ -70,8 +70,9 @@ public final class AdminServer implements AutoCloseable
                 final List<String> request = AdminProtocol.readRequest(Channels.newInputStream(ch));
                 if (!request.isEmpty() && request.get(0).equals("capture") && null != captures)
                 {
-                    captures.start(ch, request.subList(1, request.size())); // the capture's thread has it now
-                    ch = null;
+                    final SocketChannel taken = ch;
+                    ch = null; // the capture's thread has it now, or start closed it
+                    captures.start(taken, request.subList(1, request.size()));
                     continue;
                 }
                 IpvsadmResult result;
@@ -92,6 +93,10 @@ public final class AdminServer implements AutoCloseable
                 {
                     LOG.warn("admin connection: {}", ex.getMessage());
                 }
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("admin connection", ex); // the socket goes on answering
             }
             finally
             {

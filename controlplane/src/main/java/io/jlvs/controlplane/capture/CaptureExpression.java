@@ -26,8 +26,11 @@ public final class CaptureExpression
     }
 
     /** The filter the words say; {@link CaptureFilter#ALL} for none. */
-    public static CaptureFilter parse(final List<String> words)
+    public static CaptureFilter parse(final List<String> arguments)
     {
+        // tcpdump joins its arguments and splits them again: 'tcp port 80', quoted as one, is three words
+        final List<String> words = arguments.stream().flatMap((a) -> java.util.Arrays.stream(a.trim().split("\\s+")))
+            .filter((w) -> !w.isEmpty()).toList();
         CaptureFilter filter = CaptureFilter.ALL;
         boolean needTerm = true;
         int i = 0;
@@ -170,6 +173,14 @@ public final class CaptureExpression
             {
                 throw error("'" + value + "': the prefix length must be 0 to " + bits);
             }
+        }
+        final long hostBits = address instanceof Inet4Address ?
+            Addresses.lo(address) & (prefix == 32 ? 0 : (0xFFFF_FFFFL >>> prefix)) :
+            (prefix >= 64 ? 0 : Addresses.hi(address) & (-1L >>> prefix)) |
+                (prefix >= 128 ? 0 : Addresses.lo(address) & (prefix <= 64 ? -1L : -1L >>> (prefix - 64)));
+        if (!host && 0 != hostBits)
+        {
+            throw error("non-network bits set in \"" + value + "\"");
         }
         return address instanceof Inet4Address ?
             filter.net4((int)Addresses.lo(address), prefix, direction, text) :

@@ -5,6 +5,9 @@ import io.jlvs.dataplane.capture.CaptureTap;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.MessageHandler;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -24,6 +27,9 @@ final class CaptureSession implements Runnable
     private static final int FRAMES_PER_READ = 256;
     private static final long IDLE_NS = 1_000_000;
     private static final long PROBE_INTERVAL_NS = 20_000_000;
+    /** A client that takes nothing for this long is given up, as one gone. */
+    private static final long GIVE_UP_NS = 10_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureSession.class);
 
     private final SocketChannel channel;
     private final CaptureOptions options;
@@ -68,8 +74,40 @@ final class CaptureSession implements Runnable
     @Override
     public void run()
     {
+        try
+        {
+            capture();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            LOG.error("jlvs capture failed", ex);
+        }
+        finally
+        {
+            for (final CaptureTap tap : taps)
+            {
+                tap.detach(capture);
+            }
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("closing the capture's socket: {}", ex.getMessage());
+            }
+            onEnd.run(); // whatever happened, the next capture may run
+        }
+    }
+
+    private void capture()
+    {
         final long startNs = System.nanoTime();
         final long deadlineNs = options.seconds() > 0 ? startNs + options.seconds() * 1_000_000_000L : Long.MAX_VALUE;
+        if (deadlineNs != Long.MAX_VALUE)
+        {
+            abandonAtNs = deadlineNs + GIVE_UP_NS; // past its time, a client that does not read is given up
+        }
         try
         {
             channel.configureBlocking(false);
@@ -93,32 +131,23 @@ final class CaptureSession implements Runnable
                 {
                     frames += capture.ring(i).read(handlers[i], FRAMES_PER_READ);
                 }
+                final long now = System.nanoTime();
+                if (now >= nextProbeNs) // also under steady traffic: Ctrl-C and a client gone are seen at once
+                {
+                    nextProbeNs = now + PROBE_INTERVAL_NS;
+                    probeClient();
+                }
                 if (0 == frames)
                 {
                     flushChunk();
-                    final long now = System.nanoTime();
-                    if (now >= nextProbeNs)
-                    {
-                        nextProbeNs = now + PROBE_INTERVAL_NS;
-                        probeClient();
-                    }
                     LockSupport.parkNanos(IDLE_NS);
                 }
             }
-        }
-        catch (final IOException ex)
-        {
-            clientGone = true;
-        }
-        finally
-        {
             for (final CaptureTap tap : taps)
             {
                 tap.detach(capture);
             }
-        }
-        try
-        {
+            awaitAgentsLetGo();
             if (!clientGone)
             {
                 drainRemaining(); // what the agents copied before they let go is the capture's too
@@ -127,19 +156,20 @@ final class CaptureSession implements Runnable
         }
         catch (final IOException ex)
         {
-            // the client left as it ended: nothing to tell it
+            clientGone = true; // the client left (or stopped reading): there is nobody to tell
         }
-        finally
+    }
+
+    /** Waits until no agent is in a burst that took the capture before it was detached, so its counts are final. */
+    private void awaitAgentsLetGo()
+    {
+        final long giveUpNs = System.nanoTime() + 100_000_000L;
+        for (final CaptureTap tap : taps)
         {
-            try
+            while (tap.isCopyingInto(capture) && System.nanoTime() < giveUpNs)
             {
-                channel.close();
+                Thread.onSpinWait();
             }
-            catch (final IOException ex)
-            {
-                // closing a socket that failed
-            }
-            onEnd.run();
         }
     }
 
@@ -178,9 +208,10 @@ final class CaptureSession implements Runnable
     {
         for (int i = 0; i < handlers.length; i++)
         {
-            while (!limitReached() && !clientGone && capture.ring(i).read(handlers[i], FRAMES_PER_READ) > 0)
+            final OneToOneRingBuffer ring = capture.ring(i);
+            while (!limitReached() && !clientGone && ring.consumerPosition() != ring.producerPosition())
             {
-                // a ring is read to where it wraps, then from its start
+                ring.read(handlers[i], FRAMES_PER_READ); // may read only the padding where the ring wraps
             }
         }
     }
@@ -242,15 +273,22 @@ final class CaptureSession implements Runnable
     /** Writes all of {@code buffer} to the non-blocking socket, waiting while the client is slow. */
     private void send(final ByteBuffer buffer) throws IOException
     {
+        long stalledSinceNs = 0;
         while (buffer.hasRemaining())
         {
             if (0 == channel.write(buffer))
             {
-                if (System.nanoTime() > abandonAtNs)
+                final long now = System.nanoTime();
+                stalledSinceNs = 0 == stalledSinceNs ? now : stalledSinceNs;
+                if (now > abandonAtNs || now - stalledSinceNs > GIVE_UP_NS)
                 {
-                    throw new IOException("the client does not read and the director is stopping");
+                    throw new IOException("the client does not read");
                 }
                 LockSupport.parkNanos(IDLE_NS);
+            }
+            else
+            {
+                stalledSinceNs = 0;
             }
         }
     }

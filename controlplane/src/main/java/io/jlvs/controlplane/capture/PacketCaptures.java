@@ -19,7 +19,7 @@ public final class PacketCaptures implements AutoCloseable
 
     private final List<CaptureTap> taps;
     private final List<String> interfaceNames;
-    private final AtomicReference<CaptureSession> running = new AtomicReference<>();
+    private final AtomicReference<Slot> running = new AtomicReference<>();
     private volatile boolean closed;
 
     /** @param interfaceNames one per agent, as pcapng's if_name: the port and the agent's queue. */
@@ -42,21 +42,40 @@ public final class PacketCaptures implements AutoCloseable
             refuse(channel, "jlvs capture: " + ex.getMessage() + "\n");
             return;
         }
-        final Capture capture = new Capture(options.filter(), options.snapLength(), options.rate(), taps.size(),
-            RING_BYTES);
-        final CaptureSession[] self = new CaptureSession[1];
-        final CaptureSession session = new CaptureSession(channel, options, capture, taps, interfaceNames,
-            () -> running.compareAndSet(self[0], null));
-        self[0] = session;
-        if (closed || !running.compareAndSet(null, session))
+        final Slot slot = new Slot();
+        if (closed || !running.compareAndSet(null, slot))
         {
             refuse(channel, "jlvs capture: " + (closed ? "the director is stopping" :
                 "a capture is already running on this director; one runs at a time") + "\n");
             return;
         }
-        final Thread thread = new Thread(session, "jlvs-capture");
-        thread.setDaemon(true);
-        thread.start();
+        try
+        {
+            // the rings are made once the slot is ours: a refused request costs no memory
+            slot.session = new CaptureSession(channel, options, new Capture(options.filter(), options.snapLength(),
+                options.rate(), taps.size(), RING_BYTES), taps, interfaceNames, () -> running.compareAndSet(slot, null));
+            slot.thread = new Thread(slot.session, "jlvs-capture");
+            slot.thread.setDaemon(true);
+            if (closed)
+            {
+                running.compareAndSet(slot, null);
+                refuse(channel, "jlvs capture: the director is stopping\n");
+                return;
+            }
+            slot.thread.start();
+        }
+        catch (final RuntimeException | OutOfMemoryError ex)
+        {
+            running.compareAndSet(slot, null);
+            refuse(channel, "jlvs capture: cannot start: " + ex + "\n");
+        }
+    }
+
+    /** The running capture: its session and thread, set once the slot is taken. */
+    private static final class Slot
+    {
+        volatile CaptureSession session;
+        volatile Thread thread;
     }
 
     private static void refuse(final SocketChannel channel, final String message) throws IOException
@@ -71,15 +90,28 @@ public final class PacketCaptures implements AutoCloseable
         }
     }
 
-    /** Ends a running capture, its client told as at its limit. */
+    /** Ends a running capture, its client told as at its limit, waiting a little for it to write its end. */
     @Override
     public void close()
     {
         closed = true;
-        final CaptureSession session = running.get();
-        if (null != session)
+        final Slot slot = running.get();
+        if (null == slot || null == slot.session)
         {
-            session.stop();
+            return;
+        }
+        slot.session.stop();
+        final Thread thread = slot.thread;
+        if (null != thread)
+        {
+            try
+            {
+                thread.join(2000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

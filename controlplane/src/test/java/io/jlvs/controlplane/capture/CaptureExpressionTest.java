@@ -52,6 +52,9 @@ class CaptureExpressionTest
         assertTrue(matches(parse(""), 1, 0));
         assertEquals("ip6 and host 2001:db8::1", parse("ip6 host 2001:db8::1").toString());
         assertEquals("net 2001:db8::/32", parse("net 2001:db8::/32").toString());
+        assertEquals("net 0.0.0.0/0", parse("net 0.0.0.0/0").toString());
+        assertEquals("tcp and port 80 and host 192.0.2.1", CaptureExpression.parse(List.of("tcp port 80", " and ",
+            "host 192.0.2.1")).toString(), "a quoted expression, as tcpdump takes it");
     }
 
     @Test
@@ -73,5 +76,7 @@ class CaptureExpressionTest
         assertTrue(error("and port 80").contains("nothing before it"));
         assertTrue(error("port 80 and").contains("ends with 'and'"));
         assertTrue(error("icmp host 192.0.2.1").contains("expected 'and'"), "icmp qualifies nothing in tcpdump");
+        assertEquals("syntax error in filter expression: non-network bits set in \"10.0.0.1/8\"", error("net 10.0.0.1/8"));
+        assertTrue(error("net 2001:db8::1/64").contains("non-network bits"));
     }
 }

@@ -11,8 +11,8 @@ import static io.jlvs.dataplane.proto.NetworkLayouts.U8;
 /**
  * Which frames a capture keeps: a conjunction of tcpdump's primitives ({@code [src|dst] host|net}, {@code [src|dst]
  * port}, {@code ip ip6 arp tcp udp sctp icmp icmp6}) read from the frame as it is on the wire, as tcpdump reads it:
- * the outer headers of a tunnelled packet, ports only on a first fragment and only where IPv6's next header is the
- * transport. Immutable; its terms are primitive arrays, so matching allocates nothing.
+ * behind up to two VLAN tags, the outer headers of a tunnelled packet, ARP's addresses for {@code host} and
+ * {@code net}, ports only on a first fragment and only where IPv6's next header is the transport. Immutable; its terms are primitive arrays, so matching allocates nothing.
  */
 public final class CaptureFilter
 {
@@ -28,6 +28,7 @@ public final class CaptureFilter
 
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86DD;
+    private static final int ETH_ARP = 0x0806;
     private static final int ETH_VLAN = 0x8100;
     private static final int ETH_QINQ = 0x88A8;
     private static final int IPPROTO_TCP = 6;
@@ -131,23 +132,32 @@ public final class CaptureFilter
         {
             return false;
         }
+        final long end = frame + length;
         int etherType = Short.toUnsignedInt(seg.get(U16, frame + 12));
         long l3 = frame + 14;
-        if ((etherType == ETH_VLAN || etherType == ETH_QINQ) && length >= 18)
+        for (int tags = 0; tags < 2 && (etherType == ETH_VLAN || etherType == ETH_QINQ) && l3 + 4 <= end; tags++)
         {
-            etherType = Short.toUnsignedInt(seg.get(U16, frame + 16));
-            l3 = frame + 18;
+            etherType = Short.toUnsignedInt(seg.get(U16, l3 + 2)); // 802.1Q, and 802.1ad's outer tag before it
+            l3 += 4;
         }
-        final long end = frame + length;
         int family = 0;
         int protocol = -1;
         long l4 = -1;
+        long src4 = -1;
+        long dst4 = -1;
         if (etherType == ETH_IPV4 && l3 + 20 <= end && (seg.get(U8, l3) >> 4) == 4)
         {
             family = 4;
             protocol = Byte.toUnsignedInt(seg.get(U8, l3 + 9));
+            src4 = l3 + 12;
+            dst4 = l3 + 16;
             final boolean firstFragment = 0 == (seg.get(U16, l3 + 6) & 0x1FFF);
             l4 = firstFragment ? l3 + 4 * (seg.get(U8, l3) & 0xF) : -1;
+        }
+        else if (etherType == ETH_ARP && l3 + 28 <= end && seg.get(U16, l3 + 2) == ETH_IPV4)
+        {
+            src4 = l3 + 14; // tcpdump's host and net match ARP's sender and target protocol addresses
+            dst4 = l3 + 24;
         }
         else if (etherType == ETH_IPV6 && l3 + 40 <= end && (seg.get(U8, l3) >> 4 & 0xF) == 6)
         {
@@ -164,9 +174,9 @@ public final class CaptureFilter
             {
                 case ETHER_TYPE -> etherType == a[i];
                 case IP_PROTOCOL -> protocol == a[i];
-                case NET4 -> family == 4 && either(dir[i],
-                    (Integer.toUnsignedLong(seg.get(U32, l3 + 12)) & maskA[i]) == a[i],
-                    (Integer.toUnsignedLong(seg.get(U32, l3 + 16)) & maskA[i]) == a[i]);
+                case NET4 -> src4 >= 0 && either(dir[i],
+                    (Integer.toUnsignedLong(seg.get(U32, src4)) & maskA[i]) == a[i],
+                    (Integer.toUnsignedLong(seg.get(U32, dst4)) & maskA[i]) == a[i]);
                 case NET6 -> family == 6 && either(dir[i], in6(seg, l3 + 8, i), in6(seg, l3 + 24, i));
                 case PORT -> hasPorts && either(dir[i], Short.toUnsignedInt(seg.get(U16, l4)) == a[i],
                     Short.toUnsignedInt(seg.get(U16, l4 + 2)) == a[i]);

@@ -21,6 +21,8 @@ public final class CaptureTap
 
     private final int agent;
     private volatile Capture attached;
+    /** The capture a burst is being copied into, from its start to its counts' publishing; null between bursts. */
+    private volatile Capture busy;
 
     private Capture current;
     private long tokens;
@@ -52,12 +54,22 @@ public final class CaptureTap
         }
     }
 
+    /**
+     * Control plane: whether a burst that took {@code capture} before it was detached is still being copied, so
+     * that the capture's counts and rings are final once this says no.
+     */
+    public boolean isCopyingInto(final Capture capture)
+    {
+        return busy == capture;
+    }
+
     /** The frames of a received burst. */
     public void inbound(final Packet[] burst, final int n)
     {
         final Capture c = attached;
-        if (null == c || 0 == n)
+        if (null == c || 0 == n || !claim(c))
         {
+            letGo(c);
             return;
         }
         final long nowNs = begin(c);
@@ -76,8 +88,9 @@ public final class CaptureTap
     public void outbound(final PacketPort port, final MemorySegment handles, final int[] lengths, final int count)
     {
         final Capture c = attached;
-        if (null == c || 0 == count)
+        if (null == c || 0 == count || !claim(c))
         {
+            letGo(c);
             return;
         }
         final long nowNs = begin(c);
@@ -104,7 +117,16 @@ public final class CaptureTap
         return true;
     }
 
-    /** The counts of a burst, published once: a store per counter per burst, not per frame. */
+    /** With no capture attached, the last one's memory is not held here. */
+    private void letGo(final Capture c)
+    {
+        if (null == c && null != current)
+        {
+            current = null;
+        }
+    }
+
+    /** The counts of a burst, published once: a store per counter per burst, not per frame; the burst is done. */
     private void publish(final Capture c)
     {
         if (matched != 0)
@@ -127,6 +149,22 @@ public final class CaptureTap
             c.add(agent, Capture.RING_FULL, ringFull);
             ringFull = 0;
         }
+        busy = null;
+    }
+
+    /**
+     * Marks the burst as copying into {@code c}, then checks {@code c} is still attached: a detach that saw no burst
+     * busy is then seen here, and the burst copies nothing (volatile accesses are sequentially consistent).
+     */
+    private boolean claim(final Capture c)
+    {
+        busy = c;
+        if (attached != c)
+        {
+            busy = null;
+            return false;
+        }
+        return true;
     }
 
     private long begin(final Capture c)

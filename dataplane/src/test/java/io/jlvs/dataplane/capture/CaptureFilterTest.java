@@ -114,6 +114,39 @@ class CaptureFilterTest
     }
 
     @Test
+    void shouldLookBehindQinQTags()
+    {
+        final byte[] single = ipv4(6, CLIENT, 40000, VIP, 80, 0, true);
+        final byte[] qinq = new byte[single.length + 4];
+        System.arraycopy(single, 0, qinq, 0, 12);
+        qinq[12] = (byte)0x88;
+        qinq[13] = (byte)0xA8; // 802.1ad outer tag, then the 802.1Q one
+        qinq[14] = 0;
+        qinq[15] = 7;
+        System.arraycopy(single, 12, qinq, 16, single.length - 12);
+        assertTrue(matches(CaptureFilter.ALL.etherType(0x0800, "ip").net4(CLIENT, 32, CaptureFilter.SRC, "x")
+            .port(80, CaptureFilter.DST, "y"), qinq));
+    }
+
+    @Test
+    void shouldMatchArpsAddressesForHostAndNet()
+    {
+        final ByteBuffer b = ByteBuffer.allocate(60);
+        b.position(12);
+        b.putShort((short)0x0806).putShort((short)1).putShort((short)0x0800).put((byte)6).put((byte)4)
+            .putShort((short)1).putLong(0x5254_0000_0001L << 16).putInt(0); // sha, then spa written below
+        b.position(14 + 14);
+        b.putInt(CLIENT).putLong(0).putInt(0);
+        b.position(14 + 24);
+        b.putInt(VIP);
+        final byte[] who = b.array();
+        assertTrue(matches(CaptureFilter.ALL.net4(VIP, 32, CaptureFilter.EITHER, "host"), who), "who-has the VIP");
+        assertTrue(matches(CaptureFilter.ALL.net4(CLIENT, 32, CaptureFilter.SRC, "src host"), who), "tell the client");
+        assertFalse(matches(CaptureFilter.ALL.net4(CLIENT, 32, CaptureFilter.DST, "dst host"), who));
+        assertFalse(matches(CaptureFilter.ALL.port(80, CaptureFilter.EITHER, "port"), who));
+    }
+
+    @Test
     void shouldMatchIpv6HostsNetsAndPorts()
     {
         final byte[] frame = ipv6(6, 1, 40000, 0x80, 443);

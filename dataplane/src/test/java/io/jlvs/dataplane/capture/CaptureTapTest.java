@@ -20,6 +20,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CaptureTapTest
@@ -88,6 +89,19 @@ class CaptureTapTest
         receive(frames(3, 80));
         assertEquals(0, drain(capture).size());
         assertEquals(0, capture.total(Capture.MATCHED));
+    }
+
+    @Test
+    void shouldSayWhenNoBurstCopiesIntoADetachedCapture()
+    {
+        final Capture capture = new Capture(CaptureFilter.ALL, 65535, 1000, 1, 64 * 1024);
+        tap.attach(capture);
+        assertFalse(tap.isCopyingInto(capture), "between bursts");
+        receive(frames(2, 80));
+        assertFalse(tap.isCopyingInto(capture), "a burst lets go once its counts are published");
+        tap.detach(capture);
+        receive(frames(2, 80));
+        assertEquals(2, capture.total(Capture.COPIED), "nothing after the detach");
     }
 
     @Test
