@@ -94,7 +94,7 @@ class MetricsSystemTest
         final Matcher names = Pattern.compile("\\b((?:node_ipvs|jlvs)_[a-z_]+)\\{").matcher(dashboard);
         final java.util.Set<String> conditional = java.util.Set.of("jlvs_healthcheck_up",
             "jlvs_healthcheck_latency_seconds", "jlvs_healthcheck_failures_total", "jlvs_vrrp_state", "jlvs_sync_daemon",
-            "jlvs_sync_lag_seconds");
+            "jlvs_sync_lag_seconds", "jlvs_sync_last_batch_timestamp_seconds");
         int asked = 0;
         while (names.find())
         {

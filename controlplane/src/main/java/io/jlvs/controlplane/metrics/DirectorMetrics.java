@@ -79,6 +79,9 @@ public final class DirectorMetrics implements MultiCollector
             {
                 f.gauge("jlvs_sync_lag_seconds", "A backup's lag: the last batch of the master's stream, from its " +
                     "sending to its receipt (the directors' clocks' difference included).", Labels.EMPTY, lagMs / 1e3);
+                f.gauge("jlvs_sync_last_batch_timestamp_seconds", "When a backup took the last batch of the " +
+                    "master's stream: time() minus it is how long the stream has been quiet.", Labels.EMPTY,
+                    engine.lastBatchMs() / 1e3);
             }
         }
         return f.snapshots();

@@ -212,6 +212,12 @@ public final class IpvsSyncDaemon implements Agent, SyncEngine
         return -1;
     }
 
+    @Override
+    public long lastBatchMs()
+    {
+        return -1;
+    }
+
     /** The kernel's protocol has no catch-up: there is nothing to wait for. */
     @Override
     public boolean caughtUp()

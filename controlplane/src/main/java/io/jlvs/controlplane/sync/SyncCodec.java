@@ -102,9 +102,12 @@ public final class SyncCodec
         return stagedCount;
     }
 
-    /** Encodes and signs the staged connections as one message into {@link #buffer()}; the stage is emptied. */
+    /**
+     * Encodes and signs the staged connections as one message into {@link #buffer()}; the stage is emptied. A
+     * {@code version} 1 batch, for a backup that takes no other, has no send time.
+     */
     public int sealBatch(final int syncId, final long senderId, final long epoch, final long sequence,
-        final long catchUpId, final long sentAtMs)
+        final long catchUpId, final long sentAtMs, final int version)
     {
         batchEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .syncId((short)syncId)
@@ -138,7 +141,15 @@ public final class SyncCodec
                 .outSeqInit(0).outSeqDelta(0).outSeqPrevDelta(0);
         }
         stagedCount = 0;
-        return sign(HEADER_LENGTH + batchEncoder.encodedLength());
+        int length = HEADER_LENGTH + batchEncoder.encodedLength();
+        if (1 == version)
+        {
+            final int sentAt = HEADER_LENGTH + BATCH_BLOCK_LENGTH_V1; // sentAtMs is the block's last field
+            buffer.putBytes(sentAt, buffer, sentAt + Long.BYTES, length - sentAt - Long.BYTES);
+            headerEncoder.blockLength(BATCH_BLOCK_LENGTH_V1).version(1);
+            length -= Long.BYTES;
+        }
+        return sign(length);
     }
 
     public int sealCatchUpRequest(final int syncId, final long senderId, final long epoch, final long sequence,
@@ -150,6 +161,7 @@ public final class SyncCodec
             .epoch(epoch)
             .sequence(sequence)
             .requestId(requestId);
+        headerEncoder.version(1); // its layout is version 1's: a director not yet updated takes it
         return sign(HEADER_LENGTH + requestEncoder.encodedLength());
     }
 
@@ -163,6 +175,7 @@ public final class SyncCodec
             .sequence(sequence)
             .catchUpId(catchUpId)
             .conns(conns);
+        headerEncoder.version(1);
         return sign(HEADER_LENGTH + doneEncoder.encodedLength());
     }
 

@@ -114,6 +114,17 @@ public final class SyncDaemon implements Agent, SyncEngine
     private volatile long lastCatchUpConns = -1;
     private volatile long lastCatchUpMs = -1;
     private volatile long lagMs = -1;
+    private volatile long lastBatchMs = -1;
+
+    /**
+     * The low 32 bits of a catch-up request's id from a backup that takes version 2 batches (a version 1 director's
+     * ids are arbitrary: 1 in 2^32 looks like it). The request itself goes as version 1, whose layout it has, so that
+     * a master not yet updated serves it; a master that hears a request without the mark sends version 1 batches
+     * until it restarts, so a pair runs while its directors are updated one at a time.
+     */
+    static final long TAKES_VERSION_2 = 0x6A6C_7632L; // "jlv2"
+    private boolean versionOneBackupHeard;
+    private long requestMark = TAKES_VERSION_2;
 
     /** What is known of another director's daemon: the last accepted message. */
     private static final class Peer
@@ -165,6 +176,8 @@ public final class SyncDaemon implements Agent, SyncEngine
         backupSyncId = syncId;
         caughtUp = false;
         wantCatchUp = true;
+        lagMs = -1; // of this role's stream, not an earlier one's
+        lastBatchMs = -1;
     }
 
     public int masterSyncId()
@@ -389,7 +402,8 @@ public final class SyncDaemon implements Agent, SyncEngine
     private void send(final long catchUpId)
     {
         final int conns = codec.staged();
-        final int length = codec.sealBatch(masterSyncId, senderId, epoch, ++sequence, catchUpId, clock.time());
+        final int length = codec.sealBatch(masterSyncId, senderId, epoch, ++sequence, catchUpId, clock.time(),
+            versionOneBackupHeard ? 1 : 2);
         offer(length, catchUpId, conns);
     }
 
@@ -453,7 +467,9 @@ public final class SyncDaemon implements Agent, SyncEngine
             backupActive = true;
             wantCatchUp = false;
             caughtUp = false;
-            requestId = senderId ^ (nowMs << 8) ^ ++sequence;
+            // unique in the high half (mixed, so each request differs there), the mark in the low; never 0
+            requestId = (mix(senderId ^ (nowMs << 8) ^ ++sequence) & 0xFFFF_FFFF_0000_0000L) | requestMark;
+            requestId = 0 == requestId ? 1L << 32 : requestId;
             requestedMs = 0;
             catchUpProgressMs = 0;
             requestStartedMs = nowMs;
@@ -593,7 +609,9 @@ public final class SyncDaemon implements Agent, SyncEngine
         counters.get(Kind.CONNS_RECEIVED).getAndAdd(delivered);
         if (0 == catchUpId && sentAtMs != ConnBatchDecoder.sentAtMsNullValue())
         {
-            lagMs = Math.max(0, clock.time() - sentAtMs); // a clock behind the master's reads as no lag
+            final long nowMs = clock.time();
+            lagMs = Math.max(0, nowMs - sentAtMs); // a clock behind the master's reads as no lag
+            lastBatchMs = nowMs;
         }
         if (catchUpId == requestId && 0 != catchUpId)
         {
@@ -608,6 +626,11 @@ public final class SyncDaemon implements Agent, SyncEngine
         if (!isFresh(request.senderId(), request.epoch(), request.sequence()))
         {
             return Action.CONTINUE;
+        }
+        if ((request.requestId() & 0xFFFF_FFFFL) != TAKES_VERSION_2 && !versionOneBackupHeard)
+        {
+            versionOneBackupHeard = true; // a director not yet updated: batches without the send time from now on
+            log.accept("sync: a backup that takes only version 1 messages asked for the table: sending version 1");
         }
         accepted(request.senderId(), request.epoch(), request.sequence(), false);
         final int masterId = masterSyncId;
@@ -653,6 +676,27 @@ public final class SyncDaemon implements Agent, SyncEngine
     public long lagMs()
     {
         return lagMs;
+    }
+
+    @Override
+    public long lastBatchMs()
+    {
+        return lastBatchMs;
+    }
+
+    /** SplitMix64's finalizer: every bit of the input reaches the high half. */
+    private static long mix(final long v)
+    {
+        long z = v;
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Plays a backup not yet updated, which asks for the table without {@link #TAKES_VERSION_2}: for tests. */
+    void askAsVersion1()
+    {
+        requestMark = 0;
     }
 
     /** For {@code jlvs sync}: roles, transport, peers, the last catch-up, the lag, the counters. */

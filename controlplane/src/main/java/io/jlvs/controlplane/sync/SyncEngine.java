@@ -19,6 +19,9 @@ public interface SyncEngine
      */
     long lagMs();
 
+    /** When a backup took the last batch of a master's stream (epoch ms); -1 as for {@link #lagMs()}. */
+    long lastBatchMs();
+
     /** For {@code jlvs sync}. */
     String report();
 }

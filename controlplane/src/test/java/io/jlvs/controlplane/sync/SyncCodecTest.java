@@ -46,7 +46,7 @@ class SyncCodecTest
             .daddr(0x2001_0db8_0001_0000L, 0x11).dport(53).timeoutSec(360);
         assertTrue(out.add(key(40_000), entry()));
         assertTrue(out.add(v6, e6));
-        final int length = out.sealBatch(7, 42, 1000, 5, 99, 1234567);
+        final int length = out.sealBatch(7, 42, 1000, 5, 99, 1234567, 2);
 
         final SyncCodec in = new SyncCodec(KEY);
         assertEquals(SyncCodec.Verdict.OK, in.open(copy(out, length), 0, length));
@@ -85,7 +85,7 @@ class SyncCodecTest
             assertTrue(out.add(key(i), entry()));
         }
         assertFalse(out.add(key(99), entry()));
-        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0, 2);
         assertTrue(length <= SyncCodec.MAX_MESSAGE);
         assertEquals(0, out.staged());
         assertEquals(SyncCodec.Verdict.OK, new SyncCodec(KEY).open(copy(out, length), 0, length));
@@ -96,7 +96,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0, 2);
         final byte[] other = KEY.clone();
         other[0] ^= 1;
         assertEquals(SyncCodec.Verdict.AUTHENTICATION, new SyncCodec(other).open(copy(out, length), 0, length));
@@ -113,7 +113,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0, 2);
         final SyncCodec in = new SyncCodec(KEY);
         assertEquals(SyncCodec.Verdict.TRUNCATED, in.open(copy(out, length), 0, 20));
         assertEquals(SyncCodec.Verdict.TRUNCATED, in.open(copy(out, length), 0, 0));
@@ -132,7 +132,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(3, 42, 1000, 5, 0, 1234567);
+        final int length = out.sealBatch(3, 42, 1000, 5, 0, 1234567, 2);
         final int v1Length = length - Long.BYTES;
         final int sentAt = SyncCodec.HEADER_LENGTH + SyncCodec.BATCH_BLOCK_LENGTH_V1;
         final UnsafeBuffer v1 = new UnsafeBuffer(new byte[v1Length]);
@@ -150,6 +150,25 @@ class SyncCodecTest
         SyncCodec.read(conns.next(), k, new ConnEntry());
         assertEquals(key(1), k);
 
+        out.add(key(1), entry());
+        final int sealedV1 = out.sealBatch(3, 42, 1000, 5, 0, 1234567, 1);
+        assertEquals(v1Length, sealedV1, "the codec's own version 1 batch");
+        final UnsafeBuffer own = copy(out, sealedV1);
+        for (int i = 0; i < v1Length - SyncCodec.TAG_LENGTH; i++)
+        {
+            assertEquals(v1.getByte(i), own.getByte(i), "byte " + i);
+        }
+        assertEquals(SyncCodec.Verdict.OK, new SyncCodec(KEY).open(own, 0, sealedV1));
+
+        final int request = out.sealCatchUpRequest(0, 42, 1000, 6, 77);
+        assertEquals(1, out.buffer().getShort(6, ByteOrder.LITTLE_ENDIAN), "a request has version 1's layout");
+        assertEquals(SyncCodec.Verdict.OK, new SyncCodec(KEY).open(copy(out, request), 0, request));
+        final int done = out.sealCatchUpDone(0, 42, 1000, 7, 77, 5);
+        assertEquals(1, out.buffer().getShort(6, ByteOrder.LITTLE_ENDIAN), "so has a catch-up's end");
+        assertEquals(SyncCodec.Verdict.OK, new SyncCodec(KEY).open(copy(out, done), 0, done));
+
+        out.add(key(1), entry());
+        assertEquals(length, out.sealBatch(3, 42, 1000, 5, 0, 1234567, 2));
         final UnsafeBuffer v1Long = copy(out, length); // version 1 with version 2's block: refused
         v1Long.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
         assertEquals(SyncCodec.Verdict.MALFORMED, new SyncCodec(KEY).open(resign(v1Long, length), 0, length));
@@ -161,7 +180,7 @@ class SyncCodecTest
     {
         final SyncCodec out = new SyncCodec(KEY);
         out.add(key(1), entry());
-        final int length = out.sealBatch(0, 1, 1, 1, 0, 0);
+        final int length = out.sealBatch(0, 1, 1, 1, 0, 0, 2);
         final UnsafeBuffer v3 = copy(out, length);
         v3.putShort(6, (short)3, ByteOrder.LITTLE_ENDIAN);
         assertEquals(SyncCodec.Verdict.SCHEMA, new SyncCodec(KEY).open(resign(v3, length), 0, length));

@@ -291,6 +291,28 @@ class SyncDaemonTest
             backup.count(Kind.DROPPED_MALFORMED) + backup.count(Kind.DROPPED_INBOX_FULL));
     }
 
+    /**
+     * A pair in the middle of an update: a backup that asks as a version 1 director does gets its table, and the
+     * master, having heard it, streams version 1 batches, which carry no send time, so the backup has no lag to tell.
+     */
+    @Test
+    void shouldStreamVersionOneToABackupThatAsksAsVersionOne() throws IOException
+    {
+        port = freePort();
+        final Side master = side("master", MASTER, BACKUP);
+        master.daemon.master(0);
+        master.hold(key(1), entry(1));
+        final Side backup = side("backup", BACKUP, MASTER);
+        backup.daemon.askAsVersion1();
+        backup.daemon.backup(0);
+        runUntil(backup.daemon::caughtUp, master::work, backup::work);
+        assertTrue(master.log.stream().anyMatch((l) -> l.contains("takes only version 1")), master.log.toString());
+        master.report(key(2), entry(2));
+        runUntil(() -> backup.received.containsKey(key(2)), master::work, backup::work);
+        assertEquals(-1, backup.daemon.lagMs(), "version 1 batches carry no send time");
+        assertEquals(0, backup.count(Kind.DROPPED_SCHEMA) + backup.count(Kind.DROPPED_MALFORMED));
+    }
+
     /** A catch-up walks the persistence templates after the connections: a backup taking over keeps its clients. */
     @Test
     void shouldCatchUpThePersistenceTemplatesToo() throws IOException
@@ -433,20 +455,20 @@ class SyncDaemonTest
 
         // accepted: sequence 10 of epoch 1000, syncid 5
         good.add(key(1), entry(1));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 10, 0, 0), sent);
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 10, 0, 0, 2), sent);
         runUntil(() -> backup.received.size() == 1, attacker, backup::work);
 
         final byte[] accepted = sent.get(0);
         send(pub, attacker, backup, accepted);                                          // replayed as is
         good.add(key(2), entry(2));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 9, 0, 0), sent);  // older sequence
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 9, 0, 0, 2), sent);  // older sequence
         good.add(key(3), entry(3));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 999, 50, 0, 0), sent);  // superseded epoch
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 999, 50, 0, 0, 2), sent);  // superseded epoch
         forger.add(key(4), entry(4));
-        send(pub, attacker, backup, forger, forger.sealBatch(5, sender, 1000, 11, 0, 0), sent); // another key
+        send(pub, attacker, backup, forger, forger.sealBatch(5, sender, 1000, 11, 0, 0, 2), sent); // another key
         send(pub, attacker, backup, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});          // truncated
         good.add(key(5), entry(5));
-        send(pub, attacker, backup, good, good.sealBatch(6, sender, 1000, 12, 0, 0), sent); // syncid 6, not ours
+        send(pub, attacker, backup, good, good.sealBatch(6, sender, 1000, 12, 0, 0, 2), sent); // syncid 6, not ours
         final byte[] cut = java.util.Arrays.copyOf(accepted, accepted.length - 7);
         send(pub, attacker, backup, cut);                                               // cut short
         final byte[] v3 = accepted.clone();
@@ -460,7 +482,7 @@ class SyncDaemonTest
 
         // and the daemon still takes the next good message
         good.add(key(6), entry(6));
-        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 13, 0, 0), sent);
+        send(pub, attacker, backup, good, good.sealBatch(5, sender, 1000, 13, 0, 0, 2), sent);
         runUntil(() -> backup.received.containsKey(key(6)), attacker, backup::work);
         assertEquals(2, backup.received.size());
     }
