@@ -133,6 +133,11 @@ public final class AdminCommands
         if (cmd.command() == IpvsadmCommand.Command.START_DAEMON)
         {
             final IpvsadmCommand.DaemonOptions d = cmd.daemon();
+            final String mixed = IpvsadmEdits.daemonRefusal(director.table().services());
+            if (null != mixed)
+            {
+                return IpvsadmResult.error(IpvsadmCommand.REFUSED_EXIT_STATUS, mixed + "\n");
+            }
             final String error = director.sync().start(d.state(), d.mcastInterface(), d.syncId(), d.mcastGroup(),
                 d.mcastPort(), d.syncMaxLen(), d.mcastTtl());
             return null == error ? IpvsadmResult.ok("") : IpvsadmResult.error(1, "ipvsadm: " + error + "\n");
@@ -181,7 +186,7 @@ public final class AdminCommands
     private IpvsadmResult zero(final IpvsadmCommand cmd)
     {
         final TableCompiler.CompiledTable table = director.table();
-        final String refusal = IpvsadmEdits.refusal(cmd, table.services());
+        final String refusal = IpvsadmEdits.refusal(cmd, table.services(), false);
         if (null != refusal)
         {
             return IpvsadmResult.error(IpvsadmCommand.REFUSED_EXIT_STATUS, refusal + "\n");

@@ -612,7 +612,7 @@ public final class Director implements AutoCloseable
         {
             return "jlvs: the director is stopping";
         }
-        final String refusal = IpvsadmEdits.refusal(cmd, table.services());
+        final String refusal = IpvsadmEdits.refusal(cmd, table.services(), !sync.views().isEmpty());
         if (null == refusal)
         {
             final IpvsadmEdits before = edits.copy();

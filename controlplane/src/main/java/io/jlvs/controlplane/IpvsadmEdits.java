@@ -79,9 +79,10 @@ final class IpvsadmEdits
 
     /**
      * What the kernel would answer to {@code cmd} against the table as it is listed, in its order of checks; null
-     * when it would do it.
+     * when it would do it. {@code syncRunning}: a sync daemon runs, which refuses a real server of another family.
      */
-    static String refusal(final IpvsadmCommand cmd, final List<TableCompiler.CompiledService> table)
+    static String refusal(final IpvsadmCommand cmd, final List<TableCompiler.CompiledService> table,
+        final boolean syncRunning)
     {
         final ServiceKey key = cmd.service();
         final TableCompiler.CompiledService svc = null == key ? null : find(table, key);
@@ -98,6 +99,11 @@ final class IpvsadmEdits
                     yield "Service not defined";
                 }
                 final DestOptions d = cmd.dest();
+                if (cmd.command() != IpvsadmCommand.Command.DELETE_SERVER && syncRunning &&
+                    familyOf(d.address()) != svc.config().family())
+                {
+                    yield EINVAL; // ip_vs_genl_set_cmd: "the synchronization protocol is incompatible with mixed family"
+                }
                 if (cmd.command() != IpvsadmCommand.Command.DELETE_SERVER && d.lowerThreshold() > d.upperThreshold())
                 {
                     yield ERANGE;
@@ -112,6 +118,31 @@ final class IpvsadmEdits
             }
             default -> null;
         };
+    }
+
+    /**
+     * ipvsadm --start-daemon's refusal where the kernel's is: a sync daemon cannot start while a service has a real
+     * server of another family than its own (ipvs->mixed_address_family_dests); null when it can.
+     */
+    static String daemonRefusal(final List<TableCompiler.CompiledService> table)
+    {
+        for (final TableCompiler.CompiledService cs : table)
+        {
+            for (final TableCompiler.CompiledDest cd : cs.dests())
+            {
+                if (cd.config().family() != cs.config().family())
+                {
+                    return EINVAL;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static io.jlvs.controlplane.config.AddressFamily familyOf(final InetAddress a)
+    {
+        return a instanceof java.net.Inet6Address ? io.jlvs.controlplane.config.AddressFamily.INET6 :
+            io.jlvs.controlplane.config.AddressFamily.INET;
     }
 
     /** ip_vs_new_dest's test: an IPv4 real server must be unicast, an IPv6 one neither multicast nor link-local. */

@@ -37,6 +37,8 @@ class IpvsadmEditsTest
         """;
 
     private final IpvsadmEdits edits = new IpvsadmEdits();
+    /** A sync daemon runs, as ipvsadm --start-daemon would have it. */
+    private boolean syncRunning;
     /** Real servers the checks say are down, by address. */
     private final Set<String> down = new HashSet<>();
     private final TableCompiler.Health health =
@@ -78,7 +80,7 @@ class IpvsadmEditsTest
     private String run(final LdirectordConfig file, final String line) throws Exception
     {
         final IpvsadmCommand c = cmd(line);
-        final String refusal = IpvsadmEdits.refusal(c, compile(file).services());
+        final String refusal = IpvsadmEdits.refusal(c, compile(file).services(), syncRunning);
         if (null == refusal)
         {
             edits.record(c, file);
@@ -130,6 +132,31 @@ class IpvsadmEditsTest
         }
         assertTrue(edits.isEmpty());
         assertSame(file, edits.replay(file), "nothing laid over the file");
+    }
+
+    /**
+     * Seen from ipvsadm 1.31 against Debian 12's kernel (a QEMU guest): with a sync daemon running, master or backup,
+     * a real server of another family than its service is refused with EINVAL (exit 255), before the thresholds
+     * are looked at; without one it is taken (tunnelled), and then no daemon may start until it is gone.
+     */
+    @Test
+    void shouldRefuseAMixedFamilyRealServerWhileASyncDaemonRuns() throws Exception
+    {
+        final LdirectordConfig file = parse(FILE);
+        syncRunning = true;
+        assertEquals(IpvsadmEdits.EINVAL, run(file, "-a -t 198.18.0.10:80 -r 2001:db8::11 -i"));
+        assertEquals(IpvsadmEdits.EINVAL, run(file, "-a -t 198.18.0.10:80 -r 2001:db8::11 -i -y 5"),
+            "before the thresholds");
+        assertEquals("Service not defined", run(file, "-a -t 198.18.0.10:81 -r 2001:db8::11 -i"),
+            "after the service is found");
+        assertNull(run(file, "-a -t 198.18.0.10:80 -r 198.18.0.13 -w 1"), "the same family is taken");
+        assertNull(IpvsadmEdits.daemonRefusal(compile(file).services()));
+        syncRunning = false;
+        assertNull(run(file, "-a -t 198.18.0.10:80 -r 2001:db8::11 -i"));
+        assertEquals(IpvsadmEdits.EINVAL, IpvsadmEdits.daemonRefusal(compile(file).services()),
+            "no daemon starts while the mixed real server is there");
+        assertNull(run(file, "-d -t 198.18.0.10:80 -r 2001:db8::11"));
+        assertNull(IpvsadmEdits.daemonRefusal(compile(file).services()));
     }
 
     @Test

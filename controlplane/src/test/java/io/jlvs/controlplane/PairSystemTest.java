@@ -152,8 +152,9 @@ class PairSystemTest
         assertTrue(standingBy.contains("198.18.1.3/24") && !standingBy.contains("198.18.1.1/"),
             "standing by, its kernel has no floating address: " + standingBy);
         assertTrue(Lab.jlvsOf(Lab.INSTANCE2, "ipvsadm", "-L", "--daemon").out()
-            .contains("backup sync daemon (mcast=jlvs-lab2, syncid=0)"));
-        assertTrue(Lab.jlvs("ipvsadm", "-L", "--daemon").out().contains("master sync daemon (mcast=jlvs-lab, syncid=0)"));
+            .contains("backup sync daemon (mcast=jlvs-lab2, syncid=0, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)"));
+        assertTrue(Lab.jlvs("ipvsadm", "-L", "--daemon").out().contains(
+            "master sync daemon (mcast=jlvs-lab, syncid=0, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)"));
 
         final CompletableFuture<Lab.Result> watch = async("watch", "http://198.18.0.10/", "6", "42000");
         final CompletableFuture<Lab.Result> natWatch = async("watch", "http://198.18.0.20/", "6", "43000");

@@ -132,7 +132,7 @@ public final class SyncControl implements AutoCloseable
         {
             daemon.backup(syncId);
         }
-        views.add(new DaemonView(state, ifName, syncId, maxLen, group, port, ttl));
+        views.add(DaemonView.asTheKernelSetsIt(state, ifName, syncId, maxLen, group, port, ttl, mtuOf(ifName)));
         log.accept("sync: " + state + " daemon started (syncid " + syncId + ")");
         return null;
     }
@@ -245,6 +245,20 @@ public final class SyncControl implements AutoCloseable
     public synchronized String report()
     {
         return null == daemon ? "sync daemon: not running\n" : daemon.report();
+    }
+
+    /** The interface's MTU as this namespace's kernel has it; 1500 when it cannot be read. */
+    private static int mtuOf(final String ifName)
+    {
+        try
+        {
+            return Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", ifName,
+                "mtu")).strip());
+        }
+        catch (final java.io.IOException | NumberFormatException | java.nio.file.InvalidPathException ex)
+        {
+            return 1500;
+        }
     }
 
     private String resolveInterface(final String requested)

@@ -360,6 +360,25 @@ class IpvsadmFormatterTest
                 new DaemonView("backup", "eth1", 7, 1472, ip("224.0.0.81"), 8848, 1))));
     }
 
+    /** As Debian 12's kernel set them up for ipvsadm 1.31 (seen in a QEMU guest: a backup on lo gave 65507). */
+    @Test
+    void shouldFillTheDaemonsSettingsAsTheKernelDoes()
+    {
+        assertEquals("backup sync daemon (mcast=lo, syncid=0, maxlen=65507, group=224.0.0.81, port=8848, ttl=1)\n",
+            IpvsadmFormatter.daemons(List.of(DaemonView.asTheKernelSetsIt("backup", "lo", 0, 0, null, 0, 0, 65536))));
+        assertEquals("master sync daemon (mcast=eth0, syncid=3, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n",
+            IpvsadmFormatter.daemons(List.of(DaemonView.asTheKernelSetsIt("master", "eth0", 3, 0, null, 0, 0, 9000))),
+            "a master's messages fit 1500 whatever the MTU");
+        assertEquals(1472, DaemonView.asTheKernelSetsIt("backup", "eth0", 0, 0, null, 0, 0, 576).maxLen(),
+            "a backup's MTU counts from 1500");
+        assertEquals(1024, DaemonView.asTheKernelSetsIt("backup", "eth0", 0, 100, null, 0, 0, 1500).maxLen());
+        assertEquals(100, DaemonView.asTheKernelSetsIt("master", "eth0", 0, 100, null, 0, 0, 1500).maxLen());
+        assertEquals(65487, DaemonView.asTheKernelSetsIt("master", "eth0", 0, 65500, ip("ff02::81"), 0, 0, 1500)
+            .maxLen(), "given, within 65535 less IPv6's headers");
+        assertEquals(1452, DaemonView.asTheKernelSetsIt("master", "eth0", 0, 0, ip("ff02::81"), 9000, 4, 1500)
+            .maxLen());
+    }
+
     @Test
     void shouldRunListCommandsAndRefuseWrites() throws Exception
     {
