@@ -19,6 +19,10 @@ JLVS_SERVICE_PACKAGES=(
   curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
 )
 
+# What appliance-image/build.sh builds the image with (mmdebstrap, and mtools and dosfstools for the ESP, which
+# this kernel cannot mount: no vfat), and what ApplianceImageSystemTest boots it with (QEMU, OVMF for UEFI).
+JLVS_IMAGE_PACKAGES=(mmdebstrap mtools dosfstools fdisk e2fsprogs unzip binutils qemu-system-x86 ovmf)
+
 jlvs_need_root() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "jlvs: this needs root (network namespaces, DPDK): run it as root or with sudo" >&2
@@ -28,7 +32,7 @@ jlvs_need_root() {
 
 jlvs_install_packages() {
   local missing=()
-  for p in "${JLVS_PACKAGES[@]}"; do
+  for p in "${JLVS_PACKAGES[@]}" "${JLVS_IMAGE_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
