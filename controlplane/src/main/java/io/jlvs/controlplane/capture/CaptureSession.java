@@ -233,6 +233,7 @@ final class CaptureSession implements Runnable
 
     private void finish(final long startNs) throws IOException
     {
+        flushChunk(); // the last frames may have filled the buffer: the statistics blocks get room of their own
         final long offset = capture.epochOffsetNs();
         final long endNs = System.nanoTime();
         for (int i = 0; i < handlers.length; i++)
