@@ -66,10 +66,9 @@ public final class CaptureTap
     /** The frames of a received burst. */
     public void inbound(final Packet[] burst, final int n)
     {
-        final Capture c = attached;
-        if (null == c || 0 == n || !claim(c))
+        final Capture c = claimBurst(n);
+        if (null == c)
         {
-            letGo(c);
             return;
         }
         final long nowNs = begin(c);
@@ -87,10 +86,9 @@ public final class CaptureTap
     /** Frames about to be sent: {@code count} handles from {@code handles}, their lengths in {@code lengths}. */
     public void outbound(final PacketPort port, final MemorySegment handles, final int[] lengths, final int count)
     {
-        final Capture c = attached;
-        if (null == c || 0 == count || !claim(c))
+        final Capture c = claimBurst(count);
+        if (null == c)
         {
-            letGo(c);
             return;
         }
         final long nowNs = begin(c);
@@ -150,6 +148,18 @@ public final class CaptureTap
             ringFull = 0;
         }
         busy = null;
+    }
+
+    /** The capture a burst of {@code n} frames copies into, claimed; null when none is attached (or n is 0). */
+    private Capture claimBurst(final int n)
+    {
+        final Capture c = attached;
+        if (null == c || 0 == n || !claim(c))
+        {
+            letGo(c);
+            return null;
+        }
+        return c;
     }
 
     /**
