@@ -175,6 +175,9 @@ tmpfs                  /tmp       tmpfs defaults,nosuid,nodev  0 0
 FSTAB
 install -d "$R/boot/efi"
 chroot "$R" systemctl enable jlvs@default.service systemd-networkd.service >/dev/null 2>&1
+# the NICs are DPDK's and have no kernel address, so "online" never comes: wait-online would hold every unit that
+# wants network-online.target (jlvs@ does) for its two minutes' timeout at each boot
+chroot "$R" systemctl disable systemd-networkd-wait-online.service >/dev/null 2>&1
 chroot "$R" systemctl disable ssh.service >/dev/null 2>&1 || true
 rm -f "$R/etc/ssh/ssh_host_"*  # made again at the first start of ssh, per machine
 if [ -n "$PASSWORD_FILE" ]; then
