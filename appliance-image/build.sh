@@ -106,7 +106,7 @@ rte=$(readelf -d "$WORK/shim/$shim" | sed -n 's/.*NEEDED.*\[\(librte_[^]]*\)\]/\
 log "mmdebstrap: Debian 12 root"
 PACKAGES=systemd,systemd-sysv,systemd-boot,udev,dbus,kmod,iproute2,ethtool,procps,less,nano,man-db,bash-completion,\
 linux-image-amd64,initramfs-tools,dpdk,${rte}librte-meta-net,librte-meta-bus,librte-meta-mempool,\
-openssh-server,ca-certificates,tzdata,pciutils
+openssh-server,ca-certificates,tzdata,pciutils,fdisk
 mmdebstrap --variant=minbase --mode=root --components=main --include="$PACKAGES" \
   --aptopt='Acquire::Languages "none"' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
@@ -128,6 +128,9 @@ cp -a "$WORK/jre" "$R/opt/jlvs/jre"
 cp -a "$JLVS"/lib/*.jar "$R/opt/jlvs/lib/"
 (cd "$R/opt/jlvs/lib" && ls -1 ./*.jar | LC_ALL=C sort | sed 's|^\./|/opt/jlvs/lib/|' | paste -sd:) > "$R/opt/jlvs/jlvs.classpath"
 cp "$JLVS/jlvs.jvm.args" "$R/opt/jlvs/"
+# what jlvs-update names a slot by
+echo "$(cd "$ROOT_DIR" && git describe --always --dirty 2>/dev/null || echo unknown), built $(date -u +%Y-%m-%dT%H:%MZ)" \
+  > "$R/opt/jlvs/build-info"
 
 install -m 755 "$JLVS/bin/ipvsadm" "$R/opt/jlvs/bin/ipvsadm"
 install -m 755 "$ROOT_DIR/config/bin/jlvs" "$R/opt/jlvs/bin/jlvs"
@@ -174,7 +177,7 @@ PARTLABEL=ESP          /boot/efi  vfat  defaults,nofail,umask=0077,x-systemd.dev
 tmpfs                  /tmp       tmpfs defaults,nosuid,nodev  0 0
 FSTAB
 install -d "$R/boot/efi"
-chroot "$R" systemctl enable jlvs@default.service systemd-networkd.service >/dev/null 2>&1
+chroot "$R" systemctl enable jlvs@default.service jlvs-boot-commit.service systemd-networkd.service >/dev/null 2>&1
 # the NICs are DPDK's and have no kernel address, so "online" never comes: wait-online would hold every unit that
 # wants network-online.target (jlvs@ does) for its two minutes' timeout at each boot
 chroot "$R" systemctl disable systemd-networkd-wait-online.service >/dev/null 2>&1
@@ -205,8 +208,8 @@ mcopy -i "$ESP" "$R/usr/lib/systemd/boot/efi/systemd-bootx64.efi" ::/EFI/BOOT/BO
 mcopy -i "$ESP" "$OUT/vmlinuz" ::/jlvs-a/vmlinuz
 mcopy -i "$ESP" "$OUT/initrd.img" ::/jlvs-a/initrd.img
 printf 'default jlvs-a.conf\ntimeout 3\nconsole-mode keep\n' > "$WORK/loader.conf"
-printf 'title jlvs (slot A)\nlinux /jlvs-a/vmlinuz\ninitrd /jlvs-a/initrd.img\noptions root=PARTLABEL=jlvs-root-a %s\n' \
-  "$CMDLINE" > "$WORK/jlvs-a.conf"
+printf 'title jlvs (slot A) %s\nlinux /jlvs-a/vmlinuz\ninitrd /jlvs-a/initrd.img\noptions root=PARTLABEL=jlvs-root-a %s\n' \
+  "$(cat "$R/opt/jlvs/build-info")" "$CMDLINE" > "$WORK/jlvs-a.conf"
 mcopy -i "$ESP" "$WORK/loader.conf" ::/loader/loader.conf
 mcopy -i "$ESP" "$WORK/jlvs-a.conf" ::/loader/entries/jlvs-a.conf
 
