@@ -12,9 +12,10 @@ JLVS_PACKAGES=(libdpdk-dev dpdk pkg-config gcc maven asciidoctor iproute2 ethtoo
 # ldirectord, stock, drives a director through jlvs's ipvsadm in LdirectordSystemTest; prometheus (with promtool)
 # checks and scrapes the director's metrics in MetricsSystemTest; systemd's systemd-analyze verifies the unit in
 # SystemdSystemTest (a slim image may lack it; nothing of it runs here); tshark reads back the pcapng of jlvs
-# capture in CaptureSystemTest.
+# capture in CaptureSystemTest; ipvsadm (Debian's own, with its libraries) is copied into the QEMU guest of kernel
+# LVS in KernelLvsPeerSystemTest.
 JLVS_SERVICE_PACKAGES=(
-  keepalived ldirectord prometheus systemd tshark nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
+  keepalived ldirectord ipvsadm prometheus systemd tshark nginx tinyproxy-bin dnsmasq-base vsftpd python3-aiosmtpd dovecot-core dovecot-pop3d dovecot-imapd
   slapd mariadb-server postgresql-15 freeradius inn2 dma openssl
   curl bind9-dnsutils ldap-utils mariadb-client postgresql-client-15 freeradius-utils
 )

@@ -5,17 +5,24 @@ import io.jlvs.dataplane.proto.PacketView;
 import io.jlvs.dataplane.service.Dest;
 
 /**
- * What the hashing schedulers (sh, dh, mh) share with the kernel's: an IPv6 address folded to 32 bits by XOR of its four words,
- * then Knuth's multiplicative hash by 2654435761 ({@code ip_vs_sh_hashkey()}, {@code ip_vs_dh_hashkey()}), of which
- * the table index keeps the low bits. The same client then maps to the same bucket on a jlvs and a kernel director.
+ * What the hashing schedulers (sh, dh, mh) share with the kernel's: an IPv6 address folded to 32 bits by XOR of its
+ * four words, then (sh, dh) the kernel's {@code hash_32()}, of which the table index is the top bits. Older kernels
+ * kept the low bits of Knuth's product by 2654435761; Debian 12's 6.1 does not (KernelLvsPeerSystemTest compares the
+ * two directors' choices). The same client then maps to the same bucket on a jlvs and a kernel director.
  */
 final class AddressHash
 {
-    /** 2654435761, the golden ratio of 2^32: the low 32 bits of the kernel's unsigned long product are these. */
-    static final int GOLDEN = 0x9E37_79B1;
+    /** GOLDEN_RATIO_32 of the kernel's linux/hash.h (since 4.7), the factor of {@code hash_32()}. */
+    static final int GOLDEN_RATIO_32 = 0x61C8_8647;
 
     private AddressHash()
     {
+    }
+
+    /** The kernel's {@code hash_32(value, bits)}: the top {@code bits} of the product, where they are most mixed. */
+    static int hash32(final int value, final int bits)
+    {
+        return (value * GOLDEN_RATIO_32) >>> (32 - bits);
     }
 
     /** The source address as the kernel's {@code ntohl(addr_fold)}. */

@@ -35,10 +35,10 @@ public final class DhScheduler implements Scheduler
         }
     }
 
-    /** {@code ip_vs_dh_hashkey()}. */
+    /** {@code ip_vs_dh_hashkey()}: {@code hash_32()}, as sh's (seen on Debian 12's kernel: KernelLvsPeerSystemTest). */
     static int hash(final int address)
     {
-        return (address * AddressHash.GOLDEN) & TAB_MASK;
+        return AddressHash.hash32(address, TAB_BITS);
     }
 
     @Override

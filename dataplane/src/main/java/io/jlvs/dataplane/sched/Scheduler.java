@@ -21,6 +21,16 @@ public interface Scheduler
     {
     }
 
+    /**
+     * Called instead of {@link #takeOver} when this scheduler replaces another on a service that has its real
+     * servers ({@code ipvsadm -E -s}): the kernel's ip_vs_bind_scheduler() runs init_service over the whole list,
+     * where {@link #initService} stands for a new service that ldirectord fills one real server at a time. Only wrr
+     * starts differently (seen against Debian 12's kernel: KernelLvsPeerSystemTest).
+     */
+    default void rebind(final Service svc)
+    {
+    }
+
     default void doneService(final Service svc)
     {
     }

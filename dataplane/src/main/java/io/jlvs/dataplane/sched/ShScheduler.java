@@ -52,10 +52,14 @@ public final class ShScheduler implements Scheduler
         }
     }
 
-    /** {@code ip_vs_sh_hashkey()}: the bucket of an address (folded) and port, probed at {@code offset}. */
+    /**
+     * {@code ip_vs_sh_hashkey()}: the bucket of an address (folded) and port, probed at {@code offset}:
+     * {@code hash_32()}, the table's bits from the top of the product (seen on Debian 12's kernel:
+     * KernelLvsPeerSystemTest).
+     */
     static int hash(final int address, final int port, final int offset)
     {
-        return (offset + (port + address) * AddressHash.GOLDEN) & TAB_MASK;
+        return (offset + AddressHash.hash32(port + address, TAB_BITS)) & TAB_MASK;
     }
 
     /** The dest in bucket {@code i}, for listings and tests. */

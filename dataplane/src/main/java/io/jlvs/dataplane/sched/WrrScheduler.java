@@ -9,7 +9,8 @@ import io.jlvs.dataplane.service.Service;
  * by the weights' greatest common divisor; each pass over the list picks dests whose weight is at least
  * {@code cw}. Weights 3:2:1 give A A B A B C. Any change of dests restarts from the head with
  * {@code cw} kept but bounded and aligned, as the kernel's {@code ip_vs_wrr_dest_changed()} does; a new service
- * starts where the kernel's stands after ldirectord added its real servers one by one.
+ * starts where the kernel's stands after ldirectord added its real servers one by one, and a service whose
+ * scheduler becomes wrr starts from the maximum weight, as ip_vs_wrr_init_svc() over the whole list does.
  */
 public final class WrrScheduler implements Scheduler
 {
@@ -46,6 +47,14 @@ public final class WrrScheduler implements Scheduler
             destChanged(dests, from);
         }
         cl = HEAD;
+    }
+
+    /** ip_vs_wrr_init_svc() over the whole list: from the maximum weight. */
+    @Override
+    public void rebind(final Service svc)
+    {
+        cw = 0;
+        destChanged(svc);
     }
 
     @Override

@@ -220,9 +220,17 @@ public final class ServiceTable
                     d.takeOverOverload(old.dests()[i]);
                 }
             }
-            if (old.scheduler() != s.scheduler() && old.scheduler().name().equals(s.scheduler().name()))
+            if (old.scheduler() == s.scheduler())
+            {
+                continue;
+            }
+            if (old.scheduler().name().equals(s.scheduler().name()))
             {
                 s.scheduler().takeOver(s, old);
+            }
+            else
+            {
+                s.scheduler().rebind(s);
             }
         }
     }

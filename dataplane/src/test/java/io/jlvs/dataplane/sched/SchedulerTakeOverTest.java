@@ -71,6 +71,21 @@ class SchedulerTakeOverTest
         assertEquals("A B C", choose(svc, 3));
     }
 
+    /**
+     * ipvsadm -E -s wrr on a service with 3:2:1 (list C B A): the kernel's init_service starts at the maximum weight,
+     * not where ldirectord's one -a at a time leaves a new service (C B A A B A); seen on Debian 12's kernel.
+     */
+    @Test
+    void shouldStartWrrFromTheMaximumWeightWhenItReplacesAnotherScheduler()
+    {
+        final Service old = service("rr", "C:1 B:2 A:3", 80);
+        choose(old, 2);
+        final Service svc = service("wrr", "C:1 B:2 A:3", 80);
+        assertEquals("C B A A B A", choose(service("wrr", "C:1 B:2 A:3", 80), 6), "a new service");
+        new ServiceTable(svc).takeOverSchedulers(new ServiceTable(old));
+        assertEquals("A B A C B A A B", choose(svc, 8));
+    }
+
     @Test
     void shouldStartOverForAnotherService()
     {
