@@ -13,15 +13,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The appliance image (appliance-image/build.sh, built here once per run when missing or older than the build),
- * booted by QEMU ({@link QemuGuest}) with its NIC on a TAP in the lab's switch. Booted by UEFI (OVMF, systemd-boot)
- * and configured from its own /etc/jlvs partition it comes up as the lab's director (systemd sees READY=1), the
- * lab's client gets HTTP answers through the VIP by the configured weights, and it updates itself into its other
- * root slot and comes up from there. Booted directly with the configuration it ships, which names no NIC, the unit
- * fails saying why on the console and the console still offers a login.
+ * booted by QEMU ({@link QemuGuest}) by UEFI with its NIC on a TAP in the lab's switch: its shipped configuration
+ * refused on the console, then configured there as the lab's director, balancing by the weights, and updated into
+ * its other root slot, from which it comes up and balances again.
  */
 class ApplianceImageSystemTest
 {
@@ -84,26 +82,6 @@ class ApplianceImageSystemTest
         }
     }
 
-    /** A copy of the image (sparse), its /etc/jlvs replaced by {@code config} when given. */
-    private static Path imageWith(final String name, final Map<String, String> config) throws Exception
-    {
-        final Path copy = work.resolve(name + ".img");
-        assertEquals(0, Lab.run(Duration.ofMinutes(2), "cp", "--sparse=always", QemuGuest.IMAGE.toString(),
-            copy.toString()).status());
-        if (null != config)
-        {
-            final Path dir = Files.createDirectories(work.resolve(name + "-config"));
-            for (final Map.Entry<String, String> e : config.entrySet())
-            {
-                Files.writeString(dir.resolve(e.getKey()), e.getValue());
-            }
-            final Lab.Result r = Lab.run(Duration.ofMinutes(1), "bash",
-                Lab.ROOT.resolve("appliance-image/set-config.sh").toString(), copy.toString(), dir.toString());
-            assertEquals(0, r.status(), r.out());
-        }
-        return copy;
-    }
-
     /** A disk holding a filesystem with the image as a file, as an operator copies it to the appliance. */
     private static Path updateDisk() throws Exception
     {
@@ -130,38 +108,73 @@ class ApplianceImageSystemTest
         return (System.nanoTime() - start) / 1_000_000_000L;
     }
 
+    /** A copy of the image whose /etc/jlvs holds the files the image ships and the lab's beside them in lab/. */
+    private static Path imageWithTheLabsConfigBeside() throws Exception
+    {
+        final Path dir = Files.createDirectories(work.resolve("config/lab"));
+        for (final String shipped : List.of("default.conf", "ldirectord.cf"))
+        {
+            Files.copy(Lab.ROOT.resolve("appliance-image/rootfs/etc/jlvs").resolve(shipped),
+                dir.getParent().resolve(shipped));
+        }
+        for (final Map.Entry<String, String> e : LAB_CONFIG.entrySet())
+        {
+            Files.writeString(dir.resolve(e.getKey()), e.getValue());
+        }
+        final Path copy = work.resolve("appliance.img");
+        assertEquals(0, Lab.run(Duration.ofMinutes(2), "cp", "--sparse=always", QemuGuest.IMAGE.toString(),
+            copy.toString()).status());
+        final Lab.Result r = Lab.run(Duration.ofMinutes(1), "bash",
+            Lab.ROOT.resolve("appliance-image/set-config.sh").toString(), copy.toString(), dir.getParent().toString());
+        assertEquals(0, r.status(), r.out());
+        return copy;
+    }
+
     /**
-     * Booted by UEFI from slot A it is the lab's director; "jlvs-update" on its console writes the image (here the
-     * same build, from a file on a second disk) into slot B and reboots; systemd-boot starts slot B once, its
-     * director comes up from the same /etc/jlvs, the slot becomes the default, and it balances as before.
+     * The operator's path, booted by UEFI (OVMF, systemd-boot) from slot A. The configuration the image ships names
+     * no NIC: the director refuses, saying why on the console, nothing forwards, and the console offers a login.
+     * Root logs in, puts the lab's configuration in place and starts the director, which balances by the weights.
+     * "jlvs-update" then writes the image (here the same build, from a file on a second disk) into slot B and
+     * reboots; systemd-boot starts slot B once, its director comes up from the same /etc/jlvs, the slot becomes the
+     * default, and it balances as before.
      */
     @Test
-    void shouldBootByUefiBalanceAndUpdateItselfIntoTheOtherSlot() throws Exception
+    void shouldRefuseItsShippedConfigurationThenBalanceAndUpdateItselfIntoTheOtherSlot() throws Exception
     {
-        final Path image = imageWith("uefi", LAB_CONFIG);
+        final Path image = imageWithTheLabsConfigBeside();
         final Path update = updateDisk();
         final Path vars = work.resolve("OVMF_VARS.fd");
         Files.copy(QemuGuest.OVMF_VARS, vars);
         final String password = Files.readString(QemuGuest.IMAGE_DIR.resolve("root-password")).strip();
         final long start = System.nanoTime();
-        try (QemuGuest guest = QemuGuest.boot(work.resolve("uefi-console.log"), TAP, MAC, List.of(
+        try (QemuGuest guest = QemuGuest.boot(work.resolve("console.log"), TAP, MAC, List.of(
             "-drive", "if=pflash,format=raw,readonly=on,file=" + QemuGuest.OVMF_CODE,
             "-drive", "if=pflash,format=raw,file=" + vars,
             "-drive", "file=" + image + ",format=raw,if=virtio",
             "-drive", "file=" + update + ",format=raw,if=virtio")))
         {
             int at = guest.await(0, "root=PARTLABEL=jlvs-root-a", null, READY_WITHIN);
-            at = guest.await(at, READY, "the director cannot start", READY_WITHIN);
-            System.out.printf("QEMU (TCG, OVMF, systemd-boot) boot to READY=1: %d s%n", secondsSince(start));
-            assertBalancedByWeight(36000);
+            at = guest.await(at, "/etc/jlvs/default.conf: missing required key \"port\"", READY, READY_WITHIN);
+            at = guest.await(at, "refused", READY, Duration.ofMinutes(1));
+            System.out.printf("QEMU (TCG, OVMF, systemd-boot) boot to the shipped configuration's refusal: %d s%n",
+                secondsSince(start));
 
             guest.type("\n");
-            at = guest.await(at, "jlvs login:", null, Duration.ofMinutes(1));
+            at = guest.await(at, "jlvs login:", READY, Duration.ofMinutes(2));
             guest.type("root\n");
             at = guest.await(at, "Password:", null, Duration.ofMinutes(1));
             guest.type(password + "\n");
             // login discards what is typed before the shell runs: the prompt first
             at = guest.await(at, "root@jlvs:", "Login incorrect", Duration.ofMinutes(2));
+            assertFalse(guest.console().contains(READY), "nothing forwards half-configured");
+            final long configured = System.nanoTime();
+            guest.type("cp /etc/jlvs/lab/default.conf /etc/jlvs/lab/ldirectord.cf /etc/jlvs/ && " +
+                "systemctl reset-failed jlvs@default && systemctl start --no-block jlvs@default\n");
+            at = guest.await(at, READY, "the director cannot start", READY_WITHIN);
+            System.out.printf("configured on the console, the director's start to READY=1: %d s%n",
+                secondsSince(configured));
+            assertBalancedByWeight(36000);
+
             final long updating = System.nanoTime();
             guest.type("mount -o ro /dev/vdb /mnt && jlvs-update /mnt/jlvs-appliance.img && systemctl reboot\n");
             at = guest.await(at, "the next boot starts slot B once", "jlvs-update: error:", Duration.ofMinutes(5));
@@ -172,26 +185,6 @@ class ApplianceImageSystemTest
             System.out.printf("slot B's boot to READY=1: %d s%n", secondsSince(rebooted));
             guest.await(at, "jlvs-update: slot B is the default now", null, Duration.ofMinutes(2));
             assertBalancedByWeight(37000);
-        }
-    }
-
-    /** Booted directly with the configuration the image ships, which names no NIC. */
-    @Test
-    void shouldRefuseItsUnconfiguredDirectorOnTheConsoleAndStillOfferALogin() throws Exception
-    {
-        final Path image = imageWith("shipped", null);
-        final long start = System.nanoTime();
-        try (QemuGuest guest = QemuGuest.boot(work.resolve("shipped-console.log"), TAP, MAC, List.of("-no-reboot",
-            "-kernel", QemuGuest.KERNEL.toString(), "-initrd", QemuGuest.INITRD.toString(),
-            "-append", "root=PARTLABEL=jlvs-root-a rw console=ttyS0,115200 hugepagesz=2M hugepages=128",
-            "-drive", "file=" + image + ",format=raw,if=virtio")))
-        {
-            guest.await(0, "jlvs login:", null, READY_WITHIN);
-            System.out.printf("QEMU (TCG) boot to the login prompt: %d s%n", secondsSince(start));
-            final int at = guest.await(0, "/etc/jlvs/default.conf: missing required key \"port\"", null,
-                Duration.ofMinutes(5));
-            guest.await(at, "refused", null, Duration.ofMinutes(1));
-            assertTrue(!guest.console().contains("READY=1, forwarding"), "nothing forwards half-configured");
         }
     }
 }
