@@ -76,6 +76,7 @@ public final class KeepalivedSource
     private final List<ConfigDiagnostic> warnings = new ArrayList<>();
     private final Map<String, String> definitions = new HashMap<>();
     private final Deque<Path> including = new ArrayDeque<>();
+    private final java.util.Set<String> undefined = new java.util.HashSet<>();
 
     private KeepalivedSource(final String configId)
     {
@@ -232,13 +233,33 @@ public final class KeepalivedSource
         return !name.isEmpty() && name.chars().allMatch((c) -> Character.isLetterOrDigit(c) || c == '_');
     }
 
-    /** Replaces {@code $NAME} and {@code ${NAME}} by their definitions; an unknown name is an error. */
+    /**
+     * Replaces {@code ${NAME}} anywhere, and {@code $NAME} where a blank, a comma, a parenthesis or the end of the line
+     * follows it, by its definition, as keepalived's {@code replace_param}; the replacement is read again, so that
+     * definitions may use definitions. keepalived's own: {@code ${_PWD}} (the file's directory), {@code ${_INSTANCE}}
+     * (the configuration id), {@code ${_HASH}} and {@code ${_BANG}}. An undefined name is left as written, as
+     * keepalived leaves it, with a warning.
+     */
     private String expand(final Path file, final int number, final String raw)
     {
-        if (raw.indexOf('$') < 0)
+        String line = raw;
+        for (int round = 0; round < MAX_EXPANSIONS && line.indexOf('$') >= 0; round++)
         {
-            return raw;
+            final String next = expandOnce(file, number, line);
+            if (next.equals(line))
+            {
+                break;
+            }
+            line = next;
         }
+        return line;
+    }
+
+    /** How many times a line is read again for definitions inside definitions, as a bound on a definition loop. */
+    private static final int MAX_EXPANSIONS = 16;
+
+    private String expandOnce(final Path file, final int number, final String raw)
+    {
         final StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < raw.length())
@@ -258,26 +279,49 @@ public final class KeepalivedSource
                 j++;
             }
             final String name = raw.substring(start, j);
-            if (name.isEmpty() || (braced && (j >= raw.length() || raw.charAt(j) != '}')))
+            final boolean ends = braced ? j < raw.length() && raw.charAt(j) == '}' :
+                j == raw.length() || " \t,)".indexOf(raw.charAt(j)) >= 0;
+            if (name.isEmpty() || !ends)
             {
                 out.append(c);
                 i++;
                 continue;
             }
-            final String value = definitions.get(name);
+            final int after = braced ? j + 1 : j;
+            final String value = definition(file, name);
+            if (null == value && undefined.add(file + ":" + number + ":" + name))
+            {
+                warnings.add(new ConfigDiagnostic(file, number, "$" + name + " is not defined: left as written, as " +
+                    "keepalived leaves it", raw));
+            }
             if (null == value)
             {
-                errors.add(new ConfigDiagnostic(file, number, "$" + name + " is not defined (define it with $" +
-                    name + "=... on a line before)", raw));
-                out.append(raw, i, braced ? j + 1 : j);
+                out.append(raw, i, after);
             }
             else
             {
                 out.append(value);
             }
-            i = braced ? j + 1 : j;
+            i = after;
         }
         return out.toString();
+    }
+
+    private String definition(final Path file, final String name)
+    {
+        final String defined = definitions.get(name);
+        if (null != defined)
+        {
+            return defined;
+        }
+        return switch (name)
+        {
+            case "_PWD" -> file.toAbsolutePath().getParent().toString();
+            case "_INSTANCE" -> configId;
+            case "_HASH" -> "#";
+            case "_BANG" -> "!";
+            default -> null;
+        };
     }
 
     private void include(final Line at)

@@ -67,9 +67,24 @@ class KeepalivedSourceTest
         assertEquals(List.of(List.of("virtual_server", "192.0.2.10", "80", "{"),
             List.of("real_server", "10.0.0.1", "80", "{"), List.of("TCP_CHECK", "{", "connect_timeout", "3", "}"),
             List.of("}"), List.of("real_server", "$NOPE", "80"), List.of("}")), words(r));
-        assertEquals(1, r.errors().size());
-        assertEquals(7, r.errors().getFirst().line());
-        assertTrue(r.errors().getFirst().message().contains("$NOPE is not defined"), r.errors().toString());
+        assertEquals(List.of(), r.errors());
+        assertEquals(1, r.warnings().size());
+        assertEquals(7, r.warnings().getFirst().line());
+        assertTrue(r.warnings().getFirst().message().contains("$NOPE is not defined"), r.warnings().toString());
+    }
+
+    @Test
+    void shouldExpandNamesOnlyWhereKeepalivedEndsThemAndItsOwnDefinitions()
+    {
+        final Result r = KeepalivedSource.read(Path.of("/etc/keepalived/k.conf"), List.of(
+            "$A=10.0.0",
+            "$B=${A}.1",
+            "real_server $B 80",
+            "real_server $Bx ${A}.2,${_INSTANCE} ${_PWD}"), "lb2");
+        assertEquals(List.of(List.of("real_server", "10.0.0.1", "80"),
+            List.of("real_server", "$Bx", "10.0.0.2,lb2", "/etc/keepalived")), words(r));
+        assertEquals(List.of("/etc/keepalived/k.conf:4: $Bx is not defined: left as written, as keepalived leaves it"),
+            r.warnings().stream().map(ConfigDiagnostic::toString).toList());
     }
 
     @Test
