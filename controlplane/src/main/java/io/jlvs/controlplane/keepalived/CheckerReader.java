@@ -252,9 +252,9 @@ final class CheckerReader
                 read.add(url);
             }
         }
-        if (urls.isEmpty())
+        if (read.isEmpty())
         {
-            values.error(block, block.keyword() + " checker has no urls specified: it needs url { path ... }");
+            values.errorAtEnd(block, "HTTP/SSL_GET checker has no urls specified: it needs url { path ... }");
         }
         if (!read.isEmpty())
         {
@@ -327,7 +327,7 @@ final class CheckerReader
         }
         if (null == path)
         {
-            values.error(block, "url has no path: an HTTP_GET or SSL_GET url needs one");
+            values.errorAtEnd(block, "HTTP/SSL_GET checker url has no path");
             return null;
         }
         if (codes.isEmpty() && null == digest)
@@ -478,7 +478,7 @@ final class CheckerReader
         }
         if (null == command)
         {
-            values.error(block, "No script path has been specified for MISC_CHECK: it needs misc_path");
+            values.errorAtEnd(block, "No script path has been specified for MISC_CHECKER: it needs misc_path");
             return;
         }
         if (command.isEmpty())
@@ -575,7 +575,7 @@ final class CheckerReader
         }
         if (null == name)
         {
-            values.error(block, "FILE_CHECK has no track_file specified");
+            values.errorAtEnd(block, "FILE_CHECK has no track_file specified");
             return;
         }
         final KeepalivedGlobals.TrackFile tracked = trackFiles.get(name);

@@ -17,13 +17,16 @@ import java.util.Objects;
  * @param keyword its first word
  * @param args    the words after it on its line, up to a brace
  * @param block   the statements of its block; null when it has none (an empty block is an empty list)
+ * @param end     the line of the } that closes its block (where keepalived checks what a block must hold); its own
+ *                line when it has no block or the block is not closed
  */
-public record KeepalivedBlock(Line line, String keyword, List<String> args, List<KeepalivedBlock> block)
+public record KeepalivedBlock(Line line, String keyword, List<String> args, List<KeepalivedBlock> block, Line end)
 {
     public KeepalivedBlock
     {
         Objects.requireNonNull(line, "line");
         Objects.requireNonNull(keyword, "keyword");
+        Objects.requireNonNull(end, "end");
         args = List.copyOf(args);
         block = null == block ? null : List.copyOf(block);
     }
@@ -52,6 +55,12 @@ public record KeepalivedBlock(Line line, String keyword, List<String> args, List
     public List<KeepalivedBlock> children()
     {
         return null == block ? List.of() : block;
+    }
+
+    /** @return "FILE:LINE" of the } that closes its block (its own line without one) */
+    public String whereEnds()
+    {
+        return end.where();
     }
 
     /** @return "FILE:LINE" */
@@ -108,6 +117,7 @@ public record KeepalivedBlock(Line line, String keyword, List<String> args, List
                     if (null != opener)
                     {
                         closed = true;
+                        closedAt = t.line();
                         return out;
                     }
                     error(t.line(), "a } that closes no block");
@@ -128,6 +138,7 @@ public record KeepalivedBlock(Line line, String keyword, List<String> args, List
                     args.add(tokens.get(pos++).word());
                 }
                 List<KeepalivedBlock> block = null;
+                Line end = line;
                 if (pos < tokens.size() && tokens.get(pos).word().equals("{"))
                 {
                     block = statements(tokens.get(pos++));
@@ -135,8 +146,12 @@ public record KeepalivedBlock(Line line, String keyword, List<String> args, List
                     {
                         error(line, t.word() + " { is not closed by }");
                     }
+                    else
+                    {
+                        end = closedAt;
+                    }
                 }
-                out.add(new KeepalivedBlock(line, t.word(), args, block));
+                out.add(new KeepalivedBlock(line, t.word(), args, block, end));
             }
             closed = false;
             return out;
@@ -144,6 +159,8 @@ public record KeepalivedBlock(Line line, String keyword, List<String> args, List
 
         /** Whether the last block read ended with its own }, not with the end of the file. */
         private boolean closed;
+        /** The line of the } that closed it. */
+        private Line closedAt;
 
         private static boolean isBrace(final String w)
         {

@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.keepalived;
 
+import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.InetLiterals;
 
@@ -45,22 +46,54 @@ public final class KeepalivedConfigParser
     }
 
     /**
+     * What a read found: the configuration when there was no error, and every error and warning, each with its file
+     * and line, in file order.
+     *
+     * @param config   null when there is an error
+     * @param errors   what refuses the file
+     * @param warnings what keepalived would complain of and carry on past, and what jlvs does not act on
+     */
+    public record Checked(KeepalivedConfig config, List<ConfigDiagnostic> errors, List<ConfigDiagnostic> warnings)
+    {
+        public Checked
+        {
+            errors = List.copyOf(errors);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
      * @param configId the {@code @ID} lines that apply (keepalived's {@code -i}, default the short host name)
      * @throws ConfigException with every error, each with its file and line
      */
     public static KeepalivedConfig parse(final Path file, final String configId) throws ConfigException
     {
-        return new KeepalivedConfigParser().read(KeepalivedSource.read(file, configId), file);
+        return orThrow(check(file, configId));
     }
 
     /** Parses {@code text} as if it were {@code file} (includes relative to it). */
     public static KeepalivedConfig parse(final Path file, final List<String> text, final String configId)
         throws ConfigException
     {
-        return new KeepalivedConfigParser().read(KeepalivedSource.read(file, text, configId), file);
+        return orThrow(new KeepalivedConfigParser().read(KeepalivedSource.read(file, text, configId), file));
     }
 
-    private KeepalivedConfig read(final KeepalivedSource.Result source, final Path file) throws ConfigException
+    /** Reads {@code file} and says everything found, errors and warnings both ({@code jlvs check -k}). */
+    public static Checked check(final Path file, final String configId)
+    {
+        return new KeepalivedConfigParser().read(KeepalivedSource.read(file, configId), file);
+    }
+
+    private static KeepalivedConfig orThrow(final Checked checked) throws ConfigException
+    {
+        if (null == checked.config())
+        {
+            throw new ConfigException(checked.errors());
+        }
+        return checked.config();
+    }
+
+    private Checked read(final KeepalivedSource.Result source, final Path file)
     {
         values.addErrors(source.errors());
         values.addWarnings(source.warnings());
@@ -128,11 +161,10 @@ public final class KeepalivedConfigParser
                 servers.add(vs);
             }
         }
-        if (!values.errors().isEmpty())
-        {
-            throw new ConfigException(values.errors());
-        }
-        return new KeepalivedConfig(file, globals, groups, servers, vrrp, values.warnings());
+        final List<ConfigDiagnostic> errors = values.errors();
+        final List<ConfigDiagnostic> warnings = values.warnings();
+        return new Checked(errors.isEmpty() ? new KeepalivedConfig(file, globals, groups, servers, vrrp, warnings) : null,
+            errors, warnings);
     }
 
     /** {@code track_file NAME { file PATH; weight W [reverse]; init_file [VALUE] [overwrite] }}. */

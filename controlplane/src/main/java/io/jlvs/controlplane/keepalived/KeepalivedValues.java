@@ -29,6 +29,16 @@ final class KeepalivedValues
         errors.add(new ConfigDiagnostic(at.line().file(), at.line().number(), message, at.text()));
     }
 
+    /**
+     * An error found when a block ends, reported at its closing } as keepalived reports it (its end handler runs
+     * there), naming the line that opened it.
+     */
+    void errorAtEnd(final KeepalivedBlock at, final String message)
+    {
+        errors.add(new ConfigDiagnostic(at.end().file(), at.end().number(), message + " (the block opened at line " +
+            at.line().number() + ")", "}"));
+    }
+
     void warn(final KeepalivedBlock at, final String message)
     {
         warnings.add(new ConfigDiagnostic(at.line().file(), at.line().number(), message, at.text()));

@@ -248,7 +248,7 @@ final class VirtualServerReader
         }
         else if (null == protocol)
         {
-            values.warn(block, "Virtual server " + name(address, port, fwmark, group) +
+            values.warn(block, "Virtual server " + name(address, port, fwmark, group, protocol) +
                 ": no protocol set - defaulting to UDP");
             protocol = ServiceProtocol.UDP;
         }
@@ -259,7 +259,7 @@ final class VirtualServerReader
         }
         if (null == scheduler)
         {
-            values.warn(block, "Virtual server " + name(address, port, fwmark, group) +
+            values.warn(block, "Virtual server " + name(address, port, fwmark, group, protocol) +
                 ": no scheduler set, setting default '" + KeepalivedVirtualServer.DEFAULT_SCHEDULER + "'");
             scheduler = KeepalivedVirtualServer.DEFAULT_SCHEDULER;
         }
@@ -269,7 +269,7 @@ final class VirtualServerReader
         }
         if (null == group && 0 == fwmark && 0 == port && null == persistence)
         {
-            values.warn(block, "Virtual server " + name(address, port, fwmark, group) +
+            values.warn(block, "Virtual server " + name(address, port, fwmark, group, protocol) +
                 ": zero port only valid for persistent services - setting");
             persistence = DEFAULT_PERSISTENCE_TIMEOUT;
         }
@@ -291,7 +291,7 @@ final class VirtualServerReader
                 .noneMatch((c) -> c.keyword().equals("lvs_method")));
             if (anyReal || (null != sorryAt && null == sorryMethod))
             {
-                values.warn(block, "Virtual server " + name(address, port, fwmark, group) +
+                values.warn(block, "Virtual server " + name(address, port, fwmark, group, protocol) +
                     ": no forwarding method set, setting default NAT");
             }
             d.method = Method.NAT;
@@ -307,7 +307,7 @@ final class VirtualServerReader
             }
             if (!seen.add(rs.address().getHostAddress() + "/" + rs.port()))
             {
-                values.warn(r, "real server " + InetLiterals.ntop(rs.address()) + ":" + rs.port() +
+                values.warn(r, "real server " + endpoint(rs.address(), rs.port(), protocol) +
                     " is duplicated - removing second rs");
                 continue;
             }
@@ -321,14 +321,14 @@ final class VirtualServerReader
         }
         if (reals.isEmpty())
         {
-            values.warn(block, "Virtual server " + name(address, port, fwmark, group) +
+            values.warn(block, "Virtual server " + name(address, port, fwmark, group, protocol) +
                 " has no real servers - ignoring");
             return null;
         }
         final long total = reals.stream().mapToLong(KeepalivedRealServer::weight).sum();
         if (total < quorum)
         {
-            values.warn(block, "quorum " + quorum + " for " + name(address, port, fwmark, group) +
+            values.warn(block, "quorum " + quorum + " for " + name(address, port, fwmark, group, protocol) +
                 " exceeds total weight of real servers " + total + ", reducing quorum to " + total);
             quorum = total;
         }
@@ -351,7 +351,9 @@ final class VirtualServerReader
             .map((m) -> AddressFamily.of(m.address())).findFirst().orElse(null);
     }
 
-    private static String name(final InetAddress address, final int port, final int fwmark, final String group)
+    /** keepalived's FMT_VS: "[192.0.2.1]:tcp:80" ("none" before a protocol is set), "FWM 1", "[GROUP]". */
+    private static String name(final InetAddress address, final int port, final int fwmark, final String group,
+        final ServiceProtocol protocol)
     {
         if (null != group)
         {
@@ -361,7 +363,14 @@ final class VirtualServerReader
         {
             return "FWM " + Integer.toUnsignedString(fwmark);
         }
-        return "[" + InetLiterals.ntop(address) + "]:" + port;
+        return endpoint(address, port, protocol);
+    }
+
+    /** keepalived's FMT_RS: "[10.0.0.1]:tcp:80", the virtual server's protocol. */
+    private static String endpoint(final InetAddress address, final int port, final ServiceProtocol protocol)
+    {
+        return "[" + InetLiterals.ntop(address) + "]:" + (null == protocol ? "none" :
+            protocol.name().toLowerCase(Locale.ROOT)) + ":" + port;
     }
 
     /** {@code NAT}, {@code DR} or {@code TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]}. */
