@@ -237,6 +237,10 @@ public final class AdminCommands
 
     private IpvsadmResult reload()
     {
+        if (null != director.keepalived())
+        {
+            return reloadKeepalived();
+        }
         final LdirectordConfig next;
         final io.jlvs.dataplane.service.MarkRules marks;
         try
@@ -261,6 +265,43 @@ public final class AdminCommands
         }
         director.reload(next, marks);
         return IpvsadmResult.ok("reloaded " + next.file() + "\n");
+    }
+
+    /** keepalived.conf read again, as keepalived's SIGHUP: refused whole, with file and line, when it has an error. */
+    private IpvsadmResult reloadKeepalived()
+    {
+        final java.nio.file.Path file = director.keepalived().keepalived().file();
+        final io.jlvs.controlplane.keepalived.KeepalivedConfigParser.Checked checked =
+            io.jlvs.controlplane.keepalived.KeepalivedConfigParser.check(file, director.settings().configId());
+        if (null == checked.config())
+        {
+            final StringBuilder sb = new StringBuilder();
+            checked.errors().forEach((d) -> sb.append(d).append('\n'));
+            return IpvsadmResult.error(1, sb.toString());
+        }
+        final var next = io.jlvs.controlplane.keepalived.KeepalivedServices.of(checked.config());
+        final var unsupported = TableCompiler.unsupported(next.config());
+        if (!unsupported.isEmpty())
+        {
+            final StringBuilder sb = new StringBuilder();
+            unsupported.forEach((d) -> sb.append(d).append('\n'));
+            return IpvsadmResult.error(1, sb.toString());
+        }
+        final io.jlvs.dataplane.service.MarkRules marks;
+        try
+        {
+            marks = io.jlvs.controlplane.config.MangleRules.read(director.settings());
+        }
+        catch (final ConfigException ex)
+        {
+            return IpvsadmResult.error(1, ex.getMessage() + "\n");
+        }
+        catch (final java.io.IOException ex)
+        {
+            return IpvsadmResult.error(1, "jlvs: cannot read the fwmark rules: " + ex.getMessage() + "\n");
+        }
+        director.reload(next, marks);
+        return IpvsadmResult.ok("reloaded " + file + "\n");
     }
 
     /** The running table as ipvsadm shows it: services, real servers, counters summed over agents. */

@@ -6,10 +6,14 @@ import io.jlvs.controlplane.config.DirectorSettings;
 import io.jlvs.controlplane.config.LdirectordConfig;
 import io.jlvs.controlplane.config.LdirectordConfigParser;
 import io.jlvs.controlplane.config.MangleRules;
+import io.jlvs.controlplane.keepalived.KeepalivedConfigParser;
+import io.jlvs.controlplane.keepalived.KeepalivedServices;
+import io.jlvs.controlplane.keepalived.KeepalivedSource;
 import io.jlvs.controlplane.vrrp.VrrpConfig;
 import io.jlvs.dataplane.service.MarkRules;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,13 +30,15 @@ final class ConfigCheck
     /**
      * What was read, and what is wrong with it.
      *
-     * @param settings null when the settings were not asked for, or could not be read
-     * @param config   null when ldirectord.cf could not be read
+     * @param settings   null when the settings were not asked for, or could not be read
+     * @param config     null when ldirectord.cf (or keepalived.conf) could not be read
+     * @param keepalived the services of keepalived.conf when they come from one, else null
      * @param marks    the fwmark rules ({@link MarkRules#NONE} without settings)
      * @param errors   what stops a start, "FILE:LINE: message" or "jlvs: ..."
      * @param warnings what a start would warn about, "FILE:LINE: warning: message"
      */
-    record Result(DirectorSettings settings, LdirectordConfig config, MarkRules marks, List<String> errors,
+    record Result(DirectorSettings settings, LdirectordConfig config,
+        io.jlvs.controlplane.keepalived.KeepalivedServices keepalived, MarkRules marks, List<String> errors,
         List<String> warnings)
     {
         boolean ok()
@@ -46,10 +52,19 @@ final class ConfigCheck
     }
 
     /**
-     * @param settingsFile director.conf, or null to check ldirectord.cf alone
+     * @param settingsFile director.conf, or null to check ldirectord.cf (or keepalived.conf) alone
      * @param configFile   ldirectord.cf, or null for the settings' {@code ldirectord-config} (relative to the settings)
      */
     static Result run(final Path settingsFile, final Path configFile)
+    {
+        return run(settingsFile, configFile, null);
+    }
+
+    /**
+     * @param keepalivedFile keepalived.conf ({@code jlvs check -k}), or null for the settings' {@code keepalived-config}
+     *                       when they have one
+     */
+    static Result run(final Path settingsFile, final Path configFile, final Path keepalivedFile)
     {
         final List<String> errors = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
@@ -70,24 +85,61 @@ final class ConfigCheck
             }
             if (null == settings)
             {
-                return new Result(null, null, MarkRules.NONE, errors, warnings);
+                return new Result(null, null, null, MarkRules.NONE, errors, warnings);
             }
         }
-        final Path cf = null != configFile ? configFile :
-            settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
+        final Path kf = null != keepalivedFile ? keepalivedFile : null == settings || null != configFile ? null :
+            settings.keepalivedConfig().map((k) -> settingsFile.toAbsolutePath().resolveSibling(k)).orElse(null);
         LdirectordConfig config = null;
-        try
+        KeepalivedServices keepalived = null;
+        boolean vrrpHere = false;
+        if (null != kf)
         {
-            config = LdirectordConfigParser.parse(cf);
-            config.warnings().forEach((d) -> warnings.add(warning(d)));
+            final String configId = null != settings ? settings.configId() :
+                KeepalivedSource.defaultConfigId(io.jlvs.controlplane.health.LocalHost.name());
+            if (!Files.isReadable(kf))
+            {
+                errors.add(cannotRead(kf, new NoSuchFileException(kf.toString())));
+            }
+            else
+            {
+                final KeepalivedConfigParser.Checked checked = KeepalivedConfigParser.check(kf, configId);
+                checked.warnings().forEach((d) -> warnings.add(warning(d)));
+                checked.errors().forEach((d) -> errors.add(d.toString()));
+                if (null != checked.config())
+                {
+                    keepalived = KeepalivedServices.of(checked.config());
+                    config = keepalived.config();
+                    vrrpHere = checked.config().vrrp().stream().anyMatch((b) -> b.keyword().equals("vrrp_instance"));
+                }
+                if (vrrpHere)
+                {
+                    vrrp(kf, configId, true, errors, warnings);
+                    if (null != settings && !settings.hostPath())
+                    {
+                        errors.add(settingsFile + ": keepalived-config has a vrrp_instance, which needs the host path " +
+                            "(host-path = yes): VRRP runs in the director's own kernel");
+                    }
+                }
+            }
         }
-        catch (final ConfigException ex)
+        else
         {
-            ex.errors().forEach((d) -> errors.add(d.toString()));
-        }
-        catch (final IOException ex)
-        {
-            errors.add(cannotRead(cf, ex));
+            final Path cf = null != configFile ? configFile :
+                settingsFile.toAbsolutePath().resolveSibling(settings.ldirectordConfig());
+            try
+            {
+                config = LdirectordConfigParser.parse(cf);
+                config.warnings().forEach((d) -> warnings.add(warning(d)));
+            }
+            catch (final ConfigException ex)
+            {
+                ex.errors().forEach((d) -> errors.add(d.toString()));
+            }
+            catch (final IOException ex)
+            {
+                errors.add(cannotRead(cf, ex));
+            }
         }
         MarkRules marks = MarkRules.NONE;
         if (null != settings)
@@ -106,19 +158,7 @@ final class ConfigCheck
             }
             if (settings.vrrp().isPresent())
             {
-                final Path vrrp = settings.vrrp().get();
-                try
-                {
-                    VrrpConfig.parse(vrrp, (w) -> warnings.add(vrrp + ": warning: " + w));
-                }
-                catch (final ConfigException ex)
-                {
-                    ex.errors().forEach((d) -> errors.add(d.toString()));
-                }
-                catch (final IOException ex)
-                {
-                    errors.add(cannotRead(vrrp, ex));
-                }
+                vrrp(settings.vrrp().get(), settings.configId(), false, errors, warnings);
             }
         }
         if (null != config)
@@ -130,7 +170,24 @@ final class ConfigCheck
                 TableCompiler.unroutable(config, settings.routes()).forEach((d) -> warnings.add(warning(d)));
             }
         }
-        return new Result(settings, config, marks, List.copyOf(errors), List.copyOf(warnings));
+        return new Result(settings, config, keepalived, marks, List.copyOf(errors), List.copyOf(warnings));
+    }
+
+    private static void vrrp(final Path file, final String configId, final boolean servicesHere,
+        final List<String> errors, final List<String> warnings)
+    {
+        try
+        {
+            VrrpConfig.parse(file, configId, servicesHere, (w) -> warnings.add(w.replaceFirst(": ", ": warning: ")));
+        }
+        catch (final ConfigException ex)
+        {
+            ex.errors().forEach((d) -> errors.add(d.toString()));
+        }
+        catch (final IOException ex)
+        {
+            errors.add(cannotRead(file, ex));
+        }
     }
 
     private static String warning(final ConfigDiagnostic d)

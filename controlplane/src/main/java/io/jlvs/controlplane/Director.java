@@ -77,7 +77,10 @@ public final class Director implements AutoCloseable
     private final HostPath hostPath;
     /** On the host path: held while serving. Null without a host path. */
     private final FloatingAddresses floating;
-    private final HealthMonitor health;
+    /** ldirectord's checks, or keepalived's checkers when the services come from keepalived.conf. */
+    private final io.jlvs.controlplane.health.HealthSource health;
+    /** The services of keepalived.conf when they come from one (keepalived-config); null with ldirectord.cf. */
+    private volatile io.jlvs.controlplane.keepalived.KeepalivedServices keepalived;
     /** ldirectord's log (logfile, syslog, supervised) of real server changes, reloads, start and stop. */
     private final io.jlvs.controlplane.alert.DirectorLog ldLog;
     private final io.jlvs.controlplane.alert.EmailAlerts alerts;
@@ -124,10 +127,12 @@ public final class Director implements AutoCloseable
     private boolean closed;
 
     private Director(final DirectorSettings settings, final LdirectordConfig config,
+        final io.jlvs.controlplane.keepalived.KeepalivedServices keepalived,
         final io.jlvs.dataplane.service.MarkRules marks, final Dpdk dpdk, final VrrpConfig vrrpConfig)
     {
         this.settings = settings;
         this.config = config;
+        this.keepalived = keepalived;
         this.dpdk = dpdk;
         final int agentCount = settings.cores().size();
 
@@ -182,7 +187,17 @@ public final class Director implements AutoCloseable
         compiler = new TableCompiler(stats);
         routes = settings.routes();
         ldLog = new io.jlvs.controlplane.alert.DirectorLog(config.file(), config.global());
-        health = new HealthMonitor(this::onHealthChange, ldLog::log);
+        if (null != keepalived)
+        {
+            final io.jlvs.controlplane.keepalived.KeepalivedHealth checkers =
+                new io.jlvs.controlplane.keepalived.KeepalivedHealth(this::onHealthChange, ldLog::log);
+            checkers.configure(keepalived); // real servers without alpha are in the first table, as keepalived's
+            health = checkers;
+        }
+        else
+        {
+            health = new HealthMonitor(this::onHealthChange, ldLog::log);
+        }
         alerts = new io.jlvs.controlplane.alert.EmailAlerts(() -> daemonStatus, ldLog,
             io.jlvs.controlplane.health.LocalHost.name());
         compiler.drainPolicy(new TableCompiler.DrainPolicy(settings.drain(), settings.drainTimeoutSec() * 1000L),
@@ -250,6 +265,16 @@ public final class Director implements AutoCloseable
      */
     public static Director start(final DirectorSettings settings, final LdirectordConfig config)
     {
+        return start(settings, config, null);
+    }
+
+    /**
+     * @param keepalived the services of the settings' keepalived-config (then {@code config} is theirs), or null for
+     *                   ldirectord.cf
+     */
+    public static Director start(final DirectorSettings settings, final LdirectordConfig config,
+        final io.jlvs.controlplane.keepalived.KeepalivedServices keepalived)
+    {
         final io.jlvs.dataplane.service.MarkRules marks;
         try
         {
@@ -264,11 +289,15 @@ public final class Director implements AutoCloseable
             throw new StartupException(List.of("cannot read the fwmark rules: " + ex.getMessage()));
         }
         VrrpConfig vrrp = null;
-        if (settings.vrrp().isPresent())
+        final boolean vrrpInKeepalived = null != keepalived && keepalived.keepalived().vrrp().stream()
+            .anyMatch((b) -> b.keyword().equals("vrrp_instance"));
+        if (settings.vrrp().isPresent() || vrrpInKeepalived)
         {
             try
             {
-                vrrp = VrrpConfig.parse(settings.vrrp().get(), (w) -> LOG.warn("{}", w));
+                vrrp = vrrpInKeepalived ?
+                    VrrpConfig.parse(keepalived.keepalived().file(), settings.configId(), true, (w) -> LOG.warn("{}", w)) :
+                    VrrpConfig.parse(settings.vrrp().get(), settings.configId(), false, (w) -> LOG.warn("{}", w));
             }
             catch (final ConfigException ex)
             {
@@ -276,7 +305,7 @@ public final class Director implements AutoCloseable
             }
             catch (final java.io.IOException ex)
             {
-                throw new StartupException(List.of("cannot read " + settings.vrrp().get() + ": " + ex.getMessage()));
+                throw new StartupException(List.of("cannot read the VRRP configuration: " + ex.getMessage()));
             }
         }
         final List<String> ealArgs = settings.ealArguments();
@@ -298,7 +327,7 @@ public final class Director implements AutoCloseable
         final Director director;
         try
         {
-            director = new Director(settings, config, marks, dpdk, vrrp);
+            director = new Director(settings, config, keepalived, marks, dpdk, vrrp);
         }
         catch (final DpdkException | IllegalStateException ex)
         {
@@ -453,7 +482,10 @@ public final class Director implements AutoCloseable
                 holdFloating();
             }
         }
-        health.configure(config);
+        if (health instanceof HealthMonitor checks)
+        {
+            checks.configure(config);
+        }
         sync.startConfigured();
         if (null != vrrp)
         {
@@ -580,6 +612,28 @@ public final class Director implements AutoCloseable
     }
 
     /**
+     * keepalived.conf read again: its checkers' states carried over where they are the same, then its services as
+     * {@link #reload(LdirectordConfig, io.jlvs.dataplane.service.MarkRules)} takes them.
+     */
+    public synchronized void reload(final io.jlvs.controlplane.keepalived.KeepalivedServices next,
+        final io.jlvs.dataplane.service.MarkRules marks)
+    {
+        if (!(health instanceof io.jlvs.controlplane.keepalived.KeepalivedHealth checkers))
+        {
+            throw new IllegalStateException("this director's services come from ldirectord.cf");
+        }
+        keepalived = next;
+        checkers.configure(next);
+        reload(next.config(), marks);
+    }
+
+    /** The services of keepalived.conf when they come from one, else null. */
+    public io.jlvs.controlplane.keepalived.KeepalivedServices keepalived()
+    {
+        return keepalived;
+    }
+
+    /**
      * Compiles a new configuration, with the marking rules read again beside it, and hands it to every agent; the
      * dataplane keeps running.
      */
@@ -592,7 +646,10 @@ public final class Director implements AutoCloseable
         systemd.send("RELOADING=1");
         ldLog.settings(next.global());
         ldLog.log("Reloading configuration " + next.file());
-        health.configure(next);
+        if (health instanceof HealthMonitor checks)
+        {
+            checks.configure(next);
+        }
         edits.reloaded(config, next);
         apply(next);
         alerts.retain(next.virtualServices());
@@ -711,6 +768,21 @@ public final class Director implements AutoCloseable
         {
             return edits.anyUp(vs);
         }
+
+        @Override
+        public int weight(final io.jlvs.controlplane.config.VirtualService vs,
+            final io.jlvs.controlplane.config.RealServer rs)
+        {
+            return IpvsadmEdits.isByIpvsadm(vs, rs) ? rs.weight() : health.weight(vs, rs);
+        }
+
+        @Override
+        public int fallbackWeight(final io.jlvs.controlplane.config.VirtualService vs)
+        {
+            // keepalived's sorry server follows its quorum; ldirectord's fallback the file's real servers
+            return null != keepalived ? health.fallbackWeight(vs) :
+                vs.fallback().isPresent() && !edits.anyUp(vs) ? 1 : ABSENT;
+        }
     };
 
     private void apply(final LdirectordConfig next)
@@ -805,7 +877,7 @@ public final class Director implements AutoCloseable
         for (final TableCompiler.CompiledService cs : compiled.services())
         {
             final String name = TableCompiler.describe(cs.config());
-            final boolean engaged = cs.dests().stream().anyMatch(TableCompiler.CompiledDest::fallback);
+            final boolean engaged = cs.dests().stream().anyMatch((d) -> d.fallback() && d.weight() > 0);
             final boolean was = onFallback.contains(name);
             if (engaged == was)
             {
@@ -1066,7 +1138,7 @@ public final class Director implements AutoCloseable
     }
 
     /** The health checks, for {@code jlvs health}. */
-    public HealthMonitor health()
+    public io.jlvs.controlplane.health.HealthSource health()
     {
         return health;
     }

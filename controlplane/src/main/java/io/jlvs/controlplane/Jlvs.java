@@ -122,7 +122,7 @@ public final class Jlvs implements Callable<Integer>
             final Director director;
             try
             {
-                director = Director.start(settings, config);
+                director = Director.start(settings, config, checked.keepalived());
             }
             catch (final Director.StartupException ex)
             {
@@ -151,7 +151,8 @@ public final class Jlvs implements Callable<Integer>
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check everything a director would read (settings, ldirectord.cf, fwmark rules, VRRP), "
+        description = {"Check everything a director would read (settings, ldirectord.cf or keepalived.conf, fwmark "
+            + "rules, VRRP), "
             + "without a NIC and without root; print each error and warning with its file and line.",
             "Exit status 0 when a director would start with it, 2 when it would refuse it."})
     static final class CheckCommand implements Callable<Integer>
@@ -163,6 +164,10 @@ public final class Jlvs implements Callable<Integer>
         @Option(names = {"-c", "--config"}, description = "ldirectord.cf (default: the settings' ldirectord-config)")
         Path configFile;
 
+        @Option(names = {"-k", "--keepalived"}, description = "keepalived.conf, as keepalived -t checks it (default: "
+            + "the settings' keepalived-config, if they have one)")
+        Path keepalivedFile;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -170,12 +175,13 @@ public final class Jlvs implements Callable<Integer>
         public Integer call()
         {
             final boolean settingsGiven = spec.commandLine().getParseResult().hasMatchedOption("-s");
-            final Path settings = settingsGiven || null == configFile ? settingsFile : null;
-            final ConfigCheck.Result r = ConfigCheck.run(settings, configFile);
+            final Path settings = settingsGiven || (null == configFile && null == keepalivedFile) ? settingsFile : null;
+            final ConfigCheck.Result r = ConfigCheck.run(settings, configFile, keepalivedFile);
             r.warnings().forEach(System.err::println);
             r.errors().forEach(System.err::println);
+            final Path file = null != keepalivedFile ? keepalivedFile : configFile;
             final String what = (null != settings ? settings + " and " : "") +
-                (null != r.config() ? r.config().file() : null != configFile ? configFile : "its ldirectord.cf");
+                (null != r.config() ? r.config().file() : null != file ? file : "its configuration");
             if (!r.ok())
             {
                 System.err.println("jlvs: " + what + ": " + r.errors().size() + " error(s), refused");

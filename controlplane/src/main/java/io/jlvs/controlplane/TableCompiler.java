@@ -100,6 +100,29 @@ public final class TableCompiler
         {
             return vs.reals().stream().anyMatch((rs) -> isUp(vs, rs));
         }
+
+        /**
+         * The real server's weight in the table, or {@link #ABSENT}: ldirectord's rule by default, the configured
+         * weight when up, 0 when down with {@code quiescent = yes}, absent otherwise. keepalived's checkers say it
+         * per real server ({@code inhibit_on_failure}, {@code misc_dynamic} weights, a quorum lost to the sorry
+         * server).
+         */
+        default int weight(final VirtualService vs, final RealServer rs)
+        {
+            return isUp(vs, rs) ? rs.weight() : vs.quiescent() ? 0 : ABSENT;
+        }
+
+        /**
+         * The fallback's (sorry server's) weight, or {@link #ABSENT}: by default 1 while no real server is up, as
+         * ldirectord's; keepalived's while the quorum is lost, and 0 otherwise with {@code sorry_server_inhibit}.
+         */
+        default int fallbackWeight(final VirtualService vs)
+        {
+            return vs.fallback().isPresent() && !anyUp(vs) ? 1 : ABSENT;
+        }
+
+        /** Not in the table. */
+        int ABSENT = -1;
     }
 
     /** The result: a snapshot per agent plus what the listing needs to describe it. */
@@ -219,19 +242,19 @@ public final class TableCompiler
             for (int i = reals.size() - 1; i >= 0; i--)
             {
                 final RealServer rs = reals.get(i);
-                final boolean up = health.isUp(vs, rs);
-                if (up || vs.quiescent())
+                final int weight = health.weight(vs, rs);
+                if (weight != Health.ABSENT)
                 {
                     final int id = uniqueId(serviceKey(vs) + "->" + destKey(rs), usedIds);
-                    final int weight = up ? rs.weight() : 0;
                     dests.add(new CompiledDest(id, rs, weight, lastWeight(id, weight), false));
                 }
             }
-            if (vs.fallback().isPresent() && !health.anyUp(vs))
+            final int fallbackWeight = vs.fallback().isPresent() ? health.fallbackWeight(vs) : Health.ABSENT;
+            if (fallbackWeight != Health.ABSENT)
             {
                 final RealServer fallback = fallbackServer(vs);
                 final int id = uniqueId(serviceKey(vs) + "->fallback " + destKey(fallback), usedIds);
-                dests.add(new CompiledDest(id, fallback, fallback.weight(), lastWeight(id, fallback.weight()), true));
+                dests.add(new CompiledDest(id, fallback, fallbackWeight, lastWeight(id, fallbackWeight), true));
             }
             current.put(serviceId, List.copyOf(dests));
             compiled.add(new CompiledService(serviceId, vs, List.copyOf(dests),

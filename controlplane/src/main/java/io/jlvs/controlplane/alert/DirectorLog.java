@@ -19,7 +19,8 @@ import java.util.Locale;
  * "Restored real server: ..."), where ldirectord writes them. {@code logfile} with a leading "/" is a file, appended
  * to line by line as {@code [Thu Sep  4 10:00:00 2025|ldirectord.cf|1234] message}; any other value is a syslog
  * facility (sent with {@code logger}, tag ldirectord, priority info). With {@code supervised = yes} the line also goes
- * to standard output as {@code [Thu Sep  4 10:00:00 2025] message}. Every line goes to the director's own log too.
+ * to standard output as {@code [Thu Sep  4 10:00:00 2025] message}. Every line goes to the director's own log too,
+ * and only there when {@code logfile} is empty (a director configured by keepalived.conf).
  * Rare events only (real server changes, reloads, start and stop): nothing here is on a packet's path.
  */
 public final class DirectorLog
@@ -55,6 +56,10 @@ public final class DirectorLog
             System.out.println("[" + now + "] " + message);
         }
         final String target = g.logfile();
+        if (target.isEmpty())
+        {
+            return; // a director configured by keepalived.conf: its own log only, as keepalived logs to its journal
+        }
         if (target.startsWith("/"))
         {
             try

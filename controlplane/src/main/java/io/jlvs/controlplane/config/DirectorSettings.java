@@ -58,6 +58,10 @@ import java.util.regex.Pattern;
  * conn-table-dir    = /dev/shm/jlvs/default    # default /dev/shm/jlvs/&lt;instance&gt;
  * admin-socket      = /run/jlvs/default.sock   # default /run/jlvs/&lt;instance&gt;.sock
  * ldirectord-config = /etc/ha.d/ldirectord.cf  # default /etc/ha.d/ldirectord.cf (ldirectord's default)
+ * keepalived-config = /etc/keepalived/keepalived.conf  # instead of ldirectord-config: the services, their checkers
+ *                                              # and the VRRP instance from a keepalived.conf (default none)
+ * config-id         = lb1                      # keepalived's -i: the @lb1 lines of keepalived-config apply
+ *                                              # (default the host name up to its first dot)
  * host-path         = yes                      # a TAP device (jlvs-&lt;instance&gt;) carrying the director's addresses
  *                                              # for its own kernel: checks, ssh (default yes)
  * vrrp              = /etc/jlvs/keepalived.conf  # the pair's VRRP instance, in keepalived's words (vrrp_instance):
@@ -117,6 +121,8 @@ public record DirectorSettings(
     Path connTableDir,
     Path adminSocket,
     Path ldirectordConfig,
+    Optional<Path> keepalivedConfig,
+    String configId,
     boolean hostPath,
     boolean standby,
     Optional<Path> vrrp,
@@ -150,7 +156,7 @@ public record DirectorSettings(
     private static final int MAX_LCORE = 1023;
     private static final List<String> KEYS = List.of("instance", "port", "address", "gateway", "floating-address", "cores",
         "control-core", "eal-args", "hugepages", "memory", "mtu", "conn-table-size", "conn-table-dir",
-        "admin-socket", "ldirectord-config", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
+        "admin-socket", "ldirectord-config", "keepalived-config", "config-id", "host-path", "state", "vrrp", "sync-daemon", "sync-id", "sync-peers", "sync-group",
         "sync-port", "sync-interface", "sync-key", "sync-threshold", "sync-refresh-period", "sync-retries",
         "sync-protocol", "drain", "drain-timeout", "expire-nodest-conn", "conn-reuse-mode", "sloppy-tcp",
         "sloppy-sctp", "expire-quiescent-template", "nat-icmp-send", "drop-entry", "secure-tcp", "amemthresh",
@@ -165,6 +171,8 @@ public record DirectorSettings(
         Objects.requireNonNull(connTableDir, "connTableDir");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(ldirectordConfig, "ldirectordConfig");
+        Objects.requireNonNull(keepalivedConfig, "keepalivedConfig");
+        Objects.requireNonNull(configId, "configId");
         addresses = List.copyOf(addresses);
         addresses6 = List.copyOf(addresses6);
         floating = List.copyOf(floating);
@@ -419,6 +427,17 @@ public record DirectorSettings(
         final Path connTableDir = Path.of(c.string("conn-table-dir", "/dev/shm/jlvs/" + instance));
         final Path adminSocket = Path.of(c.string("admin-socket", "/run/jlvs/" + instance + ".sock"));
         final Path ldirectordConfig = Path.of(c.string("ldirectord-config", DEFAULT_LDIRECTORD_CONFIG.toString()));
+        final Optional<Path> keepalivedConfig = Optional.ofNullable(c.string("keepalived-config", null)).map(Path::of);
+        if (keepalivedConfig.isPresent() && values.containsKey("ldirectord-config"))
+        {
+            c.error("keepalived-config", "ldirectord-config and keepalived-config both set: the services come from one");
+        }
+        if (keepalivedConfig.isPresent() && values.containsKey("vrrp"))
+        {
+            c.error("vrrp", "vrrp and keepalived-config both set: keepalived-config's vrrp_instance is the pair's");
+        }
+        final String configId = c.string("config-id",
+            io.jlvs.controlplane.keepalived.KeepalivedSource.defaultConfigId(io.jlvs.controlplane.health.LocalHost.name()));
         final boolean hostPath = c.yesNo("host-path", true);
         final String state = c.string("state", "master").toLowerCase(Locale.ROOT);
         if (!state.equals("master") && !state.equals("backup"))
@@ -458,7 +477,7 @@ public record DirectorSettings(
         }
         return new DirectorSettings(file, instance, port, addresses, Optional.ofNullable(gateway),
             List.copyOf(addresses6), Optional.ofNullable(gateway6[0]), floating, floating6, cores,
-            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, hostPath,
+            controlCore, ealArgs, hugepages, memory, mtu, connTableSize, connTableDir, adminSocket, ldirectordConfig, keepalivedConfig, configId, hostPath,
             state.equals("backup"), Optional.ofNullable(vrrpFile).map(Path::of), sync, drain, drainTimeout,
             sysctls, fwmarkRules, fwmarkRules6, idleSleepMax, metrics);
     }
@@ -528,9 +547,9 @@ public record DirectorSettings(
             {
                 error("sync-daemon", "invalid sync-daemon \"" + daemon + "\": none, master, backup, both or vrrp");
             }
-            if (vrrp && !values.containsKey("vrrp"))
+            if (vrrp && !values.containsKey("vrrp") && !values.containsKey("keepalived-config"))
             {
-                error("sync-daemon", "sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf>");
+                error("sync-daemon", "sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf> (or keepalived-config)");
             }
             final int syncId = integer("sync-id", 0, 0, 255);
             final List<InetAddress> peers = new ArrayList<>();

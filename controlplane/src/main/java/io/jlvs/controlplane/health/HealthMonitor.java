@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * One check runs per distinct (real server, check) however many virtual services ask for it. Checks run on their
  * own threads with their own timeouts; nothing here touches the dataplane but through the director's snapshots.
  */
-public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
+public final class HealthMonitor implements HealthSource
 {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     /** How long past its own timeout a check may run before the watchdog interrupts it. */
@@ -419,6 +419,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     }
 
     /** Whether every check has answered at least once (the director is past starting, as ldirectord says). */
+    @Override
     public boolean allAnswered()
     {
         for (final Task t : tasksSnapshot())
@@ -449,6 +450,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     }
 
     /** Every check, from any thread. */
+    @Override
     public java.util.List<CheckState> checks()
     {
         final java.util.List<CheckState> out = new java.util.ArrayList<>();
@@ -461,6 +463,7 @@ public final class HealthMonitor implements TableCompiler.Health, AutoCloseable
     }
 
     /** One line per check: state, last result, its latency, consecutive failures, checks run, overruns. */
+    @Override
     public String report()
     {
         final StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,

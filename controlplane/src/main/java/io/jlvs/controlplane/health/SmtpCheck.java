@@ -15,12 +15,20 @@ public final class SmtpCheck implements Check
     private final InetAddress address;
     private final int port;
     private final int timeoutMs;
+    private final String heloName;
 
     public SmtpCheck(final InetAddress address, final int port, final int timeoutSec)
+    {
+        this(address, port, timeoutSec, LocalHost.name());
+    }
+
+    /** @param heloName the name given in HELO (keepalived's {@code helo_name}; ldirectord's is the host's name) */
+    public SmtpCheck(final InetAddress address, final int port, final int timeoutSec, final String heloName)
     {
         this.address = address;
         this.port = port;
         this.timeoutMs = timeoutSec * 1000;
+        this.heloName = heloName;
     }
 
     @Override
@@ -30,7 +38,7 @@ public final class SmtpCheck implements Check
         try
         {
             Protocols.connect(smtp, address, port, timeoutMs);
-            if (!SMTPReply.isPositiveCompletion(smtp.getReplyCode()) || !smtp.login(LocalHost.name()))
+            if (!SMTPReply.isPositiveCompletion(smtp.getReplyCode()) || !smtp.login(heloName))
             {
                 return Check.fail(smtp.getReplyString().strip());
             }

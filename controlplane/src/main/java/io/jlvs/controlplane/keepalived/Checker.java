@@ -107,6 +107,15 @@ public sealed interface Checker
         {
             return "UDP_CHECK";
         }
+
+        /** The payload by its bytes, so that a checker read again from the same file is the same checker. */
+        @Override
+        public String toString()
+        {
+            return "Udp[where=" + where + ", timing=" + timing + ", payload=" +
+                java.util.HexFormat.of().formatHex(payload) + ", requireReply=" + requireReply + ", min=" +
+                minReplyLength + ", max=" + maxReplyLength + "]";
+        }
     }
 
     /** {@code PING_CHECK}: an ICMP echo answered. */

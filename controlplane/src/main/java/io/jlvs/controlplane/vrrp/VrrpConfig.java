@@ -3,12 +3,12 @@ package io.jlvs.controlplane.vrrp;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.InetLiterals;
+import io.jlvs.controlplane.keepalived.KeepalivedSource;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,68 +101,65 @@ public record VrrpConfig(
         notifyCommand = List.copyOf(notifyCommand);
     }
 
-    /** Reads {@code file}; warnings go to {@code warn}, errors are thrown together. */
+    /** Reads {@code file} (keepalived's syntax: include, @ID lines, $ definitions); errors are thrown together. */
     public static VrrpConfig parse(final Path file, final Consumer<String> warn) throws IOException, ConfigException
     {
-        return parse(file, Files.readAllLines(file, StandardCharsets.UTF_8), warn);
+        return parse(file, KeepalivedSource.defaultConfigId(io.jlvs.controlplane.health.LocalHost.name()), false, warn);
+    }
+
+    /**
+     * @param configId     the {@code @ID} lines that apply
+     * @param servicesHere the file is the director's keepalived-config: its virtual servers are read elsewhere, and
+     *                     not warned of here
+     */
+    public static VrrpConfig parse(final Path file, final String configId, final boolean servicesHere,
+        final Consumer<String> warn) throws IOException, ConfigException
+    {
+        if (!Files.isReadable(file))
+        {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        return parse(file, KeepalivedSource.read(file, configId), servicesHere, warn);
     }
 
     public static VrrpConfig parse(final Path file, final List<String> lines, final Consumer<String> warn)
         throws ConfigException
     {
-        return new Parser(file, tokens(lines), warn).parse();
+        return parse(file, KeepalivedSource.read(file, lines, "-"), false, warn);
     }
 
-    private record Token(String text, int line)
+    private static VrrpConfig parse(final Path file, final KeepalivedSource.Result source, final boolean servicesHere,
+        final Consumer<String> warn) throws ConfigException
+    {
+        if (!source.errors().isEmpty())
+        {
+            throw new ConfigException(source.errors());
+        }
+        source.warnings().forEach((w) -> warn.accept(w.toString()));
+        return new Parser(file, tokens(source.lines()), servicesHere, warn).parse();
+    }
+
+    private record Token(String text, int line, Path file)
     {
     }
 
-    /** keepalived's lexis: words and quoted strings, braces as words, {@code #} and {@code !} comments. */
-    private static List<Token> tokens(final List<String> lines)
+    /** The words of keepalived's lines (its lexis is {@link KeepalivedSource}'s), each with its file and line. */
+    private static List<Token> tokens(final List<KeepalivedSource.Line> lines)
     {
         final List<Token> out = new ArrayList<>();
-        for (int n = 0; n < lines.size(); n++)
+        for (final KeepalivedSource.Line l : lines)
         {
-            final String line = lines.get(n);
-            int i = 0;
-            while (i < line.length())
+            for (final String w : l.words())
             {
-                final char c = line.charAt(i);
-                if (c == '#' || c == '!')
-                {
-                    break;
-                }
-                if (Character.isWhitespace(c))
-                {
-                    i++;
-                }
-                else if (c == '{' || c == '}')
-                {
-                    out.add(new Token(String.valueOf(c), n + 1));
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    final int end = line.indexOf('"', i + 1);
-                    final int stop = end < 0 ? line.length() : end;
-                    out.add(new Token(line.substring(i + 1, stop), n + 1));
-                    i = stop + 1;
-                }
-                else
-                {
-                    int j = i;
-                    while (j < line.length() && !Character.isWhitespace(line.charAt(j)) && line.charAt(j) != '{' &&
-                        line.charAt(j) != '}')
-                    {
-                        j++;
-                    }
-                    out.add(new Token(line.substring(i, j), n + 1));
-                    i = j;
-                }
+                out.add(new Token(w, l.number(), l.file()));
             }
         }
         return out;
     }
+
+    /** The top-level statements of keepalived's checker process, not VRRP's. */
+    private static final java.util.Set<String> SERVICES = java.util.Set.of("virtual_server", "virtual_server_group",
+        "track_file", "SSL");
 
     private static final class Parser
     {
@@ -170,6 +167,7 @@ public record VrrpConfig(
         private final List<Token> t;
         private final Consumer<String> warn;
         private final List<ConfigDiagnostic> errors = new ArrayList<>();
+        private final boolean servicesHere;
         private int p;
         private int version = 2;
         private int garpDelay = 5;
@@ -199,10 +197,11 @@ public record VrrpConfig(
         private List<String> notify = List.of();
         private boolean useVmac;
 
-        Parser(final Path file, final List<Token> tokens, final Consumer<String> warn)
+        Parser(final Path file, final List<Token> tokens, final boolean servicesHere, final Consumer<String> warn)
         {
             this.file = file;
             this.t = tokens;
+            this.servicesHere = servicesHere;
             this.warn = warn;
         }
 
@@ -211,9 +210,19 @@ public record VrrpConfig(
             errors.add(new ConfigDiagnostic(file, line, message, ""));
         }
 
+        private void error(final Token at, final String message)
+        {
+            errors.add(new ConfigDiagnostic(at.file(), at.line(), message, ""));
+        }
+
         private void warning(final int line, final String message)
         {
             warn.accept(file + ":" + line + ": " + message);
+        }
+
+        private void warning(final Token at, final String message)
+        {
+            warn.accept(at.file() + ":" + at.line() + ": " + message);
         }
 
         VrrpConfig parse() throws ConfigException
@@ -229,7 +238,7 @@ public record VrrpConfig(
                         final Token n = p < t.size() ? t.get(p++) : k;
                         if (null != name)
                         {
-                            error(k.line(), "a second vrrp_instance (" + n.text() + "): jlvs moves all its VIPs " +
+                            error(k, "a second vrrp_instance (" + n.text() + "): jlvs moves all its VIPs " +
                                 "together, as one instance (the first is " + name + " at line " + nameLine + ")");
                             skipBlock(k);
                             continue;
@@ -240,8 +249,12 @@ public record VrrpConfig(
                     }
                     default ->
                     {
-                        warning(k.line(), "ignored: " + k.text() + (k.text().equals("virtual_server") ?
-                            " (jlvs's services come from ldirectord.cf)" : " (jlvs reads vrrp_instance and global_defs)"));
+                        if (!servicesHere || !SERVICES.contains(k.text()))
+                        {
+                            warning(k, "ignored: " + k.text() + (SERVICES.contains(k.text()) ?
+                                " (jlvs's services come from ldirectord.cf)" :
+                                " (jlvs reads vrrp_instance and global_defs)"));
+                        }
                         skipStatement();
                     }
                 }
@@ -304,7 +317,7 @@ public record VrrpConfig(
             }
             if (p >= t.size())
             {
-                error(head.line(), head.text() + " without {");
+                error(head, head.text() + " without {");
                 return;
             }
             p++;
@@ -314,7 +327,7 @@ public record VrrpConfig(
             }
             if (p >= t.size())
             {
-                error(head.line(), head.text() + " is not closed by }");
+                error(head, head.text() + " is not closed by }");
             }
             p++;
         }
@@ -362,7 +375,7 @@ public record VrrpConfig(
             {
                 return t.get(p++).text();
             }
-            error(k.line(), k.text() + " needs a value");
+            error(k, k.text() + " needs a value");
             return null;
         }
 
@@ -385,7 +398,7 @@ public record VrrpConfig(
             {
                 // below
             }
-            error(k.line(), "invalid " + k.text() + " \"" + v + "\": a number in " + min + ".." + max);
+            error(k, "invalid " + k.text() + " \"" + v + "\": a number in " + min + ".." + max);
             return def;
         }
 
@@ -395,7 +408,7 @@ public record VrrpConfig(
             final InetAddress ip = a.contains(":") ? InetLiterals.ipv6(a) : InetLiterals.ipv4(a);
             if (null == ip)
             {
-                error(k.line(), "invalid address \"" + text + "\" in " + k.text());
+                error(k, "invalid address \"" + text + "\" in " + k.text());
             }
             return ip;
         }
@@ -422,7 +435,7 @@ public record VrrpConfig(
                         final String u = s.toUpperCase(Locale.ROOT);
                         if (!u.equals("MASTER") && !u.equals("BACKUP"))
                         {
-                            error(k.line(), "invalid state \"" + s + "\": MASTER or BACKUP");
+                            error(k, "invalid state \"" + s + "\": MASTER or BACKUP");
                         }
                         initialMaster = u.equals("MASTER");
                     }
@@ -430,7 +443,7 @@ public record VrrpConfig(
                 case "interface" ->
                 {
                     final String i = arg(k);
-                    warning(k.line(), "interface " + i + ": jlvs speaks VRRP on its own port, through its host path");
+                    warning(k, "interface " + i + ": jlvs speaks VRRP on its own port, through its host path");
                 }
                 case "virtual_router_id" -> vrid = number(k, 1, 255, 1);
                 case "priority" -> priority = number(k, 1, 255, 100);
@@ -449,7 +462,7 @@ public record VrrpConfig(
                     }
                     catch (final NumberFormatException ex)
                     {
-                        error(k.line(), "invalid advert_int \"" + v + "\": seconds, 0.01..40.95");
+                        error(k, "invalid advert_int \"" + v + "\": seconds, 0.01..40.95");
                         intervalCs = 100;
                     }
                 }
@@ -488,25 +501,25 @@ public record VrrpConfig(
                     useVmac = true;
                     if (p < t.size() && t.get(p).line() == k.line() && !t.get(p).text().equals("}"))
                     {
-                        warning(k.line(), "use_vmac " + t.get(p++).text() + ": jlvs has no macvlan interface to " +
+                        warning(k, "use_vmac " + t.get(p++).text() + ": jlvs has no macvlan interface to " +
                             "name; it answers from the virtual MAC on its port");
                     }
                 }
                 case "vmac_xmit_base" ->
                 {
-                    warning(k.line(), "vmac_xmit_base: jlvs advertises from the virtual MAC, as RFC 5798 says");
+                    warning(k, "vmac_xmit_base: jlvs advertises from the virtual MAC, as RFC 5798 says");
                 }
                 default ->
                 {
                     if (k.text().startsWith("track_") || k.text().startsWith("notify_") || k.text().startsWith("garp_") ||
                         k.text().equals("smtp_alert") || k.text().equals("dont_track_primary"))
                     {
-                        warning(k.line(), "not done by jlvs yet, ignored: " + k.text());
+                        warning(k, "not done by jlvs yet, ignored: " + k.text());
                         skipStatement();
                     }
                     else
                     {
-                        error(k.line(), "unknown vrrp_instance keyword \"" + k.text() + "\"");
+                        error(k, "unknown vrrp_instance keyword \"" + k.text() + "\"");
                         skipStatement();
                     }
                 }
@@ -532,13 +545,13 @@ public record VrrpConfig(
             }
             if (words.isEmpty())
             {
-                error(k.line(), k.text() + " needs a command");
+                error(k, k.text() + " needs a command");
                 return List.of();
             }
             final Path program = Path.of(words.getFirst());
             if (!program.isAbsolute() || !Files.isExecutable(program))
             {
-                error(k.line(), k.text() + " " + words.getFirst() + ": not an executable file given by its full path");
+                error(k, k.text() + " " + words.getFirst() + ": not an executable file given by its full path");
             }
             return List.copyOf(words);
         }
@@ -569,7 +582,7 @@ public record VrrpConfig(
                     authType = arg(k);
                     if (null != authType && !authType.equalsIgnoreCase("PASS"))
                     {
-                        error(k.line(), "auth_type " + authType + ": jlvs does PASS (AH is not done)");
+                        error(k, "auth_type " + authType + ": jlvs does PASS (AH is not done)");
                     }
                 }
                 case "auth_pass" ->
@@ -579,7 +592,7 @@ public record VrrpConfig(
                     {
                         if (v.length() > 8)
                         {
-                            warning(k.line(), "auth_pass is 8 characters at most: keepalived and jlvs use \"" +
+                            warning(k, "auth_pass is 8 characters at most: keepalived and jlvs use \"" +
                                 v.substring(0, 8) + "\"");
                         }
                         password = VrrpPacket.password(v.length() > 8 ? v.substring(0, 8) : v);
@@ -587,7 +600,7 @@ public record VrrpConfig(
                 }
                 default ->
                 {
-                    error(k.line(), "unknown authentication keyword \"" + k.text() + "\"");
+                    error(k, "unknown authentication keyword \"" + k.text() + "\"");
                     skipStatement();
                 }
             }

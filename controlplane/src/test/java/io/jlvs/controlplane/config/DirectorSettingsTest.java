@@ -412,7 +412,7 @@ class DirectorSettingsTest
 
         assertEquals(List.of("w.conf:3: state and vrrp both set: with vrrp, the vrrp_instance's state is the initial one"),
             errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "state = backup", "vrrp = /k.conf"));
-        assertEquals(List.of("w.conf:3: sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf>"),
+        assertEquals(List.of("w.conf:3: sync-daemon = vrrp follows the VRRP instance: set vrrp = <keepalived.conf> (or keepalived-config)"),
             errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "sync-daemon = vrrp"));
         assertEquals(List.of("w.conf:4: vrrp needs the host path (host-path = yes): VRRP runs in the director's own kernel"),
             errors("w.conf", "port = 03:00.1", "address = 10.0.0.2/24", "host-path = no", "vrrp = /k.conf"));
