@@ -86,6 +86,10 @@ final class Lab implements AutoCloseable
             {
                 sb.append(key).append(" = ").append(replaced.get(key)).append('\n');
             }
+            else if (key.equals("ldirectord-config") && replaced.containsKey("keepalived-config"))
+            {
+                continue; // the services come from keepalived.conf
+            }
             else if (key.equals("ldirectord-config"))
             {
                 sb.append(key).append(" = ").append(LAB.resolve(line.substring(eq + 1).strip())).append('\n');
