@@ -108,6 +108,11 @@ final class ConfigCheck
                 checked.errors().forEach((d) -> errors.add(d.toString()));
                 if (null != checked.config())
                 {
+                    if (null != settings)
+                    {
+                        settings = settings.withSync(io.jlvs.controlplane.keepalived.KeepalivedSync.of(checked.config(),
+                            settings.sync(), warnings::add));
+                    }
                     keepalived = KeepalivedServices.of(checked.config());
                     config = keepalived.config();
                     vrrpHere = checked.config().vrrp().stream().anyMatch((b) -> b.keyword().equals("vrrp_instance"));

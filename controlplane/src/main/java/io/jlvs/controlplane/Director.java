@@ -486,6 +486,10 @@ public final class Director implements AutoCloseable
         {
             checks.configure(config);
         }
+        if (null != keepalived)
+        {
+            lvsTimeouts(keepalived);
+        }
         sync.startConfigured();
         if (null != vrrp)
         {
@@ -624,7 +628,18 @@ public final class Director implements AutoCloseable
         }
         keepalived = next;
         checkers.configure(next);
+        lvsTimeouts(next);
         reload(next.config(), marks);
+    }
+
+    /** keepalived's {@code lvs_timeouts}, as it sets them at start and at each reload: ipvsadm's {@code --set}. */
+    private void lvsTimeouts(final io.jlvs.controlplane.keepalived.KeepalivedServices services)
+    {
+        final var t = services.keepalived().globals().lvsTimeouts();
+        if (0 != t.tcp() || 0 != t.tcpfin() || 0 != t.udp())
+        {
+            timeouts(t.tcp(), t.tcpfin(), t.udp());
+        }
     }
 
     /** The services of keepalived.conf when they come from one, else null. */

@@ -135,6 +135,15 @@ public record DirectorSettings(
     int idleSleepMaxUs,
     Optional<java.net.InetSocketAddress> metrics)
 {
+    /** These settings with {@code sync} instead (keepalived's {@code lvs_sync_daemon} where the settings have none). */
+    public DirectorSettings withSync(final SyncSettings sync)
+    {
+        return new DirectorSettings(file, instance, port, addresses, gateway, addresses6, gateway6, floating, floating6,
+            cores, controlCore, extraEalArgs, hugepages, memoryMiB, mtu, connTableSize, connTableDir, adminSocket,
+            ldirectordConfig, keepalivedConfig, configId, hostPath, standby, vrrp, sync, drain, drainTimeoutSec, sysctls,
+            fwmarkRules, fwmarkRules6, idleSleepMaxUs, metrics);
+    }
+
     public static final String DEFAULT_INSTANCE = "default";
     public static final List<Integer> DEFAULT_CORES = List.of(1);
     public static final int DEFAULT_CONTROL_CORE = 0;

@@ -48,16 +48,17 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
     {
         final List<VirtualService> services = new ArrayList<>();
         final Map<String, KeepalivedVirtualServer> origins = new HashMap<>();
+        final EmailAlert alert = emailAlert(keepalived.globals());
         for (final KeepalivedVirtualServer kvs : keepalived.virtualServers())
         {
             if (null == kvs.group())
             {
-                add(services, origins, kvs, kvs.address(), kvs.port(), kvs.fwmark());
+                add(services, origins, kvs, kvs.address(), kvs.port(), kvs.fwmark(), alert);
                 continue;
             }
             for (final VirtualServerGroup.Member m : keepalived.groups().get(kvs.group()).members())
             {
-                add(services, origins, kvs, m.address(), m.port(), m.fwmark());
+                add(services, origins, kvs, m.address(), m.port(), m.fwmark(), alert);
             }
         }
         final GlobalSettings global = new GlobalSettings(GlobalSettings.DEFAULT_CHECK_INTERVAL, OptionalInt.empty(),
@@ -67,7 +68,10 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
             keepalived.warnings()), origins);
     }
 
-    /** keepalived's notification_email as the director's e-mail alerts (its SMTP relay, its sender). */
+    /**
+     * keepalived's notification_email as the director's e-mail alerts (its SMTP relay, its sender): a real server's
+     * change is mailed, as keepalived's smtp_alert of a real server is on by default.
+     */
     private static EmailAlert emailAlert(final KeepalivedGlobals g)
     {
         if (g.notificationEmail().isEmpty() || g.smtpServer().isEmpty())
@@ -79,7 +83,8 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
     }
 
     private static void add(final List<VirtualService> services, final Map<String, KeepalivedVirtualServer> origins,
-        final KeepalivedVirtualServer kvs, final InetAddress address, final int port, final int fwmark)
+        final KeepalivedVirtualServer kvs, final InetAddress address, final int port, final int fwmark,
+        final EmailAlert alert)
     {
         final ServiceProtocol protocol = 0 != fwmark ? ServiceProtocol.FWM : kvs.protocol();
         final AddressFamily family = null != address ? AddressFamily.of(address) :
@@ -94,17 +99,20 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
             new Fallback(s.address(), 0 == s.port() ? servicePort : s.port(), s.forwarding()));
         final VirtualService vs = new VirtualService(line(kvs.where()), family, 0 != fwmark ? null : address,
             servicePort, fwmark, protocol, kvs.scheduler(), kvs.schedFlags(), kvs.ops() && protocol == ServiceProtocol.UDP,
-            kvs.persistenceTimeout(), kvs.granularity(), reals, NO_CHECK, false, sorry, Optional.empty(), EmailAlert.NONE,
+            kvs.persistenceTimeout(), kvs.granularity(), reals, NO_CHECK, false, sorry, Optional.empty(), alert,
             false, Optional.empty());
         services.add(vs);
         origins.put(vs.id(), kvs);
     }
 
-    /** A real server as keepalived gives it to IPVS: a group's DR and TUN real servers take each member's port. */
+    /**
+     * A real server as keepalived gives it to IPVS, ipvsadm's rule: a DR or TUN real server takes its service's port
+     * (each member's, in a group; none, for a fwmark), a NAT one keeps its own.
+     */
     private static RealServer real(final KeepalivedRealServer r, final int servicePort, final int fwmark)
     {
-        final int port = 0 != fwmark ? r.port() :
-            r.forwarding() != io.jlvs.dataplane.conn.FwdMethod.MASQ || 0 == r.port() ? servicePort : r.port();
+        final boolean masq = r.forwarding() == io.jlvs.dataplane.conn.FwdMethod.MASQ;
+        final int port = 0 != fwmark ? (masq ? r.port() : 0) : !masq || 0 == r.port() ? servicePort : r.port();
         return new RealServer(line(r.where()), r.address(), port, r.forwarding(), r.weight(), r.lowerThreshold(),
             r.upperThreshold(), Optional.empty(), Optional.empty(), r.tunnelType(), r.tunnelPort(), r.tunnelChecksum());
     }
