@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * web farm checked by HTTP_GET, the same servers by TCP_CHECK with inhibit_on_failure, and the pair's VRRP instance.
  * A real server whose /health fails leaves the HTTP_GET service only; one whose program stops leaves the one and is
  * held at weight 0 in the other; both come back. {@code jlvs reload} takes a changed file and refuses a broken one
- * with its file and line. Two directors elect each other from the same file ({@code @lab}, {@code @lab2}), and the
- * backup takes over the killed master's connections; Debian's keepalived ({@code @ka}, VRRP only) is their peer.
+ * with its file and line. Two directors elect each other from the same file ({@code @lab}, {@code @lab2}), a
+ * {@code track_script} moves the master's priority below the backup's and back, and the backup takes over the killed
+ * master's connections; Debian's keepalived ({@code @ka}, VRRP only) is their peer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeepalivedSystemTest
@@ -194,16 +195,17 @@ class KeepalivedSystemTest
             awaitService("198.18.0.10:80", "  -> 198.18.0.11:80               Route   5      ", true);
 
             Files.writeString(conf, text.replaceFirst("lb_algo wrr", "lb_algo wrr\n    lb_algoo rr"));
+            final int line = text.lines().toList().indexOf("    lb_algo wrr") + 2;
             final Lab.Result refused = Lab.jlvs("reload", "-i", Lab.INSTANCE);
             assertTrue(refused.status() != 0, refused.out());
-            assertTrue(refused.out().contains(conf + ":30: Unknown keyword 'lb_algoo' in virtual_server"),
+            assertTrue(refused.out().contains(conf + ":" + line + ": Unknown keyword 'lb_algoo' in virtual_server"),
                 refused.out());
             assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   5      "),
                 "the running configuration stays");
 
             final Lab.Result checked = Lab.jlvs("check", "-k", conf.toString());
             assertEquals(2, checked.status(), checked.out());
-            assertTrue(checked.out().contains(conf + ":30: Unknown keyword 'lb_algoo'"), checked.out());
+            assertTrue(checked.out().contains(conf + ":" + line + ": Unknown keyword 'lb_algoo'"), checked.out());
         }
         finally
         {
@@ -225,12 +227,30 @@ class KeepalivedSystemTest
             "jlvs-dir master");
         assertTrue(Lab.jlvsOf(Lab.INSTANCE, "state").out().startsWith("master (VRRP_Instance(LAB) MASTER, vrid 51, " +
             "priority 150)"));
+
+        // track_script: jlvs-dir's drain file takes 60 off its 150, jlvs-dir2's 100 preempts; gone, jlvs-dir is back
+        final Path drain = Path.of("/run/jlvs-lab/drain-lab");
+        try
+        {
+            Files.writeString(drain, "");
+            awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
+                "jlvs-dir2 preempts the drained jlvs-dir");
+            awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became BACKUP", 0L) >= 2, 5_000,
+                "jlvs-dir yields");
+            assertTrue(lab.directorLog().contains("Changing effective priority from 150 to 90"), lab.directorLog());
+        }
+        finally
+        {
+            Files.deleteIfExists(drain);
+        }
+        awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) == 2, 15_000,
+            "jlvs-dir takes the addresses back");
         final CompletableFuture<Lab.Result> transfer = Lab.clientPyAsync("transfer", "http://198.18.0.10/",
             "8000000", "800000");
         Thread.sleep(2000);
         assertFalse(transfer.isDone(), () -> "the transfer outlives the master: " + transfer.join().out());
         lab.killDirector();
-        awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
+        awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 2, 10_000,
             "jlvs-dir2 takes over");
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());

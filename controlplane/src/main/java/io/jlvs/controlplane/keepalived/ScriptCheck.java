@@ -73,7 +73,7 @@ final class ScriptCheck
             values.notDone(s, "running it as user " + String.join(" ", s.args().subList(1, s.args().size())) +
                 " (jlvs runs its scripts as the director's user)");
         }
-        return admit(s, KeepalivedValues.scriptWords(text), s.args().size() > 1);
+        return admit(s, ScriptWords.split(text), s.args().size() > 1);
     }
 
     /**
@@ -92,7 +92,7 @@ final class ScriptCheck
             values.warn(s, "misc_path: the words after " + text + " are ignored, as keepalived ignores them; quote " +
                 "the whole command");
         }
-        return admit(s, KeepalivedValues.scriptWords(text), hasUser);
+        return admit(s, ScriptWords.split(text), hasUser);
     }
 
     private List<String> admit(final KeepalivedBlock s, final List<String> words, final boolean hasUser)

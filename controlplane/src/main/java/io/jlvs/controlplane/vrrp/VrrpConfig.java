@@ -50,6 +50,7 @@ import java.util.function.Consumer;
  * @param useVmac         {@code use_vmac}: the master answers for the addresses from the virtual router's MAC,
  *                        {@code 00:00:5e:00:01:<vrid>}, and advertises from it (RFC 5798 7.3), so a takeover leaves
  *                        every neighbour's entry as it was; keepalived's default is the real MAC and gratuitous ARP.
+ * @param scripts         the {@code vrrp_script}s its {@code track_script} names, their weights its own.
  */
 public record VrrpConfig(
     Path file,
@@ -71,7 +72,8 @@ public record VrrpConfig(
     List<String> notifyBackup,
     List<String> notifyStop,
     List<String> notifyCommand,
-    boolean useVmac)
+    boolean useVmac,
+    List<VrrpScript> scripts)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
     public static final Inet6Address GROUP6 = InetLiterals.ipv6("ff02::12");
@@ -99,6 +101,7 @@ public record VrrpConfig(
         notifyBackup = List.copyOf(notifyBackup);
         notifyStop = List.copyOf(notifyStop);
         notifyCommand = List.copyOf(notifyCommand);
+        scripts = List.copyOf(scripts);
     }
 
     /** Reads {@code file} (keepalived's syntax: include, @ID lines, $ definitions); errors are thrown together. */
@@ -161,6 +164,11 @@ public record VrrpConfig(
     private static final java.util.Set<String> SERVICES = java.util.Set.of("virtual_server", "virtual_server_group",
         "track_file", "SSL");
 
+    /** A {@code track_script} line: the script's name, and the weight it gives, if it gives one. */
+    private record Tracked(Token at, String name, Integer weight, boolean reverse)
+    {
+    }
+
     private static final class Parser
     {
         private final Path file;
@@ -196,6 +204,8 @@ public record VrrpConfig(
         private List<String> notifyStop = List.of();
         private List<String> notify = List.of();
         private boolean useVmac;
+        private final java.util.Map<String, VrrpScript> definedScripts = new java.util.HashMap<>();
+        private final List<Tracked> tracks = new ArrayList<>();
 
         Parser(final Path file, final List<Token> tokens, final boolean servicesHere, final Consumer<String> warn)
         {
@@ -233,6 +243,11 @@ public record VrrpConfig(
                 switch (k.text())
                 {
                     case "global_defs" -> block(k, this::globalKeyword);
+                    case "vrrp_script" ->
+                    {
+                        final Token n = p < t.size() ? t.get(p++) : k;
+                        script(k, n.text());
+                    }
                     case "vrrp_instance" ->
                     {
                         final Token n = p < t.size() ? t.get(p++) : k;
@@ -302,10 +317,23 @@ public record VrrpConfig(
             {
                 throw new ConfigException(errors);
             }
+            final List<VrrpScript> scripts = new ArrayList<>();
+            for (final Tracked tracked : tracks)
+            {
+                final VrrpScript script = definedScripts.get(tracked.name());
+                if (null == script)
+                {
+                    warning(tracked.at(), "(" + name + ") track script " + tracked.name() + " not found, ignoring...");
+                    continue;
+                }
+                scripts.add(null == tracked.weight() ? script : new VrrpScript(script.name(), script.command(),
+                    script.intervalMs(), script.timeoutMs(), tracked.weight(), tracked.reverse(), script.rise(),
+                    script.fall(), script.initFail()));
+            }
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, ipv6, unicastSource, peers,
                 null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
-                notify, useVmac);
+                notify, useVmac, scripts);
         }
 
         /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
@@ -423,6 +451,63 @@ public record VrrpConfig(
             }
         }
 
+        /** What a {@code vrrp_script} block says, as it is read. */
+        private static final class ScriptBlock
+        {
+            List<String> command;
+            long intervalMs = 1000;
+            long timeoutMs;
+            int weight;
+            boolean reverse;
+            int rise = 1;
+            int fall = 1;
+            boolean initFail;
+        }
+
+        /** {@code vrrp_script NAME { script ...; interval; timeout; weight [reverse]; rise; fall; user; init_fail }}. */
+        private void script(final Token head, final String scriptName)
+        {
+            final ScriptBlock b = new ScriptBlock();
+            block(head, (k) ->
+            {
+                switch (k.text())
+                {
+                    case "script" -> b.command = command(k);
+                    case "interval" -> b.intervalMs = number(k, 1, 4294, 1) * 1000L;
+                    case "timeout" -> b.timeoutMs = number(k, 1, 4294, 1) * 1000L;
+                    case "weight" ->
+                    {
+                        b.weight = number(k, -253, 253, 0);
+                        if (p < t.size() && t.get(p).line() == k.line() && t.get(p).text().equals("reverse"))
+                        {
+                            p++;
+                            b.reverse = true;
+                        }
+                    }
+                    case "rise" -> b.rise = number(k, 1, 1_000_000, 1);
+                    case "fall" -> b.fall = number(k, 1, 1_000_000, 1);
+                    case "init_fail" -> b.initFail = true;
+                    case "user" ->
+                    {
+                        warning(k, "user: jlvs runs its scripts as the director's user; ignored");
+                        skipStatement();
+                    }
+                    default ->
+                    {
+                        error(k, "unknown vrrp_script keyword \"" + k.text() + "\"");
+                        skipStatement();
+                    }
+                }
+            });
+            if (null == b.command || b.command.isEmpty())
+            {
+                error(head, "No script set for vrrp_script " + scriptName);
+                return;
+            }
+            definedScripts.put(scriptName, new VrrpScript(scriptName, b.command, b.intervalMs,
+                0 == b.timeoutMs ? b.intervalMs : b.timeoutMs, b.weight, b.reverse, b.rise, b.fall, b.initFail));
+        }
+
         private void instanceKeyword(final Token k)
         {
             switch (k.text())
@@ -509,6 +594,26 @@ public record VrrpConfig(
                 {
                     warning(k, "vmac_xmit_base: jlvs advertises from the virtual MAC, as RFC 5798 says");
                 }
+                case "track_script" -> block(k, (item) ->
+                {
+                    Integer weight = null;
+                    boolean reverse = false;
+                    if (p + 1 < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("weight"))
+                    {
+                        p++;
+                        weight = number(t.get(p - 1), -253, 253, 0);
+                        if (p < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("reverse"))
+                        {
+                            p++;
+                            reverse = true;
+                        }
+                    }
+                    while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
+                    {
+                        p++;
+                    }
+                    tracks.add(new Tracked(item, item.text(), weight, reverse));
+                });
                 default ->
                 {
                     if (k.text().startsWith("track_") || k.text().startsWith("notify_") || k.text().startsWith("garp_") ||
@@ -535,13 +640,7 @@ public record VrrpConfig(
             final List<String> words = new ArrayList<>();
             while (p < t.size() && t.get(p).line() == k.line() && !t.get(p).text().equals("}"))
             {
-                for (final String w : t.get(p++).text().trim().split("\\s+"))
-                {
-                    if (!w.isEmpty())
-                    {
-                        words.add(w);
-                    }
-                }
+                words.addAll(io.jlvs.controlplane.keepalived.ScriptWords.split(t.get(p++).text()));
             }
             if (words.isEmpty())
             {

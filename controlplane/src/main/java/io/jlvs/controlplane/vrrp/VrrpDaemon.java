@@ -65,6 +65,7 @@ public final class VrrpDaemon implements AutoCloseable
     private final AtomicCounter becameMaster;
     private final AtomicCounter becameBackup;
     private final Thread thread;
+    private final TrackedScripts scripts;
     private volatile boolean running = true;
     private volatile VrrpInstance.State published = VrrpInstance.State.INIT;
     private RawIpSocket socket;
@@ -101,6 +102,7 @@ public final class VrrpDaemon implements AutoCloseable
         this.becameBackup = counters.newCounter("vrrp: Became BACKUP");
         this.instance = new VrrpInstance(config.priority(), config.intervalCs(), config.preempt(),
             config.preemptDelaySec(), config.version(), mayPreempt, new Actions());
+        this.scripts = new TrackedScripts(config.name(), config.scripts());
         this.thread = Thread.ofPlatform().name("vrrp").daemon(true).unstarted(this::run);
     }
 
@@ -160,6 +162,7 @@ public final class VrrpDaemon implements AutoCloseable
             config.vrid(), config.priority(), config.intervalCs() / 100.0, config.version(), ifName,
             primary.getHostAddress(), config.unicastPeers().isEmpty() ? "multicast " +
             config.group().getHostAddress() : "unicast to " + config.unicastPeers());
+        scripts.start();
         thread.start();
     }
 
@@ -209,6 +212,7 @@ public final class VrrpDaemon implements AutoCloseable
                 {
                     onDatagram(n, at);
                 }
+                track(at);
                 instance.onTime(at);
                 if (at >= garpAgainAtMs)
                 {
@@ -228,6 +232,24 @@ public final class VrrpDaemon implements AutoCloseable
                     sleep();
                 }
             }
+        }
+    }
+
+    /** The tracked scripts' say, applied on this thread: the priority they make, and FAULT. */
+    private void track(final long nowMs)
+    {
+        final int priority = scripts.priority(config.priority());
+        if (priority != instance.priority())
+        {
+            LOG.info("VRRP_Instance({}) Changing effective priority from {} to {}", config.name(), instance.priority(),
+                priority);
+            instance.priority(nowMs, priority);
+        }
+        final boolean fault = scripts.fault();
+        if (fault != instance.isFault())
+        {
+            LOG.info("VRRP_Instance({}) {}", config.name(), fault ? "Entering FAULT STATE" : "Leaving FAULT STATE");
+            instance.fault(nowMs, fault);
         }
     }
 
@@ -378,6 +400,7 @@ public final class VrrpDaemon implements AutoCloseable
     public void close()
     {
         running = false;
+        scripts.close();
         try
         {
             thread.join(2000);

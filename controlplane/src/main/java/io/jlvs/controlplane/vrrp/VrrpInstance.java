@@ -33,7 +33,10 @@ public final class VrrpInstance
         void becomeBackup();
     }
 
-    private final int priority;
+    /** The current priority: the configured one moved by the tracked scripts (owned by the VRRP thread). */
+    private int priority;
+    /** A tracked script of weight 0 fails: the instance gives up the addresses and does not take them. */
+    private boolean fault;
     private final int intervalCs;
     private final boolean preempt;
     private final long preemptDelayMs;
@@ -67,7 +70,7 @@ public final class VrrpInstance
     public void start(final long nowMs, final boolean initialMaster)
     {
         preemptFromMs = nowMs + preemptDelayMs;
-        if (priority == 255 || initialMaster)
+        if (!fault && (priority == 255 || initialMaster))
         {
             toMaster(nowMs);
         }
@@ -77,10 +80,55 @@ public final class VrrpInstance
         }
     }
 
+    /**
+     * A tracked script moved the priority: a master advertises the new one at once, so that a backup of a higher
+     * priority preempts it; a backup's higher priority lets it preempt a lower master when its timer runs out.
+     */
+    public void priority(final long nowMs, final int next)
+    {
+        if (next == priority)
+        {
+            return;
+        }
+        priority = next;
+        if (state == State.MASTER)
+        {
+            actions.advertise(priority);
+            advertiseAtMs = nowMs + intervalCs * 10L;
+        }
+    }
+
+    /**
+     * keepalived's FAULT: a master gives up at once (priority 0, so that a backup takes over now) and neither takes
+     * the addresses until the fault clears; then it is a backup again, with its timers.
+     */
+    public void fault(final long nowMs, final boolean faulty)
+    {
+        if (faulty == fault)
+        {
+            return;
+        }
+        fault = faulty;
+        if (faulty && state == State.MASTER)
+        {
+            actions.advertise(0);
+            toBackup(nowMs, intervalCs);
+        }
+        if (!faulty && state == State.BACKUP)
+        {
+            masterDownAtMs = nowMs + masterDownMs();
+        }
+    }
+
+    public boolean isFault()
+    {
+        return fault;
+    }
+
     /** Expired timers: a backup whose master went silent takes over; a master advertises. */
     public void onTime(final long nowMs)
     {
-        if (state == State.BACKUP && nowMs >= masterDownAtMs)
+        if (state == State.BACKUP && !fault && nowMs >= masterDownAtMs)
         {
             toMaster(nowMs);
         }

@@ -204,4 +204,62 @@ class VrrpConfigTest
                     "address's, IPv6); the others go in virtual_ipaddress_excluded"),
             ex.errors().stream().map(Object::toString).sorted().toList());
     }
+
+    @Test
+    void shouldTrackVrrpScriptsWithTheirWeights() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_script chk_haproxy {",
+            "    script \"/bin/sh -c 'pidof haproxy'\"",
+            "    interval 2",
+            "    weight 2",
+            "    fall 2",
+            "    rise 3",
+            "}",
+            "vrrp_script chk_file {",
+            "    script /bin/true",
+            "}",
+            "vrrp_instance VI_1 {",
+            "    virtual_router_id 51",
+            "    priority 100",
+            "    virtual_ipaddress {",
+            "        198.18.0.10",
+            "    }",
+            "    track_script {",
+            "        chk_haproxy",
+            "        chk_file weight -30 reverse",
+            "        chk_none",
+            "    }",
+            "}"), warnings::add);
+        assertEquals(2, c.scripts().size());
+        final VrrpScript haproxy = c.scripts().getFirst();
+        assertEquals(List.of("/bin/sh", "-c", "pidof haproxy"), haproxy.command());
+        assertEquals(2000, haproxy.intervalMs());
+        assertEquals(2000, haproxy.timeoutMs(), "timeout defaults to the interval");
+        assertEquals(2, haproxy.priorityDelta(true));
+        assertEquals(0, haproxy.priorityDelta(false));
+        assertEquals(3, haproxy.rise());
+        final VrrpScript file = c.scripts().get(1);
+        assertEquals(-30, file.weight(), "the track_script's weight");
+        assertTrue(file.reverse());
+        assertEquals(0, file.priorityDelta(true));
+        assertEquals(30, file.priorityDelta(false), "reverse turns the sign: a failure raises it");
+        assertFalse(file.faults(false), "weight -30: no FAULT");
+        assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:20: (VI_1) track script chk_none " +
+            "not found")), warnings.toString());
+    }
+
+    @Test
+    void shouldRefuseAVrrpScriptWithoutItsScript()
+    {
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VrrpConfig.parse(FILE, List.of(
+            "vrrp_script chk {",
+            "    interval 1",
+            "}",
+            "vrrp_instance VI_1 {",
+            "    virtual_router_id 51",
+            "}"), (w) -> { }));
+        assertEquals("keepalived.conf:1: No script set for vrrp_script chk", ex.errors().getFirst().toString());
+    }
 }

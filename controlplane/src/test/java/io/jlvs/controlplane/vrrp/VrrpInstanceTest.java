@@ -152,4 +152,33 @@ class VrrpInstanceTest
         i.shutdown();
         assertEquals("advert 0", r.log.getLast());
     }
+
+    @Test
+    void shouldAdvertiseAScriptsPriorityAtOnceAndBeTakenOverFromByAHigherBackup()
+    {
+        final Recorder r = new Recorder();
+        final VrrpInstance i = instance(150, true, 3, r, new boolean[] {true});
+        i.start(0, true);
+        assertEquals(List.of("advert 150", "MASTER"), r.log);
+        i.priority(200, 90); // a tracked script of weight -60 failed
+        assertEquals("advert 90", r.log.getLast(), "the new priority at once");
+        i.onAdvertisement(300, 100, 100, HIGHER);
+        assertEquals(VrrpInstance.State.BACKUP, i.state(), "the backup's 100 beats 90");
+        assertEquals("BACKUP", r.log.getLast());
+    }
+
+    @Test
+    void shouldGiveUpInFaultAndNotTakeOverUntilItClears()
+    {
+        final Recorder r = new Recorder();
+        final VrrpInstance i = instance(150, true, 3, r, new boolean[] {true});
+        i.start(0, true);
+        i.fault(100, true);
+        assertEquals(List.of("advert 150", "MASTER", "advert 0", "BACKUP"), r.log);
+        i.onTime(60_000);
+        assertEquals(VrrpInstance.State.BACKUP, i.state(), "no takeover in FAULT, however long the silence");
+        i.fault(60_000, false);
+        i.onTime(60_000 + i.masterDownMs());
+        assertEquals(VrrpInstance.State.MASTER, i.state(), "a backup again, with its timers");
+    }
 }
