@@ -158,31 +158,18 @@ class HealthCheckSystemTest
         assertTrue(requests("198.18.0.10", 30, 33200).contains("rs2="), "its share back");
     }
 
-    /** The lines of one service in ipvsadm -L -n, from its own line to the next service's. */
-    private static String service(final String vipPort) throws Exception
-    {
-        final String out = listing();
-        final int at = out.indexOf("TCP  " + vipPort + " ");
-        if (at < 0)
-        {
-            return "";
-        }
-        final int next = out.indexOf("\nTCP  ", at + 1);
-        return next < 0 ? out.substring(at) : out.substring(at, next);
-    }
-
     private static void awaitService(final String vipPort, final String line) throws Exception
     {
         final long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline)
         {
-            if (service(vipPort).contains(line))
+            if (Lab.service(vipPort).contains(line))
             {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("not within 20 s: '" + line + "' in\n" + service(vipPort) + lab.directorLog());
+        throw new AssertionError("not within 20 s: '" + line + "' in\n" + Lab.service(vipPort) + lab.directorLog());
     }
 
     @Test
@@ -240,12 +227,12 @@ class HealthCheckSystemTest
     {
         Files.writeString(cf, configText.replace("real=198.18.0.13:80 gate 1", "real=198.18.0.13:80 gate 4"));
         awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   4      ");
-        assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   3      "),
+        assertTrue(Lab.service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   3      "),
             "the others as they were");
 
         Files.writeString(cf, configText.replace("scheduler=wrr", "scheduler=wrr\n\treal=198.18.0.300:80 gate 1"));
         Thread.sleep(2_500);
-        assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.13:80               Route   4      "),
+        assertTrue(Lab.service("198.18.0.10:80").contains("  -> 198.18.0.13:80               Route   4      "),
             "a file with an error changes nothing");
         assertTrue(lab.directorAlive());
         assertTrue(lab.directorLog().contains("autoreload"), lab.directorLog());

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,52 +86,25 @@ class KeepalivedSystemTest
         return Map.of("sync-daemon", "vrrp", "sync-peers", peer, "sync-key", KEY.toString());
     }
 
-    private static String service(final String vipPort) throws Exception
-    {
-        final String out = Lab.jlvs("ipvsadm", "-L", "-n").out();
-        final int at = out.indexOf("TCP  " + vipPort + " ");
-        if (at < 0)
-        {
-            return "";
-        }
-        final int next = out.indexOf("\nTCP  ", at + 1);
-        return next < 0 ? out.substring(at) : out.substring(at, next);
-    }
-
     private static void awaitService(final String vipPort, final String line, final boolean present) throws Exception
     {
         final long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline)
         {
-            if (service(vipPort).contains(line) == present)
+            if (Lab.service(vipPort).contains(line) == present)
             {
                 return;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("not within 20 s: '" + line + "' " + (present ? "in" : "gone from") + "\n" +
-            service(vipPort) + lab.directorLog());
-    }
-
-    private static long awaitMs(final BooleanSupplier done, final long timeoutMs, final String what)
-        throws InterruptedException
-    {
-        final long start = System.nanoTime();
-        while (!done.getAsBoolean())
-        {
-            if (System.nanoTime() - start > timeoutMs * 1_000_000)
-            {
-                throw new AssertionError(what + ": not within " + timeoutMs + " ms");
-            }
-            Thread.sleep(10);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
+            Lab.service(vipPort) + lab.directorLog());
     }
 
     /** Alone, the director's VRRP instance becomes master once its master-down timer runs out. */
     private static void awaitMaster() throws InterruptedException
     {
-        awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
+        Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
             "jlvs-dir master");
     }
 
@@ -162,7 +134,7 @@ class KeepalivedSystemTest
         // /health fails: HTTP_GET takes rs2 out of .10; TCP_CHECK still passes, .40 keeps it
         Files.writeString(Path.of("/run/jlvs-lab/rs2.down"), "");
         awaitService("198.18.0.10:80", "198.18.0.12:80", false);
-        assertTrue(service("198.18.0.40:80").contains("  -> 198.18.0.12:80               Route   1      "));
+        assertTrue(Lab.service("198.18.0.40:80").contains("  -> 198.18.0.12:80               Route   1      "));
         final String avoided = requests("198.18.0.10", 12, 34100);
         assertFalse(avoided.contains("rs2"), avoided);
         assertTrue(lab.directorLog().contains("Removing service [198.18.0.12]:tcp:80 from VS [198.18.0.10]:tcp:80"),
@@ -200,7 +172,7 @@ class KeepalivedSystemTest
             assertTrue(refused.status() != 0, refused.out());
             assertTrue(refused.out().contains(conf + ":" + line + ": Unknown keyword 'lb_algoo' in virtual_server"),
                 refused.out());
-            assertTrue(service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   5      "),
+            assertTrue(Lab.service("198.18.0.10:80").contains("  -> 198.18.0.11:80               Route   5      "),
                 "the running configuration stays");
 
             final Lab.Result checked = Lab.jlvs("check", "-k", conf.toString());
@@ -223,7 +195,7 @@ class KeepalivedSystemTest
     {
         lab.startDirector2(settings("director2.conf", "lab2", syncWith("198.18.0.2")), 3);
         lab.startDirector(settings("director.conf", "lab", syncWith("198.18.0.3")), 1, 3);
-        awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) == 1, 15_000,
+        Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) == 1, 15_000,
             "jlvs-dir master");
         assertTrue(Lab.jlvsOf(Lab.INSTANCE, "state").out().startsWith("master (VRRP_Instance(LAB) MASTER, vrid 51, " +
             "priority 150)"));
@@ -233,9 +205,9 @@ class KeepalivedSystemTest
         try
         {
             Files.writeString(drain, "");
-            awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
+            Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 10_000,
                 "jlvs-dir2 preempts the drained jlvs-dir");
-            awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became BACKUP", 0L) >= 2, 5_000,
+            Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became BACKUP", 0L) >= 2, 5_000,
                 "jlvs-dir yields");
             assertTrue(lab.directorLog().contains("Changing effective priority from 150 to 90"), lab.directorLog());
         }
@@ -243,14 +215,14 @@ class KeepalivedSystemTest
         {
             Files.deleteIfExists(drain);
         }
-        awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) == 2, 15_000,
+        Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) == 2, 15_000,
             "jlvs-dir takes the addresses back");
         final CompletableFuture<Lab.Result> transfer = Lab.clientPyAsync("transfer", "http://198.18.0.10/",
             "8000000", "800000");
         Thread.sleep(2000);
         assertFalse(transfer.isDone(), () -> "the transfer outlives the master: " + transfer.join().out());
         lab.killDirector();
-        awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 2, 10_000,
+        Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS2).getOrDefault("vrrp: Became MASTER", 0L) >= 2, 10_000,
             "jlvs-dir2 takes over");
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
@@ -265,14 +237,14 @@ class KeepalivedSystemTest
         keepalived = new ProcessBuilder("ip", "netns", "exec", "jlvs-ka", "keepalived", "-n", "-l", "-D", "--vrrp",
             "-i", "ka", "-f", conf.toString(), "-p", "/run/jlvs-lab/keepalived.pid", "-r",
             "/run/jlvs-lab/keepalived-vrrp.pid").redirectErrorStream(true).redirectOutput(KA_LOG.toFile()).start();
-        awaitMs(() -> kaLog().contains("Entering MASTER STATE"), 10_000, "keepalived master");
+        Lab.awaitMs(() -> kaLog().contains("Entering MASTER STATE"), 10_000, "keepalived master");
         lab.startDirector(settings("director.conf", "lab", Map.of()), 1, 3);
         Thread.sleep(1500);
         assertTrue(Lab.jlvsOf(Lab.INSTANCE, "state").out().startsWith("backup"), "keepalived's 200 beats jlvs's 150");
         keepalived.destroy();
         keepalived.waitFor(10, TimeUnit.SECONDS);
         keepalived = null;
-        awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 5_000,
+        Lab.awaitMs(() -> Lab.counters(Lab.COUNTERS).getOrDefault("vrrp: Became MASTER", 0L) >= 1, 5_000,
             "jlvs takes over from keepalived");
     }
 

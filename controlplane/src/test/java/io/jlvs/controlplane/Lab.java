@@ -434,6 +434,35 @@ final class Lab implements AutoCloseable
         return stats;
     }
 
+    /** Waits for {@code done}, up to {@code timeoutMs}: how long it took, in milliseconds. */
+    static long awaitMs(final java.util.function.BooleanSupplier done, final long timeoutMs, final String what)
+        throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() - start > timeoutMs * 1_000_000)
+            {
+                throw new AssertionError(what + ": not within " + timeoutMs + " ms");
+            }
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** The lines of one TCP service in the director's {@code ipvsadm -L -n}, from its own line to the next's. */
+    static String service(final String vipPort) throws Exception
+    {
+        final String out = jlvs("ipvsadm", "-L", "-n").out();
+        final int at = out.indexOf("TCP  " + vipPort + " ");
+        if (at < 0)
+        {
+            return "";
+        }
+        final int next = out.indexOf("\nTCP  ", at + 1);
+        return next < 0 ? out.substring(at) : out.substring(at, next);
+    }
+
     /** Stops a lab real server's program (rs1..rs3): its checks fail from then on. */
     static void stopServer(final String server) throws Exception
     {

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,21 +85,6 @@ class VrrpSystemTest
     private static long counter(final Path file, final String label)
     {
         return Lab.counters(file).getOrDefault(label, 0L);
-    }
-
-    private static long awaitMs(final BooleanSupplier done, final long timeoutMs, final String what)
-        throws InterruptedException
-    {
-        final long start = System.nanoTime();
-        while (!done.getAsBoolean())
-        {
-            if (System.nanoTime() - start > timeoutMs * 1_000_000)
-            {
-                throw new AssertionError(what + ": not within " + timeoutMs + " ms");
-            }
-            Thread.sleep(10);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static CompletableFuture<Lab.Result> async(final String... args)
@@ -175,13 +159,13 @@ class VrrpSystemTest
         Files.writeString(withNotify, conf.substring(0, conf.lastIndexOf('}')) + "    notify " +
             Lab.LAB.resolve("vrrp-notify.sh") + "\n}\n");
         lab.startDirector2(director("director2.conf", withNotify, syncWith("198.18.0.2")), 4);
-        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
         final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "600000");
         Thread.sleep(1000);
 
         lab.startDirector(director("director.conf", "vrrp-dir.conf", syncWith("198.18.0.3")), 1);
-        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
-        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
         final String log = lab.directorLog();
         final int caughtUp = log.indexOf("sync: caught up");
         assertTrue(caughtUp > 0 && caughtUp < log.indexOf("Entering MASTER STATE"),
@@ -196,7 +180,7 @@ class VrrpSystemTest
         final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
         final long killed = System.nanoTime();
         lab.killDirector();
-        final long takeover = awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000,
+        final long takeover = Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000,
             "jlvs-dir2 takes over");
         System.out.printf("kill -9 to the backup's MASTER: %d ms (advert_int 0.1 s: 3 x 100 + skew 61)%n",
             (System.nanoTime() - killed) / 1_000_000);
@@ -217,7 +201,7 @@ class VrrpSystemTest
     void shouldElectEachOtherWithKeepalived() throws Exception
     {
         startKeepalived(200);
-        awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+        Lab.awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
         lab.startDirector(director("director.conf", "vrrp-dir.conf", Map.of()), 1);
         Thread.sleep(2000);
         assertTrue(state(Lab.INSTANCE).startsWith("backup"), "keepalived's 200 beats jlvs's 150");
@@ -225,18 +209,18 @@ class VrrpSystemTest
         assertEquals(0, counter(Lab.COUNTERS, BECAME_MASTER));
 
         stopKeepalived();
-        final long t = awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+        final long t = Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
         System.out.printf("keepalived stopped (priority 0) to jlvs MASTER: %d ms%n", t);
 
         startKeepalived(50);
-        awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
+        Lab.awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
         Thread.sleep(2000);
         assertFalse(keepalivedLogContains("Entering MASTER STATE"), "jlvs's 150 beats keepalived's 50: " +
             keepalivedLog());
         assertTrue(state(Lab.INSTANCE).startsWith("master"));
 
         lab.killDirector();
-        final long k = awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 5_000, "keepalived takes over");
+        final long k = Lab.awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 5_000, "keepalived takes over");
         System.out.printf("jlvs kill -9 to keepalived MASTER: %d ms%n", k);
     }
 
@@ -259,7 +243,7 @@ class VrrpSystemTest
     {
         lab.startDirector(director("director.conf", "vrrp-dir.conf", Map.of()), 1);
         lab.startDirector2(director("director2.conf", "vrrp-dir2.conf", Map.of()), 4);
-        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 10_000, "jlvs-dir master");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 10_000, "jlvs-dir master");
         Thread.sleep(1000);
         // from the client: priority 254 (it would win), each with one thing wrong
         final String script = String.join("\n",
@@ -286,7 +270,7 @@ class VrrpSystemTest
             "print('sent')");
         final Lab.Result r = Lab.client(Duration.ofSeconds(20), "/usr/bin/python3", "-c", script);
         assertEquals(0, r.status(), r.out());
-        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Dropped: another virtual router id") >= 3 &&
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Dropped: another virtual router id") >= 3 &&
             counter(Lab.COUNTERS2, "vrrp: Dropped: TTL other than 255") >= 3 &&
             counter(Lab.COUNTERS2, "vrrp: Dropped: bad checksum") >= 3 &&
             counter(Lab.COUNTERS2, "vrrp: Dropped: another VRRP version") >= 3, 5_000, "counted by reason");
@@ -305,7 +289,7 @@ class VrrpSystemTest
     void shouldElectWithKeepalivedOverUnicastVersion2WithAPassword() throws Exception
     {
         startKeepalived("keepalived-lab-unicast.conf", 200, "jlvs-lab");
-        awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+        Lab.awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
         lab.startDirector(director("director.conf", "vrrp-dir-unicast.conf", Map.of()), 1);
         Thread.sleep(3000);
         assertTrue(state(Lab.INSTANCE).startsWith("backup (VRRP_Instance(LAB2) BACKUP, vrid 52, priority 150)"),
@@ -313,9 +297,9 @@ class VrrpSystemTest
         assertTrue(counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 0);
 
         stopKeepalived();
-        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
         startKeepalived("keepalived-lab-unicast.conf", 200, "wrong-pw");
-        awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Dropped: bad authentication") >= 2, 10_000,
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Dropped: bad authentication") >= 2, 10_000,
             "advertisements with another password counted");
         assertTrue(state(Lab.INSTANCE).startsWith("master"), "not obeyed: " + state(Lab.INSTANCE));
     }
@@ -373,14 +357,14 @@ class VrrpSystemTest
     {
         final String vmac = "00:00:5e:00:01:33";
         lab.startDirector2(director("director2.conf", withVmac("vrrp-dir2.conf"), syncWith("198.18.0.2")), 4);
-        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
         lab.startDirector(director("director.conf", withVmac("vrrp-dir.conf"), syncWith("198.18.0.3")), 1);
-        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 15_000, "jlvs-dir preempts");
         assertTrue(state(Lab.INSTANCE).contains("vmac " + vmac), state(Lab.INSTANCE));
-        awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 5_000, "the switch learns the MAC at jlvs-dir");
+        Lab.awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 5_000, "the switch learns the MAC at jlvs-dir");
         // the advertisements come from it (RFC 5798 7.3): forgotten, the switch learns it again within an interval
         Lab.in("jlvs-sw", Duration.ofSeconds(5), "bridge", "fdb", "del", vmac, "dev", "sw-dir", "master");
-        final long relearnt = awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 1_000,
+        final long relearnt = Lab.awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir"), 1_000,
             "the switch learns it again from the advertisements");
         System.out.printf("virtual MAC learnt again from the advertisements in %d ms%n", relearnt);
 
@@ -394,8 +378,8 @@ class VrrpSystemTest
 
         final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
         lab.killDirector();
-        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
-        awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir2"), 5_000, "the switch learns it at jlvs-dir2");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
+        Lab.awaitMs(() -> learnedOnQuietly(vmac).equals("sw-dir2"), 5_000, "the switch learns it at jlvs-dir2");
 
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
@@ -429,10 +413,10 @@ class VrrpSystemTest
     void shouldFailOverAnIpv6Instance() throws Exception
     {
         lab.startDirector2(director("director2.conf", asIpv6("vrrp-dir2.conf"), syncWith("198.18.0.2")), 4);
-        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 15_000, "jlvs-dir2 master alone");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 15_000, "jlvs-dir2 master alone");
         lab.startDirector(director("director.conf", asIpv6("vrrp-dir.conf"), syncWith("198.18.0.3")), 1);
-        awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 20_000, "jlvs-dir preempts over IPv6");
-        awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 20_000, "jlvs-dir preempts over IPv6");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, "vrrp: Became BACKUP") == 2, 5_000, "jlvs-dir2 yields");
         assertTrue(counter(Lab.COUNTERS2, "vrrp: Advertisements accepted") > 0);
         assertTrue(lab.directorLog().contains("multicast ff02:0:0:0:0:0:0:12"), "an IPv6 instance");
 
@@ -442,7 +426,7 @@ class VrrpSystemTest
         final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
         final long killed = System.nanoTime();
         lab.killDirector();
-        awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
+        Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) > before, 10_000, "jlvs-dir2 takes over");
         System.out.printf("IPv6 VRRP: kill -9 to the backup's MASTER: %d ms%n", (System.nanoTime() - killed) / 1_000_000);
         final Lab.Result t = transfer.get(120, TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs\\d 8000000 ok.*"), "intact: " + t.out());
@@ -464,19 +448,19 @@ class VrrpSystemTest
         {
             final Path conf = asIpv6("keepalived-lab.conf");
             startKeepalived(conf, 200, "");
-            awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
+            Lab.awaitMs(() -> keepalivedLogContains("Entering MASTER STATE"), 10_000, "keepalived master");
             lab.startDirector(director("director.conf", asIpv6("vrrp-dir.conf"), Map.of()), 1);
-            awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 5, 15_000,
+            Lab.awaitMs(() -> counter(Lab.COUNTERS, "vrrp: Advertisements accepted") > 5, 15_000,
                 "jlvs hears keepalived over IPv6");
             assertTrue(state(Lab.INSTANCE).startsWith("backup"), "keepalived's 200 beats jlvs's 150");
             assertEquals(0, counter(Lab.COUNTERS, BECAME_MASTER));
 
             stopKeepalived();
-            final long t = awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
+            final long t = Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 5_000, "jlvs takes over");
             System.out.printf("IPv6: keepalived stopped (priority 0) to jlvs MASTER: %d ms%n", t);
 
             startKeepalived(conf, 50, "");
-            awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
+            Lab.awaitMs(() -> keepalivedLogContains("Entering BACKUP STATE"), 10_000, "keepalived backup");
             Thread.sleep(1000);
             assertFalse(keepalivedLogContains("Entering MASTER STATE"), "jlvs's 150 beats keepalived's 50, heard over " +
                 "IPv6: " + keepalivedLog());
