@@ -23,6 +23,8 @@ final class CheckerReader
     /** The checker keywords a real_server block may hold. */
     static final List<String> KEYWORDS = List.of("TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "DNS_CHECK",
         "MISC_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK", "BFD_CHECK");
+    /** The checkers whose sockets jlvs binds to {@code bindto}. */
+    static final List<String> BINDS = List.of("TCP_CHECK", "UDP_CHECK");
     static final int DEFAULT_RETRY = 1;
     static final long DEFAULT_DELAY_BEFORE_RETRY_US = 1_000_000L;
     static final long HTTP_DELAY_BEFORE_RETRY_US = 3_000_000L;
@@ -152,6 +154,11 @@ final class CheckerReader
             c.bindPort, null != c.connectTimeoutUs ? c.connectTimeoutUs : from.connectTimeoutUs(), retry,
             delayBeforeRetry, delayLoop, warmup, null != c.alpha ? c.alpha : from.alpha(),
             null != c.logAllFailures ? c.logAllFailures : from.logAllFailures());
+        if (null != c.bindTo && !BINDS.contains(block.keyword()))
+        {
+            values.warn(block, block.keyword() + ": bindto " + c.bindTo.getHostAddress() + " is not taken: jlvs's " +
+                block.keyword() + " leaves from the director's host-path address (TCP_CHECK and UDP_CHECK bind)");
+        }
         final InetAddress destination = null != c.connectIp ? c.connectIp : from.address();
         if (destination instanceof Inet6Address a && a.isLinkLocalAddress())
         {

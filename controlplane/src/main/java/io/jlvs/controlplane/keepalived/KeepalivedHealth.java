@@ -263,7 +263,13 @@ public final class KeepalivedHealth implements HealthSource
             {
                 task.failed++; // written by the task's one running check
             }
-            nextUs = result(task, passed, nextUs);
+            final long next = result(task, passed, nextUs);
+            nextUs = Math.abs(next);
+            if (next < 0)
+            {
+                // outside this object's lock: the director compiles under its own, and asks this object then
+                onChange.run();
+            }
         }
         finally
         {
@@ -272,7 +278,10 @@ public final class KeepalivedHealth implements HealthSource
         }
     }
 
-    /** A check's result: the task's and its real server's new state; returns when the task runs next. */
+    /**
+     * A check's result: the task's and its real server's new state. Returns when the task runs next, in microseconds,
+     * negated when the table must change.
+     */
     private synchronized long result(final Task task, final boolean passed, final long loopUs)
     {
         long nextUs = loopUs;
@@ -301,11 +310,8 @@ public final class KeepalivedHealth implements HealthSource
             LOG.info("{} {}{}", task.check, task.up ? "succeeded" : "failed", task.up ? "" : ": " + task.lastMessage);
         }
         final Real real = reals.get(task.realKey);
-        if (null != real && (wasUp != task.up || moved) && refresh(real, true))
-        {
-            onChange.run();
-        }
-        return nextUs;
+        final boolean changed = null != real && (wasUp != task.up || moved) && refresh(real, true);
+        return changed ? -Math.max(1, nextUs) : nextUs;
     }
 
     /** The real server's state from its checkers; logs, notifies and updates its quorum: true when anything changed. */

@@ -50,7 +50,10 @@ import java.util.function.Consumer;
  * @param useVmac         {@code use_vmac}: the master answers for the addresses from the virtual router's MAC,
  *                        {@code 00:00:5e:00:01:<vrid>}, and advertises from it (RFC 5798 7.3), so a takeover leaves
  *                        every neighbour's entry as it was; keepalived's default is the real MAC and gratuitous ARP.
- * @param scripts         the {@code vrrp_script}s its {@code track_script} names, their weights its own.
+ * @param scripts         the {@code vrrp_script}s its {@code track_script} names (and its sync group's), their weights
+ *                        its own.
+ * @param notifyFault     {@code notify_fault}: on entering FAULT (a tracked script of weight 0 failing).
+ * @param syncGroup       the {@code vrrp_sync_group} that names the instance, if one does.
  */
 public record VrrpConfig(
     Path file,
@@ -73,7 +76,9 @@ public record VrrpConfig(
     List<String> notifyStop,
     List<String> notifyCommand,
     boolean useVmac,
-    List<VrrpScript> scripts)
+    List<VrrpScript> scripts,
+    List<String> notifyFault,
+    java.util.Optional<SyncGroup> syncGroup)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
     public static final Inet6Address GROUP6 = InetLiterals.ipv6("ff02::12");
@@ -102,6 +107,25 @@ public record VrrpConfig(
         notifyStop = List.copyOf(notifyStop);
         notifyCommand = List.copyOf(notifyCommand);
         scripts = List.copyOf(scripts);
+        notifyFault = List.copyOf(notifyFault);
+    }
+
+    /**
+     * A {@code vrrp_sync_group} of the instance. jlvs has one instance, so the group is the instance alone (keepalived
+     * keeps such a group, and says it is probably not what was meant); its notify scripts run with the instance's,
+     * {@code notify} with {@code GROUP name STATE}, and its {@code track_script}s count for the instance.
+     */
+    public record SyncGroup(String name, List<String> notifyMaster, List<String> notifyBackup,
+        List<String> notifyFault, List<String> notifyStop, List<String> notifyCommand)
+    {
+        public SyncGroup
+        {
+            notifyMaster = List.copyOf(notifyMaster);
+            notifyBackup = List.copyOf(notifyBackup);
+            notifyFault = List.copyOf(notifyFault);
+            notifyStop = List.copyOf(notifyStop);
+            notifyCommand = List.copyOf(notifyCommand);
+        }
     }
 
     /** Reads {@code file} (keepalived's syntax: include, @ID lines, $ definitions); errors are thrown together. */
@@ -203,6 +227,9 @@ public record VrrpConfig(
         private List<String> notifyBackup = List.of();
         private List<String> notifyStop = List.of();
         private List<String> notify = List.of();
+        private List<String> notifyFault = List.of();
+        /** The vrrp_sync_group blocks, as read: resolved against the instance at the end. */
+        private final List<GroupBlock> groups = new ArrayList<>();
         private boolean useVmac;
         private final java.util.Map<String, VrrpScript> definedScripts = new java.util.HashMap<>();
         private final List<Tracked> tracks = new ArrayList<>();
@@ -243,6 +270,11 @@ public record VrrpConfig(
                 switch (k.text())
                 {
                     case "global_defs" -> block(k, this::globalKeyword);
+                    case "vrrp_sync_group" ->
+                    {
+                        final Token n = p < t.size() ? t.get(p++) : k;
+                        syncGroup(k, n.text());
+                    }
                     case "vrrp_script" ->
                     {
                         final Token n = p < t.size() ? t.get(p++) : k;
@@ -317,6 +349,7 @@ public record VrrpConfig(
             {
                 throw new ConfigException(errors);
             }
+            final java.util.Optional<SyncGroup> group = resolveGroups();
             final List<VrrpScript> scripts = new ArrayList<>();
             for (final Tracked tracked : tracks)
             {
@@ -333,7 +366,7 @@ public record VrrpConfig(
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, ipv6, unicastSource, peers,
                 null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
-                notify, useVmac, scripts);
+                notify, useVmac, scripts, notifyFault, group);
         }
 
         /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
@@ -449,6 +482,101 @@ public record VrrpConfig(
                 case "vrrp_garp_master_delay" -> garpDelay = number(k, 0, 1000, 5);
                 default -> skipStatement(); // keepalived's mail, router_id, scripts...: nothing for the dataplane
             }
+        }
+
+        /** What a {@code vrrp_sync_group} block says, as it is read. */
+        private static final class GroupBlock
+        {
+            Token at;
+            String name;
+            final List<Token> members = new ArrayList<>();
+            List<String> notifyMaster = List.of();
+            List<String> notifyBackup = List.of();
+            List<String> notifyFault = List.of();
+            List<String> notifyStop = List.of();
+            List<String> notify = List.of();
+        }
+
+        /** {@code vrrp_sync_group NAME { group { INSTANCE ... } notify_* ...; track_script { ... } }}. */
+        private void syncGroup(final Token head, final String groupName)
+        {
+            final GroupBlock g = new GroupBlock();
+            g.at = head;
+            g.name = groupName;
+            block(head, (k) ->
+            {
+                switch (k.text())
+                {
+                    case "group" -> block(k, (member) ->
+                    {
+                        g.members.add(member);
+                        while (p < t.size() && t.get(p).line() == member.line() && !t.get(p).text().equals("}"))
+                        {
+                            g.members.add(t.get(p++));
+                        }
+                    });
+                    case "notify_master" -> g.notifyMaster = command(k);
+                    case "notify_backup" -> g.notifyBackup = command(k);
+                    case "notify_fault" -> g.notifyFault = command(k);
+                    case "notify_stop" -> g.notifyStop = command(k);
+                    case "notify" -> g.notify = command(k);
+                    case "track_script" -> instanceKeyword(k);
+                    default ->
+                    {
+                        if (k.text().startsWith("track_") || k.text().equals("smtp_alert") ||
+                            k.text().equals("global_tracking") || k.text().equals("sync_group_tracking_weight") ||
+                            k.text().equals("notify_priority_changes"))
+                        {
+                            warning(k, "not done by jlvs yet, ignored: " + k.text());
+                            skipStatement();
+                        }
+                        else
+                        {
+                            error(k, "unknown vrrp_sync_group keyword \"" + k.text() + "\"");
+                            skipStatement();
+                        }
+                    }
+                }
+            });
+            groups.add(g);
+        }
+
+        /** The sync group naming the instance, as keepalived's {@code vrrp_sync_group_check} sees it. */
+        private java.util.Optional<SyncGroup> resolveGroups()
+        {
+            SyncGroup found = null;
+            for (final GroupBlock g : groups)
+            {
+                boolean ours = false;
+                for (final Token m : g.members)
+                {
+                    if (m.text().equals(name))
+                    {
+                        ours = true;
+                    }
+                    else
+                    {
+                        warning(m, "Virtual router " + m.text() + " specified in sync group " + g.name +
+                            " doesn't exist - ignoring");
+                    }
+                }
+                if (!ours)
+                {
+                    warning(g.at, "Sync group " + g.name + ", no matching virtual router found in group declaration" +
+                        " - removing");
+                    continue;
+                }
+                if (null != found)
+                {
+                    error(g.at, "VRRP instance " + name + " is in more than one sync group (" + found.name() + ", " +
+                        g.name + ")");
+                    continue;
+                }
+                warning(g.at, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you " +
+                    "want (jlvs runs one instance: the group is the instance)");
+                found = new SyncGroup(g.name, g.notifyMaster, g.notifyBackup, g.notifyFault, g.notifyStop, g.notify);
+            }
+            return java.util.Optional.ofNullable(found);
         }
 
         /** What a {@code vrrp_script} block says, as it is read. */
@@ -580,6 +708,7 @@ public record VrrpConfig(
                 case "notify_master" -> notifyMaster = command(k);
                 case "notify_backup" -> notifyBackup = command(k);
                 case "notify_stop" -> notifyStop = command(k);
+                case "notify_fault" -> notifyFault = command(k);
                 case "notify" -> notify = command(k);
                 case "use_vmac" ->
                 {

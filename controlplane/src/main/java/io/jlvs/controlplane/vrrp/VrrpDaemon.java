@@ -250,6 +250,10 @@ public final class VrrpDaemon implements AutoCloseable
         {
             LOG.info("VRRP_Instance({}) {}", config.name(), fault ? "Entering FAULT STATE" : "Leaving FAULT STATE");
             instance.fault(nowMs, fault);
+            if (fault)
+            {
+                notifyScripts(config.notifyFault(), "FAULT");
+            }
         }
     }
 
@@ -350,9 +354,25 @@ public final class VrrpDaemon implements AutoCloseable
         if (!config.notifyCommand().isEmpty())
         {
             final List<String> argv = new java.util.ArrayList<>(config.notifyCommand());
-            argv.addAll(List.of("INSTANCE", config.name(), state, Integer.toString(config.priority())));
+            argv.addAll(List.of("INSTANCE", config.name(), state, Integer.toString(instance.priority())));
             run(argv);
         }
+        config.syncGroup().ifPresent((g) ->
+        {
+            run(switch (state)
+            {
+                case "MASTER" -> g.notifyMaster();
+                case "BACKUP" -> g.notifyBackup();
+                case "FAULT" -> g.notifyFault();
+                default -> g.notifyStop();
+            });
+            if (!g.notifyCommand().isEmpty())
+            {
+                final List<String> argv = new java.util.ArrayList<>(g.notifyCommand());
+                argv.addAll(List.of("GROUP", g.name(), state));
+                run(argv);
+            }
+        });
     }
 
     private void run(final List<String> argv)

@@ -262,4 +262,39 @@ class VrrpConfigTest
             "}"), (w) -> { }));
         assertEquals("keepalived.conf:1: No script set for vrrp_script chk", ex.errors().getFirst().toString());
     }
+
+    @Test
+    void shouldTakeASyncGroupOfTheOneInstanceWithItsNotifiesAndScripts() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_sync_group VG_1 {",
+            "    group {",
+            "        VI_1",
+            "        VI_2",
+            "    }",
+            "    notify \"/bin/true group\"",
+            "    notify_fault /bin/true",
+            "    track_script {",
+            "        chk weight 5",
+            "    }",
+            "}",
+            "vrrp_script chk {",
+            "    script /bin/true",
+            "}",
+            "vrrp_instance VI_1 {",
+            "    virtual_router_id 51",
+            "    notify_fault /bin/true",
+            "}"), warnings::add);
+        final VrrpConfig.SyncGroup g = c.syncGroup().orElseThrow();
+        assertEquals("VG_1", g.name());
+        assertEquals(List.of("/bin/true", "group"), g.notifyCommand());
+        assertEquals(List.of("/bin/true"), g.notifyFault());
+        assertEquals(List.of("/bin/true"), c.notifyFault());
+        assertEquals(5, c.scripts().getFirst().weight(), "the group's track_script counts for the instance");
+        assertTrue(warnings.contains("keepalived.conf:4: Virtual router VI_2 specified in sync group VG_1 doesn't " +
+            "exist - ignoring"), warnings.toString());
+        assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:1: Sync group VG_1 has only 1 " +
+            "virtual router(s)")), warnings.toString());
+    }
 }
