@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class KeepalivedSource
 {
-    /** keepalived stops following includes this deep, as it does: a loop is refused before it gets there. */
+    /** How deep includes may nest: a bound of jlvs's (a loop is refused before it gets there). */
     static final int MAX_INCLUDE_DEPTH = 8;
 
     /**
