@@ -994,6 +994,19 @@ public final class Director implements AutoCloseable
     private final class VrrpActions implements VrrpDaemon.Director
     {
         @Override
+        public boolean linkUp()
+        {
+            try
+            {
+                return dpdk.linkUp(portId);
+            }
+            catch (final RuntimeException ex)
+            {
+                return true; // a driver that cannot say: as keepalived with an interface it cannot read, up
+            }
+        }
+
+        @Override
         public void vrrpMaster()
         {
             // the VIPs first: the sync roles after, the master's started before the backup's stops, so the daemon

@@ -458,6 +458,16 @@ public final class Dpdk {
         }
     }
 
+    /** Whether the port's link is up, as its driver says without waiting ({@code rte_eth_link_get_nowait}). */
+    public boolean linkUp(int port) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment up = arena.allocate(JAVA_INT);
+            check("rte_eth_link_get_nowait", LvsShim.lvs_link_get_nowait(port, MemorySegment.NULL, up,
+                MemorySegment.NULL), "port " + port);
+            return up.get(JAVA_INT, 0) != 0;
+        }
+    }
+
     /** The port's MAC address, 6 bytes in wire order. */
     public byte[] macAddress(int port) {
         try (Arena arena = Arena.ofConfined()) {

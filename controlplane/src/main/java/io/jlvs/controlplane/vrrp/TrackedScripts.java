@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The instance's {@code track_script}s, run as keepalived runs them: each every {@code interval}, killed past its
  * {@code timeout}, exit 0 a pass; its state turns after {@code rise} passes or {@code fall} failures in a row. What
  * they make of the priority, and whether one of weight 0 holds the instance in FAULT, is read by the VRRP thread
- * ({@link #priority}, {@link #fault}), which alone drives the instance.
+ * ({@link #delta}, {@link #fault}), which alone drives the instance.
  */
 final class TrackedScripts implements AutoCloseable
 {
@@ -110,19 +110,15 @@ final class TrackedScripts implements AutoCloseable
         }
     }
 
-    /** The configured priority moved by the scripts, within 1..254; the address owner's 255 stays. */
-    int priority(final int configured)
+    /** What the scripts add to the configured priority now. */
+    int delta()
     {
-        if (255 == configured)
-        {
-            return configured;
-        }
-        int p = configured;
+        int d = 0;
         for (final State s : states)
         {
-            p += s.script.priorityDelta(s.passing);
+            d += s.script.priorityDelta(s.passing);
         }
-        return Math.clamp(p, 1, 254);
+        return d;
     }
 
     /** Whether a script of weight 0 fails. */

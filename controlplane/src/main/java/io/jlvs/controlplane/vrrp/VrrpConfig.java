@@ -54,6 +54,7 @@ import java.util.function.Consumer;
  *                        its own.
  * @param notifyFault     {@code notify_fault}: on entering FAULT (a tracked script of weight 0 failing).
  * @param syncGroup       the {@code vrrp_sync_group} that names the instance, if one does.
+ * @param interfaces      its {@code track_interface}s (and its sync group's): each the data port's link.
  */
 public record VrrpConfig(
     Path file,
@@ -78,7 +79,8 @@ public record VrrpConfig(
     boolean useVmac,
     List<VrrpScript> scripts,
     List<String> notifyFault,
-    java.util.Optional<SyncGroup> syncGroup)
+    java.util.Optional<SyncGroup> syncGroup,
+    List<TrackedInterface> interfaces)
 {
     public static final Inet4Address GROUP = InetLiterals.ipv4("224.0.0.18");
     public static final Inet6Address GROUP6 = InetLiterals.ipv6("ff02::12");
@@ -108,6 +110,18 @@ public record VrrpConfig(
         notifyCommand = List.copyOf(notifyCommand);
         scripts = List.copyOf(scripts);
         notifyFault = List.copyOf(notifyFault);
+        interfaces = List.copyOf(interfaces);
+    }
+
+    /**
+     * A {@code track_interface} line. jlvs's VRRP rides its data port, so every tracked interface is that port: its
+     * link, as its driver reports it, is the interface's state.
+     *
+     * @param name   the interface as keepalived names it
+     * @param weight its weight (default 0: link down is FAULT)
+     */
+    public record TrackedInterface(String name, TrackWeight weight)
+    {
     }
 
     /**
@@ -228,6 +242,7 @@ public record VrrpConfig(
         private List<String> notifyStop = List.of();
         private List<String> notify = List.of();
         private List<String> notifyFault = List.of();
+        private final List<TrackedInterface> interfaces = new ArrayList<>();
         /** The vrrp_sync_group blocks, as read: resolved against the instance at the end. */
         private final List<GroupBlock> groups = new ArrayList<>();
         private boolean useVmac;
@@ -366,7 +381,7 @@ public record VrrpConfig(
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, ipv6, unicastSource, peers,
                 null != instanceGarpDelay ? instanceGarpDelay : garpDelay, notifyMaster, notifyBackup, notifyStop,
-                notify, useVmac, scripts, notifyFault, group);
+                notify, useVmac, scripts, notifyFault, group, interfaces);
         }
 
         /** {@code keyword { ... }}: each statement inside to {@code handler}, which consumes its arguments. */
@@ -520,7 +535,7 @@ public record VrrpConfig(
                     case "notify_fault" -> g.notifyFault = command(k);
                     case "notify_stop" -> g.notifyStop = command(k);
                     case "notify" -> g.notify = command(k);
-                    case "track_script" -> instanceKeyword(k);
+                    case "track_script", "track_interface" -> instanceKeyword(k);
                     default ->
                     {
                         if (k.text().startsWith("track_") || k.text().equals("smtp_alert") ||
@@ -723,6 +738,27 @@ public record VrrpConfig(
                 {
                     warning(k, "vmac_xmit_base: jlvs advertises from the virtual MAC, as RFC 5798 says");
                 }
+                case "track_interface" -> block(k, (item) ->
+                {
+                    int weight = 0;
+                    boolean reverse = false;
+                    if (p + 1 < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("weight"))
+                    {
+                        p++;
+                        weight = number(t.get(p - 1), -254, 254, 0);
+                        if (p < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("reverse"))
+                        {
+                            p++;
+                            reverse = true;
+                        }
+                    }
+                    while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
+                    {
+                        p++;
+                    }
+                    warning(item, "track_interface " + item.text() + ": jlvs tracks its data port's link (VRRP rides it)");
+                    interfaces.add(new TrackedInterface(item.text(), new TrackWeight(weight, reverse)));
+                });
                 case "track_script" -> block(k, (item) ->
                 {
                     Integer weight = null;

@@ -40,6 +40,12 @@ public final class VrrpDaemon implements AutoCloseable
 
         /** Gratuitous ARP for the VIPs again (keepalived's garp_master_delay). */
         void announce();
+
+        /** Whether the data port's link is up: the state of every tracked interface. */
+        default boolean linkUp()
+        {
+            return true;
+        }
     }
 
     /** How long an IPv6 instance waits for the host path's link-local address (duplicate address detection). */
@@ -238,14 +244,24 @@ public final class VrrpDaemon implements AutoCloseable
     /** The tracked scripts' say, applied on this thread: the priority they make, and FAULT. */
     private void track(final long nowMs)
     {
-        final int priority = scripts.priority(config.priority());
+        final boolean link = config.interfaces().isEmpty() || director.linkUp();
+        int fromInterfaces = 0;
+        boolean interfaceFault = false;
+        for (final VrrpConfig.TrackedInterface i : config.interfaces())
+        {
+            fromInterfaces += i.weight().priorityDelta(link);
+            interfaceFault |= i.weight().faults(link);
+        }
+        // keepalived's effective priority: the configured one moved by what it tracks, within 1..254; an owner's stays
+        final int priority = 255 == config.priority() ? 255 :
+            Math.clamp(config.priority() + scripts.delta() + fromInterfaces, 1, 254);
         if (priority != instance.priority())
         {
             LOG.info("VRRP_Instance({}) Changing effective priority from {} to {}", config.name(), instance.priority(),
                 priority);
             instance.priority(nowMs, priority);
         }
-        final boolean fault = scripts.fault();
+        final boolean fault = scripts.fault() || interfaceFault;
         if (fault != instance.isFault())
         {
             LOG.info("VRRP_Instance({}) {}", config.name(), fault ? "Entering FAULT STATE" : "Leaving FAULT STATE");

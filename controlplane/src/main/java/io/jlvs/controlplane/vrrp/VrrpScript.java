@@ -33,17 +33,12 @@ public record VrrpScript(String name, List<String> command, long intervalMs, lon
      */
     public int priorityDelta(final boolean passing)
     {
-        final int multiplier = reverse ? -1 : 1;
-        if (weight > 0)
-        {
-            return passing ? weight * multiplier : 0;
-        }
-        return passing ? 0 : weight * multiplier;
+        return new TrackWeight(weight, reverse).priorityDelta(passing);
     }
 
     /** Whether a script of weight 0 holds the instance in FAULT: while it fails (with reverse, while it passes). */
     public boolean faults(final boolean passing)
     {
-        return 0 == weight && passing == reverse;
+        return new TrackWeight(weight, reverse).faults(passing);
     }
 }

@@ -297,4 +297,29 @@ class VrrpConfigTest
         assertTrue(warnings.stream().anyMatch((w) -> w.startsWith("keepalived.conf:1: Sync group VG_1 has only 1 " +
             "virtual router(s)")), warnings.toString());
     }
+
+    @Test
+    void shouldTrackInterfacesAsTheDataPortsLink() throws Exception
+    {
+        final List<String> warnings = new ArrayList<>();
+        final VrrpConfig c = VrrpConfig.parse(FILE, List.of(
+            "vrrp_instance VI_1 {",
+            "    virtual_router_id 51",
+            "    track_interface {",
+            "        eth0",
+            "        eth1 weight -20",
+            "        eth2 weight 10 reverse",
+            "    }",
+            "}"), warnings::add);
+        assertEquals(List.of("eth0", "eth1", "eth2"), c.interfaces().stream().map(VrrpConfig.TrackedInterface::name)
+            .toList());
+        final TrackWeight eth0 = c.interfaces().get(0).weight();
+        assertTrue(eth0.faults(false), "weight 0: link down is FAULT");
+        assertFalse(eth0.faults(true));
+        assertEquals(-20, c.interfaces().get(1).weight().priorityDelta(false));
+        assertEquals(0, c.interfaces().get(1).weight().priorityDelta(true));
+        assertEquals(-10, c.interfaces().get(2).weight().priorityDelta(true), "reverse turns the sign");
+        assertTrue(warnings.contains("keepalived.conf:4: track_interface eth0: jlvs tracks its data port's link (VRRP " +
+            "rides it)"), warnings.toString());
+    }
 }
