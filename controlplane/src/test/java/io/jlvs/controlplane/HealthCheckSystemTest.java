@@ -111,15 +111,6 @@ class HealthCheckSystemTest
         return Lab.jlvs("ipvsadm", "-L", "-n").out();
     }
 
-    private static String requests(final String vip, final int count, final int firstPort) throws Exception
-    {
-        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
-            Lab.LAB.resolve("client.py").toString(), "requests", "http://" + vip + "/", Integer.toString(count),
-            Integer.toString(firstPort));
-        assertEquals(0, r.status(), r.out());
-        return r.out();
-    }
-
     private static void stop(final String server) throws Exception
     {
         Lab.stopServer(server);
@@ -134,7 +125,7 @@ class HealthCheckSystemTest
     @Order(1)
     void shouldBalanceByTheWeightsWhileEveryCheckPasses() throws Exception
     {
-        assertTrue(requests("198.18.0.10", 30, 33000).contains("total rs1=15 rs2=10 rs3=5"));
+        assertTrue(Lab.requests("198.18.0.10", 30, 33000).contains("total rs1=15 rs2=10 rs3=5"));
         final Lab.Result health = Lab.jlvs("health", "-i", Lab.INSTANCE);
         assertEquals(0, health.status(), health.out());
         for (final String rs : new String[] {"198.18.0.11", "198.18.0.12", "198.18.0.13"})
@@ -150,12 +141,12 @@ class HealthCheckSystemTest
     {
         stop("rs2");
         awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   0      ");
-        final String avoided = requests("198.18.0.10", 20, 33100);
+        final String avoided = Lab.requests("198.18.0.10", 20, 33100);
         assertFalse(avoided.contains("rs2"), "new connections avoid it:\n" + avoided);
 
         start("rs2");
         awaitService("198.18.0.10:80", "  -> 198.18.0.12:80               Route   2      ");
-        assertTrue(requests("198.18.0.10", 30, 33200).contains("rs2="), "its share back");
+        assertTrue(Lab.requests("198.18.0.10", 30, 33200).contains("rs2="), "its share back");
     }
 
     private static void awaitService(final String vipPort, final String line) throws Exception
@@ -209,7 +200,7 @@ class HealthCheckSystemTest
             assertEquals(0, r.status(), r.out());
             assertTrue(r.out().contains("transfer rs2 6000000 ok"), "the established connection finished: " + r.out());
             // and with none up, new ones go to the fallback
-            assertTrue(requests("198.18.0.40", 2, 33500).contains("total nat1=2"));
+            assertTrue(Lab.requests("198.18.0.40", 2, 33500).contains("total nat1=2"));
         }
         finally
         {
@@ -249,7 +240,7 @@ class HealthCheckSystemTest
             stop(s);
         }
         awaitService("198.18.0.10:80", "  -> 198.18.1.11:8080             Masq    1      ");
-        assertTrue(requests("198.18.0.10", 3, 33300).contains("total nat1=3"), "the fallback answers");
+        assertTrue(Lab.requests("198.18.0.10", 3, 33300).contains("total nat1=3"), "the fallback answers");
 
         // fallbackcommand, as ldirectord calls it: start when the fallback took over, stop when it left
         final long deadline = System.nanoTime() + 10_000_000_000L;
@@ -269,6 +260,6 @@ class HealthCheckSystemTest
     {
         final String out = listing();
         assertTrue(out.contains("TCP  198.18.0.50:80 rr"), out);
-        assertTrue(requests("198.18.0.50", 3, 33400).contains("total nat1=3"), "checktype = off: the fallback only");
+        assertTrue(Lab.requests("198.18.0.50", 3, 33400).contains("total nat1=3"), "checktype = off: the fallback only");
     }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -108,15 +107,6 @@ class KeepalivedSystemTest
             "jlvs-dir master");
     }
 
-    private static String requests(final String vip, final int count, final int firstPort) throws Exception
-    {
-        final Lab.Result r = Lab.client(Duration.ofSeconds(120), "/usr/bin/python3",
-            Lab.LAB.resolve("client.py").toString(), "requests", "http://" + vip + "/", Integer.toString(count),
-            Integer.toString(firstPort));
-        assertEquals(0, r.status(), r.out());
-        return r.out();
-    }
-
     @Test
     @Order(1)
     void shouldFollowHttpGetAndTcpCheckPerRealServer() throws Exception
@@ -126,7 +116,7 @@ class KeepalivedSystemTest
         awaitService("198.18.0.10:80", "  -> 198.18.0.11:80               Route   3      ", true);
         awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   1      ", true);
         awaitService("198.18.0.40:80", "  -> 198.18.0.12:80               Route   1      ", true);
-        assertTrue(requests("198.18.0.10", 30, 34000).contains("total rs1=15 rs2=10 rs3=5"));
+        assertTrue(Lab.requests("198.18.0.10", 30, 34000).contains("total rs1=15 rs2=10 rs3=5"));
         final Lab.Result health = Lab.jlvs("health", "-i", Lab.INSTANCE);
         assertTrue(health.out().contains("HTTP_GET http://198.18.0.12:80/health"), health.out());
         assertTrue(health.out().contains("TCP_CHECK 198.18.0.12:80"), health.out());
@@ -135,7 +125,7 @@ class KeepalivedSystemTest
         Files.writeString(Path.of("/run/jlvs-lab/rs2.down"), "");
         awaitService("198.18.0.10:80", "198.18.0.12:80", false);
         assertTrue(Lab.service("198.18.0.40:80").contains("  -> 198.18.0.12:80               Route   1      "));
-        final String avoided = requests("198.18.0.10", 12, 34100);
+        final String avoided = Lab.requests("198.18.0.10", 12, 34100);
         assertFalse(avoided.contains("rs2"), avoided);
         assertTrue(lab.directorLog().contains("Removing service [198.18.0.12]:tcp:80 from VS [198.18.0.10]:tcp:80"),
             lab.directorLog());

@@ -450,6 +450,18 @@ final class Lab implements AutoCloseable
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** {@code count} HTTP requests from the client to {@code vip}, one connection each: client.py's report. */
+    static String requests(final String vip, final int count, final int firstPort) throws Exception
+    {
+        final Result r = client(Duration.ofSeconds(120), "/usr/bin/python3", LAB.resolve("client.py").toString(),
+            "requests", "http://" + vip + "/", Integer.toString(count), Integer.toString(firstPort));
+        if (0 != r.status())
+        {
+            throw new AssertionError("client.py requests " + vip + ": exit " + r.status() + "\n" + r.out());
+        }
+        return r.out();
+    }
+
     /** The lines of one TCP service in the director's {@code ipvsadm -L -n}, from its own line to the next's. */
     static String service(final String vipPort) throws Exception
     {
