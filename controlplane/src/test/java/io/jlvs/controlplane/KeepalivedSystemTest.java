@@ -117,6 +117,9 @@ class KeepalivedSystemTest
         awaitService("198.18.0.10:80", "  -> 198.18.0.13:80               Route   1      ", true);
         awaitService("198.18.0.40:80", "  -> 198.18.0.12:80               Route   1      ", true);
         assertTrue(Lab.requests("198.18.0.10", 30, 34000).contains("total rs1=15 rs2=10 rs3=5"));
+        final Lab.Result timeouts = Lab.jlvs("ipvsadm", "-L", "--timeout");
+        assertEquals("Timeout (tcp tcpfin udp): 7200 60 120", timeouts.out().strip(),
+            "lvs_timeouts, not the defaults 900 120 300");
         final Lab.Result health = Lab.jlvs("health", "-i", Lab.INSTANCE);
         assertTrue(health.out().contains("HTTP_GET http://198.18.0.12:80/health"), health.out());
         assertTrue(health.out().contains("TCP_CHECK 198.18.0.12:80"), health.out());
