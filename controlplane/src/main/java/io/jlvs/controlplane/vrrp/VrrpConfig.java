@@ -203,7 +203,7 @@ public record VrrpConfig(
         "track_file", "SSL");
 
     /** A {@code track_script} line: the script's name, and the weight it gives, if it gives one. */
-    private record Tracked(Token at, String name, Integer weight, boolean reverse)
+    private record Tracked(Token at, String name, TrackWeight weight)
     {
     }
 
@@ -375,8 +375,8 @@ public record VrrpConfig(
                     continue;
                 }
                 scripts.add(null == tracked.weight() ? script : new VrrpScript(script.name(), script.command(),
-                    script.intervalMs(), script.timeoutMs(), tracked.weight(), tracked.reverse(), script.rise(),
-                    script.fall(), script.initFail()));
+                    script.intervalMs(), script.timeoutMs(), tracked.weight().weight(), tracked.weight().reverse(),
+                    script.rise(), script.fall(), script.initFail()));
             }
             return new VrrpConfig(file, name, initialMaster, vrid, priority, intervalCs, v, preempt, preemptDelay,
                 v == 2 ? password : null, addresses, ipv6, unicastSource, peers,
@@ -651,6 +651,32 @@ public record VrrpConfig(
                 0 == b.timeoutMs ? b.intervalMs : b.timeoutMs, b.weight, b.reverse, b.rise, b.fall, b.initFail));
         }
 
+        /**
+         * The rest of a tracked object's line, {@code [weight N [reverse]]}: its weight, or null when it gives none;
+         * whatever else stands on the line is passed over.
+         */
+        private TrackWeight trackedWeight(final Token item, final int limit)
+        {
+            TrackWeight weight = null;
+            if (p + 1 < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("weight"))
+            {
+                p++;
+                final int w = number(t.get(p - 1), -limit, limit, 0);
+                final boolean reverse = p < t.size() && t.get(p).line() == item.line() &&
+                    t.get(p).text().equals("reverse");
+                if (reverse)
+                {
+                    p++;
+                }
+                weight = new TrackWeight(w, reverse);
+            }
+            while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
+            {
+                p++;
+            }
+            return weight;
+        }
+
         private void instanceKeyword(final Token k)
         {
             switch (k.text())
@@ -740,45 +766,12 @@ public record VrrpConfig(
                 }
                 case "track_interface" -> block(k, (item) ->
                 {
-                    int weight = 0;
-                    boolean reverse = false;
-                    if (p + 1 < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("weight"))
-                    {
-                        p++;
-                        weight = number(t.get(p - 1), -254, 254, 0);
-                        if (p < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("reverse"))
-                        {
-                            p++;
-                            reverse = true;
-                        }
-                    }
-                    while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
-                    {
-                        p++;
-                    }
+                    final TrackWeight weight = trackedWeight(item, 254);
                     warning(item, "track_interface " + item.text() + ": jlvs tracks its data port's link (VRRP rides it)");
-                    interfaces.add(new TrackedInterface(item.text(), new TrackWeight(weight, reverse)));
+                    interfaces.add(new TrackedInterface(item.text(), null == weight ? new TrackWeight(0, false) : weight));
                 });
-                case "track_script" -> block(k, (item) ->
-                {
-                    Integer weight = null;
-                    boolean reverse = false;
-                    if (p + 1 < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("weight"))
-                    {
-                        p++;
-                        weight = number(t.get(p - 1), -253, 253, 0);
-                        if (p < t.size() && t.get(p).line() == item.line() && t.get(p).text().equals("reverse"))
-                        {
-                            p++;
-                            reverse = true;
-                        }
-                    }
-                    while (p < t.size() && t.get(p).line() == item.line() && !t.get(p).text().equals("}"))
-                    {
-                        p++;
-                    }
-                    tracks.add(new Tracked(item, item.text(), weight, reverse));
-                });
+                case "track_script" -> block(k, (item) -> tracks.add(new Tracked(item, item.text(),
+                    trackedWeight(item, 253))));
                 default ->
                 {
                     if (k.text().startsWith("track_") || k.text().startsWith("notify_") || k.text().startsWith("garp_") ||
