@@ -1,5 +1,6 @@
 package io.jlvs.controlplane;
 
+import io.jlvs.controlplane.admin.ServiceView;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.DirectorSettings;
@@ -10,7 +11,9 @@ import io.jlvs.controlplane.keepalived.KeepalivedConfigParser;
 import io.jlvs.controlplane.keepalived.KeepalivedServices;
 import io.jlvs.controlplane.keepalived.KeepalivedSource;
 import io.jlvs.controlplane.vrrp.VrrpConfig;
+import io.jlvs.dataplane.route.RouteTable;
 import io.jlvs.dataplane.service.MarkRules;
+import io.jlvs.dataplane.status.DataplaneCounters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +50,9 @@ final class ConfigCheck
         }
     }
 
+    /** Counters for each service and real server of a table compiled to be printed (more than one agent uses). */
+    private static final int COUNTERS_PER_ENTRY = 32;
+
     private ConfigCheck()
     {
     }
@@ -65,6 +71,15 @@ final class ConfigCheck
      *                       when they have one
      */
     static Result run(final Path settingsFile, final Path configFile, final Path keepalivedFile)
+    {
+        return run(settingsFile, configFile, keepalivedFile, null);
+    }
+
+    /**
+     * @param configId the {@code @ID} lines of keepalived.conf that apply (keepalived's {@code -i}), or null for the
+     *                 settings' {@code config-id} or, without settings, the short host name
+     */
+    static Result run(final Path settingsFile, final Path configFile, final Path keepalivedFile, final String configId)
     {
         final List<String> errors = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
@@ -95,7 +110,7 @@ final class ConfigCheck
         boolean vrrpHere = false;
         if (null != kf)
         {
-            final String configId = null != settings ? settings.configId() :
+            final String id = null != configId ? configId : null != settings ? settings.configId() :
                 KeepalivedSource.defaultConfigId(io.jlvs.controlplane.health.LocalHost.name());
             if (!Files.isReadable(kf))
             {
@@ -103,7 +118,7 @@ final class ConfigCheck
             }
             else
             {
-                final KeepalivedConfigParser.Checked checked = KeepalivedConfigParser.check(kf, configId);
+                final KeepalivedConfigParser.Checked checked = KeepalivedConfigParser.check(kf, id);
                 checked.warnings().forEach((d) -> warnings.add(warning(d)));
                 checked.errors().forEach((d) -> errors.add(d.toString()));
                 if (null != checked.config())
@@ -119,7 +134,7 @@ final class ConfigCheck
                 }
                 if (vrrpHere)
                 {
-                    vrrp(kf, configId, true, errors, warnings);
+                    vrrp(kf, id, true, errors, warnings);
                     if (null != settings && !settings.hostPath())
                     {
                         errors.add(settingsFile + ": keepalived-config has a vrrp_instance, which needs the host path " +
@@ -176,6 +191,35 @@ final class ConfigCheck
             }
         }
         return new Result(settings, config, keepalived, marks, List.copyOf(errors), List.copyOf(warnings));
+    }
+
+    /**
+     * The table a director sets up from what was read, before any check has run, as ipvsadm lists it: keepalived.conf's
+     * real servers without {@code alpha} in it at their weights (track files read), its sorry servers where the quorum
+     * is not there yet; ldirectord.cf's real servers out (or at weight 0 with {@code quiescent = yes}) until checked,
+     * its fallbacks in. The kernel's table under keepalived, when it has read the same file (its
+     * {@code --dump-conf} moment), is the same.
+     */
+    static List<ServiceView> table(final Result r)
+    {
+        final io.jlvs.controlplane.health.HealthSource health = null != r.keepalived() ?
+            io.jlvs.controlplane.keepalived.KeepalivedHealth.atStart(r.keepalived()) :
+            new io.jlvs.controlplane.health.HealthMonitor(() -> {});
+        try
+        {
+            final int entries = r.config().virtualServices().stream().mapToInt((vs) -> 2 + vs.reals().size()).sum();
+            final StatsRegistry stats = new StatsRegistry(DataplaneCounters.onHeap(COUNTERS_PER_ENTRY * (1 + entries)),
+                1);
+            final TableCompiler compiler = new TableCompiler(stats);
+            compiler.marks(r.marks());
+            final TableCompiler.CompiledTable table = compiler.compile(r.config(), 1,
+                null != r.settings() ? r.settings().routes() : RouteTable.of(0, 0), 1, health);
+            return AdminCommands.services(table, stats, new RateEstimator());
+        }
+        finally
+        {
+            health.close();
+        }
     }
 
     private static void vrrp(final Path file, final String configId, final boolean servicesHere,

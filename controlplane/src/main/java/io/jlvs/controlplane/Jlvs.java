@@ -168,6 +168,14 @@ public final class Jlvs implements Callable<Integer>
             + "the settings' keepalived-config, if they have one)")
         Path keepalivedFile;
 
+        @Option(names = {"-i", "--config-id"}, description = "the @ID lines of keepalived.conf that apply, as "
+            + "keepalived's -i (default: the settings' config-id, else the host name up to its first dot)")
+        String configId;
+
+        @Option(names = "--table", description = "also print the table a director sets up from it at start, before "
+            + "any check has run, as ipvsadm -S -n prints it")
+        boolean table;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -176,7 +184,7 @@ public final class Jlvs implements Callable<Integer>
         {
             final boolean settingsGiven = spec.commandLine().getParseResult().hasMatchedOption("-s");
             final Path settings = settingsGiven || (null == configFile && null == keepalivedFile) ? settingsFile : null;
-            final ConfigCheck.Result r = ConfigCheck.run(settings, configFile, keepalivedFile);
+            final ConfigCheck.Result r = ConfigCheck.run(settings, configFile, keepalivedFile, configId);
             r.warnings().forEach(System.err::println);
             r.errors().forEach(System.err::println);
             final Path file = null != keepalivedFile ? keepalivedFile : configFile;
@@ -187,8 +195,14 @@ public final class Jlvs implements Callable<Integer>
                 System.err.println("jlvs: " + what + ": " + r.errors().size() + " error(s), refused");
                 return EXIT_CANNOT_START;
             }
-            System.out.println("jlvs: " + what + ": ok" + (r.warnings().isEmpty() ? "" :
+            // with --table, standard output is the table alone, for ipvsadm -R
+            (table ? System.err : System.out).println("jlvs: " + what + ": ok" + (r.warnings().isEmpty() ? "" :
                 ", " + r.warnings().size() + " warning(s)"));
+            if (table)
+            {
+                System.out.print(new io.jlvs.controlplane.admin.IpvsadmFormatter().save(ConfigCheck.table(r),
+                    io.jlvs.controlplane.admin.ListFormat.NUMERIC));
+            }
             return 0;
         }
     }

@@ -120,4 +120,89 @@ class ConfigCheckTest
         assertTrue(text.contains(bad + ":3: "), text);
         assertTrue(text.contains("jlvs: " + bad + ": 1 error(s), refused\n"), text);
     }
+    /**
+     * {@code jlvs check -k FILE --table}: the table a director starts with, as keepalived's is when it dumps its
+     * configuration: real servers in at their weights, those of an {@code alpha} virtual server out (at weight 0 with
+     * {@code inhibit_on_failure}) and its sorry server in while the quorum is not there, a track file's value already
+     * applied; {@code @ID} lines by {@code -i}. Standard output is the table alone.
+     */
+    @Test
+    void shouldPrintTheTableADirectorStartsWith() throws Exception
+    {
+        final Path track = write("track", "2\n");
+        final Path conf = write("keepalived.conf", """
+            virtual_server 192.0.2.10 80 {
+                lb_algo wrr
+                lb_kind DR
+                protocol TCP
+                persistence_timeout 300
+                real_server 10.0.0.1 80 {
+                    weight 3
+                    TCP_CHECK {
+                        connect_timeout 3
+                    }
+                }
+            @lb1    real_server 10.0.0.2 80 {
+            @lb1        weight 2
+            @lb1    }
+            }
+            virtual_server 192.0.2.10 443 {
+                lb_algo rr
+                lb_kind NAT
+                protocol TCP
+                alpha
+                quorum 3
+                inhibit_on_failure
+                sorry_server 10.0.0.99 443
+                real_server 10.0.0.1 443 {
+                    weight 2
+                    TCP_CHECK {
+                        connect_timeout 3
+                    }
+                }
+            }
+            track_file drain {
+                file %s
+                weight 3
+            }
+            virtual_server fwmark 7 {
+                lb_algo sh
+                lb_kind TUN
+                real_server 10.0.0.3 0 {
+                    weight 1
+                    FILE_CHECK {
+                        track_file drain
+                    }
+                }
+            }
+            """.formatted(track));
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream table = new ByteArrayOutputStream();
+        final ByteArrayOutputStream said = new ByteArrayOutputStream();
+        try (PrintStream t = new PrintStream(table, true, StandardCharsets.UTF_8);
+            PrintStream s = new PrintStream(said, true, StandardCharsets.UTF_8))
+        {
+            System.setOut(t);
+            System.setErr(s);
+            assertEquals(0, new picocli.CommandLine(new Jlvs()).execute("check", "-k", conf.toString(), "-i", "lb1",
+                "--table"));
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("jlvs: " + conf + ": ok"), said.toString());
+        assertEquals("""
+            -A -t 192.0.2.10:80 -s wrr -p 300
+            -a -t 192.0.2.10:80 -r 10.0.0.1:80 -g -w 3
+            -a -t 192.0.2.10:80 -r 10.0.0.2:80 -g -w 2
+            -A -t 192.0.2.10:443 -s rr
+            -a -t 192.0.2.10:443 -r 10.0.0.1:443 -m -w 0
+            -a -t 192.0.2.10:443 -r 10.0.0.99:443 -m -w 1
+            -A -f 7 -s sh
+            -a -f 7 -r 10.0.0.3:0 -i -w 7 --tun-type ipip
+            """, table.toString(StandardCharsets.UTF_8));
+    }
 }

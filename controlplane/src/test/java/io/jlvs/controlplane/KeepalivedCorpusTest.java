@@ -32,9 +32,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class KeepalivedCorpusTest
 {
-    private static final Path KEEPALIVED = Path.of("/usr/sbin/keepalived");
-    private static final Path SAMPLES = Path.of("/usr/share/doc/keepalived/samples");
-    private static final String CONFIG_ID = "lb1";
+    static final Path KEEPALIVED = Path.of("/usr/sbin/keepalived");
+    static final Path SAMPLES = Path.of("/usr/share/doc/keepalived/samples");
+    /** keepalived's -i for every file: the corpus's {@code @lb1} lines apply. */
+    static final String CONFIG_ID = "lb1";
     /** keepalived -t's prefix of a parse message: "(Line N) " or "(FILE: Line N) ". */
     private static final Pattern LINE_PREFIX = Pattern.compile("^\\((?:(.+): )?Line (\\d+)\\) (.*)$");
     /** A message without a line that is about the LVS part (the rest is of VRRP and of the host's interfaces). */
@@ -47,6 +48,13 @@ class KeepalivedCorpusTest
     {
         Capabilities.require(Files.isExecutable(KEEPALIVED), "keepalived (Debian's package; config/lab/test.sh " +
             "installs it)");
+        final List<Path> files = files();
+        return files.stream().map((f) -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> compare(f)));
+    }
+
+    /** This project's corpus, then the samples Debian's keepalived ships (a skip where they are missing). */
+    static List<Path> files() throws URISyntaxException, IOException
+    {
         final List<Path> files = new ArrayList<>(corpus());
         if (Files.isDirectory(SAMPLES))
         {
@@ -56,12 +64,18 @@ class KeepalivedCorpusTest
             }
         }
         Capabilities.require(files.size() > 20, "keepalived's samples in " + SAMPLES + " (Debian's keepalived)");
-        return files.stream().map((f) -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> compare(f)));
+        return files;
+    }
+
+    /** The folder of this project's corpus. */
+    static Path corpusDir() throws URISyntaxException
+    {
+        return Path.of(KeepalivedCorpusTest.class.getResource("keepalived/corpus").toURI());
     }
 
     private static List<Path> corpus() throws URISyntaxException, IOException
     {
-        final Path dir = Path.of(KeepalivedCorpusTest.class.getResource("keepalived/corpus").toURI());
+        final Path dir = corpusDir();
         try (Stream<Path> s = Files.list(dir))
         {
             final List<Path> out = new ArrayList<>(s.filter((p) -> p.toString().endsWith(".conf")).sorted().toList());

@@ -2,6 +2,7 @@ package io.jlvs.controlplane.keepalived;
 
 import io.jlvs.controlplane.config.InetLiterals;
 import io.jlvs.controlplane.health.Check;
+import io.jlvs.controlplane.health.ConnectCheck;
 import io.jlvs.controlplane.health.PingCheck;
 import io.jlvs.controlplane.health.SmtpCheck;
 import io.jlvs.controlplane.health.TrustAllTls;
@@ -21,7 +22,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,7 +84,9 @@ final class CheckerChecks
         final int timeoutMs = (int)Math.max(1, t.connectTimeoutUs() / 1000);
         return switch (checker)
         {
-            case Checker.Tcp c -> new Tcp(new InetSocketAddress(target, t.connectPort()), t, timeoutMs);
+            case Checker.Tcp c -> new ConnectCheck("TCP_CHECK " + endpoint(new InetSocketAddress(target,
+                t.connectPort())), t.bindTo().map((b) -> new InetSocketAddress(b, t.bindPort())).orElse(null),
+                new InetSocketAddress(target, t.connectPort()), timeoutMs);
             case Checker.Http c -> new Urls(c, target, t.connectPort(), timeoutMs);
             case Checker.Smtp c -> new SmtpCheck(target, t.connectPort(), seconds(timeoutMs), c.heloName());
             case Checker.Dns c -> new Dns(new InetSocketAddress(target, t.connectPort()), c.type(), c.name(), timeoutMs);
@@ -104,34 +106,6 @@ final class CheckerChecks
     {
         final String ip = InetLiterals.ntop(a.getAddress());
         return (a.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + a.getPort();
-    }
-
-    /** TCP_CHECK: the connection is accepted within connect_timeout, from {@code bindto} if given. */
-    private record Tcp(InetSocketAddress target, CheckerTiming timing, int timeoutMs) implements Check
-    {
-        @Override
-        public boolean run()
-        {
-            try (Socket s = new Socket())
-            {
-                if (timing.bindTo().isPresent())
-                {
-                    s.bind(new InetSocketAddress(timing.bindTo().get(), timing.bindPort()));
-                }
-                s.connect(target, timeoutMs);
-                return true;
-            }
-            catch (final IOException ex)
-            {
-                return Check.fail(ex);
-            }
-        }
-
-        @Override
-        public String toString()
-        {
-            return "TCP_CHECK " + endpoint(target);
-        }
     }
 
     /**

@@ -413,18 +413,25 @@ final class CheckerReader
                 hosts.add(s);
             }
         }
-        if (hosts.isEmpty())
+        // keepalived's smtp_check_end_handler: the checker's own connection counts when it sets one (or has no
+        // host); each host is a copy of the checker (its retries and timing) with the host's connection
+        final boolean ownConnection = hosts.isEmpty() || block.children().stream()
+            .anyMatch((s) -> CONNECTION_KEYWORDS.contains(s.keyword()));
+        if (ownConnection)
         {
             out.add(new Checker.Smtp(block.where(), c.timing, helo));
-            return;
         }
         for (final KeepalivedBlock host : hosts)
         {
             values.warn(host, "The SMTP_CHECK host block is deprecated. Please define additional checkers.");
-            final Common h = common(host, from, List.of(), null);
-            out.add(new Checker.Smtp(host.where(), h.timing, helo));
+            final CheckerTiming connection = common(host, from, List.of(), null).timing;
+            out.add(new Checker.Smtp(host.where(), c.timing.withConnectionOf(connection), helo));
         }
     }
+
+    /** What sets a checker's connection (keepalived's conn_opts_t). */
+    private static final List<String> CONNECTION_KEYWORDS = List.of("connect_ip", "connect_port", "bindto",
+        "bind_port", "bind_if", "connect_timeout", "fwmark");
 
     private void dns(final KeepalivedBlock block, final Inherited from, final List<Checker> out)
     {

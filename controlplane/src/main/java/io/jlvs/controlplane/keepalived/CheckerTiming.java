@@ -45,4 +45,11 @@ public record CheckerTiming(
             throw new IllegalArgumentException("port out of range");
         }
     }
+
+    /** This timing (retries, loop, warmup, alpha) with {@code other}'s connection: an SMTP_CHECK host's copy. */
+    CheckerTiming withConnectionOf(final CheckerTiming other)
+    {
+        return new CheckerTiming(other.connectIp, other.connectPort, other.bindTo, other.bindPort,
+            other.connectTimeoutUs, retry, delayBeforeRetryUs, delayLoopUs, warmupUs, alpha, logAllFailures);
+    }
 }

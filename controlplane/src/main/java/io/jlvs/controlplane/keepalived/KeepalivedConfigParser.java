@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.keepalived;
 
+import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.ConfigDiagnostic;
 import io.jlvs.controlplane.config.ConfigException;
 import io.jlvs.controlplane.config.InetLiterals;
@@ -227,14 +228,16 @@ public final class KeepalivedConfigParser
                 }
                 if (0 != mark)
                 {
-                    members.add(new VirtualServerGroup.Member(null, 0, mark));
+                    final String family = e.args().size() > 1 ? e.args().get(1) : "";
+                    members.add(new VirtualServerGroup.Member(null, 0, mark, family.equals("inet") ?
+                        AddressFamily.INET : family.equals("inet6") ? AddressFamily.INET6 : null));
                 }
                 continue;
             }
             final int port = e.args().isEmpty() ? 0 : (int)values.number(e, 0, 0, 65535, 0);
             for (final InetAddress a : addresses(e, e.keyword()))
             {
-                members.add(new VirtualServerGroup.Member(a, port, 0));
+                members.add(new VirtualServerGroup.Member(a, port, 0, AddressFamily.of(a)));
             }
         }
         if (members.isEmpty())
@@ -242,7 +245,14 @@ public final class KeepalivedConfigParser
             values.warn(g, "virtual server group " + name + " has no entries - removing");
             return null;
         }
-        return new VirtualServerGroup(g.where(), name, members);
+        final VirtualServerGroup group = new VirtualServerGroup(g.where(), name, members);
+        if (group.has(AddressFamily.INET) && group.has(AddressFamily.INET6) && group.hasFwmarkWithoutFamily())
+        {
+            values.warn(g, "virtual server group " + name + " cannot have IPv4, IPv6 and fwmark without family - " +
+                "removing");
+            return null;
+        }
+        return group;
     }
 
     /** The addresses of one group entry: one, a range, or a prefix. */

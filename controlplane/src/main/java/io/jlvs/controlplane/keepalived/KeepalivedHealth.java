@@ -58,6 +58,8 @@ public final class KeepalivedHealth implements HealthSource
     private final Map<String, Real> reals = new HashMap<>();
     private final Map<String, Quorum> quorums = new HashMap<>();
     private volatile KeepalivedServices services;
+    /** Checkers scheduled and scripts run; not for {@link #atStart}. */
+    private final boolean live;
 
     /**
      * @param onChange called (on a checker thread) when the table must change
@@ -65,8 +67,25 @@ public final class KeepalivedHealth implements HealthSource
      */
     public KeepalivedHealth(final Runnable onChange, final Consumer<String> log)
     {
+        this(onChange, log, true);
+    }
+
+    private KeepalivedHealth(final Runnable onChange, final Consumer<String> log, final boolean live)
+    {
         this.onChange = onChange;
         this.log = log;
+        this.live = live;
+    }
+
+    /**
+     * The state a director starts {@code services} in, before any checker has run (keepalived's table when it dumps
+     * its configuration): nothing scheduled, no script run, nothing logged.
+     */
+    public static KeepalivedHealth atStart(final KeepalivedServices services)
+    {
+        final KeepalivedHealth health = new KeepalivedHealth(() -> {}, (line) -> {}, false);
+        health.configure(services);
+        return health;
     }
 
     /** One checker of one real server, scheduled. */
@@ -143,6 +162,12 @@ public final class KeepalivedHealth implements HealthSource
                         final Task task = new Task(key, realKey, CheckerChecks.of(c, rs.address(), rs.weight()),
                             c.timing(), c instanceof Checker.File);
                         tasks.put(key, task);
+                        if (task.file)
+                        {
+                            // keepalived reads its track files before it sets up the table
+                            task.up = task.check.run();
+                            task.adjustment = ((CheckerChecks.Weighing)task.check).adjustment();
+                        }
                         final long warmup = task.file ? 0 : ThreadLocalRandom.current().nextLong(c.timing().warmupUs() + 1);
                         schedule(task, FIRST_CHECK_US + warmup);
                     }
@@ -213,7 +238,7 @@ public final class KeepalivedHealth implements HealthSource
 
     private void schedule(final Task task, final long delayUs)
     {
-        if (task.cancelled || scheduler.isShutdown())
+        if (!live || task.cancelled || scheduler.isShutdown())
         {
             return;
         }
@@ -400,7 +425,7 @@ public final class KeepalivedHealth implements HealthSource
     /** A notify or quorum script, its words as configured, not waited for (keepalived's fire and forget). */
     private void run(final List<String> command)
     {
-        if (command.isEmpty())
+        if (!live || command.isEmpty())
         {
             return;
         }

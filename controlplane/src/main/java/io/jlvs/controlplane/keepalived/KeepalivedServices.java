@@ -53,12 +53,13 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
         {
             if (null == kvs.group())
             {
-                add(services, origins, kvs, kvs.address(), kvs.port(), kvs.fwmark(), alert);
+                add(services, origins, kvs, kvs.address(), kvs.port(), kvs.fwmark(), kvs.family(), alert);
                 continue;
             }
             for (final VirtualServerGroup.Member m : keepalived.groups().get(kvs.group()).members())
             {
-                add(services, origins, kvs, m.address(), m.port(), m.fwmark(), alert);
+                add(services, origins, kvs, m.address(), m.port(), m.fwmark(),
+                    null != m.family() ? m.family() : kvs.family(), alert);
             }
         }
         final GlobalSettings global = new GlobalSettings(GlobalSettings.DEFAULT_CHECK_INTERVAL, OptionalInt.empty(),
@@ -84,11 +85,9 @@ public record KeepalivedServices(KeepalivedConfig keepalived, LdirectordConfig c
 
     private static void add(final List<VirtualService> services, final Map<String, KeepalivedVirtualServer> origins,
         final KeepalivedVirtualServer kvs, final InetAddress address, final int port, final int fwmark,
-        final EmailAlert alert)
+        final AddressFamily family, final EmailAlert alert)
     {
         final ServiceProtocol protocol = 0 != fwmark ? ServiceProtocol.FWM : kvs.protocol();
-        final AddressFamily family = null != address ? AddressFamily.of(address) :
-            kvs.reals().isEmpty() ? AddressFamily.INET : AddressFamily.of(kvs.reals().getFirst().address());
         final int servicePort = 0 != fwmark ? 0 : port;
         final List<RealServer> reals = new ArrayList<>();
         for (final KeepalivedRealServer r : kvs.reals())

@@ -1,5 +1,6 @@
 package io.jlvs.controlplane.keepalived;
 
+import io.jlvs.controlplane.config.AddressFamily;
 import io.jlvs.controlplane.config.Netmask;
 import io.jlvs.controlplane.config.ServiceProtocol;
 
@@ -17,6 +18,8 @@ import java.util.OptionalInt;
  * @param port               the virtual port (0 with persistence: every port)
  * @param fwmark             the mark of {@code virtual_server fwmark N}; 0 otherwise
  * @param group              the {@code virtual_server_group} it serves; null otherwise
+ * @param family             its family as keepalived settles it: its address's, else {@code ip_family}, else its
+ *                           first real (or sorry) server's that is not tunnelled, else its group's, else IPv4
  * @param protocol           {@code protocol}, default TCP (FWM for a fwmark)
  * @param scheduler          {@code lvs_sched} (or {@code lb_algo}), keepalived's default wlc
  * @param schedFlags         {@code flag-1..3}, {@code sh-port}, {@code sh-fallback}, {@code mh-port},
@@ -40,6 +43,7 @@ public record KeepalivedVirtualServer(
     int port,
     int fwmark,
     String group,
+    AddressFamily family,
     ServiceProtocol protocol,
     String scheduler,
     int schedFlags,
@@ -61,6 +65,7 @@ public record KeepalivedVirtualServer(
 
     public KeepalivedVirtualServer
     {
+        java.util.Objects.requireNonNull(family, "family");
         java.util.Objects.requireNonNull(protocol, "protocol");
         java.util.Objects.requireNonNull(scheduler, "scheduler");
         quorumUp = List.copyOf(quorumUp);

@@ -12,7 +12,9 @@ import io.jlvs.dataplane.xmit.TunnelType;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +44,8 @@ final class VirtualServerReader
     private final CheckerReader checkers;
     private final ScriptCheck scripts;
     private final Map<String, VirtualServerGroup> groups;
+    /** How many virtual servers each group serves so far: keepalived names each "[GROUP]:N" by its place. */
+    private final Map<String, Integer> groupUses = new HashMap<>();
 
     VirtualServerReader(final KeepalivedValues values, final CheckerReader checkers, final ScriptCheck scripts,
         final Map<String, VirtualServerGroup> groups)
@@ -105,7 +109,9 @@ final class VirtualServerReader
                 }
                 if (!groups.containsKey(group))
                 {
-                    values.error(block, "Virtual server group " + group + " specified but not configured");
+                    // keepalived's link_vsg_to_vs, when it starts (keepalived -t does not say it)
+                    values.warn(block, "Virtual server group " + group + " specified but not configured - ignoring " +
+                        "virtual server [" + group + "]");
                     return null;
                 }
             }
@@ -275,7 +281,8 @@ final class VirtualServerReader
         }
         if (null == family)
         {
-            family = null != address ? AddressFamily.of(address) : groupFamily(group);
+            // a group's or a fwmark's family comes from its first real server that is not tunnelled, as keepalived's
+            family = null != address ? AddressFamily.of(address) : null;
         }
         else if (null != address && AddressFamily.of(address) != family)
         {
@@ -305,6 +312,10 @@ final class VirtualServerReader
             {
                 continue;
             }
+            if (null == family && rs.forwarding() != FwdMethod.TUNNEL)
+            {
+                family = AddressFamily.of(rs.address());
+            }
             if (!seen.add(rs.address().getHostAddress() + "/" + rs.port()))
             {
                 values.warn(r, "real server " + endpoint(rs.address(), rs.port(), protocol) +
@@ -318,6 +329,24 @@ final class VirtualServerReader
         {
             sorry = Optional.ofNullable(sorry(sorryAt, null == sorryMethod ? d.method : sorryMethod, port, fwmark,
                 family, group, sorryInhibit));
+        }
+        if (null == family && sorry.isPresent() && sorry.get().forwarding() != FwdMethod.TUNNEL)
+        {
+            family = AddressFamily.of(sorry.get().address());
+        }
+        if (null != group)
+        {
+            family = groupFamily(block, groups.get(group), family);
+            if (null == family)
+            {
+                return null;
+            }
+            final int sequence = groupUses.merge(group, 1, Integer::sum) - 1;
+            groupPorts(groups.get(group), "[" + group + "]:" + sequence, realBlocks, reals, sorryAt, sorry, protocol);
+        }
+        else if (null == family)
+        {
+            family = tunnelledFamily(sorry, reals);
         }
         if (reals.isEmpty())
         {
@@ -338,17 +367,113 @@ final class VirtualServerReader
                 (quorum - 1));
             hysteresis = quorum - 1;
         }
-        return new KeepalivedVirtualServer(block.where(), address, port, fwmark, group, protocol, scheduler, schedFlags,
+        return new KeepalivedVirtualServer(block.where(), address, port, fwmark, group, family, protocol, scheduler,
+            schedFlags,
             ops, null == persistence ? OptionalInt.empty() : OptionalInt.of(persistence),
             Optional.ofNullable(granularity), d.virtualhost, quorum, hysteresis, quorumUp, quorumDown, omega, sorry,
             sorryInhibit, reals);
     }
 
-    private AddressFamily groupFamily(final String group)
+    /**
+     * keepalived's checks of a group's ports ({@code validate_check_config}): a direct-routed or tunnelled real (or
+     * sorry) server with a port is told that a fwmark entry ignores it, and that it does not match an address entry of
+     * another port (each such port once); the table gives each entry's real servers the entry's port.
+     *
+     * @param name keepalived's name of the virtual server, "[GROUP]:N", N its place among the group's
+     */
+    private void groupPorts(final VirtualServerGroup g, final String name, final List<KeepalivedBlock> realBlocks,
+        final List<KeepalivedRealServer> reals, final KeepalivedBlock sorryAt,
+        final Optional<KeepalivedRealServer> sorry, final ServiceProtocol protocol)
     {
-        final VirtualServerGroup g = groups.get(group);
-        return null == g ? null : g.members().stream().filter((m) -> null != m.address())
-            .map((m) -> AddressFamily.of(m.address())).findFirst().orElse(null);
+        final boolean fwmarks = g.members().stream().anyMatch((m) -> 0 != m.fwmark());
+        final Set<Integer> entryPorts = new LinkedHashSet<>();
+        g.members().stream().filter((m) -> null != m.address()).forEach((m) -> entryPorts.add(m.port()));
+        for (final KeepalivedRealServer rs : reals)
+        {
+            if (rs.forwarding() == FwdMethod.MASQ || 0 == rs.port())
+            {
+                continue;
+            }
+            final KeepalivedBlock at = realBlocks.stream().filter((b) -> b.where().equals(rs.where())).findFirst()
+                .orElseThrow();
+            if (fwmarks)
+            {
+                values.warn(at, "fwmark virtual server " + name + ", real server " +
+                    endpoint(rs.address(), rs.port(), protocol) + " has port specified - port will be ignored");
+            }
+            for (final int port : entryPorts)
+            {
+                if (port != rs.port())
+                {
+                    final VirtualServerGroup.Member m = g.members().stream()
+                        .filter((e) -> null != e.address() && e.port() == port).findFirst().orElseThrow();
+                    values.warn(at, "virtual server " + name + ":[" + InetLiterals.ntop(m.address()) + "," + port +
+                        "] and real server " + endpoint(rs.address(), rs.port(), protocol) + " ports don't match");
+                }
+            }
+        }
+        if (sorry.isPresent() && sorry.get().forwarding() != FwdMethod.MASQ && 0 != sorry.get().port())
+        {
+            if (fwmarks)
+            {
+                values.warn(sorryAt, "fwmark virtual server " + name + ", sorry server has port specified - port will " +
+                    "be ignored");
+            }
+            if (entryPorts.stream().anyMatch((p) -> p != sorry.get().port()))
+            {
+                values.warn(sorryAt, "virtual server " + name + ", sorry server has port specified - port will be " +
+                    "ignored");
+            }
+        }
+    }
+
+    /**
+     * keepalived's {@code link_vsg_to_vs}: a group of both families serves only a virtual server whose real servers
+     * are all tunnelled (no family of its own), a group of one family only a virtual server of that family, which a
+     * virtual server without one takes. Null, with keepalived's words, when the virtual server is ignored.
+     */
+    private AddressFamily groupFamily(final KeepalivedBlock block, final VirtualServerGroup g, final AddressFamily family)
+    {
+        final String group = g.name();
+        final boolean ipv4 = g.has(AddressFamily.INET);
+        final boolean ipv6 = g.has(AddressFamily.INET6);
+        if (ipv4 && ipv6 && null != family)
+        {
+            values.warn(block, group + ": virtual server group with IPv4 & IPv6 doesn't match virtual server [" +
+                group + "] - ignoring");
+            return null;
+        }
+        if ((ipv4 && family == AddressFamily.INET6) || (ipv6 && family == AddressFamily.INET))
+        {
+            values.warn(block, group + ": address family doesn't match virtual server [" + group + "] - ignoring");
+            return null;
+        }
+        if (ipv4 != ipv6)
+        {
+            return ipv4 ? AddressFamily.INET : AddressFamily.INET6;
+        }
+        if (null == family && g.hasFwmarkWithoutFamily())
+        {
+            values.warn(block, group + ": Virtual server [" + group + "] address family cannot be determined, " +
+                "defaulting to IPv4");
+        }
+        return null == family ? AddressFamily.INET : family;
+    }
+
+    /**
+     * The family of a fwmark virtual server whose real and sorry servers are all tunnelled, as keepalived's
+     * {@code vs_end_handler}: the sorry server's, else the real servers' when they have one, else IPv4.
+     */
+    private static AddressFamily tunnelledFamily(final Optional<KeepalivedRealServer> sorry,
+        final List<KeepalivedRealServer> reals)
+    {
+        if (sorry.isPresent())
+        {
+            return AddressFamily.of(sorry.get().address());
+        }
+        final Set<AddressFamily> families = new HashSet<>();
+        reals.forEach((r) -> families.add(AddressFamily.of(r.address())));
+        return 1 == families.size() ? families.iterator().next() : AddressFamily.INET;
     }
 
     /** keepalived's FMT_VS: "[192.0.2.1]:tcp:80" ("none" before a protocol is set), "FWM 1", "[GROUP]". */

@@ -96,10 +96,16 @@ class KeepalivedConfigParserTest
     {
         final KeepalivedConfig c = read("fwmark-group.conf");
         final VirtualServerGroup web = c.groups().get("WEB");
-        assertEquals(6, web.members().size(), "four from the range, one IPv6, one fwmark");
+        assertEquals(5, web.members().size(), "four from the range, one fwmark");
         assertEquals(InetAddress.getByName("192.0.2.203"), web.members().get(3).address());
-        assertEquals(7, web.members().get(5).fwmark());
-        final KeepalivedVirtualServer mark = c.virtualServers().get(1);
+        assertEquals(7, web.members().get(4).fwmark());
+        assertEquals(io.jlvs.controlplane.config.AddressFamily.INET, web.members().get(4).family(), "fwmark 7 inet");
+        assertEquals(List.of("group WEB", "group DUAL", "FWM 1"),
+            c.virtualServers().stream().map(KeepalivedVirtualServer::id).toList(),
+            "group MIXED ignored, as keepalived's link_vsg_to_vs");
+        assertTrue(c.warnings().stream().anyMatch((w) -> w.message().equals("MIXED: virtual server group with IPv4 " +
+            "& IPv6 doesn't match virtual server [MIXED] - ignoring")), c.warnings().toString());
+        final KeepalivedVirtualServer mark = c.virtualServers().get(2);
         assertEquals(ServiceProtocol.FWM, mark.protocol());
         assertEquals(SchedFlags.FLAG_1 * 0, mark.schedFlags());
         assertEquals(new Netmask(io.jlvs.controlplane.config.AddressFamily.INET, 0xffffff00),
@@ -195,5 +201,55 @@ class KeepalivedConfigParserTest
                 "k.conf:4: Unknown keyword 'virtual_servers'",
                 "k.conf:6: virtual_server { is not closed by }"),
             ex.errors().stream().map(ConfigDiagnostic::toString).toList());
+    }
+    /**
+     * What keepalived settles only when it starts (link_vsg_to_vs, validate_check_config), seen in the kernel's table
+     * under keepalived (KernelLvsPeerSystemTest): a group's family from its virtual server's direct real servers, a
+     * virtual server of another family ignored, a group's ports told; SMTP_CHECK's host blocks as copies of the checker.
+     */
+    @Test
+    void shouldLinkGroupsAndSplitSmtpHostsAsKeepalivedDoesWhenItStarts() throws Exception
+    {
+        final KeepalivedConfig c = KeepalivedConfigParser.parse(Path.of("k.conf"), List.of(
+            "virtual_server_group V6 {",
+            "  2001:db8::1 80",
+            "}",
+            "virtual_server_group MARKS {",
+            "  192.0.2.1 80",
+            "  192.0.2.2 8080",
+            "  fwmark 3",
+            "}",
+            "virtual_server group V6 {",
+            "  lb_kind DR",
+            "  protocol TCP",
+            "  real_server 10.0.0.1 80 {",
+            "  }",
+            "}",
+            "virtual_server group MARKS {",
+            "  lb_kind DR",
+            "  protocol TCP",
+            "  real_server 10.0.0.1 80 {",
+            "    SMTP_CHECK {",
+            "      retry 4",
+            "      host {",
+            "        connect_ip 10.0.0.9",
+            "      }",
+            "    }",
+            "  }",
+            "}"), "h");
+        assertEquals(List.of("group MARKS"), c.virtualServers().stream().map(KeepalivedVirtualServer::id).toList());
+        final List<String> said = c.warnings().stream().map(ConfigDiagnostic::toString).toList();
+        assertTrue(said.contains("k.conf:9: V6: address family doesn't match virtual server [V6] - ignoring"),
+            said.toString());
+        assertTrue(said.contains("k.conf:18: fwmark virtual server [MARKS]:0, real server [10.0.0.1]:tcp:80 has " +
+            "port specified - port will be ignored"), said.toString());
+        assertTrue(said.contains("k.conf:18: virtual server [MARKS]:0:[192.0.2.2,8080] and real server " +
+            "[10.0.0.1]:tcp:80 ports don't match"), said.toString());
+        final KeepalivedVirtualServer marks = c.virtualServers().getFirst();
+        assertEquals(io.jlvs.controlplane.config.AddressFamily.INET, marks.family());
+        final List<Checker> smtp = marks.reals().getFirst().checkers();
+        assertEquals(1, smtp.size(), "a host and no connection of the checker's own: the host is the checker");
+        assertEquals(InetAddress.getByName("10.0.0.9"), smtp.getFirst().timing().connectIp().orElseThrow());
+        assertEquals(4, smtp.getFirst().timing().retry(), "the checker's retry, copied to its host");
     }
 }

@@ -116,6 +116,49 @@ class KeepalivedHealthTest
     }
 
     @Test
+    void shouldConnectTcpCheckFromItsBindtoAddressAndPort() throws Exception
+    {
+        server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        final int sourcePort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2")))
+        {
+            sourcePort = free.getLocalPort();
+        }
+        final KeepalivedServices s = services(
+            "virtual_server 192.0.2.1 80 {",
+            "  lb_kind NAT",
+            "  real_server 127.0.0.1 " + server.getLocalPort() + " {",
+            "    TCP_CHECK {",
+            "      bindto 127.0.0.2",
+            "      bind_port " + sourcePort,
+            "      connect_timeout 2",
+            "    }",
+            "  }",
+            "}");
+        final Checker checker = s.keepalived().virtualServers().getFirst().reals().getFirst().checker("TCP_CHECK")
+            .orElseThrow();
+        final var check = CheckerChecks.of(checker, InetAddress.getLoopbackAddress(), 1);
+        assertEquals("TCP_CHECK 127.0.0.1:" + server.getLocalPort(), check.toString());
+        final var accepted = Thread.ofVirtual().start(() ->
+        {
+            try (var peer = server.accept())
+            {
+                log.add(peer.getInetAddress().getHostAddress() + ":" + peer.getPort());
+            }
+            catch (final IOException ex)
+            {
+                log.add(ex.toString());
+            }
+        });
+        assertTrue(check.run());
+        accepted.join(10_000);
+        assertEquals(List.of("127.0.0.2:" + sourcePort), log);
+        server.close();
+        assertTrue(!check.run(), "nothing listens: the check fails");
+    }
+
+    @Test
     void shouldKeepAnInhibitedRealServerAtWeightZeroAndWaitForAlpha() throws Exception
     {
         final KeepalivedServices s = services(

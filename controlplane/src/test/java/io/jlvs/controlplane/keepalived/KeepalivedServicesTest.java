@@ -48,8 +48,11 @@ class KeepalivedServicesTest
         final KeepalivedServices s = KeepalivedServices.of(read("fwmark-group.conf"));
         final List<String> ids = s.config().virtualServices().stream().map(VirtualService::id).toList();
         assertEquals(List.of("tcp:192.0.2.200:80", "tcp:192.0.2.201:80", "tcp:192.0.2.202:80", "tcp:192.0.2.203:80",
-            "tcp:[2001:db8::10]:80", "fwm:7", "fwm:1"), ids);
-        final VirtualService mark = s.config().virtualServices().get(5);
+            "fwm:7", "tcp:192.0.2.210:443", "tcp:[2001:db8::10]:443", "fwm:1"), ids);
+        final VirtualService dual = s.config().virtualServices().get(6);
+        assertEquals(InetAddress.getByName("198.18.9.3"), dual.reals().getFirst().address(),
+            "a group of both families: its IPv6 member's real server is the IPv4 one, tunnelled");
+        final VirtualService mark = s.config().virtualServices().get(4);
         assertEquals(0, mark.reals().getFirst().port(), "a fwmark service's DR real server has no port");
         assertEquals("group WEB", s.origins().get("fwm:7").id());
         final List<RealServer> all = new ArrayList<>();
