@@ -322,4 +322,24 @@ class VrrpConfigTest
         assertTrue(warnings.contains("keepalived.conf:4: track_interface eth0: jlvs tracks its data port's link (VRRP " +
             "rides it)"), warnings.toString());
     }
+
+    /** keepalived's own keywords that jlvs does not do are named so, not called unknown: refused or warned. */
+    @Test
+    void shouldSayWhichKeepalivedKeywordsItDoesNotDo()
+    {
+        final List<String> warned = new ArrayList<>();
+        final ConfigException ex = assertThrows(ConfigException.class, () -> VrrpConfig.parse(Path.of("keepalived.conf"),
+            List.of(
+            "vrrp_instance VI_1 {",
+            "  virtual_router_id 51",
+            "  mcast_src_ip 198.18.0.2",
+            "  virtual_routes {",
+            "    198.18.5.0/24 via 198.18.0.1",
+            "  }",
+            "  virtual_ipaddress { 198.18.0.10 }",
+            "}"), warned::add));
+        assertEquals(List.of("keepalived.conf:4: virtual_routes: not done by jlvs: jlvs adds no routes with the " +
+            "addresses (its routes are the settings')"), ex.errors().stream().map(Object::toString).toList());
+        assertTrue(warned.contains("keepalived.conf:3: not done by jlvs yet, ignored: mcast_src_ip"), warned.toString());
+    }
 }
