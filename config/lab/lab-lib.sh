@@ -3,7 +3,14 @@
 #   SW   the switch namespace (its bridge is br0)
 #   RUN  where start puts pid files and logs
 
-ns() { ip netns exec "$1" "${@:2}"; }
+# a command in namespace $1: ip itself enters it (ip -n, no mount namespace to make), anything else by ip netns exec
+ns() {
+  if [ "$2" = ip ]; then
+    ip -n "$1" "${@:3}"
+  else
+    ip netns exec "$1" "${@:2}"
+  fi
+}
 
 quiet_offloads() {
   # Checksums and segmentation done in software, so af_packet hands DPDK finished frames.
@@ -23,9 +30,8 @@ make_switch() { # the namespace $SW with the bridge br0
 }
 
 link_to_switch() { # ns, ifname-in-ns, port-name-on-switch
-  ip link add "$3" type veth peer name "$2" numtxqueues 1 numrxqueues 1
-  ip link set "$3" netns "$SW"
-  ip link set "$2" netns "$1"
+  # made in their namespaces, so that no two namespaces being set up at once meet in this one by a name
+  ip link add "$3" netns "$SW" type veth peer name "$2" netns "$1" numtxqueues 1 numrxqueues 1
   ns "$SW" ip link set "$3" master br0 up
   quiet_offloads "$SW" "$3"
   ns "$1" ip link set lo up
