@@ -16,8 +16,8 @@
 # Outputs in --out (default appliance-image/target): jlvs-appliance.img, and for QEMU's direct kernel boot
 # vmlinuz and initrd.img; root-password when none was given (a random one, mode 600).
 # Needs root (mmdebstrap --mode=root, chroot), Debian's mmdebstrap, mtools, dosfstools, fdisk, e2fsprogs, and a
-# JDK 25 (jlink). Only Debian packages and Maven artifacts are downloaded. The packages are kept in
-# $OUT/apt-cache between builds.
+# JDK 25 (jlink). Only Debian packages and Maven artifacts are downloaded. The Debian root is root.sh's, kept in
+# $OUT/root between builds (and the packages in $OUT/apt-cache).
 set -euo pipefail
 
 ROOT_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +57,14 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   die "missing ${missing[*]}: install with 'apt-get install ${missing[*]}' (config/lab/test.sh does)"
 fi
+# one build at a time in $OUT: a second caller (a test asking for the image while test.sh's early build makes it)
+# waits for the first, then finds the image of this build there and does nothing
+mkdir -p "$OUT"
+exec 8>"$OUT/build.lock"
+if ! flock -n 8; then
+  log "another build.sh is making the image in $OUT: waiting for it"
+  flock 8
+fi
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ -x "$JAVA_HOME/bin/jlink" ] || die "no JDK 25 at $JAVA_HOME (set JAVA_HOME): jlink cuts the appliance's Java runtime"
 
@@ -70,7 +78,7 @@ fi
 inputs_id=$( {
   find "$ROOT_DIR"/{bindings,dataplane,controlplane}/target/classes "$HERE/rootfs" -type f -print0 | sort -z |
     xargs -0 sha256sum | cut -d' ' -f1
-  ls "$JLVS/lib"; sha256sum "$JLVS/bin/ipvsadm" "$JLVS/jlvs.jvm.args" "$HERE/build.sh" \
+  ls "$JLVS/lib"; sha256sum "$JLVS/bin/ipvsadm" "$JLVS/jlvs.jvm.args" "$HERE/build.sh" "$HERE/root.sh" \
     "$ROOT_DIR/config/systemd/jlvs@.service" "$ROOT_DIR/config/bin/jlvs" | cut -d' ' -f1
   echo "$HUGEPAGES $ROOT_SIZE_MIB $PASSWORD_FILE"
 } | sha256sum | cut -d' ' -f1)
@@ -94,32 +102,17 @@ modules="$modules,jdk.compiler,jdk.unsupported,jdk.management,java.management,jd
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --generate-cds-archive \
   --compress=zip-6 --output "$WORK/jre"
 
-# 2. the root: Debian 12, what a director needs and nothing that listens but jlvs (ssh is there, disabled).
-#    DPDK: the runtime package of every library the shim records (it names them all, so that one lookup finds
-#    any rte_* symbol: bindings/src/main/c/build-native.sh), as this host's packages map them, and the PMDs of
-#    every NIC, bus and mempool driver Debian builds.
+# 2. the root: Debian 12, what a director needs and nothing that listens but jlvs (ssh is there, disabled), as
+#    root.sh makes it (once for many builds: it keeps it in $OUT/root), copied to be made jlvs's here
+bash "$HERE/root.sh" --out "$OUT"
+R=$WORK/root
+cp -a "$OUT/root" "$R"
+#    the shim names every DPDK library it may call: each must be in the root, or the director cannot start
 shim=$(unzip -Z1 "$JLVS"/lib/jlvs-bindings-*.jar | grep 'libjlvs_shim.so$')
 unzip -q -o -d "$WORK/shim" "$JLVS"/lib/jlvs-bindings-*.jar "$shim"
-rte=$(readelf -d "$WORK/shim/$shim" | sed -n 's/.*NEEDED.*\[\(librte_[^]]*\)\]/\1/p' |
-  while read -r lib; do dpkg -S "/usr/lib/x86_64-linux-gnu/$lib" | cut -d: -f1; done | sort -u | tr '\n' ',')
-[ -n "$rte" ] || die "no DPDK library found for the shim's: is libdpdk-dev installed here?"
-log "mmdebstrap: Debian 12 root"
-PACKAGES=systemd,systemd-sysv,systemd-boot,udev,dbus,kmod,iproute2,ethtool,procps,less,nano,man-db,bash-completion,\
-linux-image-amd64,initramfs-tools,dpdk,${rte}librte-meta-net,librte-meta-bus,librte-meta-mempool,\
-openssh-server,ca-certificates,tzdata,pciutils,fdisk
-mmdebstrap --variant=minbase --mode=root --components=main --include="$PACKAGES" \
-  --aptopt='Acquire::Languages "none"' \
-  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-  --dpkgopt='path-exclude=/usr/share/locale/*' \
-  --skip=cleanup/apt/cache \
-  --setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
-  --setup-hook="sync-in $OUT/apt-cache /var/cache/apt/archives" \
-  --customize-hook="sync-out /var/cache/apt/archives $OUT/apt-cache" \
-  --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
-  bookworm "$WORK/root" "deb $MIRROR bookworm main" "deb $MIRROR bookworm-updates main" \
-  "deb $SECURITY_MIRROR bookworm-security main" >"$WORK/mmdebstrap.log" 2>&1 ||
-  { tail -30 "$WORK/mmdebstrap.log" >&2; die "mmdebstrap failed (the log's end is above)"; }
-R=$WORK/root
+for lib in $(readelf -d "$WORK/shim/$shim" | sed -n 's/.*NEEDED.*\[\(librte_[^]]*\)\]/\1/p'); do
+  [ -e "$R/usr/lib/x86_64-linux-gnu/$lib" ] || die "the root has no $lib, which the shim needs: see root.sh"
+done
 
 # 3. jlvs into it
 log "installing jlvs"

@@ -20,9 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * booted by QEMU ({@link QemuGuest}) by UEFI with its NIC on a TAP in the lab's switch: its shipped configuration
  * refused on the console, then configured there as the lab's director, balancing by the weights, and updated into
  * its other root slot, from which it comes up and balances again.
+ * <p>
+ * Run by {@link QemuGuestsSystemTest} (its nested {@code Appliance}) in the lab it brings up, at the same time as
+ * {@link KernelLvsPeerSystemTest}'s guest: so this guest has addresses of its own, {@link #DIP} and the VIP
+ * {@link #VIP}, which the DR real servers carry on loopback for it.
  */
-class ApplianceImageSystemTest
+abstract class ApplianceImageSystemTest
 {
+    /** The guest director's address, and its VIP: none of the lab's director's or the kernel guest's. */
+    static final String DIP = "198.18.0.6";
+    static final String VIP = "198.18.0.110";
     private static final String TAP = "jlvs-qemu0";
     private static final String MAC = "52:54:00:4a:4c:01";
     /** Boot, JVM start and DPDK's setup under TCG on two host cores. */
@@ -34,7 +41,7 @@ class ApplianceImageSystemTest
         "default.conf", """
             instance = default
             port = net_af_packet0,iface=enp0s3,qpairs=1
-            address = 198.18.0.2/24
+            address = %s/24
             gateway = 198.18.0.254
             cores = 1
             control-core = 0
@@ -42,29 +49,32 @@ class ApplianceImageSystemTest
             memory = 256
             conn-table-size = 65536
             ldirectord-config = ldirectord.cf
-            """,
+            # QEMU emulates both CPUs on one host thread: a spinning agent would take half of it from the other
+            idle-sleep-max = 1000
+            """.formatted(DIP),
         "ldirectord.cf", """
             checktimeout=3
             checkinterval=5
             quiescent=no
-            virtual=198.18.0.10:80
+            virtual=%s:80
             \treal=198.18.0.11:80 gate 3
             \treal=198.18.0.12:80 gate 2
             \treal=198.18.0.13:80 gate 1
             \tscheduler=wrr
             \tchecktype=on
-            """);
-    private static Lab lab;
+            """.formatted(VIP));
     private static Path work;
 
     @BeforeAll
     static void setUp() throws Exception
     {
-        Capabilities.requireLab();
-        QemuGuest.requireQemu();
-        QemuGuest.buildImageOnce();
         work = Files.createTempDirectory("jlvs-appliance");
-        lab = Lab.up();
+        for (final String rs : List.of("jlvs-rs1", "jlvs-rs2", "jlvs-rs3"))
+        {
+            final Lab.Result r = Lab.run(Duration.ofSeconds(10), "ip", "-n", rs, "addr", "add", VIP + "/32", "dev",
+                "lo");
+            assertEquals(0, r.status(), r.out());
+        }
         QemuGuest.addTap(TAP);
     }
 
@@ -72,10 +82,6 @@ class ApplianceImageSystemTest
     static void tearDown() throws Exception
     {
         QemuGuest.removeTap(TAP);
-        if (null != lab)
-        {
-            lab.close();
-        }
         if (null != work)
         {
             Lab.run(Duration.ofSeconds(30), "rm", "-rf", work.toString());
@@ -98,7 +104,7 @@ class ApplianceImageSystemTest
 
     private static void assertBalancedByWeight(final int firstPort) throws Exception
     {
-        final Map<String, Long> answered = Lab.servers("http://" + Lab.VIP + "/", 30, firstPort).stream()
+        final Map<String, Long> answered = Lab.servers("http://" + VIP + "/", 30, firstPort).stream()
             .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertEquals(Map.of("rs1", 15L, "rs2", 10L, "rs3", 5L), answered, "wrr 3:2:1 through the guest");
     }
@@ -150,8 +156,9 @@ class ApplianceImageSystemTest
         try (QemuGuest guest = QemuGuest.boot(work.resolve("console.log"), TAP, MAC, List.of(
             "-drive", "if=pflash,format=raw,readonly=on,file=" + QemuGuest.OVMF_CODE,
             "-drive", "if=pflash,format=raw,file=" + vars,
-            "-drive", "file=" + image + ",format=raw,if=virtio",
-            "-drive", "file=" + update + ",format=raw,if=virtio")))
+            // the disks are this test's copies: the guest's flushes need not reach this host's disk
+            "-drive", "file=" + image + ",format=raw,if=virtio,cache=unsafe",
+            "-drive", "file=" + update + ",format=raw,if=virtio,cache=unsafe")))
         {
             int at = guest.await(0, "root=PARTLABEL=jlvs-root-a", null, READY_WITHIN);
             at = guest.await(at, "/etc/jlvs/default.conf: missing required key \"port\"", READY, READY_WITHIN);

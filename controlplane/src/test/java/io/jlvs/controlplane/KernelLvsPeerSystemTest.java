@@ -1,11 +1,18 @@
 package io.jlvs.controlplane;
 
+import io.jlvs.controlplane.admin.IpvsadmFormatter;
+import io.jlvs.controlplane.admin.ListFormat;
+import io.jlvs.controlplane.admin.ServiceView;
+import io.jlvs.controlplane.admin.VersionView;
+import io.jlvs.controlplane.keepalived.KeepalivedConfigParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its NIC in the lab's switch at 198.18.0.5. The two speak the IPVS sync protocol (version 1, multicast
  * 224.0.0.81:8848) both ways: the kernel as the backup of a jlvs master holds jlvs's connections, and jlvs as the
  * backup of a kernel master holds the kernel's.
+ * <p>
+ * Run by {@link QemuGuestsSystemTest} (its nested {@code KernelLvsPeer}) in the lab it brings up, at the same time
+ * as {@link ApplianceImageSystemTest}'s guest, which has addresses of its own. Its tests build on each other and run
+ * in their order, one after another (SAME_THREAD: the nested class's CONCURRENT would otherwise reach them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KernelLvsPeerSystemTest
+abstract class KernelLvsPeerSystemTest
 {
     private static final String TAP = "jlvs-qemu1";
     private static final String MAC = "52:54:00:4a:4c:05";
@@ -40,6 +51,12 @@ class KernelLvsPeerSystemTest
     /** One line of "ipvsadm -L -c -n", as the kernel and jlvs print it. */
     private static final Pattern CONN = Pattern.compile("(?m)^TCP\\s+\\d\\d:\\d\\d\\s+(\\S+)\\s+" +
         "(\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+)\\s+(198\\.18\\.0\\.10:80)\\s+(\\S+)\\s*$");
+    /** A library in ldd's listing: its path and its name. */
+    private static final Pattern LINKED = Pattern.compile("=> (/\\S+/(lib\\S+))");
+    /** glibc's own libraries, which the guest has in the version its loader needs. */
+    private static final Pattern GLIBC = Pattern.compile("lib(?:c|m|resolv|pthread|dl|rt)\\.so\\.\\d+");
+    /** The kernel's connection table size, as its ipvsadm -L's first line says it (IP_VS_CONN_TAB_BITS 12). */
+    private static final int KERNEL_CONN_TAB_SIZE = 4096;
     private static Lab lab;
     private static Path work;
     private static QemuGuest guest;
@@ -48,15 +65,14 @@ class KernelLvsPeerSystemTest
     @BeforeAll
     static void setUp() throws Exception
     {
-        Capabilities.requireLab();
-        QemuGuest.requireQemu();
+        Capabilities.require(Files.isExecutable(KeepalivedCorpusTest.KEEPALIVED),
+            "Debian's keepalived (package keepalived) at " + KeepalivedCorpusTest.KEEPALIVED);
         Capabilities.require(Files.isExecutable(IPVSADM) &&
             Lab.run(Duration.ofSeconds(10), "ldd", IPVSADM.toString()).out().contains("libnl-genl"),
             "Debian's ipvsadm (package ipvsadm) at " + IPVSADM);
-        QemuGuest.buildImageOnce();
         work = Files.createTempDirectory("jlvs-kernel-lvs");
         final Path tools = toolsDisk();
-        lab = Lab.up();
+        lab = QemuGuestsSystemTest.lab;
         QemuGuest.addTap(TAP);
         final long start = System.nanoTime();
         guest = QemuGuest.boot(work.resolve("console.log"), TAP, MAC, List.of("-no-reboot",
@@ -67,7 +83,7 @@ class KernelLvsPeerSystemTest
         at = guest.await(0, "no job control in this shell", null, Duration.ofMinutes(3));
         final String up = inGuest("mount -t proc proc /proc; mount -t sysfs sys /sys; " +
             "mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp; mkdir /run/t; mount -o ro /dev/vdb /run/t; " +
-            "export LD_LIBRARY_PATH=/run/t/lib; K=/run/t/ipvsadm; " +
+            "L='env LD_LIBRARY_PATH=/run/t/lib'; K=\"$L /run/t/ipvsadm\"; " +
             "IF=$(ls /sys/class/net | grep -v '^lo$' | head -1); " +
             "modprobe ip_vs && ip link set lo up && ip link set $IF up && ip addr add " + GUEST + "/24 dev $IF && " +
             "$K -A -t 198.18.0.10:80 -s wrr && $K -a -t 198.18.0.10:80 -r 198.18.0.11:80 -g -w 3 && " +
@@ -77,20 +93,33 @@ class KernelLvsPeerSystemTest
         System.out.printf("kernel LVS guest up in %d s%n", (System.nanoTime() - start) / 1_000_000_000L);
     }
 
-    /** Debian's ipvsadm and the libraries it links, from this host, on an ext4 disk of their own. */
+    /**
+     * Debian's ipvsadm and keepalived with the libraries they link (glibc's are the guest's), and the keepalived.conf
+     * files of {@link KeepalivedCorpusTest}, from this host, on an ext4 disk of their own.
+     */
     private static Path toolsDisk() throws Exception
     {
-        final Path dir = Files.createDirectories(work.resolve("tools/lib"));
-        Files.copy(IPVSADM, dir.getParent().resolve("ipvsadm"));
-        final Matcher lib = Pattern.compile("=> (/\\S+/(lib(?:nl|popt)\\S*))")
-            .matcher(Lab.run(Duration.ofSeconds(10), "ldd", IPVSADM.toString()).out());
-        while (lib.find())
+        final Path tools = work.resolve("tools");
+        final Path lib = Files.createDirectories(tools.resolve("lib"));
+        for (final Path program : List.of(IPVSADM, KeepalivedCorpusTest.KEEPALIVED))
         {
-            Files.copy(Path.of(lib.group(1)), dir.resolve(lib.group(2)));
+            Files.copy(program, tools.resolve(program.getFileName()));
+            final Matcher m = LINKED.matcher(Lab.run(Duration.ofSeconds(10), "ldd", program.toString()).out());
+            while (m.find())
+            {
+                if (!GLIBC.matcher(m.group(2)).matches() && !Files.exists(lib.resolve(m.group(2))))
+                {
+                    Files.copy(Path.of(m.group(1)), lib.resolve(m.group(2)));
+                }
+            }
         }
+        assertEquals(0, Lab.run(Duration.ofSeconds(30), "cp", "-r", KeepalivedCorpusTest.corpusDir().toString(),
+            tools.resolve("corpus").toString()).status());
+        assertEquals(0, Lab.run(Duration.ofSeconds(30), "cp", "-r", KeepalivedCorpusTest.SAMPLES.toString(),
+            tools.resolve("samples").toString()).status());
         final Path disk = work.resolve("tools.img");
         final Lab.Result r = Lab.run(Duration.ofMinutes(1), "mkfs.ext4", "-q", "-F", "-d",
-            dir.getParent().toString(), disk.toString(), "16M");
+            tools.toString(), disk.toString(), "96M");
         assertEquals(0, r.status(), r.out());
         return disk;
     }
@@ -103,10 +132,6 @@ class KernelLvsPeerSystemTest
             guest.close();
         }
         QemuGuest.removeTap(TAP);
-        if (null != lab)
-        {
-            lab.close();
-        }
         if (null != work)
         {
             Lab.run(Duration.ofSeconds(30), "rm", "-rf", work.toString());
@@ -154,6 +179,7 @@ class KernelLvsPeerSystemTest
      */
     @Test
     @Order(1)
+    @Execution(ExecutionMode.SAME_THREAD)
     void shouldHaveAKernelBackupHoldTheConnectionsOfAJlvsMaster() throws Exception
     {
         final String started = inGuest("$K --start-daemon backup --mcast-interface $IF && echo backup-started");
@@ -197,6 +223,7 @@ class KernelLvsPeerSystemTest
      */
     @Test
     @Order(2)
+    @Execution(ExecutionMode.SAME_THREAD)
     void shouldHaveAJlvsBackupHoldTheConnectionsOfAKernelMaster() throws Exception
     {
         lab.startDirector(Lab.settingsWith("director.conf", Map.of("state", "backup", "sync-daemon", "backup",
@@ -248,6 +275,7 @@ class KernelLvsPeerSystemTest
      */
     @Test
     @Order(3)
+    @Execution(ExecutionMode.SAME_THREAD)
     void shouldScheduleAsTheKernelDoes() throws Exception
     {
         final String sources = inGuest("for i in $(seq " + FIRST_SOURCE + " " + (FIRST_SOURCE + CONNECTIONS - 1) +
@@ -258,8 +286,9 @@ class KernelLvsPeerSystemTest
         {
             final String scheduler = SCHEDULERS.get(round);
             inGuest("$K -E -t 198.18.0.10:80 -s " + scheduler);
-            final String listing = inGuest(openAndReset(40000 + 100 * round) + " && $K -L -c -n");
-            kernel.put(scheduler, choices(listing, 40000 + 100 * round));
+            final String opened = inGuest(openAndReset(40000 + 100 * round, true));
+            assertTrue(opened.contains("\nround done"), opened);
+            kernel.put(scheduler, chosenInTheGuest(opened));
         }
         inGuest("$K -D -t 198.18.0.10:80");
         lab.startDirector();
@@ -269,7 +298,7 @@ class KernelLvsPeerSystemTest
             {
                 final String scheduler = SCHEDULERS.get(round);
                 assertEquals(0, Lab.jlvs("ipvsadm", "-E", "-t", "198.18.0.10:80", "-s", scheduler).status());
-                final String opened = inGuest(openAndReset(41000 + 100 * round));
+                final String opened = inGuest(openAndReset(41000 + 100 * round, false));
                 assertTrue(opened.contains("\nround done"), opened);
                 final List<String> jlvs = choices(Lab.jlvs("ipvsadm", "-L", "-c", "-n").out(), 41000 + 100 * round);
                 System.out.printf("%-3s kernel %s%n    jlvs   %s%n", scheduler, kernel.get(scheduler), jlvs);
@@ -283,17 +312,438 @@ class KernelLvsPeerSystemTest
     }
 
     /**
-     * A perl one-liner (the image has perl-base): the round's connections one after the other, connection i from
-     * address FIRST_SOURCE + i and port {@code firstPort} + i, each reset once open (no TIME_WAIT).
+     * keepalived's own reading of keepalived.conf: for each file of the corpus and each of keepalived's samples that
+     * has virtual servers, keepalived's checker ({@code -C}) sets up the kernel's table in the guest, and when it
+     * dumps its configuration ({@code --dump-conf}: after it has set up the table, a second before its first check)
+     * the kernel's {@code ipvsadm -S -n} is the table {@code jlvs check -k FILE --table} prints for the same file.
      */
-    private static String openAndReset(final int firstPort)
+    @Test
+    @Order(4)
+    @Execution(ExecutionMode.SAME_THREAD)
+    void shouldSetUpTheTableKeepalivedSetsUpFromTheSameFile() throws Exception
     {
+        final Path corpus = KeepalivedCorpusTest.corpusDir();
+        final List<String> differ = new java.util.ArrayList<>();
+        int compared = 0;
+        for (final Path file : KeepalivedCorpusTest.files())
+        {
+            // keepalived's checker reads the file's LVS part only: what jlvs refuses in its VRRP part does not count
+            final ConfigCheck.Result r = ConfigCheck.run(null, null, file, KeepalivedCorpusTest.CONFIG_ID);
+            if (null == r.config() || r.config().virtualServices().isEmpty() ||
+                !KeepalivedConfigParser.check(file, KeepalivedCorpusTest.CONFIG_ID).errors().isEmpty())
+            {
+                continue;
+            }
+            final String guestFile = file.startsWith(corpus) ? "/run/t/corpus/" + corpus.relativize(file) :
+                "/run/t/samples/" + file.getFileName();
+            final String out = inGuest(keepalivedTable(guestFile));
+            final List<ServiceView> services = ConfigCheck.table(r);
+            final IpvsadmFormatter ipvsadm = new IpvsadmFormatter();
+            // jlvs's -S keeps the thresholds that ipvsadm's drops: they are compared in the --thresholds listing
+            final String jlvs = ipvsadm.save(services, ListFormat.NUMERIC).replaceAll(" -x \\d+ -y \\d+", "");
+            final String jlvsThresholds = ipvsadm.listAll(VersionView.ipvs121(KERNEL_CONN_TAB_SIZE), services,
+                ListFormat.NUMERIC.withThresholds());
+            final String kernel = between(out, "==table\n", "==end\n");
+            final String kernelThresholds = between(out, "==thresholds\n", "==end\n");
+            final List<String> keepalivedCheckers = dumpedCheckers(between(out, "==checkers\n", "==end\n"));
+            final List<String> jlvsCheckers = unsetHostTimeouts(checkers(r.keepalived().keepalived()),
+                keepalivedCheckers);
+            compared++;
+            if (!out.contains("\n==set-up\n"))
+            {
+                differ.add(file + ": keepalived did not set up its table:\n" + between(out, "==log\n", "==end\n"));
+            }
+            else if (!byService(kernel).equals(byService(jlvs)) || !kernelThresholds.equals(jlvsThresholds))
+            {
+                differ.add(file + ":\nkeepalived's (ipvsadm -S -n):\n" + kernel + "jlvs's:\n" + jlvs +
+                    "keepalived's (ipvsadm -L -n --thresholds):\n" + kernelThresholds + "jlvs's:\n" + jlvsThresholds);
+            }
+            else if (!keepalivedCheckers.equals(jlvsCheckers))
+            {
+                differ.add(file + ": checkers\nkeepalived's (--dump-conf):\n  " + String.join("\n  ",
+                    keepalivedCheckers) + "\njlvs's:\n  " + String.join("\n  ", jlvsCheckers) + "\nkeepalived's dump:\n" +
+                    between(out, "==checkers\n", "==end\n"));
+            }
+            else
+            {
+                System.out.printf("%s: %d services, %d lines, %d checkers, as keepalived's%n", file.getFileName(),
+                    byService(jlvs).size(), jlvs.lines().count(), jlvsCheckers.size());
+            }
+        }
+        assertEquals(List.of(), differ, "the tables of keepalived and jlvs");
+        assertTrue(compared >= 20, "files with virtual servers compared: " + compared);
+    }
+
+    /**
+     * keepalived's own reading of a vrrp_instance: for each file of the corpus and of keepalived's samples whose VRRP
+     * part jlvs takes (one instance), keepalived's VRRP process ({@code --vrrp -d}) in the guest, on dummy
+     * interfaces of the file's names, dumps the instance jlvs reads: version, state, router id, priority, advert
+     * interval, preemption and its delay, authentication, addresses, unicast peers, tracked interfaces and scripts.
+     */
+    @Test
+    @Order(5)
+    @Execution(ExecutionMode.SAME_THREAD)
+    void shouldReadTheVrrpInstanceKeepalivedReadsFromTheSameFile() throws Exception
+    {
+        final String up = inGuest("for i in eth0 eth1 eth2 eth3; do ip link add $i type dummy 2>/dev/null; " +
+            "ip link set $i up; done; ip addr add 10.254.0.1/24 dev eth0; ip addr add 10.254.1.1/24 dev eth1; " +
+            "echo dummies-up");
+        assertTrue(up.contains("\ndummies-up"), up);
+        final Path corpus = KeepalivedCorpusTest.corpusDir();
+        final List<String> differ = new java.util.ArrayList<>();
+        int compared = 0;
+        for (final Path file : KeepalivedCorpusTest.files())
+        {
+            final io.jlvs.controlplane.vrrp.VrrpConfig vrrp;
+            try
+            {
+                vrrp = io.jlvs.controlplane.vrrp.VrrpConfig.parse(file, KeepalivedCorpusTest.CONFIG_ID, true, (w) -> {});
+            }
+            catch (final io.jlvs.controlplane.config.ConfigException ex)
+            {
+                continue; // no instance, or more than jlvs's one: KeepalivedCorpusTest and VrrpConfigTest say which
+            }
+            final String guestFile = file.startsWith(corpus) ? "/run/t/corpus/" + corpus.relativize(file) :
+                "/run/t/samples/" + file.getFileName();
+            final String out = inGuest("R=/run/kv; mkdir -p $R; rm -f $R/*; " +
+                "$L /run/t/keepalived -n -l -D -P -d -i " + KeepalivedCorpusTest.CONFIG_ID + " -f " + guestFile +
+                " -p $R/k.pid -r $R/v.pid > $R/log 2>&1 & " +
+                awaitDump("$R/log", "VRRP Instance =", null) +
+                "kill $!; wait; echo '=''=vrrp'; awk '/VRRP Instance =/{f=1} f' $R/log | grep -E '^[^:]+:[^:]+:" +
+                "[^:]+:  ' | head -150; echo '=''=end'");
+            final List<String> keepalived = dumpedInstance(between(out, "==vrrp\n", "==end\n"));
+            final List<String> jlvs = instance(vrrp);
+            compared++;
+            if (!keepalived.equals(jlvs))
+            {
+                differ.add(file + ":\nkeepalived's (--dump-conf):\n  " + String.join("\n  ", keepalived) +
+                    "\njlvs's:\n  " + String.join("\n  ", jlvs) + "\nkeepalived's dump:\n" +
+                    between(out, "==vrrp\n", "==end\n"));
+            }
+            else
+            {
+                System.out.printf("%s: vrrp_instance %s as keepalived's: %s%n", file.getFileName(), vrrp.name(),
+                    String.join("; ", jlvs));
+            }
+        }
+        assertEquals(List.of(), differ, "the vrrp_instance of keepalived and of jlvs");
+        assertTrue(compared >= 3, "files with one vrrp_instance compared: " + compared);
+    }
+
+    /** The instance in keepalived's dump, as lines in the words of {@link #instance}. */
+    private static List<String> dumpedInstance(final String dump)
+    {
+        final List<String> out = new java.util.ArrayList<>();
+        String list = null;
+        String auth = "auth none";
+        for (final String raw : dump.lines().toList())
+        {
+            final String line = raw.replaceFirst("^[^:]+:[^:]+:[^:]+: ", "");
+            final String text = line.strip();
+            if (line.startsWith("     ") && null != list)
+            {
+                out.add(list + " " + (list.equals("vip") || list.equals("peer") ?
+                    text.split("[ /]")[0] : text));
+                continue;
+            }
+            list = null;
+            final Matcher m = Pattern.compile("^(VRRP Instance|VRRP Version|Wantstate|Virtual Router ID|Priority|" +
+                "Advert interval|Preempt|Preempt delay|Authentication type|Password) = (.*)$").matcher(text);
+            if (m.matches())
+            {
+                switch (m.group(1))
+                {
+                    case "VRRP Instance" -> out.add("instance " + m.group(2));
+                    case "VRRP Version" -> out.add("version " + m.group(2));
+                    case "Wantstate" -> out.add("state " + m.group(2));
+                    case "Virtual Router ID" -> out.add("vrid " + m.group(2));
+                    case "Priority" -> out.add("priority " + m.group(2));
+                    case "Advert interval" -> out.add("advert " + m.group(2));
+                    case "Preempt" -> out.add("preempt " + m.group(2));
+                    case "Preempt delay" -> out.add("preempt-delay " + m.group(2));
+                    case "Authentication type" -> auth = "auth " + m.group(2);
+                    default -> auth += " " + m.group(2);
+                }
+                continue;
+            }
+            list = text.startsWith("Virtual IP (") ? "vip" : text.startsWith("Unicast Peer") ? "peer" :
+                text.startsWith("Tracked interfaces") ? "track-if" : text.startsWith("Tracked scripts") ?
+                "track-script" : null;
+        }
+        out.add(auth);
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /** jlvs's instance, as lines. */
+    private static List<String> instance(final io.jlvs.controlplane.vrrp.VrrpConfig v)
+    {
+        final List<String> out = new java.util.ArrayList<>();
+        out.add("instance " + v.name());
+        out.add("version " + v.version());
+        out.add("state " + (v.initialMaster() ? "MASTER" : "BACKUP"));
+        out.add("vrid " + v.vrid());
+        out.add("priority " + v.priority());
+        out.add("advert " + (2 == v.version() ? v.intervalCs() / 100 + " sec" : v.intervalCs() * 10 + " milli-sec"));
+        out.add("preempt " + (v.preempt() ? "enabled" : "disabled"));
+        if (0 != v.preemptDelaySec())
+        {
+            out.add("preempt-delay " + v.preemptDelaySec() + " secs");
+        }
+        final String password = null == v.password() ? "" :
+            new String(v.password(), java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "");
+        out.add(password.isEmpty() ? "auth none" : "auth SIMPLE_PASSWORD " + password);
+        v.addresses().forEach((a) -> out.add("vip " + io.jlvs.controlplane.config.InetLiterals.ntop(a)));
+        v.unicastPeers().forEach((a) -> out.add("peer " + io.jlvs.controlplane.config.InetLiterals.ntop(a)));
+        v.interfaces().forEach((i) -> out.add("track-if " + i.name() + " weight " + i.weight().weight() +
+            (i.weight().reverse() ? " reverse" : "")));
+        v.scripts().forEach((sc) -> out.add("track-script " + sc.name() + " weight " + sc.weight() +
+            (sc.reverse() ? " reverse" : "")));
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /**
+     * keepalived's checker on {@code file} until it has dumped its configuration, then the kernel's table, then
+     * keepalived stopped and the table cleared; the answer's markers are typed split so that the echo of the
+     * command line does not carry them.
+     */
+    private static String keepalivedTable(final String file)
+    {
+        return "R=/run/ka; mkdir -p $R; rm -f $R/*; $K -C; " +
+            "$L /run/t/keepalived -n -l -D -C -d -i " + KeepalivedCorpusTest.CONFIG_ID + " -f " + file +
+            " > $R/log 2>&1 & " +
+            awaitDump("$R/log", "LVS Topology", "Activating healthchecker") +
+            "$K -S -n > $R/table; $K -L -n --thresholds > $R/thresholds; " +
+            "grep -q 'LVS Topology' $R/log && echo '=''=set-up'; kill $!; wait; $K -C; " +
+            "echo '=''=table'; cat $R/table; echo '=''=end'; " +
+            "echo '=''=thresholds'; cat $R/thresholds; echo '=''=end'; " +
+            // the first dump's checkers: its lines are indented, the next line of another kind ends them
+            "echo '=''=checkers'; awk 'f && !/[0-9]:  /{f=0} /Health checkers/ && !n{f=1; n=1} f' $R/log | " +
+            "grep -E ' -> |Keepalive method|Alpha =|Delay loop =|Warmup =|Retries =|Delay before retry =|" +
+            "Log all failures|Connection$|Dest =|Timeout ='; echo '=''=end'; " +
+            "echo '=''=log'; grep -v '^ ' $R/log | tail -20; echo '=''=end'";
+    }
+
+    /**
+     * A shell loop that waits (30 s at most) until keepalived has written the whole of its dump to {@code log}: the
+     * line {@code after} that follows the dump where keepalived writes one, else the log unchanged for a second
+     * once it shows {@code started}. Under TCG the dump takes long enough to be read half-written.
+     */
+    private static String awaitDump(final String log, final String started, final String after)
+    {
+        return "p=; n=0; for i in $(seq 300); do " +
+            (null == after ? "" : "grep -q '" + after + "' " + log + " && break; ") +
+            "s=$(stat -c %s " + log + "); if grep -q '" + started + "' " + log + " && [ \"$s\" = \"$p\" ]; " +
+            "then n=$((n+1)); else n=0; fi; [ $n -ge 10 ] && break; p=$s; sleep 0.1; done; ";
+    }
+
+    /** A checker's line of keepalived's dump: its virtual and real server, or one of its settings. */
+    private static final Pattern DUMPED_CHECKER = Pattern.compile("((?:FWM \\d+)|\\S+) -> (\\[[^]]+\\]:\\w+:\\d+)$");
+    private static final Pattern DUMPED_SETTING = Pattern.compile("(Keepalive method|Alpha|Delay loop|Warmup|Retries|" +
+        "Delay before retry|Log all failures|Dest|Timeout) = (\\S+)");
+
+    /**
+     * The checkers of keepalived's {@code --dump-conf}, each on a line: "VS -> RS METHOD" and its timing, retries and
+     * connection, in the words of {@link #checkers}; sorted.
+     */
+    private static List<String> dumpedCheckers(final String dump)
+    {
+        final List<String> all = new java.util.ArrayList<>();
+        Map<String, String> one = null;
+        boolean connection = false;
+        for (final String line : (dump + "\n-- end -> [0]:x:0").lines().toList())
+        {
+            final Matcher head = DUMPED_CHECKER.matcher(line);
+            if (head.find())
+            {
+                if (null != one)
+                {
+                    all.add(String.join(" ", one.values().stream().filter((v) -> !v.isEmpty()).toList()));
+                }
+                one = new java.util.LinkedHashMap<>();
+                for (final String key : List.of("Checker", "Keepalive method", "Alpha", "Delay loop", "Warmup",
+                    "Retries", "Delay before retry", "Log all failures", "Dest", "Timeout"))
+                {
+                    one.put(key, "");
+                }
+                one.put("Checker", head.group(1) + " -> " + head.group(2));
+                connection = false;
+                continue;
+            }
+            if (null == one)
+            {
+                continue;
+            }
+            if (line.endsWith("Connection"))
+            {
+                connection = true;
+                continue;
+            }
+            final Matcher m = DUMPED_SETTING.matcher(line);
+            if (m.find() && (connection || !m.group(1).equals("Dest") && !m.group(1).equals("Timeout")))
+            {
+                final String v = m.group(2).replaceFirst(",$", "");
+                one.put(m.group(1), switch (m.group(1))
+                {
+                    case "Keepalive method" -> v;
+                    case "Alpha" -> "alpha=" + v;
+                    case "Delay loop" -> "loop=" + v + "us";
+                    case "Warmup" -> "warmup=" + v + "us";
+                    case "Retries" -> "retries=" + v;
+                    case "Delay before retry" -> "retry-delay=" + v + "us";
+                    case "Log all failures" -> "log-all=" + v;
+                    case "Dest" -> "dest=" + v;
+                    default -> "timeout=" + v;
+                });
+            }
+        }
+        java.util.Collections.sort(all);
+        return all;
+    }
+
+    /**
+     * keepalived 2.2.7 leaves the connect_timeout of an SMTP_CHECK {@code host} block that has none at 0 (its zeroed
+     * connection is never UINT_MAX, its mark of "unset"), where its code means the real server's, which jlvs takes:
+     * jlvs's timeout of such a checker is not compared (README, "Known differences").
+     */
+    private static List<String> unsetHostTimeouts(final List<String> jlvs, final List<String> keepalived)
+    {
+        final String unset = " timeout=0.000000";
+        final Set<String> hosts = new TreeSet<>();
+        keepalived.stream().filter((l) -> l.contains(" SMTP_CHECK ") && l.endsWith(unset))
+            .forEach((l) -> hosts.add(l.substring(0, l.length() - unset.length())));
+        final List<String> out = new java.util.ArrayList<>();
+        for (final String l : jlvs)
+        {
+            final int at = l.lastIndexOf(" timeout=");
+            out.add(!keepalived.contains(l) && at > 0 && hosts.contains(l.substring(0, at)) ?
+                l.substring(0, at) + unset : l);
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    /** jlvs's checkers of {@code config}, in the words of {@link #dumpedCheckers}; sorted. */
+    private static List<String> checkers(final io.jlvs.controlplane.keepalived.KeepalivedConfig config)
+    {
+        final List<String> all = new java.util.ArrayList<>();
+        final Map<String, Integer> groupUses = new java.util.HashMap<>();
+        for (final io.jlvs.controlplane.keepalived.KeepalivedVirtualServer vs : config.virtualServers())
+        {
+            // keepalived names a group's virtual server by its place among the group's: "[GROUP]:N"
+            final String vsName = null == vs.group() ? vs.id() :
+                "[" + vs.group() + "]:" + (groupUses.merge(vs.group(), 1, Integer::sum) - 1);
+            // keepalived names a fwmark service's real servers without a protocol: "[IP]:none:0"
+            final String proto = 0 != vs.fwmark() && vs.protocol() == io.jlvs.controlplane.config.ServiceProtocol.FWM ?
+                "none" : vs.protocol().name().toLowerCase(java.util.Locale.ROOT);
+            for (final io.jlvs.controlplane.keepalived.KeepalivedRealServer rs : vs.reals())
+            {
+                final String ip = io.jlvs.controlplane.config.InetLiterals.ntop(rs.address());
+                for (final io.jlvs.controlplane.keepalived.Checker c : rs.checkers())
+                {
+                    final io.jlvs.controlplane.keepalived.CheckerTiming t = c.timing();
+                    final StringBuilder one = new StringBuilder(vsName + " -> [" + ip + "]:" + proto + ":" +
+                        rs.port() + " " + c.keyword());
+                    if (!(c instanceof io.jlvs.controlplane.keepalived.Checker.File))
+                    {
+                        one.append(" alpha=").append(t.alpha() ? "yes" : "no").append(" loop=")
+                            .append(t.delayLoopUs()).append("us warmup=").append(t.warmupUs()).append("us retries=")
+                            .append(t.retry());
+                        if (0 != t.retry())
+                        {
+                            one.append(" retry-delay=").append(t.delayBeforeRetryUs()).append("us");
+                        }
+                    }
+                    one.append(" log-all=").append(t.logAllFailures() ? "yes" : "no");
+                    if (!(c instanceof io.jlvs.controlplane.keepalived.Checker.File ||
+                        c instanceof io.jlvs.controlplane.keepalived.Checker.Misc))
+                    {
+                        one.append(" dest=[").append(io.jlvs.controlplane.config.InetLiterals.ntop(
+                            t.connectIp().orElse(rs.address()))).append("]:")
+                            .append(0 != t.connectPort() ? t.connectPort() : rs.port())
+                            .append(String.format(java.util.Locale.ROOT, " timeout=%f", t.connectTimeoutUs() / 1e6));
+                    }
+                    all.add(one.toString());
+                }
+            }
+        }
+        java.util.Collections.sort(all);
+        return all;
+    }
+
+    private static String between(final String text, final String start, final String end)
+    {
+        final int from = text.indexOf(start);
+        final int to = from < 0 ? -1 : text.indexOf(end, from + start.length());
+        return to < 0 ? "" : text.substring(from + start.length(), to);
+    }
+
+    /** An {@code ipvsadm -S} listing by service, each service's real servers in order: the kernel's order is its hash's. */
+    private static Map<String, Set<String>> byService(final String save)
+    {
+        final Map<String, String> services = new java.util.HashMap<>();
+        final Map<String, Set<String>> dests = new java.util.HashMap<>();
+        for (final String line : save.lines().map(String::strip).toList())
+        {
+            final String[] w = line.split(" ");
+            if (w.length > 2 && (w[0].equals("-A") || w[0].equals("-a")))
+            {
+                final String service = w[1] + " " + w[2];
+                if (w[0].equals("-A"))
+                {
+                    services.put(service, line);
+                }
+                dests.computeIfAbsent(service, (k) -> new TreeSet<>());
+                if (w[0].equals("-a"))
+                {
+                    dests.get(service).add(line);
+                }
+            }
+        }
+        final Map<String, Set<String>> out = new java.util.TreeMap<>();
+        dests.forEach((service, lines) -> out.put(services.getOrDefault(service, "(no -A) " + service), lines));
+        return out;
+    }
+
+    /**
+     * A perl one-liner (the image has perl-base): the round's connections one after the other, connection i from
+     * address FIRST_SOURCE + i and port {@code firstPort} + i, each reset once open (no TIME_WAIT). With
+     * {@code readKernelTable}, the guest's own IPVS entry of each connection is read while it is open
+     * ({@code /proc/net/ip_vs_conn}) and printed as "chose I DEST-HEX PORT-HEX": a listing after the round can miss an
+     * entry the kernel has already let go (a reset connection's CLOSE lasts 10 s, and an emulated guest is slow).
+     */
+    private static String openAndReset(final int firstPort, final boolean readKernelTable)
+    {
+        final String read = !readKernelTable ? "" :
+            "my $from = sprintf(\"%08X\", (198 << 24) | (18 << 16) | (" + FIRST_SOURCE + " + $i)); " +
+            "open(my $t, \"<\", \"/proc/net/ip_vs_conn\") or die \"ip_vs_conn: $!\"; " +
+            "while (my $l = <$t>) { my @w = split \" \", $l; " +
+            "print \"chose $i $w[5] $w[6]\\n\" if $w[1] eq $from && hex($w[2]) == " + firstPort + " + $i } " +
+            "close $t; ";
         return "perl -MSocket -MIO::Socket::INET -e 'for my $i (0.." + (CONNECTIONS - 1) + ") { " +
             "my $s = IO::Socket::INET->new(PeerAddr => \"198.18.0.10\", PeerPort => 80, " +
             "LocalAddr => \"198.18.0.\" . (" + FIRST_SOURCE + " + $i), LocalPort => " + firstPort + " + $i, " +
-            "Timeout => 5) or die \"connection $i: $!\"; select(undef, undef, undef, 0.2); " +
+            "Timeout => 5) or die \"connection $i: $!\"; " + read + "select(undef, undef, undef, 0.2); " +
             "setsockopt($s, SOL_SOCKET, SO_LINGER, pack(\"ii\", 1, 0)); close $s } print \"round done\\n\"'";
     }
+
+    /** "chose I DEST-HEX PORT-HEX" lines of {@link #openAndReset}: the real server of each connection, in order. */
+    private static List<String> chosenInTheGuest(final String out)
+    {
+        final String[] chosen = new String[CONNECTIONS];
+        java.util.Arrays.fill(chosen, "none");
+        final Matcher m = CHOSE.matcher(out);
+        while (m.find())
+        {
+            final long ip = Long.parseLong(m.group(2), 16);
+            chosen[Integer.parseInt(m.group(1))] = (ip >>> 24) + "." + (ip >>> 16 & 0xff) + "." + (ip >>> 8 & 0xff) +
+                "." + (ip & 0xff) + ":" + Integer.parseInt(m.group(3), 16);
+        }
+        return List.of(chosen);
+    }
+
+    private static final Pattern CHOSE = Pattern.compile("(?m)^chose (\\d+) ([0-9A-F]{8}) ([0-9A-F]{4})\\s*$");
 
     /** The real server of each connection of a round, in the round's order, from an "ipvsadm -L -c -n". */
     private static List<String> choices(final String listing, final int firstPort)

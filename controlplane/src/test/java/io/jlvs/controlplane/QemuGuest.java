@@ -30,6 +30,9 @@ final class QemuGuest implements AutoCloseable
     static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE.fd");
     static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS.fd");
     private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    /** build.sh's --hugepages for the test image: controlplane's pom sets it, for its early build as for this one. */
+    private static final String HUGEPAGES = java.util.Objects.requireNonNull(
+        System.getProperty("jlvs.testImageHugepages"), "jlvs.testImageHugepages: set by controlplane's pom for failsafe");
 
     private final Process qemu;
     private final Path console;
@@ -52,7 +55,7 @@ final class QemuGuest implements AutoCloseable
     {
         final long start = System.nanoTime();
         final Lab.Result r = Lab.run(Duration.ofMinutes(15), Map.of("JAVA_HOME", System.getProperty("java.home")),
-            "bash", Lab.ROOT.resolve("appliance-image/build.sh").toString(), "--hugepages", "128", "--if-changed");
+            "bash", Lab.ROOT.resolve("appliance-image/build.sh").toString(), "--hugepages", HUGEPAGES, "--if-changed");
         System.out.println(r.out());
         assertEquals(0, r.status(), "appliance-image/build.sh: " + r.out());
         System.out.printf("appliance image ready in %d s: %s%n", (System.nanoTime() - start) / 1_000_000_000L,
