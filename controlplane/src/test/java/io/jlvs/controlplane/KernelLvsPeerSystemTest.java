@@ -233,11 +233,12 @@ abstract class KernelLvsPeerSystemTest
             final String started = inGuest("$K --start-daemon master --mcast-interface $IF && echo master-started");
             assertTrue(started.contains("\nmaster-started"), started);
             // six connections held open 40 s, each with a request: SYN, ACK and the request are the three packets
-            // after which the kernel syncs a connection (sync_threshold 3)
-            final String opened = inGuest("(perl -MIO::Socket::INET -e 'my @s; for (1..6) { my $s = " +
+            // after which the kernel syncs a connection (sync_threshold 3). Once all six are open perl forks: the
+            // child holds them, the parent's end is the command's, however slow the emulation
+            final String opened = inGuest("perl -MIO::Socket::INET -e 'my @s; for (1..6) { my $s = " +
                 "IO::Socket::INET->new(PeerAddr => \"198.18.0.10\", PeerPort => 80, Timeout => 5) or die \"$!\"; " +
-                "print $s \"GET / HTTP/1.0\\r\\n\\r\\n\"; push @s, $s } print \"opened 6\\n\"; sleep 40' &); " +
-                "sleep 3");
+                "print $s \"GET / HTTP/1.0\\r\\n\\r\\n\"; push @s, $s } print \"opened 6\\n\"; exit if fork; " +
+                "sleep 40'");
             assertTrue(opened.contains("\nopened 6"), opened);
             final Set<String> master = new TreeSet<>();
             clientAndDest(connections(inGuest("$K -L -c -n"))).stream().filter(c -> c.startsWith(GUEST + ":"))
