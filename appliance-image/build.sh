@@ -28,8 +28,6 @@ HUGEPAGES=${HUGEPAGES:-512}
 ROOT_SIZE_MIB=${ROOT_SIZE_MIB:-1536}
 ESP_SIZE_MIB=128
 CONFIG_SIZE_MIB=64
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-SECURITY_MIRROR=${SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
 IF_CHANGED=0
 while [ $# -gt 0 ]; do
