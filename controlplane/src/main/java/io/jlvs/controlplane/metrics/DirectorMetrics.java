@@ -239,7 +239,7 @@ public final class DirectorMetrics implements MultiCollector
         final VrrpInstance.State now = vrrp.state();
         for (final VrrpInstance.State s : VrrpInstance.State.values())
         {
-            f.gauge("jlvs_vrrp_state", "1 for the VRRP instance's state (INIT, BACKUP, MASTER), 0 for the others.",
+            f.gauge("jlvs_vrrp_state", "1 for the VRRP instance's state (INIT, BACKUP, MASTER, FAULT), 0 for the others.",
                 Labels.of("instance", vrrp.config().name(), "state", s.name()), s == now ? 1 : 0);
         }
     }

@@ -204,7 +204,7 @@ public final class VrrpDaemon implements AutoCloseable
     private void run()
     {
         instance.start(System.currentTimeMillis(), config.initialMaster());
-        published = instance.state();
+        published = reported();
         while (running)
         {
             try
@@ -228,7 +228,7 @@ public final class VrrpDaemon implements AutoCloseable
                         director.announce();
                     }
                 }
-                published = instance.state();
+                published = reported();
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -420,10 +420,15 @@ public final class VrrpDaemon implements AutoCloseable
         });
     }
 
-    /** MASTER or BACKUP, as last seen by the VRRP thread. */
+    /** MASTER, BACKUP or FAULT (keepalived's: what it tracks is down), as last seen by the VRRP thread. */
     public VrrpInstance.State state()
     {
         return published;
+    }
+
+    private VrrpInstance.State reported()
+    {
+        return instance.isFault() ? VrrpInstance.State.FAULT : instance.state();
     }
 
     public VrrpConfig config()

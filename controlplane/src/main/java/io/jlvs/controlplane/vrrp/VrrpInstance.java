@@ -18,9 +18,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class VrrpInstance
 {
+    /**
+     * The states an operator is shown. {@link #FAULT} is keepalived's, never this machine's own: a faulty instance
+     * stays BACKUP here, with {@link #isFault()}; the {@link VrrpDaemon} reports it as FAULT.
+     */
     public enum State
     {
-        INIT, BACKUP, MASTER
+        INIT, BACKUP, MASTER, FAULT
     }
 
     /** What a transition asks of the director; called on the driving thread. */
