@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * VRRP in the lab: the jlvs pair elects by priority (config/lab/vrrp-dir.conf, vrrp-dir2.conf: version 3,
  * advert_int 0.25 s), its sync roles follow, and the preferred director comes back only after catching up; a
  * killed master's backup takes over on its own; jlvs and keepalived (Debian's, VRRP only, in jlvs-ka) elect each
- * other either way; forged advertisements are counted and change nothing.
+ * other either way; forged advertisements are counted and change nothing; a tracked link going down is FAULT.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VrrpSystemTest
@@ -37,6 +37,8 @@ class VrrpSystemTest
     private static final Pattern WATCH = Pattern.compile("watch ok=(\\d+) failed=(\\d+) reset=(\\d+) longest_gap_ms=(\\d+)");
     private static final String BECAME_MASTER = "vrrp: Became MASTER";
     private static final Path NOTIFY_LOG = Path.of("/run/jlvs-lab/vrrp-notify.log");
+    /** The TAP net_tap makes in jlvs-dir for {@link #shouldEnterFaultWhileItsTrackedLinkIsDown}. */
+    private static final String TRACKED = "jlvs-trk";
     private static Lab lab;
     private Process keepalived;
 
@@ -469,6 +471,68 @@ class VrrpSystemTest
         {
             Lab.in("jlvs-ka", Duration.ofSeconds(5), "sysctl", "-qw", "net.ipv6.conf.ka0.disable_ipv6=1");
         }
+    }
+
+    /**
+     * {@code track_interface} on a port whose driver reads its link: net_tap, whose link is its TAP's (up and
+     * running), which the test sets down and up (net_af_packet, the lab's usual port, says up whatever the veth's
+     * carrier). Alone, jlvs-dir is master; with its link down it enters FAULT (keepalived's words, its notify, and
+     * {@code jlvs state}), gives the addresses up and stays out; with the link back it is master again.
+     */
+    @Test
+    @Order(8)
+    void shouldEnterFaultWhileItsTrackedLinkIsDown() throws Exception
+    {
+        Files.deleteIfExists(NOTIFY_LOG);
+        final Path tracked = Files.createTempFile("vrrp-dir", ".conf");
+        final String conf = Files.readString(Lab.LAB.resolve("vrrp-dir.conf"));
+        Files.writeString(tracked, conf.substring(0, conf.lastIndexOf('}')) + "    track_interface {\n        " +
+            TRACKED + "\n    }\n    notify " + Lab.LAB.resolve("vrrp-notify.sh") + "\n}\n");
+        try
+        {
+            // nothing behind the TAP: no next hop to wait for
+            lab.startDirector(director("director.conf", tracked, Map.of("port", "net_tap0,iface=" + TRACKED)), 1, 0);
+            Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 1, 10_000, "jlvs-dir master alone");
+            assertTrue(state(Lab.INSTANCE).startsWith("master (VRRP_Instance(LAB) MASTER,"), state(Lab.INSTANCE));
+
+            link("down");
+            final long down = Lab.awaitMs(() -> stateQuietly().startsWith("backup (VRRP_Instance(LAB) FAULT,"),
+                5_000, "FAULT with the link down");
+            assertTrue(lab.directorLog().contains("VRRP_Instance(LAB) Entering FAULT STATE"), lab.directorLog());
+            Lab.awaitMs(() -> notified().contains("INSTANCE LAB FAULT"), 5_000, "notify FAULT");
+            Thread.sleep(1000);
+            assertEquals(1, counter(Lab.COUNTERS, BECAME_MASTER), "no master while the link is down");
+            assertTrue(state(Lab.INSTANCE).startsWith("backup (VRRP_Instance(LAB) FAULT,"), state(Lab.INSTANCE));
+
+            link("up");
+            final long up = Lab.awaitMs(() -> counter(Lab.COUNTERS, BECAME_MASTER) == 2, 10_000,
+                "master again with the link up");
+            assertTrue(lab.directorLog().contains("VRRP_Instance(LAB) Leaving FAULT STATE"), lab.directorLog());
+            assertTrue(state(Lab.INSTANCE).startsWith("master (VRRP_Instance(LAB) MASTER,"), state(Lab.INSTANCE));
+            System.out.printf("track_interface: link down to FAULT %d ms, link up to MASTER %d ms%n", down, up);
+        }
+        finally
+        {
+            Files.deleteIfExists(tracked);
+        }
+    }
+
+    private static String stateQuietly()
+    {
+        try
+        {
+            return state(Lab.INSTANCE);
+        }
+        catch (final Exception ex)
+        {
+            return "";
+        }
+    }
+
+    private static void link(final String upOrDown) throws Exception
+    {
+        final Lab.Result r = Lab.in("jlvs-dir", Duration.ofSeconds(5), "ip", "link", "set", TRACKED, upOrDown);
+        assertEquals(0, r.status(), r.out());
     }
 
     private static String learnedOnQuietly(final String mac)
