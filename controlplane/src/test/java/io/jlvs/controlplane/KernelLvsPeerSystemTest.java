@@ -348,9 +348,9 @@ abstract class KernelLvsPeerSystemTest
                 ListFormat.NUMERIC.withThresholds());
             final String kernel = between(out, "==table\n", "==end\n");
             final String kernelThresholds = between(out, "==thresholds\n", "==end\n");
-            final List<String> keepalivedCheckers = dumpedCheckers(between(out, "==checkers\n", "==end\n"));
-            final List<String> jlvsCheckers = unsetHostTimeouts(checkers(r.keepalived().keepalived()),
-                keepalivedCheckers);
+            final List<String> keepalivedCheckers = KeepalivedDump.checkers(between(out, "==checkers\n", "==end\n"));
+            final List<String> jlvsCheckers = KeepalivedDump.unsetHostTimeouts(
+                KeepalivedDump.checkers(r.keepalived().keepalived()), keepalivedCheckers);
             compared++;
             if (!out.contains("\n==set-up\n"))
             {
@@ -414,8 +414,8 @@ abstract class KernelLvsPeerSystemTest
                 awaitDump("$R/log", "VRRP Instance =", null) +
                 "kill $!; wait; echo '=''=vrrp'; awk '/VRRP Instance =/{f=1} f' $R/log | grep -E '^[^:]+:[^:]+:" +
                 "[^:]+:  ' | head -150; echo '=''=end'");
-            final List<String> keepalived = dumpedInstance(between(out, "==vrrp\n", "==end\n"));
-            final List<String> jlvs = instance(vrrp);
+            final List<String> keepalived = KeepalivedDump.instance(between(out, "==vrrp\n", "==end\n"));
+            final List<String> jlvs = KeepalivedDump.instance(vrrp);
             compared++;
             if (!keepalived.equals(jlvs))
             {
@@ -431,79 +431,6 @@ abstract class KernelLvsPeerSystemTest
         }
         assertEquals(List.of(), differ, "the vrrp_instance of keepalived and of jlvs");
         assertTrue(compared >= 3, "files with one vrrp_instance compared: " + compared);
-    }
-
-    /** The instance in keepalived's dump, as lines in the words of {@link #instance}. */
-    private static List<String> dumpedInstance(final String dump)
-    {
-        final List<String> out = new java.util.ArrayList<>();
-        String list = null;
-        String auth = "auth none";
-        for (final String raw : dump.lines().toList())
-        {
-            final String line = raw.replaceFirst("^[^:]+:[^:]+:[^:]+: ", "");
-            final String text = line.strip();
-            if (line.startsWith("     ") && null != list)
-            {
-                out.add(list + " " + (list.equals("vip") || list.equals("peer") ?
-                    text.split("[ /]")[0] : text));
-                continue;
-            }
-            list = null;
-            final Matcher m = Pattern.compile("^(VRRP Instance|VRRP Version|Wantstate|Virtual Router ID|Priority|" +
-                "Advert interval|Preempt|Preempt delay|Authentication type|Password) = (.*)$").matcher(text);
-            if (m.matches())
-            {
-                switch (m.group(1))
-                {
-                    case "VRRP Instance" -> out.add("instance " + m.group(2));
-                    case "VRRP Version" -> out.add("version " + m.group(2));
-                    case "Wantstate" -> out.add("state " + m.group(2));
-                    case "Virtual Router ID" -> out.add("vrid " + m.group(2));
-                    case "Priority" -> out.add("priority " + m.group(2));
-                    case "Advert interval" -> out.add("advert " + m.group(2));
-                    case "Preempt" -> out.add("preempt " + m.group(2));
-                    case "Preempt delay" -> out.add("preempt-delay " + m.group(2));
-                    case "Authentication type" -> auth = "auth " + m.group(2);
-                    default -> auth += " " + m.group(2);
-                }
-                continue;
-            }
-            list = text.startsWith("Virtual IP (") ? "vip" : text.startsWith("Unicast Peer") ? "peer" :
-                text.startsWith("Tracked interfaces") ? "track-if" : text.startsWith("Tracked scripts") ?
-                "track-script" : null;
-        }
-        out.add(auth);
-        java.util.Collections.sort(out);
-        return out;
-    }
-
-    /** jlvs's instance, as lines. */
-    private static List<String> instance(final io.jlvs.controlplane.vrrp.VrrpConfig v)
-    {
-        final List<String> out = new java.util.ArrayList<>();
-        out.add("instance " + v.name());
-        out.add("version " + v.version());
-        out.add("state " + (v.initialMaster() ? "MASTER" : "BACKUP"));
-        out.add("vrid " + v.vrid());
-        out.add("priority " + v.priority());
-        out.add("advert " + (2 == v.version() ? v.intervalCs() / 100 + " sec" : v.intervalCs() * 10 + " milli-sec"));
-        out.add("preempt " + (v.preempt() ? "enabled" : "disabled"));
-        if (0 != v.preemptDelaySec())
-        {
-            out.add("preempt-delay " + v.preemptDelaySec() + " secs");
-        }
-        final String password = null == v.password() ? "" :
-            new String(v.password(), java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "");
-        out.add(password.isEmpty() ? "auth none" : "auth SIMPLE_PASSWORD " + password);
-        v.addresses().forEach((a) -> out.add("vip " + io.jlvs.controlplane.config.InetLiterals.ntop(a)));
-        v.unicastPeers().forEach((a) -> out.add("peer " + io.jlvs.controlplane.config.InetLiterals.ntop(a)));
-        v.interfaces().forEach((i) -> out.add("track-if " + i.name() + " weight " + i.weight().weight() +
-            (i.weight().reverse() ? " reverse" : "")));
-        v.scripts().forEach((sc) -> out.add("track-script " + sc.name() + " weight " + sc.weight() +
-            (sc.reverse() ? " reverse" : "")));
-        java.util.Collections.sort(out);
-        return out;
     }
 
     /**
@@ -539,140 +466,6 @@ abstract class KernelLvsPeerSystemTest
             (null == after ? "" : "grep -q '" + after + "' " + log + " && break; ") +
             "s=$(stat -c %s " + log + "); if grep -q '" + started + "' " + log + " && [ \"$s\" = \"$p\" ]; " +
             "then n=$((n+1)); else n=0; fi; [ $n -ge 10 ] && break; p=$s; sleep 0.1; done; ";
-    }
-
-    /** A checker's line of keepalived's dump: its virtual and real server, or one of its settings. */
-    private static final Pattern DUMPED_CHECKER = Pattern.compile("((?:FWM \\d+)|\\S+) -> (\\[[^]]+\\]:\\w+:\\d+)$");
-    private static final Pattern DUMPED_SETTING = Pattern.compile("(Keepalive method|Alpha|Delay loop|Warmup|Retries|" +
-        "Delay before retry|Log all failures|Dest|Timeout) = (\\S+)");
-
-    /**
-     * The checkers of keepalived's {@code --dump-conf}, each on a line: "VS -> RS METHOD" and its timing, retries and
-     * connection, in the words of {@link #checkers}; sorted.
-     */
-    private static List<String> dumpedCheckers(final String dump)
-    {
-        final List<String> all = new java.util.ArrayList<>();
-        Map<String, String> one = null;
-        boolean connection = false;
-        for (final String line : (dump + "\n-- end -> [0]:x:0").lines().toList())
-        {
-            final Matcher head = DUMPED_CHECKER.matcher(line);
-            if (head.find())
-            {
-                if (null != one)
-                {
-                    all.add(String.join(" ", one.values().stream().filter((v) -> !v.isEmpty()).toList()));
-                }
-                one = new java.util.LinkedHashMap<>();
-                for (final String key : List.of("Checker", "Keepalive method", "Alpha", "Delay loop", "Warmup",
-                    "Retries", "Delay before retry", "Log all failures", "Dest", "Timeout"))
-                {
-                    one.put(key, "");
-                }
-                one.put("Checker", head.group(1) + " -> " + head.group(2));
-                connection = false;
-                continue;
-            }
-            if (null == one)
-            {
-                continue;
-            }
-            if (line.endsWith("Connection"))
-            {
-                connection = true;
-                continue;
-            }
-            final Matcher m = DUMPED_SETTING.matcher(line);
-            if (m.find() && (connection || !m.group(1).equals("Dest") && !m.group(1).equals("Timeout")))
-            {
-                final String v = m.group(2).replaceFirst(",$", "");
-                one.put(m.group(1), switch (m.group(1))
-                {
-                    case "Keepalive method" -> v;
-                    case "Alpha" -> "alpha=" + v;
-                    case "Delay loop" -> "loop=" + v + "us";
-                    case "Warmup" -> "warmup=" + v + "us";
-                    case "Retries" -> "retries=" + v;
-                    case "Delay before retry" -> "retry-delay=" + v + "us";
-                    case "Log all failures" -> "log-all=" + v;
-                    case "Dest" -> "dest=" + v;
-                    default -> "timeout=" + v;
-                });
-            }
-        }
-        java.util.Collections.sort(all);
-        return all;
-    }
-
-    /**
-     * keepalived 2.2.7 leaves the connect_timeout of an SMTP_CHECK {@code host} block that has none at 0 (its zeroed
-     * connection is never UINT_MAX, its mark of "unset"), where its code means the real server's, which jlvs takes:
-     * jlvs's timeout of such a checker is not compared (README, "Known differences").
-     */
-    private static List<String> unsetHostTimeouts(final List<String> jlvs, final List<String> keepalived)
-    {
-        final String unset = " timeout=0.000000";
-        final Set<String> hosts = new TreeSet<>();
-        keepalived.stream().filter((l) -> l.contains(" SMTP_CHECK ") && l.endsWith(unset))
-            .forEach((l) -> hosts.add(l.substring(0, l.length() - unset.length())));
-        final List<String> out = new java.util.ArrayList<>();
-        for (final String l : jlvs)
-        {
-            final int at = l.lastIndexOf(" timeout=");
-            out.add(!keepalived.contains(l) && at > 0 && hosts.contains(l.substring(0, at)) ?
-                l.substring(0, at) + unset : l);
-        }
-        java.util.Collections.sort(out);
-        return out;
-    }
-
-    /** jlvs's checkers of {@code config}, in the words of {@link #dumpedCheckers}; sorted. */
-    private static List<String> checkers(final io.jlvs.controlplane.keepalived.KeepalivedConfig config)
-    {
-        final List<String> all = new java.util.ArrayList<>();
-        final Map<String, Integer> groupUses = new java.util.HashMap<>();
-        for (final io.jlvs.controlplane.keepalived.KeepalivedVirtualServer vs : config.virtualServers())
-        {
-            // keepalived names a group's virtual server by its place among the group's: "[GROUP]:N"
-            final String vsName = null == vs.group() ? vs.id() :
-                "[" + vs.group() + "]:" + (groupUses.merge(vs.group(), 1, Integer::sum) - 1);
-            // keepalived names a fwmark service's real servers without a protocol: "[IP]:none:0"
-            final String proto = 0 != vs.fwmark() && vs.protocol() == io.jlvs.controlplane.config.ServiceProtocol.FWM ?
-                "none" : vs.protocol().name().toLowerCase(java.util.Locale.ROOT);
-            for (final io.jlvs.controlplane.keepalived.KeepalivedRealServer rs : vs.reals())
-            {
-                final String ip = io.jlvs.controlplane.config.InetLiterals.ntop(rs.address());
-                for (final io.jlvs.controlplane.keepalived.Checker c : rs.checkers())
-                {
-                    final io.jlvs.controlplane.keepalived.CheckerTiming t = c.timing();
-                    final StringBuilder one = new StringBuilder(vsName + " -> [" + ip + "]:" + proto + ":" +
-                        rs.port() + " " + c.keyword());
-                    if (!(c instanceof io.jlvs.controlplane.keepalived.Checker.File))
-                    {
-                        one.append(" alpha=").append(t.alpha() ? "yes" : "no").append(" loop=")
-                            .append(t.delayLoopUs()).append("us warmup=").append(t.warmupUs()).append("us retries=")
-                            .append(t.retry());
-                        if (0 != t.retry())
-                        {
-                            one.append(" retry-delay=").append(t.delayBeforeRetryUs()).append("us");
-                        }
-                    }
-                    one.append(" log-all=").append(t.logAllFailures() ? "yes" : "no");
-                    if (!(c instanceof io.jlvs.controlplane.keepalived.Checker.File ||
-                        c instanceof io.jlvs.controlplane.keepalived.Checker.Misc))
-                    {
-                        one.append(" dest=[").append(io.jlvs.controlplane.config.InetLiterals.ntop(
-                            t.connectIp().orElse(rs.address()))).append("]:")
-                            .append(0 != t.connectPort() ? t.connectPort() : rs.port())
-                            .append(String.format(java.util.Locale.ROOT, " timeout=%f", t.connectTimeoutUs() / 1e6));
-                    }
-                    all.add(one.toString());
-                }
-            }
-        }
-        java.util.Collections.sort(all);
-        return all;
     }
 
     private static String between(final String text, final String start, final String end)
