@@ -156,10 +156,7 @@ class VrrpSystemTest
     {
         // jlvs-dir2's instance with keepalived's notify: config/lab/vrrp-notify.sh logs each transition
         Files.deleteIfExists(NOTIFY_LOG);
-        final Path withNotify = Files.createTempFile("vrrp-dir2", ".conf");
-        final String conf = Files.readString(Lab.LAB.resolve("vrrp-dir2.conf"));
-        Files.writeString(withNotify, conf.substring(0, conf.lastIndexOf('}')) + "    notify " +
-            Lab.LAB.resolve("vrrp-notify.sh") + "\n}\n");
+        final Path withNotify = withInInstance("vrrp-dir2.conf", "notify " + Lab.LAB.resolve("vrrp-notify.sh"));
         lab.startDirector2(director("director2.conf", withNotify, syncWith("198.18.0.2")), 4);
         Lab.awaitMs(() -> counter(Lab.COUNTERS2, BECAME_MASTER) == 1, 10_000, "jlvs-dir2 master alone");
         final CompletableFuture<Lab.Result> transfer = async("transfer", "http://198.18.0.10/", "12000000", "600000");
@@ -309,9 +306,20 @@ class VrrpSystemTest
     /** A VRRP file of the lab's with {@code use_vmac} added to its instance. */
     private static Path withVmac(final String conf) throws Exception
     {
-        final Path file = Files.createTempFile(conf.replace(".conf", "-vmac"), ".conf");
+        return withInInstance(conf, "use_vmac");
+    }
+
+    /** A VRRP file of the lab's (a temporary copy) with {@code lines} added at the end of its instance. */
+    private static Path withInInstance(final String conf, final String... lines) throws Exception
+    {
+        final Path file = Files.createTempFile(conf.replace(".conf", "-"), ".conf");
         final String text = Files.readString(Lab.LAB.resolve(conf));
-        Files.writeString(file, text.substring(0, text.lastIndexOf('}')) + "    use_vmac\n}\n");
+        final StringBuilder added = new StringBuilder();
+        for (final String line : lines)
+        {
+            added.append("    ").append(line).append('\n');
+        }
+        Files.writeString(file, text.substring(0, text.lastIndexOf('}')) + added + "}\n");
         return file;
     }
 
@@ -484,10 +492,8 @@ class VrrpSystemTest
     void shouldEnterFaultWhileItsTrackedLinkIsDown() throws Exception
     {
         Files.deleteIfExists(NOTIFY_LOG);
-        final Path tracked = Files.createTempFile("vrrp-dir", ".conf");
-        final String conf = Files.readString(Lab.LAB.resolve("vrrp-dir.conf"));
-        Files.writeString(tracked, conf.substring(0, conf.lastIndexOf('}')) + "    track_interface {\n        " +
-            TRACKED + "\n    }\n    notify " + Lab.LAB.resolve("vrrp-notify.sh") + "\n}\n");
+        final Path tracked = withInInstance("vrrp-dir.conf", "track_interface {", "    " + TRACKED, "}",
+            "notify " + Lab.LAB.resolve("vrrp-notify.sh"));
         try
         {
             // nothing behind the TAP: no next hop to wait for
