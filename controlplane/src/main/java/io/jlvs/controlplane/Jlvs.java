@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -213,6 +215,8 @@ public final class Jlvs implements Callable<Integer>
             + "in the terminal until interrupted (Ctrl-C)."})
     static final class TopCommand implements Callable<Integer>
     {
+        private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
         @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
@@ -240,9 +244,8 @@ public final class Jlvs implements Callable<Integer>
                 for (int n = 1; iterations == 0 || n <= iterations; n++)
                 {
                     final StringBuilder screen = new StringBuilder("\033[H\033[2J");
-                    screen.append("jlvs top - ").append(instance).append(" (pid ").append(counters.pid()).append(") - ")
-                        .append(java.time.LocalTime.now().withNano(0)).append(" - every ").append(delaySeconds)
-                        .append(" s\n\n").append(load.sample()).append('\n');
+                    screen.append(header(instance, counters.pid(), LocalTime.now(), delaySeconds))
+                        .append(load.sample()).append('\n');
                     final var r = tryCall(List.of("top"));
                     screen.append(null == r ? "(the director does not answer on " + socketFor(instance) + ")\n" :
                         r.out() + r.err());
@@ -255,6 +258,16 @@ public final class Jlvs implements Callable<Integer>
                 }
             }
             return 0;
+        }
+
+        /**
+         * The first line and the blank under it. The clock is always HH:MM:SS, as top's: LocalTime's own text drops the
+         * seconds on the whole minute.
+         */
+        static String header(final String instance, final long pid, final LocalTime now, final double delaySeconds)
+        {
+            return "jlvs top - " + instance + " (pid " + pid + ") - " + CLOCK.format(now) + " - every " + delaySeconds +
+                " s\n\n";
         }
 
         /** The screen cut to the terminal's height, as top cuts it, saying how much is left out. */
