@@ -179,7 +179,7 @@ public final class ForwardingAgent implements Agent
             burst[i] = new Packet();
         }
         this.tx = new TxBuffer(port, BURST * 2, arena, counters);
-        this.captureTap = new CaptureTap(ctx.agent);
+        this.captureTap = new CaptureTap(ctx.agent, ctx.nanoClock);
         this.tx.tap(captureTap);
         this.arp = new ArpHandler(neighbours, portMac, counters);
         this.nd = new NeighbourDiscovery(neighbours, portMac, counters);

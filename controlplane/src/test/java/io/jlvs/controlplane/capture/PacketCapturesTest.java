@@ -5,6 +5,7 @@ import io.jlvs.controlplane.admin.IpvsadmResult;
 import io.jlvs.dataplane.Packet;
 import io.jlvs.dataplane.capture.CaptureTap;
 import io.jlvs.dataplane.port.InMemoryPort;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,8 @@ class PacketCapturesTest
     private final InMemoryPort port = new InMemoryPort("test", 0x5254_0000_0001L, 512);
     private final Arena arena = Arena.ofShared();
     private final MemorySegment handles = arena.allocate(ValueLayout.JAVA_LONG, 64);
-    private final List<CaptureTap> taps = List.of(new CaptureTap(0), new CaptureTap(1));
+    private final List<CaptureTap> taps = List.of(new CaptureTap(0, SystemNanoClock.INSTANCE),
+        new CaptureTap(1, SystemNanoClock.INSTANCE));
     private final PacketCaptures captures = new PacketCaptures(taps, List.of("test:0", "test:1"));
     /** Threads of the test's own: the common pool has one thread on a two-core machine. */
     private final ExecutorService threads = Executors.newCachedThreadPool();

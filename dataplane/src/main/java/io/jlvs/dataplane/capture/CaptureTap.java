@@ -3,6 +3,7 @@ package io.jlvs.dataplane.capture;
 import io.jlvs.dataplane.Packet;
 import io.jlvs.dataplane.port.PacketPort;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,7 @@ public final class CaptureTap
     private static final long BUCKET_DIVISOR = 10;
 
     private final int agent;
+    private final NanoClock nanoClock;
     private volatile Capture attached;
     /** The capture a burst is being copied into, from its start to its counts' publishing; null between bursts. */
     private volatile Capture busy;
@@ -34,9 +36,11 @@ public final class CaptureTap
     private long overRate;
     private long ringFull;
 
-    public CaptureTap(final int agent)
+    /** {@code nanoClock}: the agent's, which also times the rate bound (a test steps its own). */
+    public CaptureTap(final int agent, final NanoClock nanoClock)
     {
         this.agent = agent;
+        this.nanoClock = nanoClock;
     }
 
     /** Control plane: the capture this agent's frames go to from its next burst. */
@@ -179,7 +183,7 @@ public final class CaptureTap
 
     private long begin(final Capture c)
     {
-        final long nowNs = System.nanoTime();
+        final long nowNs = nanoClock.nanoTime();
         if (c != current)
         {
             current = c;

@@ -31,7 +31,9 @@ class CaptureTapTest
     private final InMemoryPort port = new InMemoryPort("test", 0x5254_0000_0001L, 512);
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment handles = arena.allocate(ValueLayout.JAVA_LONG, 256);
-    private final CaptureTap tap = new CaptureTap(0);
+    /** The tap's clock: System.nanoTime's, as the agent's (records carry it as epoch time), stepped by the tests. */
+    private long nowNs = System.nanoTime();
+    private final CaptureTap tap = new CaptureTap(0, () -> nowNs);
 
     @AfterEach
     void tearDown()
@@ -141,14 +143,14 @@ class CaptureTapTest
     }
 
     @Test
-    void shouldBoundTheRateAndCountWhatItLeavesOut() throws InterruptedException
+    void shouldBoundTheRateAndCountWhatItLeavesOut()
     {
         final Capture capture = new Capture(CaptureFilter.ALL, 65535, 100, 1, 64 * 1024);
         tap.attach(capture);
         receive(frames(50, 80));
         assertEquals(10, drain(capture).size(), "a tenth of a second of the rate at once");
         assertEquals(40, capture.total(Capture.OVER_RATE));
-        Thread.sleep(150);
+        nowNs += 150_000_000L;
         receive(frames(50, 80));
         assertEquals(10, drain(capture).size(), "refilled, to the bucket's size and no more");
         assertEquals(80, capture.total(Capture.OVER_RATE));
