@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -470,6 +471,10 @@ public final class Jlvs implements Callable<Integer>
         description = "Print the director's distinct error log from shared memory (also after a crash).")
     static final class ErrorsCommand implements Callable<Integer>
     {
+        /** As Aeron's error stat prints them: every field always there, whatever the milliseconds. */
+        private static final DateTimeFormatter OBSERVED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ").withZone(java.time.ZoneId.systemDefault());
+
         @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;
 
@@ -487,8 +492,8 @@ public final class Jlvs implements Callable<Integer>
             try (ErrorLogFile log = ErrorLogFile.open(file))
             {
                 final int n = log.read((count, first, last, text) -> System.out.format(
-                    "%d observations from %s to %s for:%n %s%n", count, java.time.Instant.ofEpochMilli(first),
-                    java.time.Instant.ofEpochMilli(last), text));
+                    "%d observations from %s to %s for:%n %s%n", count, OBSERVED.format(Instant.ofEpochMilli(first)),
+                    OBSERVED.format(Instant.ofEpochMilli(last)), text));
                 System.out.println(n + " distinct errors observed.");
             }
             return 0;
