@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HealthCheckSystemTest
 {
     private static final String TEMPLATE = """
-        checktimeout=1
+        checktimeout=3
         checkinterval=1
         failurecount=1
         quiescent=yes
@@ -181,17 +182,19 @@ class HealthCheckSystemTest
                 {
                     try
                     {
-                        // 6 MB at 1.5 MB/s: about four seconds
+                        // 6 MB at 500 kB/s: about twelve seconds, which outlive the quiescing on a loaded box
                         return Lab.client(Duration.ofSeconds(60), "/usr/bin/python3",
                             Lab.LAB.resolve("client.py").toString(), "transfer", "http://198.18.0.40/", "6000000",
-                            "1500000");
+                            "500000");
                     }
                     catch (final Exception ex)
                     {
                         throw new IllegalStateException(ex);
                     }
                 });
-            Thread.sleep(500);
+            final Pattern toRs2 = Pattern.compile("ESTABLISHED .* 198\\.18\\.0\\.40:80 +198\\.18\\.0\\.12:80");
+            Lab.awaitMs(() -> toRs2.matcher(Lab.quietly(() -> Lab.jlvs("ipvsadm", "-L", "-n", "-c").out(), "")).find(),
+                10_000, "the transfer's connection to rs2");
             Files.writeString(down[1], "");
             awaitService("198.18.0.40:80", "  -> 198.18.0.12:80               Route   0      ");
             assertFalse(transfer.isDone(), "the transfer was still under way when its real server was quiesced: " +

@@ -450,6 +450,19 @@ final class Lab implements AutoCloseable
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** What {@code read} gives, for a poll of {@link #awaitMs}: {@code otherwise} while it cannot be read. */
+    static <T> T quietly(final java.util.concurrent.Callable<T> read, final T otherwise)
+    {
+        try
+        {
+            return read.call();
+        }
+        catch (final Exception ex)
+        {
+            return otherwise;
+        }
+    }
+
     /** {@code count} HTTP requests from the client to {@code vip}, one connection each: client.py's report. */
     static String requests(final String vip, final int count, final int firstPort) throws Exception
     {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,7 +195,7 @@ class SchedulersSystemTest
             "import socket, struct, time",
             "held = [socket.create_connection(('198.18.0.50', 80), timeout=5) for _ in range(2)]",
             "print('held', flush=True)",
-            "time.sleep(6)",
+            "time.sleep(15)",
             "for s in held:",
             "    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))",
             "    s.close()",
@@ -211,10 +212,10 @@ class SchedulersSystemTest
                     throw new IllegalStateException(ex);
                 }
             }, Thread::startVirtualThread);
-        Thread.sleep(2000);
-        final String listing = Lab.jlvs("ipvsadm", "-L", "-n", "--thresholds").out();
-        assertTrue(java.util.regex.Pattern.compile("-> 198\\.18\\.0\\.13:80\\s+2\\s+1\\s").matcher(listing).find(),
-            listing);
+        // held for 15 s: the listing and the three requests below are made while the two are open, on a loaded box too
+        final Pattern twoHeld = Pattern.compile("-> 198\\.18\\.0\\.13:80\\s+2\\s+1\\s");
+        Lab.awaitMs(() -> twoHeld.matcher(listing("--thresholds")).find(), 10_000,
+            "rs3 holds the two connections");
         assertEquals(List.of("rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.50/", 3, 35000), "rs3 holds u:2: overloaded");
         assertEquals(0, holder.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
         final long reset = System.nanoTime();
@@ -240,8 +241,9 @@ class SchedulersSystemTest
         Files.writeString(cf, text);
         assertEquals(0, Lab.jlvs("reload").status());
         final java.util.concurrent.CompletableFuture<Lab.Result> transfer =
-            Lab.clientPyAsync("transfer", "http://198.18.0.50/", "6000000", "1000000");
-        Thread.sleep(1500);
+            Lab.clientPyAsync("transfer", "http://198.18.0.50/", "10000000", "1000000");
+        final Pattern toRs3 = Pattern.compile("ESTABLISHED .* 198\\.18\\.0\\.50:80 +198\\.18\\.0\\.13:80");
+        Lab.awaitMs(() -> toRs3.matcher(listing("-c")).find(), 10_000, "the transfer's connection to rs3");
         final long gone = goneDrops();
         Files.writeString(cf, text.replace("\treal=198.18.0.13:80 gate 5\n", ""));
         assertEquals(0, Lab.jlvs("reload").status());
@@ -251,8 +253,14 @@ class SchedulersSystemTest
             "removed, not listed: " + listing);
         assertEquals(List.of("rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.50/", 3, 36000), "new ones go elsewhere");
         final Lab.Result t = transfer.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertTrue(t.out().matches("(?s)transfer rs3 6000000 ok.*"), "drained to the end, intact: " + t.out());
+        assertTrue(t.out().matches("(?s)transfer rs3 10000000 ok.*"), "drained to the end, intact: " + t.out());
         assertEquals(gone, goneDrops(), "none of its packets dropped");
+    }
+
+    /** {@code ipvsadm -L -n} with {@code option}, for a poll: "" while the director does not answer. */
+    private static String listing(final String option)
+    {
+        return Lab.quietly(() -> Lab.jlvs("ipvsadm", "-L", "-n", option).out(), "");
     }
 
     private static long goneDrops()
