@@ -463,6 +463,17 @@ final class Lab implements AutoCloseable
         }
     }
 
+    /**
+     * Whether a director lists an established connection from one of the client's ephemeral ports (50000-60999: a
+     * transfer's, not a request from a numbered port) to {@code vip} port 80: on a backup, that the sync carried it.
+     */
+    static boolean holdsTransfer(final String instance, final String vip)
+    {
+        final Pattern transfer = Pattern.compile("ESTABLISHED\\s+198\\.18\\.0\\.100:[56]\\d{4}\\s+" +
+            Pattern.quote(vip) + ":80\\s");
+        return transfer.matcher(quietly(() -> jlvsOf(instance, "ipvsadm", "-L", "-n", "-c").out(), "")).find();
+    }
+
     /** {@code count} HTTP requests from the client to {@code vip}, one connection each: client.py's report. */
     static String requests(final String vip, final int count, final int firstPort) throws Exception
     {

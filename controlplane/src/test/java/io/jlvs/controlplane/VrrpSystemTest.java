@@ -392,6 +392,8 @@ class VrrpSystemTest
             "the client reaches the VIP at the virtual MAC");
         Lab.awaitMs(() -> vmac.equals(Lab.quietly(VrrpSystemTest::natGatewayMac, "")), 10_000,
             "and the NAT real servers their gateway");
+        Lab.awaitMs(() -> Lab.holdsTransfer(Lab.INSTANCE2, "198.18.0.10") &&
+            Lab.holdsTransfer(Lab.INSTANCE2, "198.18.0.20"), 10_000, "the backup holds both transfers");
 
         final long before = counter(Lab.COUNTERS2, BECAME_MASTER);
         lab.killDirector();
