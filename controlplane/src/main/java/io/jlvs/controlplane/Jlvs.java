@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -473,7 +474,7 @@ public final class Jlvs implements Callable<Integer>
     {
         /** As Aeron's error stat prints them: every field always there, whatever the milliseconds. */
         private static final DateTimeFormatter OBSERVED =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ").withZone(java.time.ZoneId.systemDefault());
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSZ").withZone(ZoneId.systemDefault());
 
         @Option(names = {"-i", "--instance"}, defaultValue = INSTANCE_DEFAULT)
         String instance;

@@ -214,8 +214,8 @@ class SchedulersSystemTest
             }, Thread::startVirtualThread);
         // held for 15 s: the listing and the three requests below are made while the two are open, on a loaded box too
         final Pattern twoHeld = Pattern.compile("-> 198\\.18\\.0\\.13:80\\s+2\\s+1\\s");
-        Lab.awaitMs(() -> twoHeld.matcher(listing("--thresholds")).find(), 10_000,
-            "rs3 holds the two connections");
+        Lab.awaitMs(() -> twoHeld.matcher(Lab.quietly(() -> Lab.jlvs("ipvsadm", "-L", "-n", "--thresholds").out(),
+            "")).find(), 10_000, "rs3 holds the two connections");
         assertEquals(List.of("rs2", "rs2", "rs2"), Lab.servers("http://198.18.0.50/", 3, 35000), "rs3 holds u:2: overloaded");
         assertEquals(0, holder.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
         final long reset = System.nanoTime();
@@ -242,8 +242,7 @@ class SchedulersSystemTest
         assertEquals(0, Lab.jlvs("reload").status());
         final java.util.concurrent.CompletableFuture<Lab.Result> transfer =
             Lab.clientPyAsync("transfer", "http://198.18.0.50/", "10000000", "1000000");
-        final Pattern toRs3 = Pattern.compile("ESTABLISHED .* 198\\.18\\.0\\.50:80 +198\\.18\\.0\\.13:80");
-        Lab.awaitMs(() -> toRs3.matcher(listing("-c")).find(), 10_000, "the transfer's connection to rs3");
+        Lab.awaitMs(() -> Lab.holdsTransfer(Lab.INSTANCE, "198.18.0.50"), 10_000, "the transfer's connection");
         final long gone = goneDrops();
         Files.writeString(cf, text.replace("\treal=198.18.0.13:80 gate 5\n", ""));
         assertEquals(0, Lab.jlvs("reload").status());
@@ -255,12 +254,6 @@ class SchedulersSystemTest
         final Lab.Result t = transfer.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(t.out().matches("(?s)transfer rs3 10000000 ok.*"), "drained to the end, intact: " + t.out());
         assertEquals(gone, goneDrops(), "none of its packets dropped");
-    }
-
-    /** {@code ipvsadm -L -n} with {@code option}, for a poll: "" while the director does not answer. */
-    private static String listing(final String option)
-    {
-        return Lab.quietly(() -> Lab.jlvs("ipvsadm", "-L", "-n", option).out(), "");
     }
 
     private static long goneDrops()

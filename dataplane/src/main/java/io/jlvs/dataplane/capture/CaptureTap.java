@@ -36,7 +36,10 @@ public final class CaptureTap
     private long overRate;
     private long ringFull;
 
-    /** {@code nanoClock}: the agent's, which also times the rate bound (a test steps its own). */
+    /**
+     * {@code nanoClock}: the agent's, System.nanoTime's own time (the records' stamps add the capture's epoch offset to
+     * it); it times the rate bound too, so a test steps it rather than sleeping.
+     */
     public CaptureTap(final int agent, final NanoClock nanoClock)
     {
         this.agent = agent;
